@@ -1,0 +1,121 @@
+/*
+ * cli.h - what the chc command's parts share: the parsed command line, the
+ * client, output in tables or JSON, and exit statuses that tell the kind of
+ * failure.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "chc/client.h"
+#include "chc/json.h"
+#include "chc/status.h"
+
+/* Exit statuses: scripts branch on the kind of failure. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILURE = 1, /* internal or unexpected */
+	CLI_EXIT_USAGE = 2,   /* the command line is wrong */
+	CLI_EXIT_INVALID = 3, /* the service refused a field (INVALID_ARGUMENT) */
+	CLI_EXIT_NOT_FOUND = 4,
+	CLI_EXIT_CONFLICT = 5,    /* ALREADY_EXISTS, ABORTED, FAILED_PRECONDITION */
+	CLI_EXIT_DENIED = 6,      /* UNAUTHENTICATED, PERMISSION_DENIED */
+	CLI_EXIT_UNAVAILABLE = 7, /* UNAVAILABLE, DEADLINE_EXCEEDED */
+};
+
+#define CLI_MAX_OPTIONS     64
+#define CLI_MAX_POSITIONALS 8
+
+typedef struct cli_option {
+	const char *name;  /* without the leading dashes */
+	const char *value; /* NULL for a flag */
+} cli_option;
+
+typedef struct cli_arguments {
+	cli_option options[CLI_MAX_OPTIONS];
+	int option_count;
+	const char *positionals[CLI_MAX_POSITIONALS];
+	int positional_count;
+} cli_arguments;
+
+typedef struct cli_state {
+	chc_client *client;
+	bool json;
+	int timeout_ms;
+	const char *token;
+} cli_state;
+
+/* Parses "--name value", "--name=value" and the flags named in flags (a
+ * NULL-terminated list, which always includes help, json). Returns false
+ * and prints why on a malformed line. */
+bool cli_parse(int argc, char **argv, const char *const *flags, cli_arguments *arguments);
+
+/* The value of option name (the last one given), or NULL. */
+const char *cli_option_value(const cli_arguments *arguments, const char *name);
+bool cli_has_option(const cli_arguments *arguments, const char *name);
+
+/* Reads an integer option; false (with a message) when it does not parse. */
+bool cli_option_int(const cli_arguments *arguments, const char *name, long long *value);
+
+/* Fails with a usage message for an option the command does not know. */
+bool cli_reject_unknown(const cli_arguments *arguments, const char *const *known);
+
+/* Exit status for a call's status. */
+int cli_exit_for(chc_status status);
+
+/* Prints error (message and violations) to stderr; returns its exit status. */
+int cli_report(const char *what, chc_status status, const chc_error *error);
+
+/* Calls method of service with a request message; on success prints
+ * nothing and returns the reply (caller frees). */
+chc_status cli_call(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
+                    const ProtobufCMessage *input, ProtobufCMessage **output, chc_error *error);
+
+/*
+ * Converts request to the method's input, calls it, and prints the reply:
+ * JSON with --json, else with print (NULL: print nothing). Returns the exit
+ * status.
+ */
+int cli_call_json(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
+                  json_t *request, void (*print)(const ProtobufCMessage *reply));
+
+/* {"page_size": N, "page_token": T} from --page-size and --page-token. */
+json_t *cli_page_json(const cli_arguments *arguments);
+
+/* "3 of 80 needs; next page: --page-token o50" */
+struct Chc__V1__PageInfo;
+void cli_print_page(size_t shown, const struct Chc__V1__PageInfo *page, const char *noun);
+
+/* Prints a message as pretty JSON on stdout. */
+void cli_print_json(const ProtobufCMessage *message);
+
+/* A table: add headers, then rows; printed with aligned columns. */
+#define CLI_TABLE_COLUMNS 10
+typedef struct cli_table {
+	int columns;
+	const char *headers[CLI_TABLE_COLUMNS];
+	char **cells; /* rows * columns, owned */
+	int rows;
+	int capacity;
+} cli_table;
+
+void cli_table_init(cli_table *table, int columns, const char *const *headers);
+void cli_table_add(cli_table *table, ...); /* columns strings, copied */
+void cli_table_print(const cli_table *table, FILE *out);
+void cli_table_fini(cli_table *table);
+
+/* The slug of an enum value, in a static buffer of the caller. */
+const char *cli_slug(const ProtobufCEnumDescriptor *descriptor, int value, char buffer[64]);
+
+/* Nouns */
+int cli_health(cli_state *cli, int argc, char **argv);
+int cli_call_command(cli_state *cli, int argc, char **argv);
+int cli_region(cli_state *cli, int argc, char **argv);
+int cli_municipality(cli_state *cli, int argc, char **argv);
+int cli_need(cli_state *cli, int argc, char **argv);
+int cli_company(cli_state *cli, int argc, char **argv);
+
+#endif /* CLI_H */

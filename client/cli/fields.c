@@ -1,0 +1,181 @@
+/*
+ * fields.c - options to JSON for create and update commands.
+ */
+#include "fields.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The object that holds the last part of path, created on the way. */
+static json_t *parent_of(json_t *object, const char *path, const char **leaf)
+{
+	const char *dot = strchr(path, '.');
+	if (dot == NULL) {
+		*leaf = path;
+		return object;
+	}
+	char head[64];
+	snprintf(head, sizeof(head), "%.*s", (int)(dot - path), path);
+	json_t *child = json_object_get(object, head);
+	if (child == NULL) {
+		child = json_object();
+		json_object_set_new(object, head, child);
+	}
+	return parent_of(child, dot + 1, leaf);
+}
+
+static bool parse_integer(const char *flag, const char *text, long long *value)
+{
+	char *end = NULL;
+	errno = 0;
+	*value = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0') {
+		fprintf(stderr, "chc: --%s must be a whole number, not \"%s\"\n", flag, text);
+		return false;
+	}
+	return true;
+}
+
+static bool add_item(const cli_field *field, const char *text, json_t *array)
+{
+	long long number = 0;
+	switch (field->kind) {
+	case FIELD_OWNERS:
+		if (!parse_integer(field->flag, text, &number))
+			return false;
+		json_array_append_new(
+		        array,
+		        json_pack("{s:I}", number >= 1000 ? "region_code" : "municipality_code",
+		                  (json_int_t)number));
+		return true;
+	case FIELD_CRITERIA: {
+		const char *equals = strchr(text, '=');
+		if (equals == NULL || !parse_integer(field->flag, equals + 1, &number)) {
+			fprintf(stderr, "chc: --%s takes criterion=weight, such as price=40\n",
+			        field->flag);
+			return false;
+		}
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)(equals - text), text);
+		json_array_append_new(array, json_pack("{s:s, s:I}", "criterion", name, "weight",
+		                                       (json_int_t)number));
+		return true;
+	}
+	default:
+		json_array_append_new(array, json_string(text));
+		return true;
+	}
+}
+
+bool cli_fields_to_json(const cli_arguments *arguments, const cli_field *fields, size_t field_count,
+                        json_t *object, json_t *mask)
+{
+	for (size_t f = 0; f < field_count; f++) {
+		const cli_field *field = &fields[f];
+		if (!cli_has_option(arguments, field->flag))
+			continue;
+		const char *leaf = NULL;
+		json_t *parent = parent_of(object, field->path, &leaf);
+		const char *text = cli_option_value(arguments, field->flag);
+		long long number = 0;
+		switch (field->kind) {
+		case FIELD_TEXT:
+			json_object_set_new(parent, leaf, json_string(text ? text : ""));
+			break;
+		case FIELD_INT:
+			if (text == NULL || !parse_integer(field->flag, text, &number))
+				return false;
+			json_object_set_new(parent, leaf, json_integer(number));
+			break;
+		case FIELD_BOOL:
+			if (text == NULL ||
+			    (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)) {
+				fprintf(stderr, "chc: --%s takes true or false\n", field->flag);
+				return false;
+			}
+			json_object_set_new(parent, leaf, json_boolean(strcmp(text, "true") == 0));
+			break;
+		default: {
+			json_t *array = json_array();
+			for (int i = 0; i < arguments->option_count; i++)
+				if (strcmp(arguments->options[i].name, field->flag) == 0 &&
+				    arguments->options[i].value != NULL &&
+				    arguments->options[i].value[0] != '\0' &&
+				    !add_item(field, arguments->options[i].value, array)) {
+					json_decref(array);
+					return false;
+				}
+			json_object_set_new(parent, leaf, array);
+			break;
+		}
+		}
+		if (mask != NULL) {
+			char top[64];
+			snprintf(top, sizeof(top), "%.*s", (int)strcspn(field->path, "."),
+			         field->path);
+			bool present = false;
+			size_t index;
+			json_t *item;
+			json_array_foreach(mask, index, item) present =
+			        present || strcmp(json_string_value(item), top) == 0;
+			if (!present)
+				json_array_append_new(mask, json_string(top));
+		}
+	}
+	return true;
+}
+
+void cli_fields_help(FILE *out, const cli_field *fields, size_t field_count)
+{
+	for (size_t i = 0; i < field_count; i++)
+		fprintf(out, "  --%-20s %s\n", fields[i].flag, fields[i].help);
+}
+
+const char *const *cli_fields_names(const cli_field *fields, size_t field_count,
+                                    const char *const *extra)
+{
+	static const char *names[96];
+	size_t used = 0;
+	for (size_t i = 0; i < field_count && used + 1 < 96; i++)
+		names[used++] = fields[i].flag;
+	for (size_t i = 0; extra != NULL && extra[i] != NULL && used + 1 < 96; i++)
+		names[used++] = extra[i];
+	names[used] = NULL;
+	return names;
+}
+
+int cli_import_lines(const char *path, int (*create)(cli_state *cli, json_t *object, int line),
+                     cli_state *cli, int *imported)
+{
+	FILE *file = fopen(path, "r");
+	if (file == NULL) {
+		fprintf(stderr, "chc: cannot read %s\n", path);
+		return -1;
+	}
+	char *text = NULL;
+	size_t size = 0;
+	int line = 0;
+	int failures = 0;
+	*imported = 0;
+	while (getline(&text, &size, file) >= 0) {
+		line++;
+		if (text[strspn(text, " \t\r\n")] == '\0' || text[0] == '#')
+			continue;
+		json_error_t parse_error;
+		json_t *object = json_loads(text, 0, &parse_error);
+		if (!json_is_object(object)) {
+			fprintf(stderr, "%s:%d: not a JSON object: %s\n", path, line,
+			        parse_error.text);
+			failures++;
+		} else if (create(cli, object, line) == CLI_EXIT_OK) {
+			(*imported)++;
+		} else {
+			failures++;
+		}
+		json_decref(object);
+	}
+	free(text);
+	fclose(file);
+	return failures;
+}

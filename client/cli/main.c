@@ -1,0 +1,89 @@
+/*
+ * chc - the secretariat's command: chc <noun> <verb> [options].
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/version.h"
+#include "cli.h"
+
+typedef struct noun {
+	const char *name;
+	int (*run)(cli_state *cli, int argc, char **argv);
+	const char *summary;
+} noun;
+
+static const noun nouns[] = {
+	{ "health", cli_health, "check that all four services answer" },
+	{ "region", cli_region, "Denmark's 5 regions: list, get" },
+	{ "municipality", cli_municipality, "the 98 municipalities: list, get" },
+	{ "need", cli_need, "needs of municipalities and regions: create, get, list, search, ..." },
+	{ "company", cli_company, "companies: create, get, list, update, archive, import" },
+	{ "call", cli_call_command, "call any method with a JSON request (for scripts)" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "Usage: chc [--json] [--timeout MS] [--token TOKEN] <noun> <verb> [options]\n\n"
+	        "Nouns:\n");
+	for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
+		fprintf(out, "  %-14s %s\n", nouns[i].name, nouns[i].summary);
+	fprintf(out, "\nEvery noun and verb takes --help. --json prints JSON for scripts.\n\n"
+	             "Environment:\n"
+	             "  CHC_COMPANIES_URL       default tcp://127.0.0.1:7101\n"
+	             "  CHC_MUNICIPALITIES_URL  default tcp://127.0.0.1:7102\n"
+	             "  CHC_PROJECTS_URL        default tcp://127.0.0.1:7103\n"
+	             "  CHC_MATCHING_URL        default tcp://127.0.0.1:7104\n"
+	             "  CHC_TOKEN               token sent with every call\n"
+	             "  CHC_TLS_CA              CA file for tls+tcp:// addresses\n\n"
+	             "Exit status: 0 ok, 1 failure, 2 usage, 3 invalid argument, 4 not found,\n"
+	             "5 conflict (exists, stale version, precondition), 6 not allowed,\n"
+	             "7 service unavailable or too slow.\n");
+}
+
+int main(int argc, char **argv)
+{
+	cli_state state = { .timeout_ms = 0 };
+	int i = 1;
+	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			state.json = true;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("chc %s\n", CHC_VERSION);
+			return CLI_EXIT_OK;
+		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			state.timeout_ms = atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc) {
+			state.token = argv[++i];
+		} else {
+			fprintf(stderr, "chc: unknown option %s (try --help)\n", argv[i]);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	const noun *chosen = NULL;
+	for (size_t k = 0; k < sizeof(nouns) / sizeof(nouns[0]); k++)
+		if (strcmp(nouns[k].name, argv[i]) == 0)
+			chosen = &nouns[k];
+	if (chosen == NULL) {
+		fprintf(stderr, "chc: unknown noun \"%s\" (try chc --help)\n", argv[i]);
+		return CLI_EXIT_USAGE;
+	}
+	chc_error error = { 0 };
+	chc_status status = chc_client_create(NULL, &state.client, &error);
+	if (status != CHC_OK) {
+		int code = cli_report("starting", status, &error);
+		chc_error_fini(&error);
+		return code;
+	}
+	int code = chosen->run(&state, argc - i - 1, argv + i + 1);
+	chc_client_destroy(state.client);
+	return code;
+}

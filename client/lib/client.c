@@ -1,0 +1,466 @@
+/*
+ * client.c - the nng side of libchc: sockets per service, a context per
+ * call, deadlines, retries with backoff, and the envelope.
+ */
+#include "chc/client.h"
+
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <nng/supplemental/tls/tls.h>
+#include <nng/supplemental/util/platform.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uuid/uuid.h>
+
+#include "chc/methods.h"
+#include "chc/v1/health.pb-c.h"
+#include "chc/v1/rpc.pb-c.h"
+
+struct chc_client {
+	char *urls[CHC_ENDPOINT_COUNT];
+	char *token;
+	char *tls_ca_file;
+	int timeout_ms;
+	int max_attempts;
+	int initial_backoff_ms;
+	pthread_mutex_t lock; /* guards the lazy opening of sockets */
+	nng_socket sockets[CHC_ENDPOINT_COUNT];
+	bool connected[CHC_ENDPOINT_COUNT];
+};
+
+static const char *const endpoint_variables[CHC_ENDPOINT_COUNT] = {
+	"CHC_COMPANIES_URL", "CHC_MUNICIPALITIES_URL", "CHC_PROJECTS_URL", "CHC_MATCHING_URL"
+};
+static const char *const endpoint_defaults[CHC_ENDPOINT_COUNT] = { "tcp://127.0.0.1:7101",
+	                                                           "tcp://127.0.0.1:7102",
+	                                                           "tcp://127.0.0.1:7103",
+	                                                           "tcp://127.0.0.1:7104" };
+static const char *const endpoint_services[CHC_ENDPOINT_COUNT] = { "chc.v1.CompanyService",
+	                                                           "chc.v1.MunicipalityService",
+	                                                           "chc.v1.ProjectService",
+	                                                           "chc.v1.MatchingService" };
+
+void chc_client_options_init(chc_client_options *options)
+{
+	memset(options, 0, sizeof(*options));
+	options->timeout_ms = 10000;
+	options->max_attempts = 3;
+	options->initial_backoff_ms = 50;
+}
+
+static char *copy_setting(const char *given, const char *variable, const char *fallback)
+{
+	const char *value = given;
+	if (value == NULL && variable != NULL)
+		value = getenv(variable);
+	if (value == NULL)
+		value = fallback;
+	return value != NULL ? strdup(value) : NULL;
+}
+
+chc_status chc_client_create(const chc_client_options *options, chc_client **out, chc_error *error)
+{
+	chc_client_options defaults;
+	if (options == NULL) {
+		chc_client_options_init(&defaults);
+		options = &defaults;
+	}
+	chc_client *client = calloc(1, sizeof(*client));
+	if (client == NULL)
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	pthread_mutex_init(&client->lock, NULL);
+	bool ok = true;
+	for (int i = 0; i < CHC_ENDPOINT_COUNT; i++) {
+		client->urls[i] =
+		        copy_setting(options->urls[i], endpoint_variables[i], endpoint_defaults[i]);
+		ok = ok && client->urls[i] != NULL;
+	}
+	client->token = copy_setting(options->token, "CHC_TOKEN", "");
+	client->tls_ca_file = copy_setting(options->tls_ca_file, "CHC_TLS_CA", "");
+	client->timeout_ms = options->timeout_ms > 0 ? options->timeout_ms : 10000;
+	client->max_attempts = options->max_attempts > 0 ? options->max_attempts : 3;
+	client->initial_backoff_ms =
+	        options->initial_backoff_ms > 0 ? options->initial_backoff_ms : 50;
+	if (!ok || client->token == NULL || client->tls_ca_file == NULL) {
+		chc_client_destroy(client);
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	}
+	*out = client;
+	return CHC_OK;
+}
+
+void chc_client_destroy(chc_client *client)
+{
+	if (client == NULL)
+		return;
+	for (int i = 0; i < CHC_ENDPOINT_COUNT; i++) {
+		if (client->connected[i])
+			nng_close(client->sockets[i]);
+		free(client->urls[i]);
+	}
+	free(client->token);
+	free(client->tls_ca_file);
+	pthread_mutex_destroy(&client->lock);
+	free(client);
+}
+
+const char *chc_client_url(const chc_client *client, chc_endpoint endpoint)
+{
+	if ((int)endpoint < 0 || endpoint >= CHC_ENDPOINT_COUNT)
+		return NULL;
+	return client->urls[endpoint];
+}
+
+int chc_endpoint_for_service(const char *service_name)
+{
+	for (int i = 0; i < CHC_ENDPOINT_COUNT; i++)
+		if (strcmp(endpoint_services[i], service_name) == 0)
+			return i;
+	return -1;
+}
+
+static chc_status dial_tls(chc_client *client, nng_socket socket, const char *url, chc_error *error)
+{
+	nng_tls_config *tls = NULL;
+	nng_dialer dialer;
+	int rv = nng_tls_config_alloc(&tls, NNG_TLS_MODE_CLIENT);
+	if (rv == 0 && client->tls_ca_file[0] != '\0')
+		rv = nng_tls_config_ca_file(tls, client->tls_ca_file);
+	if (rv == 0 && client->tls_ca_file[0] != '\0')
+		rv = nng_tls_config_auth_mode(tls, NNG_TLS_AUTH_MODE_REQUIRED);
+	else if (rv == 0)
+		rv = nng_tls_config_auth_mode(tls, NNG_TLS_AUTH_MODE_NONE);
+	if (rv == 0)
+		rv = nng_dialer_create(&dialer, socket, url);
+	if (rv == 0)
+		rv = nng_dialer_set_ptr(dialer, NNG_OPT_TLS_CONFIG, tls);
+	if (rv == 0)
+		rv = nng_dialer_start(dialer, 0);
+	if (tls != NULL)
+		nng_tls_config_free(tls);
+	if (rv != 0)
+		return chc_error_set(error, CHC_UNAVAILABLE, "cannot connect to %s: %s", url,
+		                     nng_strerror(rv));
+	return CHC_OK;
+}
+
+/* Opens and dials the endpoint's socket on first use. A first dial that
+ * fails is reported at once (UNAVAILABLE) and tried again by the next call;
+ * once connected, nng redials by itself after the service restarts. */
+static chc_status endpoint_socket(chc_client *client, chc_endpoint endpoint, nng_socket *socket,
+                                  chc_error *error)
+{
+	pthread_mutex_lock(&client->lock);
+	chc_status status = CHC_OK;
+	if (!client->connected[endpoint]) {
+		nng_socket opened;
+		const char *url = client->urls[endpoint];
+		int rv = nng_req0_open(&opened);
+		if (rv != 0) {
+			status = chc_error_set(error, CHC_RESOURCE_EXHAUSTED,
+			                       "cannot open a socket: %s", nng_strerror(rv));
+		} else {
+			nng_socket_set_ms(opened, NNG_OPT_RECONNMINT, 20);
+			nng_socket_set_ms(opened, NNG_OPT_RECONNMAXT, 1000);
+			if (strncmp(url, "tls+tcp://", 10) == 0) {
+				status = dial_tls(client, opened, url, error);
+			} else {
+				rv = nng_dial(opened, url, NULL, 0);
+				if (rv != 0)
+					status = chc_error_set(
+					        error,
+					        rv == NNG_EADDRINVAL || rv == NNG_ENOTSUP
+					                ? CHC_INVALID_ARGUMENT
+					                : CHC_UNAVAILABLE,
+					        "cannot connect to %s: %s", url, nng_strerror(rv));
+			}
+			if (status == CHC_OK) {
+				client->sockets[endpoint] = opened;
+				client->connected[endpoint] = true;
+			} else {
+				nng_close(opened);
+			}
+		}
+	}
+	*socket = client->sockets[endpoint];
+	pthread_mutex_unlock(&client->lock);
+	return status;
+}
+
+static int64_t now_unix_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+void chc_uuid_generate(char text[37])
+{
+	uuid_t id;
+	uuid_generate_random(id);
+	uuid_unparse_lower(id, text);
+}
+
+bool chc_uuid_is_valid(const char *text)
+{
+	uuid_t id;
+	return text != NULL && strlen(text) == 36 && uuid_parse(text, id) == 0;
+}
+
+/* Reads the reply envelope into the caller's outputs. */
+static chc_status read_response(nng_msg *message, uint8_t **reply, size_t *reply_length,
+                                chc_error *error)
+{
+	Chc__V1__RpcResponse *response =
+	        chc__v1__rpc_response__unpack(NULL, nng_msg_len(message), nng_msg_body(message));
+	if (response == NULL)
+		return chc_error_set(error, CHC_INTERNAL, "reply is not a chc.v1.RpcResponse");
+	chc_status status = (chc_status)response->code;
+	if (status != CHC_OK) {
+		chc_error_set(error, status, "%s", response->message);
+		for (size_t i = 0; i < response->n_violations; i++)
+			chc_error_add_violation(error, response->violations[i]->field,
+			                        response->violations[i]->description);
+	} else {
+		uint8_t *copy = malloc(response->payload.len > 0 ? response->payload.len : 1);
+		if (copy == NULL) {
+			status = chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		} else {
+			if (response->payload.len > 0)
+				memcpy(copy, response->payload.data, response->payload.len);
+			*reply = copy;
+			*reply_length = response->payload.len;
+		}
+	}
+	chc__v1__rpc_response__free_unpacked(response, NULL);
+	return status;
+}
+
+/* One attempt: send the envelope on a fresh context and wait for its reply
+ * until attempt_ms pass. */
+static chc_status attempt_call(nng_socket socket, const Chc__V1__RpcRequest *envelope,
+                               int attempt_ms, uint8_t **reply, size_t *reply_length,
+                               chc_error *error)
+{
+	nng_ctx context;
+	nng_aio *aio = NULL;
+	nng_msg *message = NULL;
+	int rv = nng_ctx_open(&context, socket);
+	if (rv != 0)
+		return chc_error_set(error, CHC_UNAVAILABLE, "cannot open a context: %s",
+		                     nng_strerror(rv));
+	rv = nng_aio_alloc(&aio, NULL, NULL);
+	size_t length = chc__v1__rpc_request__get_packed_size(envelope);
+	if (rv == 0)
+		rv = nng_msg_alloc(&message, length);
+	if (rv != 0) {
+		nng_aio_free(aio);
+		nng_ctx_close(context);
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	}
+	chc__v1__rpc_request__pack(envelope, nng_msg_body(message));
+	nng_aio_set_timeout(aio, attempt_ms);
+	nng_aio_set_msg(aio, message);
+	nng_ctx_send(context, aio);
+	nng_aio_wait(aio);
+	rv = nng_aio_result(aio);
+	chc_status status = CHC_OK;
+	if (rv != 0) {
+		nng_msg_free(message); /* a failed send leaves the message with us */
+	} else {
+		nng_aio_set_timeout(aio, attempt_ms);
+		nng_ctx_recv(context, aio);
+		nng_aio_wait(aio);
+		rv = nng_aio_result(aio);
+		if (rv == 0) {
+			nng_msg *answer = nng_aio_get_msg(aio);
+			status = read_response(answer, reply, reply_length, error);
+			nng_msg_free(answer);
+		}
+	}
+	if (rv == NNG_ETIMEDOUT)
+		status = chc_error_set(error, CHC_DEADLINE_EXCEEDED, "no reply within %d ms",
+		                       attempt_ms);
+	else if (rv != 0)
+		status = chc_error_set(error, CHC_UNAVAILABLE, "transport failed: %s",
+		                       nng_strerror(rv));
+	nng_aio_free(aio);
+	nng_ctx_close(context);
+	return status;
+}
+
+static bool retryable(chc_status status)
+{
+	return status == CHC_UNAVAILABLE || status == CHC_DEADLINE_EXCEEDED;
+}
+
+chc_status chc_client_call_bytes(chc_client *client, chc_endpoint endpoint, const char *full_method,
+                                 const uint8_t *payload, size_t length, bool is_write,
+                                 const chc_call_options *options, uint8_t **reply,
+                                 size_t *reply_length, chc_error *error)
+{
+	chc_error_fini(error);
+	if (client == NULL || (int)endpoint < 0 || endpoint >= CHC_ENDPOINT_COUNT ||
+	    full_method == NULL)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT, "no client, endpoint or method");
+	chc_call_options none = { 0 };
+	if (options == NULL)
+		options = &none;
+	int timeout_ms = options->timeout_ms > 0 ? options->timeout_ms : client->timeout_ms;
+	int attempts = options->max_attempts > 0 ? options->max_attempts : client->max_attempts;
+	char request_id[37];
+	char idempotency_key[37];
+	chc_uuid_generate(request_id);
+	chc_uuid_generate(idempotency_key);
+
+	Chc__V1__RpcRequest envelope = CHC__V1__RPC_REQUEST__INIT;
+	envelope.method = (char *)full_method;
+	envelope.request_id = (char *)(options->request_id ? options->request_id : request_id);
+	envelope.token = (char *)(options->token ? options->token : client->token);
+	/* Every attempt of a write carries the same key: a retry after a lost
+	 * reply returns the first reply instead of writing twice. */
+	if (options->idempotency_key != NULL)
+		envelope.idempotency_key = (char *)options->idempotency_key;
+	else if (is_write)
+		envelope.idempotency_key = idempotency_key;
+	envelope.payload.data = (uint8_t *)payload;
+	envelope.payload.len = length;
+	int64_t deadline = now_unix_ms() + timeout_ms;
+	envelope.deadline_unix_ms = deadline;
+
+	chc_status status = CHC_UNAVAILABLE;
+	int backoff_ms = client->initial_backoff_ms;
+	for (int attempt = 1; attempt <= attempts; attempt++) {
+		int64_t remaining = deadline - now_unix_ms();
+		if (remaining <= 0)
+			break;
+		nng_socket socket;
+		status = endpoint_socket(client, endpoint, &socket, error);
+		if (status == CHC_OK) {
+			/* Leave later attempts their share of the remaining time. */
+			int attempt_ms = (int)(remaining / (attempts - attempt + 1));
+			if (attempt_ms < 100)
+				attempt_ms = (int)remaining;
+			status = attempt_call(socket, &envelope, attempt_ms, reply, reply_length,
+			                      error);
+		}
+		if (!retryable(status) || attempt == attempts)
+			break;
+		/* The server's own DEADLINE_EXCEEDED means the whole deadline passed. */
+		if (now_unix_ms() + backoff_ms >= deadline)
+			break;
+		nng_msleep(backoff_ms);
+		backoff_ms *= 2;
+	}
+	if (status == CHC_UNAVAILABLE && error != NULL && error->message == NULL)
+		chc_error_set(error, status, "deadline passed before the call was sent");
+	return status;
+}
+
+chc_status chc_client_call_at(chc_client *client, chc_endpoint endpoint,
+                              const ProtobufCServiceDescriptor *service, const char *method,
+                              const ProtobufCMessage *input, const chc_call_options *options,
+                              ProtobufCMessage **output, chc_error *error)
+{
+	const ProtobufCMethodDescriptor *descriptor =
+	        protobuf_c_service_descriptor_get_method_by_name(service, method);
+	if (descriptor == NULL)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT, "%s has no method %s",
+		                     service->name, method);
+	if (input->descriptor != descriptor->input)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT, "%s takes %s, not %s", method,
+		                     descriptor->input->name, input->descriptor->name);
+	char full_method[256];
+	snprintf(full_method, sizeof(full_method), "/%s/%s", service->name, method);
+	size_t length = protobuf_c_message_get_packed_size(input);
+	uint8_t *payload = malloc(length > 0 ? length : 1);
+	if (payload == NULL)
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	protobuf_c_message_pack(input, payload);
+	uint8_t *reply = NULL;
+	size_t reply_length = 0;
+	chc_status status = chc_client_call_bytes(client, endpoint, full_method, payload, length,
+	                                          chc_method_is_write(method), options, &reply,
+	                                          &reply_length, error);
+	free(payload);
+	if (status != CHC_OK)
+		return status;
+	ProtobufCMessage *message =
+	        protobuf_c_message_unpack(descriptor->output, NULL, reply_length, reply);
+	free(reply);
+	if (message == NULL)
+		return chc_error_set(error, CHC_INTERNAL, "reply is not a valid %s",
+		                     descriptor->output->name);
+	*output = message;
+	return CHC_OK;
+}
+
+chc_status chc_client_call(chc_client *client, const ProtobufCServiceDescriptor *service,
+                           const char *method, const ProtobufCMessage *input,
+                           const chc_call_options *options, ProtobufCMessage **output,
+                           chc_error *error)
+{
+	int endpoint = chc_endpoint_for_service(service->name);
+	if (endpoint < 0)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT,
+		                     "%s is served by every endpoint: use chc_client_call_at",
+		                     service->name);
+	return chc_client_call_at(client, (chc_endpoint)endpoint, service, method, input, options,
+	                          output, error);
+}
+
+chc_status chc_client_check_health(chc_client *client, chc_endpoint endpoint,
+                                   const chc_call_options *options, int *serving, chc_error *error)
+{
+	Chc__V1__HealthCheckRequest request = CHC__V1__HEALTH_CHECK_REQUEST__INIT;
+	ProtobufCMessage *output = NULL;
+	chc_status status = chc_client_call_at(client, endpoint, &chc__v1__health__descriptor,
+	                                       "Check", &request.base, options, &output, error);
+	if (status != CHC_OK)
+		return status;
+	*serving = ((Chc__V1__HealthCheckResponse *)output)->status;
+	protobuf_c_message_free_unpacked(output, NULL);
+	return CHC_OK;
+}
+
+static void stub_invoke(ProtobufCService *service, unsigned method_index,
+                        const ProtobufCMessage *input, ProtobufCClosure closure, void *closure_data)
+{
+	chc_stub *stub = (chc_stub *)service;
+	ProtobufCMessage *output = NULL;
+	stub->status = chc_client_call_at(stub->client, stub->endpoint, service->descriptor,
+	                                  service->descriptor->methods[method_index].name, input,
+	                                  &stub->options, &output, &stub->error);
+	closure(stub->status == CHC_OK ? output : NULL, closure_data);
+}
+
+chc_status chc_stub_init(chc_stub *stub, chc_client *client,
+                         const ProtobufCServiceDescriptor *service, const chc_call_options *options)
+{
+	memset(stub, 0, sizeof(*stub));
+	int endpoint = chc_endpoint_for_service(service->name);
+	if (endpoint < 0)
+		return chc_error_set(&stub->error, CHC_INVALID_ARGUMENT,
+		                     "%s is served by every endpoint", service->name);
+	stub->base.descriptor = service;
+	stub->base.invoke = stub_invoke;
+	stub->client = client;
+	stub->endpoint = (chc_endpoint)endpoint;
+	if (options != NULL)
+		stub->options = *options;
+	return CHC_OK;
+}
+
+void chc_stub_fini(chc_stub *stub)
+{
+	if (stub != NULL)
+		chc_error_fini(&stub->error);
+}
+
+void chc_stub_keep_reply(const ProtobufCMessage *message, void *closure_data)
+{
+	*(ProtobufCMessage **)closure_data = (ProtobufCMessage *)message;
+}

@@ -1,0 +1,117 @@
+/*
+ * status.c - status names and the caller-owned error detail.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/status.h"
+
+static const char *const status_names[] = {
+	"OK",
+	"CANCELLED",
+	"UNKNOWN",
+	"INVALID_ARGUMENT",
+	"DEADLINE_EXCEEDED",
+	"NOT_FOUND",
+	"ALREADY_EXISTS",
+	"PERMISSION_DENIED",
+	"RESOURCE_EXHAUSTED",
+	"FAILED_PRECONDITION",
+	"ABORTED",
+	"OUT_OF_RANGE",
+	"UNIMPLEMENTED",
+	"INTERNAL",
+	"UNAVAILABLE",
+	"DATA_LOSS",
+	"UNAUTHENTICATED",
+};
+
+const char *chc_status_name(chc_status code)
+{
+	if ((int)code < 0 || (size_t)code >= sizeof(status_names) / sizeof(status_names[0]))
+		return "UNKNOWN";
+	return status_names[code];
+}
+
+int chc_status_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(status_names) / sizeof(status_names[0]); i++)
+		if (strcmp(status_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void chc_error_init(chc_error *error)
+{
+	memset(error, 0, sizeof(*error));
+}
+
+void chc_error_fini(chc_error *error)
+{
+	if (error == NULL)
+		return;
+	for (size_t i = 0; i < error->violation_count; i++) {
+		free(error->violations[i].field);
+		free(error->violations[i].description);
+	}
+	free(error->violations);
+	free(error->message);
+	memset(error, 0, sizeof(*error));
+}
+
+static void set_message(chc_error *error, chc_status code, const char *format, va_list arguments)
+{
+	free(error->message);
+	error->code = code;
+	if (vasprintf(&error->message, format, arguments) < 0)
+		error->message = NULL;
+	if (error->message == NULL)
+		error->message = strdup("");
+}
+
+chc_status chc_error_set(chc_error *error, chc_status code, const char *format, ...)
+{
+	if (error == NULL)
+		return code;
+	chc_error_fini(error);
+	va_list arguments;
+	va_start(arguments, format);
+	set_message(error, code, format, arguments);
+	va_end(arguments);
+	return code;
+}
+
+chc_status chc_error_set_headline(chc_error *error, chc_status code, const char *format, ...)
+{
+	if (error == NULL)
+		return code;
+	va_list arguments;
+	va_start(arguments, format);
+	set_message(error, code, format, arguments);
+	va_end(arguments);
+	return code;
+}
+
+chc_status chc_error_add_violation(chc_error *error, const char *field, const char *description)
+{
+	if (error == NULL)
+		return CHC_OK;
+	chc_field_violation *grown =
+	        realloc(error->violations, (error->violation_count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	error->violations = grown;
+	char *field_copy = strdup(field);
+	char *description_copy = strdup(description);
+	if (field_copy == NULL || description_copy == NULL) {
+		free(field_copy);
+		free(description_copy);
+		return CHC_RESOURCE_EXHAUSTED;
+	}
+	grown[error->violation_count++] = (chc_field_violation){ field_copy, description_copy };
+	if (error->code == CHC_OK)
+		error->code = CHC_INVALID_ARGUMENT;
+	return CHC_OK;
+}

@@ -1,0 +1,50 @@
+# Shared by the scripts: paths, settings and small helpers. Sourced, not run.
+# Every setting is a CHC_* variable with a default that works on a
+# developer's machine.
+
+CHC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export CHC_HOME=${CHC_HOME:-$CHC_ROOT/.chc}
+CHC_BUILD_DIR=${CHC_BUILD_DIR:-$CHC_ROOT/build}
+CHC_PG_PORT=${CHC_PG_PORT:-55432}
+CHC_PG_BIN=${CHC_PG_BIN:-/usr/lib/postgresql/15/bin}
+CHC_HTTP_BASE_PORT=${CHC_HTTP_BASE_PORT:-8100}
+
+CHC_SERVICES=(companies municipalities projects matching)
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The RPC address of a service: its CHC_<NAME>_URL, or 127.0.0.1:7101..7104.
+service_url() {
+	local name=$1 index=$2 variable
+	variable="CHC_$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')_URL"
+	printf '%s' "${!variable:-tcp://127.0.0.1:$((7101 + index))}"
+}
+
+service_http() {
+	local index=$1
+	printf '127.0.0.1:%s' "$((CHC_HTTP_BASE_PORT + 1 + index))"
+}
+
+# The private PostgreSQL, unless the user brings their own.
+if [ -z "${CHC_DATABASE_URL:-}" ]; then
+	CHC_PRIVATE_DATABASE=1
+	export CHC_DATABASE_URL="host=$CHC_HOME/pg/run port=$CHC_PG_PORT user=chc dbname=chc"
+else
+	CHC_PRIVATE_DATABASE=0
+fi
+
+export CHC_COMPANIES_URL=$(service_url companies 0)
+export CHC_MUNICIPALITIES_URL=$(service_url municipalities 1)
+export CHC_PROJECTS_URL=$(service_url projects 2)
+export CHC_MATCHING_URL=$(service_url matching 3)
+
+# Runs a command as the unprivileged owner of the private PostgreSQL: the
+# server refuses to run as root.
+as_database_owner() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The local stack: a private PostgreSQL 15 under $CHC_HOME, the migrations,
+# and the four services in the background with logs and pid files.
+#
+#   scripts/stack.sh start    start what is not running, wait until ready
+#   scripts/stack.sh stop     drain and stop the services, then PostgreSQL
+#   scripts/stack.sh status   show each part
+#
+# Running start twice is harmless. With CHC_DATABASE_URL set, the stack uses
+# that database and starts no PostgreSQL of its own.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+pg_dir=$CHC_HOME/pg
+run_dir=$CHC_HOME/run
+log_dir=$CHC_HOME/log
+
+database_start() {
+	[ "$CHC_PRIVATE_DATABASE" = 1 ] || return 0
+	[ -x "$CHC_PG_BIN/pg_ctl" ] || die "PostgreSQL 15 is not installed ($CHC_PG_BIN/pg_ctl): run scripts/install-deps.sh"
+	mkdir -p "$pg_dir/run"
+	if [ "$(id -u)" = 0 ]; then
+		chown postgres "$pg_dir" "$pg_dir/run"
+		# The owner must reach its directory through every parent.
+		chmod o+x "$CHC_HOME"
+	fi
+	if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
+		say "creating a PostgreSQL cluster in $pg_dir/data"
+		as_database_owner "$CHC_PG_BIN/initdb" -D "$pg_dir/data" -U chc --auth=trust \
+			-E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 ||
+			die "initdb failed: see $pg_dir/initdb.log"
+	fi
+	if ! as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg_dir/data" status >/dev/null 2>&1; then
+		say "starting PostgreSQL on port $CHC_PG_PORT (socket $pg_dir/run)"
+		as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgresql.log" -w -t 60 \
+			-o "-p $CHC_PG_PORT -k $pg_dir/run -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=${CHC_PG_FSYNC:-on}" \
+			start >/dev/null || die "PostgreSQL did not start: see $pg_dir/postgresql.log"
+	fi
+	local exists
+	exists=$(psql "host=$pg_dir/run port=$CHC_PG_PORT user=chc dbname=postgres" -XAtc \
+		"SELECT 1 FROM pg_database WHERE datname = 'chc'")
+	if [ "$exists" != 1 ]; then
+		psql "host=$pg_dir/run port=$CHC_PG_PORT user=chc dbname=postgres" -Xqc "CREATE DATABASE chc" ||
+			die "cannot create database chc"
+	fi
+}
+
+database_stop() {
+	[ "$CHC_PRIVATE_DATABASE" = 1 ] || return 0
+	[ -f "$pg_dir/data/PG_VERSION" ] || return 0
+	if as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg_dir/data" status >/dev/null 2>&1; then
+		as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null
+		say "PostgreSQL stopped"
+	fi
+}
+
+pid_alive() {
+	local file=$1
+	[ -f "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null
+}
+
+services_start() {
+	mkdir -p "$run_dir" "$log_dir"
+	local index=0 name
+	for name in "${CHC_SERVICES[@]}"; do
+		local pid_file=$run_dir/$name.pid
+		if pid_alive "$pid_file"; then
+			say "chc-$name already running (pid $(cat "$pid_file"))"
+		else
+			CHC_LISTEN=$(service_url "$name" "$index") CHC_HTTP_LISTEN=$(service_http "$index") \
+				nohup "$CHC_BUILD_DIR/services/chc-$name" >>"$log_dir/$name.log" 2>&1 </dev/null &
+			echo $! >"$pid_file"
+			say "started chc-$name (pid $!, $(service_url "$name" "$index"), http $(service_http "$index"))"
+		fi
+		index=$((index + 1))
+	done
+}
+
+wait_ready() {
+	local index=0 name tries
+	for name in "${CHC_SERVICES[@]}"; do
+		tries=0
+		until curl -fsS "http://$(service_http "$index")/readyz" >/dev/null 2>&1; do
+			tries=$((tries + 1))
+			if ! pid_alive "$run_dir/$name.pid"; then
+				tail -n 5 "$log_dir/$name.log" >&2 || true
+				die "chc-$name exited: see $log_dir/$name.log"
+			fi
+			[ $tries -lt 150 ] || die "chc-$name is not ready after 30 s: see $log_dir/$name.log"
+			sleep 0.2
+		done
+		index=$((index + 1))
+	done
+	say "all four services are ready"
+}
+
+services_stop() {
+	local name pid_file pid tries
+	for name in "${CHC_SERVICES[@]}"; do
+		pid_file=$run_dir/$name.pid
+		if pid_alive "$pid_file"; then
+			pid=$(cat "$pid_file")
+			kill -TERM "$pid"
+			tries=0
+			while kill -0 "$pid" 2>/dev/null && [ $tries -lt 150 ]; do
+				sleep 0.1
+				tries=$((tries + 1))
+			done
+			if kill -0 "$pid" 2>/dev/null; then
+				kill -KILL "$pid"
+				say "chc-$name did not drain in 15 s: killed"
+			else
+				say "chc-$name stopped"
+			fi
+		fi
+		rm -f "$pid_file"
+	done
+}
+
+status() {
+	if [ "$CHC_PRIVATE_DATABASE" = 1 ]; then
+		if [ -f "$pg_dir/data/PG_VERSION" ] &&
+			as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg_dir/data" status >/dev/null 2>&1; then
+			say "postgresql      running   port $CHC_PG_PORT, socket $pg_dir/run"
+		else
+			say "postgresql      stopped"
+		fi
+	else
+		say "postgresql      external  (CHC_DATABASE_URL)"
+	fi
+	local index=0 name state ready
+	for name in "${CHC_SERVICES[@]}"; do
+		if pid_alive "$run_dir/$name.pid"; then
+			state="running   pid $(cat "$run_dir/$name.pid")"
+			ready=$(curl -fsS "http://$(service_http "$index")/readyz" 2>/dev/null || echo "not ready")
+		else
+			state="stopped"
+			ready=""
+		fi
+		printf '%-15s %-20s %-24s %s\n' "chc-$name" "$state" "$(service_url "$name" "$index")" "$ready"
+		index=$((index + 1))
+	done
+}
+
+case "${1:-}" in
+start)
+	[ -x "$CHC_BUILD_DIR/services/chc-companies" ] || die "not built: run scripts/build.sh first"
+	database_start
+	"$CHC_BUILD_DIR/services/chc-migrate" --dir "$CHC_ROOT/migrations" up
+	services_start
+	wait_ready
+	;;
+stop)
+	services_stop
+	database_stop
+	;;
+status)
+	status
+	;;
+*)
+	echo "usage: scripts/stack.sh start|stop|status" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,242 @@
+/*
+ * company_handlers.c - create, get, update, archive and list companies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/client.h"
+#include "companies.h"
+#include "db.h"
+#include "query_builder.h"
+#include "validate.h"
+
+#define FAIL_AND_RETURN()                                                                          \
+	do {                                                                                       \
+		closure(NULL, closure_data);                                                       \
+		return;                                                                            \
+	} while (0)
+
+/* Validates the fields, then the municipality with its service. */
+static bool company_check(core_request *request, const Chc__V1__Company *company, int *region)
+{
+	*region = 0;
+	bool valid = company_validate(request, company);
+	if (company->municipality_code != 0 &&
+	    municipality_code_check(request, "company.municipality_code",
+	                            company->municipality_code, region) != CHC_OK)
+		valid = false;
+	return valid;
+}
+
+void companies_create_company(companies_service *service,
+                              const Chc__V1__CreateCompanyRequest *input,
+                              Chc__V1__Company_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (input->company == NULL) {
+		core_violation(request, "company", "is required");
+		FAIL_AND_RETURN();
+	}
+	Chc__V1__Company company = *input->company;
+	char id[37];
+	chc_uuid_generate(id);
+	company.id = id;
+	company.status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE;
+	int region = 0;
+	Chc__V1__Company *stored = NULL;
+	if (!company_check(request, &company, &region) ||
+	    company_insert(request, &company, region) != CHC_OK ||
+	    company_load(request, id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+void companies_get_company(companies_service *service, const Chc__V1__GetCompanyRequest *input,
+                           Chc__V1__Company_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	Chc__V1__Company *company = NULL;
+	if (!core_check_uuid(request, "id", input->id) ||
+	    company_load(request, input->id, false, &company) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(company, closure_data);
+}
+
+static Chc__V1__Company *load_for_change(core_request *request, const char *id,
+                                         int64_t expected_version)
+{
+	Chc__V1__Company *company = NULL;
+	if (!core_check_uuid(request, "id", id))
+		return NULL;
+	if (expected_version <= 0) {
+		core_violation(request, "expected_version",
+		               "is required: the version of the company you read");
+		return NULL;
+	}
+	if (company_load(request, id, true, &company) != CHC_OK)
+		return NULL;
+	if (company->version != expected_version) {
+		core_fail(
+		        request, CHC_ABORTED,
+		        "company %s changed since you read it: its version is %lld, you read %lld",
+		        id, (long long)company->version, (long long)expected_version);
+		return NULL;
+	}
+	return company;
+}
+
+static bool apply_mask(core_request *request, Chc__V1__Company *company,
+                       const Chc__V1__Company *update, char *const *mask, size_t count)
+{
+	if (count == 0) {
+		core_violation(request, "update_mask", "name the fields to change");
+		return false;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const char *name = mask[i];
+		if (strcmp(name, "name") == 0)
+			company->name = update->name;
+		else if (strcmp(name, "cvr") == 0)
+			company->cvr = update->cvr;
+		else if (strcmp(name, "country") == 0)
+			company->country = update->country;
+		else if (strcmp(name, "vat_number") == 0)
+			company->vat_number = update->vat_number;
+		else if (strcmp(name, "legal_form") == 0)
+			company->legal_form = update->legal_form;
+		else if (strcmp(name, "address") == 0)
+			company->address = update->address;
+		else if (strcmp(name, "municipality_code") == 0)
+			company->municipality_code = update->municipality_code;
+		else if (strcmp(name, "website") == 0)
+			company->website = update->website;
+		else if (strcmp(name, "size_class") == 0)
+			company->size_class = update->size_class;
+		else if (strcmp(name, "founded_year") == 0)
+			company->founded_year = update->founded_year;
+		else if (strcmp(name, "description") == 0)
+			company->description = update->description;
+		else if (strcmp(name, "categories") == 0) {
+			company->categories = update->categories;
+			company->n_categories = update->n_categories;
+		} else {
+			char field[40];
+			snprintf(field, sizeof(field), "update_mask[%zu]", i);
+			core_violation(request, field,
+			               "\"%.60s\" is not a field of Company that can be updated",
+			               name);
+			return false;
+		}
+	}
+	return true;
+}
+
+void companies_update_company(companies_service *service,
+                              const Chc__V1__UpdateCompanyRequest *input,
+                              Chc__V1__Company_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (input->company == NULL) {
+		core_violation(request, "company", "is required");
+		FAIL_AND_RETURN();
+	}
+	Chc__V1__Company *company =
+	        load_for_change(request, input->company->id, input->expected_version);
+	int region = 0;
+	Chc__V1__Company *stored = NULL;
+	if (company == NULL ||
+	    !apply_mask(request, company, input->company, input->update_mask,
+	                input->n_update_mask) ||
+	    !company_check(request, company, &region) ||
+	    company_write(request, company, region) != CHC_OK ||
+	    company_load(request, company->id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+void companies_archive_company(companies_service *service,
+                               const Chc__V1__ArchiveCompanyRequest *input,
+                               Chc__V1__Company_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	Chc__V1__Company *company = load_for_change(request, input->id, input->expected_version);
+	if (company == NULL)
+		FAIL_AND_RETURN();
+	if (company->status == CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED) {
+		core_fail(request, CHC_FAILED_PRECONDITION, "company %s is already archived",
+		          company->id);
+		FAIL_AND_RETURN();
+	}
+	company->status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED;
+	int region = 0;
+	Chc__V1__Company *stored = NULL;
+	/* The region was stored with the company; archiving keeps it. */
+	if (company->municipality_code != 0 &&
+	    municipality_code_check(request, "company.municipality_code",
+	                            company->municipality_code, &region) != CHC_OK)
+		FAIL_AND_RETURN();
+	if (company_write(request, company, region) != CHC_OK ||
+	    company_load(request, company->id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+void companies_list_companies(companies_service *service,
+                              const Chc__V1__ListCompaniesRequest *input,
+                              Chc__V1__ListCompaniesResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	int limit = 0;
+	long offset = 0;
+	core_query_builder query = { .used = 0 };
+	core_query_append(&query, "SELECT " COMPANY_COLUMNS ", count(*) OVER () "
+	                          "FROM companies.companies c WHERE true");
+	if (input->category != 0 &&
+	    core_check_enum(request, "category", &chc__v1__care_category__descriptor,
+	                    input->category, false))
+		core_query_where(&query, "$? = ANY (c.categories)",
+		                 core_enum_slug(request, &chc__v1__care_category__descriptor,
+		                                input->category));
+	if (input->municipality_code != 0 &&
+	    core_check_range(request, "municipality_code", input->municipality_code, 100, 999))
+		core_query_where(&query, "c.municipality_code = $?::int",
+		                 core_int_text(request, input->municipality_code));
+	if (input->region_code != 0 &&
+	    core_check_range(request, "region_code", input->region_code, 1081, 1085))
+		core_query_where(&query, "c.region_code = $?::int",
+		                 core_int_text(request, input->region_code));
+	if (input->status != 0 &&
+	    core_check_enum(request, "status", &chc__v1__company_status__descriptor, input->status,
+	                    false))
+		core_query_where(&query, "c.status = $?",
+		                 core_enum_slug(request, &chc__v1__company_status__descriptor,
+		                                input->status));
+	if (input->size_class != 0 &&
+	    core_check_enum(request, "size_class", &chc__v1__size_class__descriptor,
+	                    input->size_class, false))
+		core_query_where(&query, "c.size_class = $?",
+		                 core_enum_slug(request, &chc__v1__size_class__descriptor,
+		                                input->size_class));
+	core_page_read(request, input->page, &limit, &offset);
+	if (core_failed(request))
+		FAIL_AND_RETURN();
+	core_query_append(&query, " ORDER BY c.name, c.id");
+	core_query_page(request, &query, limit, offset);
+	PGresult *result = NULL;
+	Chc__V1__ListCompaniesResponse reply = CHC__V1__LIST_COMPANIES_RESPONSE__INIT;
+	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
+	if (core_query_run(request, &query, &result) != CHC_OK ||
+	    company_rows(request, result, &reply.companies, &reply.n_companies) != CHC_OK)
+		FAIL_AND_RETURN();
+	page.total_size = reply.n_companies > 0 ? strtol(PQgetvalue(result, 0, 17), NULL, 10) : 0;
+	page.next_page_token =
+	        core_page_token(request, offset + (long)reply.n_companies, page.total_size);
+	reply.page = &page;
+	closure(&reply, closure_data);
+}

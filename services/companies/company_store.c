@@ -1,0 +1,204 @@
+/*
+ * company_store.c - companies in PostgreSQL; enumerations stored as slugs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "companies.h"
+#include "db.h"
+#include "query_builder.h"
+#include "validate.h"
+
+enum company_column {
+	COLUMN_ID,
+	COLUMN_NAME,
+	COLUMN_CVR,
+	COLUMN_COUNTRY,
+	COLUMN_VAT,
+	COLUMN_LEGAL_FORM,
+	COLUMN_ADDRESS,
+	COLUMN_MUNICIPALITY,
+	COLUMN_WEBSITE,
+	COLUMN_SIZE,
+	COLUMN_FOUNDED,
+	COLUMN_DESCRIPTION,
+	COLUMN_CATEGORIES,
+	COLUMN_STATUS,
+	COLUMN_VERSION,
+	COLUMN_CREATED,
+	COLUMN_UPDATED,
+};
+
+static Chc__V1__Company *company_from_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__Company *company = core_alloc(request, sizeof(*company));
+	if (company == NULL)
+		return NULL;
+	chc__v1__company__init(company);
+	company->id = PQgetvalue(result, row, COLUMN_ID);
+	company->name = PQgetvalue(result, row, COLUMN_NAME);
+	company->cvr = PQgetvalue(result, row, COLUMN_CVR);
+	company->country = PQgetvalue(result, row, COLUMN_COUNTRY);
+	company->vat_number = PQgetvalue(result, row, COLUMN_VAT);
+	company->legal_form = PQgetvalue(result, row, COLUMN_LEGAL_FORM);
+	company->address = PQgetvalue(result, row, COLUMN_ADDRESS);
+	company->municipality_code = atoi(PQgetvalue(result, row, COLUMN_MUNICIPALITY));
+	company->website = PQgetvalue(result, row, COLUMN_WEBSITE);
+	company->size_class = core_enum_value(&chc__v1__size_class__descriptor,
+	                                      PQgetvalue(result, row, COLUMN_SIZE));
+	company->founded_year = atoi(PQgetvalue(result, row, COLUMN_FOUNDED));
+	company->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
+	char *categories = PQgetvalue(result, row, COLUMN_CATEGORIES);
+	if (categories[0] != '\0') {
+		size_t items = 1;
+		for (const char *p = categories; *p != '\0'; p++)
+			items += *p == ',';
+		company->categories = core_alloc(request, items * sizeof(*company->categories));
+		if (company->categories == NULL)
+			return NULL;
+		char *cursor = NULL;
+		for (char *slug = strtok_r(categories, ",", &cursor); slug != NULL;
+		     slug = strtok_r(NULL, ",", &cursor))
+			company->categories[company->n_categories++] =
+			        core_enum_value(&chc__v1__care_category__descriptor, slug);
+	}
+	company->status = core_enum_value(&chc__v1__company_status__descriptor,
+	                                  PQgetvalue(result, row, COLUMN_STATUS));
+	company->version = strtoll(PQgetvalue(result, row, COLUMN_VERSION), NULL, 10);
+	company->created_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_CREATED), NULL, 10);
+	company->updated_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_UPDATED), NULL, 10);
+	return company;
+}
+
+chc_status company_rows(core_request *request, PGresult *result, Chc__V1__Company ***companies,
+                        size_t *count)
+{
+	int rows = PQntuples(result);
+	*count = 0;
+	*companies = core_alloc(request, (size_t)(rows + 1) * sizeof(**companies));
+	if (*companies == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	for (int i = 0; i < rows; i++) {
+		Chc__V1__Company *company = company_from_row(request, result, i);
+		if (company == NULL)
+			return CHC_RESOURCE_EXHAUSTED;
+		(*companies)[(*count)++] = company;
+	}
+	return CHC_OK;
+}
+
+static const core_statement company_get_statement = {
+	"company_get",
+	"SELECT " COMPANY_COLUMNS " FROM companies.companies c WHERE c.id = $1::uuid", 1
+};
+static const core_statement company_get_locked_statement = {
+	"company_get_for_update",
+	"SELECT " COMPANY_COLUMNS " FROM companies.companies c WHERE c.id = $1::uuid FOR UPDATE", 1
+};
+
+chc_status company_load(core_request *request, const char *id, bool for_update,
+                        Chc__V1__Company **company)
+{
+	const char *values[] = { id };
+	PGresult *result = NULL;
+	chc_status status = core_query(
+	        request, for_update ? &company_get_locked_statement : &company_get_statement,
+	        values, &result);
+	if (status != CHC_OK)
+		return status;
+	if (PQntuples(result) == 0)
+		return core_fail(request, CHC_NOT_FOUND, "no company has id %s", id);
+	Chc__V1__Company *loaded = company_from_row(request, result, 0);
+	if (loaded == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	*company = loaded;
+	return CHC_OK;
+}
+
+static char *categories_array(core_request *request, const Chc__V1__Company *company)
+{
+	char *text = core_alloc(request, company->n_categories * 130 + 3);
+	if (text == NULL)
+		return NULL;
+	size_t used = 0;
+	text[used++] = '{';
+	for (size_t i = 0; i < company->n_categories; i++) {
+		const char *slug = core_enum_slug(request, &chc__v1__care_category__descriptor,
+		                                  company->categories[i]);
+		if (slug == NULL)
+			return NULL;
+		used += (size_t)sprintf(text + used, "%s%s", i > 0 ? "," : "", slug);
+	}
+	text[used++] = '}';
+	text[used] = '\0';
+	return text;
+}
+
+#define COMPANY_VALUE_COUNT 15
+
+static bool company_values(core_request *request, const Chc__V1__Company *company, int region,
+                           const char *values[COMPANY_VALUE_COUNT])
+{
+	values[0] = company->id;
+	values[1] = company->name;
+	values[2] = company->cvr[0] != '\0' ? company->cvr : NULL;
+	values[3] = company->cvr[0] != '\0' ? "DK" : company->country;
+	values[4] = company->vat_number;
+	values[5] = company->legal_form;
+	values[6] = company->address;
+	values[7] = company->municipality_code != 0
+	                    ? core_int_text(request, company->municipality_code)
+	                    : NULL;
+	values[8] = region != 0 ? core_int_text(request, region) : NULL;
+	values[9] = company->website;
+	values[10] = core_enum_slug(request, &chc__v1__size_class__descriptor, company->size_class);
+	values[11] =
+	        company->founded_year != 0 ? core_int_text(request, company->founded_year) : NULL;
+	values[12] = company->description;
+	values[13] = categories_array(request, company);
+	values[14] = core_enum_slug(request, &chc__v1__company_status__descriptor,
+	                            company->status != 0
+	                                    ? company->status
+	                                    : CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE);
+	/* NULLs above are SQL NULLs on purpose; the rest must exist. */
+	return !core_failed(request) && values[10] != NULL && values[13] != NULL &&
+	       values[14] != NULL;
+}
+
+static const core_statement company_insert_statement = {
+	"company_insert",
+	"INSERT INTO companies.companies (id, name, cvr, country, vat_number, legal_form, address, "
+	"municipality_code, region_code, website, size_class, founded_year, description, "
+	"categories, status) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::int, $9::int, $10, $11, "
+	"$12::int, $13, $14::text[], $15)",
+	COMPANY_VALUE_COUNT
+};
+
+static const core_statement company_update_statement = {
+	"company_update",
+	"UPDATE companies.companies SET name = $2, cvr = $3, country = $4, vat_number = $5, "
+	"legal_form = $6, address = $7, municipality_code = $8::int, region_code = $9::int, "
+	"website = $10, size_class = $11, founded_year = $12::int, description = $13, "
+	"categories = $14::text[], status = $15, version = version + 1, updated_at = now() "
+	"WHERE id = $1::uuid",
+	COMPANY_VALUE_COUNT
+};
+
+chc_status company_insert(core_request *request, const Chc__V1__Company *company, int region)
+{
+	const char *values[COMPANY_VALUE_COUNT];
+	if (!company_values(request, company, region, values))
+		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
+	PGresult *result = NULL;
+	return core_query(request, &company_insert_statement, values, &result);
+}
+
+chc_status company_write(core_request *request, const Chc__V1__Company *company, int region)
+{
+	const char *values[COMPANY_VALUE_COUNT];
+	if (!company_values(request, company, region, values))
+		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
+	PGresult *result = NULL;
+	return core_query(request, &company_update_statement, values, &result);
+}

@@ -1,0 +1,167 @@
+/*
+ * config.c - every setting is one row of a table: name, default, meaning.
+ * The table drives both parsing and --help, so they cannot drift apart.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum setting_kind { SETTING_STRING, SETTING_INT, SETTING_SIZE, SETTING_LEVEL } setting_kind;
+
+typedef struct setting {
+	const char *name;
+	setting_kind kind;
+	const char *fallback; /* NULL: taken from core_config_defaults */
+	size_t offset;
+	long minimum;
+	long maximum;
+	const char *meaning;
+} setting;
+
+#define FIELD(member) offsetof(core_config, member)
+
+static const setting settings[] = {
+	{ "CHC_DATABASE_URL", SETTING_STRING, CORE_DEFAULT_DATABASE_URL, FIELD(database_url), 0, 0,
+	  "libpq connection string or URL" },
+	{ "CHC_LISTEN", SETTING_STRING, NULL, FIELD(listen), 0, 0,
+	  "RPC addresses, comma separated: tcp://, ipc://, tls+tcp://" },
+	{ "CHC_HTTP_LISTEN", SETTING_STRING, NULL, FIELD(http_listen), 0, 0,
+	  "host:port for /healthz, /readyz, /metrics (empty: off)" },
+	{ "CHC_WORKERS", SETTING_INT, "8", FIELD(workers), 1, 256,
+	  "requests served at once; each worker holds one database connection" },
+	{ "CHC_LOG_LEVEL", SETTING_LEVEL, "info", FIELD(log_level), 0, 0,
+	  "debug, info, warn or error" },
+	{ "CHC_TOKEN", SETTING_STRING, "", FIELD(token), 0, 0,
+	  "token callers must present (empty: anonymous callers accepted)" },
+	{ "CHC_TLS_CERT", SETTING_STRING, "", FIELD(tls_cert), 0, 0,
+	  "PEM certificate chain file for tls+tcp:// listeners" },
+	{ "CHC_TLS_KEY", SETTING_STRING, "", FIELD(tls_key), 0, 0,
+	  "PEM private key file for tls+tcp:// listeners" },
+	{ "CHC_MAX_MESSAGE_BYTES", SETTING_SIZE, "4194304", FIELD(max_message_bytes), 1024,
+	  64L * 1024 * 1024, "largest request accepted; larger ones get RESOURCE_EXHAUSTED" },
+	{ "CHC_IDEMPOTENCY_TTL", SETTING_INT, "86400", FIELD(idempotency_ttl_seconds), 1,
+	  365L * 86400, "seconds an idempotency key is remembered" },
+	{ "CHC_HOUSEKEEPING_INTERVAL", SETTING_INT, "60", FIELD(housekeeping_seconds), 1, 86400,
+	  "seconds between housekeeping runs (expiry, old idempotency keys)" },
+	{ "CHC_DRAIN_TIMEOUT_MS", SETTING_INT, "10000", FIELD(drain_timeout_ms), 0, 600000,
+	  "how long SIGTERM waits for requests in flight" },
+};
+
+static const char *setting_default(const setting *s, const core_config_defaults *defaults)
+{
+	if (s->fallback != NULL)
+		return s->fallback;
+	if (strcmp(s->name, "CHC_LISTEN") == 0)
+		return defaults->listen;
+	return defaults->http_listen;
+}
+
+static chc_status parse_level(const char *text, core_log_level *level)
+{
+	static const char *const names[] = { "debug", "info", "warn", "error" };
+	for (int i = 0; i < 4; i++) {
+		if (strcasecmp(text, names[i]) == 0) {
+			*level = (core_log_level)i;
+			return CHC_OK;
+		}
+	}
+	return CHC_INVALID_ARGUMENT;
+}
+
+static chc_status parse_number(const setting *s, const char *text, long *value, chc_error *error)
+{
+	char *end = NULL;
+	errno = 0;
+	long parsed = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || parsed < s->minimum || parsed > s->maximum)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT,
+		                     "%s must be a whole number from %ld to %ld, not \"%s\"",
+		                     s->name, s->minimum, s->maximum, text);
+	*value = parsed;
+	return CHC_OK;
+}
+
+chc_status core_config_load(core_config *config, const core_config_defaults *defaults,
+                            chc_error *error)
+{
+	memset(config, 0, sizeof(*config));
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		const setting *s = &settings[i];
+		const char *text = getenv(s->name);
+		if (text == NULL)
+			text = setting_default(s, defaults);
+		char *base = (char *)config + s->offset;
+		long number = 0;
+		chc_status status = CHC_OK;
+		switch (s->kind) {
+		case SETTING_STRING: {
+			char *copy = strdup(text);
+			if (copy == NULL) {
+				status = chc_error_set(error, CHC_RESOURCE_EXHAUSTED,
+				                       "out of memory");
+				break;
+			}
+			memcpy(base, &copy, sizeof(copy));
+			break;
+		}
+		case SETTING_INT:
+			status = parse_number(s, text, &number, error);
+			if (status == CHC_OK) {
+				int value = (int)number;
+				memcpy(base, &value, sizeof(value));
+			}
+			break;
+		case SETTING_SIZE:
+			status = parse_number(s, text, &number, error);
+			if (status == CHC_OK) {
+				size_t value = (size_t)number;
+				memcpy(base, &value, sizeof(value));
+			}
+			break;
+		case SETTING_LEVEL: {
+			core_log_level level = CORE_LOG_INFO;
+			status = parse_level(text, &level);
+			if (status != CHC_OK)
+				chc_error_set(error, status,
+				              "%s must be debug, info, warn or error, not \"%s\"",
+				              s->name, text);
+			else
+				memcpy(base, &level, sizeof(level));
+			break;
+		}
+		}
+		if (status != CHC_OK) {
+			core_config_fini(config);
+			return status;
+		}
+	}
+	return CHC_OK;
+}
+
+void core_config_fini(core_config *config)
+{
+	if (config == NULL)
+		return;
+	free(config->database_url);
+	free(config->listen);
+	free(config->http_listen);
+	free(config->token);
+	free(config->tls_cert);
+	free(config->tls_key);
+	memset(config, 0, sizeof(*config));
+}
+
+void core_config_print_help(FILE *out, const core_config_defaults *defaults)
+{
+	fprintf(out, "Environment:\n");
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		const setting *s = &settings[i];
+		const char *fallback = setting_default(s, defaults);
+		fprintf(out, "  %-26s %s\n  %-26s (default: \"%s\")\n", s->name, s->meaning, "",
+		        fallback);
+	}
+}

@@ -1,0 +1,59 @@
+/*
+ * config.h - the one configuration surface of a service: CHC_* environment
+ * variables, each with a default that works on a developer's machine.
+ */
+#ifndef CORE_CONFIG_H
+#define CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "chc/status.h"
+
+typedef enum core_log_level {
+	CORE_LOG_DEBUG = 0,
+	CORE_LOG_INFO = 1,
+	CORE_LOG_WARN = 2,
+	CORE_LOG_ERROR = 3,
+} core_log_level;
+
+typedef struct core_config {
+	char *database_url;
+	char *listen;      /* RPC address(es), comma separated */
+	char *http_listen; /* host:port of /healthz, /readyz, /metrics; "" off */
+	int workers;
+	core_log_level log_level;
+	char *token;    /* shared secret; "" accepts anonymous callers */
+	char *tls_cert; /* PEM certificate chain for tls+tcp:// listeners */
+	char *tls_key;  /* PEM private key for tls+tcp:// listeners */
+	size_t max_message_bytes;
+	int idempotency_ttl_seconds;
+	int housekeeping_seconds;
+	int drain_timeout_ms;
+} core_config;
+
+/* Defaults a service passes to core_config_load: its own ports. */
+typedef struct core_config_defaults {
+	const char *listen;
+	const char *http_listen;
+} core_config_defaults;
+
+/*
+ * Reads the CHC_* variables into config (caller storage; release with
+ * core_config_fini). Returns CHC_INVALID_ARGUMENT with a message naming the
+ * variable when one does not parse.
+ */
+chc_status core_config_load(core_config *config, const core_config_defaults *defaults,
+                            chc_error *error);
+
+void core_config_fini(core_config *config);
+
+/* Writes the table of variables, their defaults and meaning (for --help). */
+void core_config_print_help(FILE *out, const core_config_defaults *defaults);
+
+/* The database URL used when CHC_DATABASE_URL is unset: the private
+ * PostgreSQL that scripts/stack.sh starts. */
+#define CORE_DEFAULT_DATABASE_URL "postgresql://chc@127.0.0.1:55432/chc"
+
+#endif /* CORE_CONFIG_H */

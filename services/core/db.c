@@ -1,0 +1,215 @@
+/*
+ * db.c - connections, statements and the one table that maps SQLSTATEs to
+ * status codes.
+ */
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+chc_status core_db_init(core_db *db, const char *url)
+{
+	memset(db, 0, sizeof(*db));
+	db->url = strdup(url);
+	return db->url != NULL ? CHC_OK : CHC_RESOURCE_EXHAUSTED;
+}
+
+void core_db_fini(core_db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->connection != NULL)
+		PQfinish(db->connection);
+	free(db->url);
+	memset(db, 0, sizeof(*db));
+}
+
+static void db_forget(core_db *db)
+{
+	if (db->connection != NULL)
+		PQfinish(db->connection);
+	db->connection = NULL;
+	db->prepared_count = 0;
+}
+
+PGconn *core_db_connection(core_db *db, chc_error *error)
+{
+	if (db->connection != NULL && PQstatus(db->connection) == CONNECTION_OK)
+		return db->connection;
+	int64_t now = core_monotonic_us();
+	if (db->connection == NULL && now < db->next_attempt_us) {
+		chc_error_set(error, CHC_UNAVAILABLE, "database unavailable, retrying shortly");
+		return NULL;
+	}
+	db_forget(db);
+	db->next_attempt_us = now + 200000;
+	PGconn *connection = PQconnectdb(db->url);
+	if (connection == NULL || PQstatus(connection) != CONNECTION_OK) {
+		char reason[256] = "out of memory";
+		if (connection != NULL) {
+			/* libpq ends its messages with a newline; drop it. */
+			snprintf(reason, sizeof(reason), "%s", PQerrorMessage(connection));
+			reason[strcspn(reason, "\n")] = '\0';
+			PQfinish(connection);
+		}
+		chc_error_set(error, CHC_UNAVAILABLE, "database unavailable: %s", reason);
+		return NULL;
+	}
+	db->connection = connection;
+	return connection;
+}
+
+void core_db_note_result(core_db *db)
+{
+	if (db->connection != NULL && PQstatus(db->connection) != CONNECTION_OK)
+		db_forget(db);
+}
+
+typedef struct sqlstate_mapping {
+	const char *prefix; /* a whole SQLSTATE or its two-letter class */
+	chc_status status;
+} sqlstate_mapping;
+
+/* Whole codes first, then classes; the first match wins. */
+static const sqlstate_mapping sqlstate_table[] = {
+	{ "23505", CHC_ALREADY_EXISTS },      /* unique_violation */
+	{ "23503", CHC_FAILED_PRECONDITION }, /* foreign_key_violation */
+	{ "23502", CHC_INVALID_ARGUMENT },    /* not_null_violation */
+	{ "23514", CHC_INVALID_ARGUMENT },    /* check_violation */
+	{ "40001", CHC_ABORTED },             /* serialization_failure */
+	{ "40P01", CHC_ABORTED },             /* deadlock_detected */
+	{ "55P03", CHC_ABORTED },             /* lock_not_available */
+	{ "57014", CHC_DEADLINE_EXCEEDED },   /* query_canceled (statement_timeout) */
+	{ "57P01", CHC_UNAVAILABLE },         /* admin_shutdown */
+	{ "57P02", CHC_UNAVAILABLE },         /* crash_shutdown */
+	{ "57P03", CHC_UNAVAILABLE },         /* cannot_connect_now */
+	{ "53300", CHC_UNAVAILABLE },         /* too_many_connections */
+	{ "22", CHC_INVALID_ARGUMENT },       /* data exception */
+	{ "08", CHC_UNAVAILABLE },            /* connection exception */
+	{ "53", CHC_RESOURCE_EXHAUSTED },     /* insufficient resources */
+	{ "42", CHC_INTERNAL },               /* syntax or access rule: our bug */
+};
+
+chc_status core_db_status_from_sqlstate(const char *sqlstate)
+{
+	if (sqlstate == NULL)
+		return CHC_UNAVAILABLE; /* no SQLSTATE: the connection itself failed */
+	for (size_t i = 0; i < sizeof(sqlstate_table) / sizeof(sqlstate_table[0]); i++) {
+		size_t length = strlen(sqlstate_table[i].prefix);
+		if (strncmp(sqlstate, sqlstate_table[i].prefix, length) == 0)
+			return sqlstate_table[i].status;
+	}
+	return CHC_INTERNAL;
+}
+
+static chc_status result_check(core_request *request, PGresult *result)
+{
+	ExecStatusType kind = PQresultStatus(result);
+	if (kind == PGRES_TUPLES_OK || kind == PGRES_COMMAND_OK)
+		return CHC_OK;
+	const char *sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+	chc_status status = core_db_status_from_sqlstate(sqlstate);
+	char reason[300];
+	snprintf(reason, sizeof(reason), "%s",
+	         result != NULL ? PQresultErrorMessage(result) : PQerrorMessage(request->db));
+	reason[strcspn(reason, "\n")] = '\0';
+	if (status == CHC_INTERNAL) {
+		/* Our own SQL failed: log the detail, tell the caller little. */
+		core_log(CORE_LOG_ERROR, "query failed in %s: %s (%s)", request->method, reason,
+		         sqlstate ? sqlstate : "no sqlstate");
+		core_fail(request, CHC_INTERNAL, "internal database error");
+	} else if (status == CHC_UNAVAILABLE) {
+		core_fail(request, status, "database unavailable: %s", reason);
+	} else {
+		core_fail(request, status, "%s",
+		          reason[0] ? reason : "database refused the change");
+	}
+	return status;
+}
+
+static chc_status finish(core_request *request, PGresult *result, PGresult **out)
+{
+	chc_status status = result_check(request, result);
+	if (status != CHC_OK) {
+		PQclear(result);
+		core_db_note_result(request->database);
+		return status;
+	}
+	if (core_request_keep_result(request, result) != CHC_OK)
+		return CHC_RESOURCE_EXHAUSTED;
+	*out = result;
+	return CHC_OK;
+}
+
+chc_status core_query(core_request *request, const core_statement *statement,
+                      const char *const *values, PGresult **result)
+{
+	core_db *db = request->database;
+	bool prepared = false;
+	for (int i = 0; i < db->prepared_count; i++) {
+		/* Statements are static structs: comparing names by address is exact. */
+		if (db->prepared[i] == statement->name) {
+			prepared = true;
+			break;
+		}
+	}
+	if (!prepared) {
+		PGresult *made = PQprepare(request->db, statement->name, statement->sql,
+		                           statement->parameter_count, NULL);
+		chc_status status = result_check(request, made);
+		PQclear(made);
+		if (status != CHC_OK) {
+			core_db_note_result(db);
+			return status;
+		}
+		if (db->prepared_count < CORE_DB_MAX_PREPARED)
+			db->prepared[db->prepared_count++] = statement->name;
+	}
+	PGresult *answer = PQexecPrepared(request->db, statement->name, statement->parameter_count,
+	                                  values, NULL, NULL, 0);
+	return finish(request, answer, result);
+}
+
+chc_status core_query_sql(core_request *request, const char *sql, int parameter_count,
+                          const char *const *values, PGresult **result)
+{
+	PGresult *answer =
+	        PQexecParams(request->db, sql, parameter_count, NULL, values, NULL, NULL, 0);
+	return finish(request, answer, result);
+}
+
+chc_status core_db_command(PGconn *connection, const char *sql, chc_error *error)
+{
+	PGresult *result = PQexec(connection, sql);
+	ExecStatusType kind = PQresultStatus(result);
+	chc_status status = CHC_OK;
+	if (kind != PGRES_COMMAND_OK && kind != PGRES_TUPLES_OK) {
+		status = core_db_status_from_sqlstate(PQresultErrorField(result, PG_DIAG_SQLSTATE));
+		char reason[300];
+		snprintf(reason, sizeof(reason), "%s", PQerrorMessage(connection));
+		reason[strcspn(reason, "\n")] = '\0';
+		chc_error_set(error, status, "%s failed: %s", sql, reason);
+	}
+	PQclear(result);
+	return status;
+}
+
+long core_db_schema_version(PGconn *connection, chc_error *error)
+{
+	PGresult *result =
+	        PQexec(connection, "SELECT coalesce(max(version), 0) FROM chc_schema_migrations");
+	long version = -1;
+	if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1) {
+		version = strtol(PQgetvalue(result, 0, 0), NULL, 10);
+	} else {
+		char reason[300];
+		snprintf(reason, sizeof(reason), "%s", PQerrorMessage(connection));
+		reason[strcspn(reason, "\n")] = '\0';
+		chc_error_set(error, CHC_FAILED_PRECONDITION,
+		              "cannot read the schema version (run chc-migrate up): %s", reason);
+	}
+	PQclear(result);
+	return version;
+}

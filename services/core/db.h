@@ -1,0 +1,72 @@
+/*
+ * db.h - one PostgreSQL connection per worker, reconnected on demand, and
+ * the query helpers handlers use. All SQL is parameterised; values travel
+ * as text.
+ */
+#ifndef CORE_DB_H
+#define CORE_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "chc/status.h"
+#include "request.h"
+
+#define CORE_DB_MAX_PREPARED 128
+
+typedef struct core_db {
+	char *url;
+	PGconn *connection;
+	int64_t next_attempt_us;                    /* reconnects are spaced, not hammered */
+	const char *prepared[CORE_DB_MAX_PREPARED]; /* statement names on this connection */
+	int prepared_count;
+} core_db;
+
+/* Stores the URL; connects lazily. */
+chc_status core_db_init(core_db *db, const char *url);
+void core_db_fini(core_db *db);
+
+/*
+ * Returns a working connection, reconnecting if the last one broke (at most
+ * every 200 ms). Returns NULL, with error set to UNAVAILABLE, while
+ * PostgreSQL cannot be reached.
+ */
+PGconn *core_db_connection(core_db *db, chc_error *error);
+
+/* Marks the connection broken when res says the server went away. */
+void core_db_note_result(core_db *db);
+
+/* Maps a failed result's SQLSTATE to a status (23505 ALREADY_EXISTS ...). */
+chc_status core_db_status_from_sqlstate(const char *sqlstate);
+
+/* A statement that is prepared once per connection and run by name. */
+typedef struct core_statement {
+	const char *name;
+	const char *sql;
+	int parameter_count;
+} core_statement;
+
+/*
+ * Runs statement with text parameters (NULL is SQL NULL). On success
+ * *result is a PGRES_TUPLES_OK or PGRES_COMMAND_OK result the request owns
+ * (freed at its end). On failure records the mapped status on request and
+ * returns it.
+ */
+chc_status core_query(core_request *request, const core_statement *statement,
+                      const char *const *values, PGresult **result);
+
+/* Runs ad-hoc SQL (dynamic filters) with text parameters; same contract. */
+chc_status core_query_sql(core_request *request, const char *sql, int parameter_count,
+                          const char *const *values, PGresult **result);
+
+/* Runs a command without parameters outside any request (BEGIN, COMMIT). */
+chc_status core_db_command(PGconn *connection, const char *sql, chc_error *error);
+
+/*
+ * The highest applied migration version, or -1 with error set when the
+ * migrations table cannot be read.
+ */
+long core_db_schema_version(PGconn *connection, chc_error *error);
+
+#endif /* CORE_DB_H */

@@ -1,0 +1,51 @@
+/*
+ * dispatch.h - the method table, built from the service descriptors that
+ * protobuf-c generates. A service registers its filled-in generated
+ * `..._Service` struct; nothing lists the methods a second time.
+ */
+#ifndef CORE_DISPATCH_H
+#define CORE_DISPATCH_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "chc/status.h"
+#include "request.h"
+
+typedef struct core_method {
+	char *full_name; /* "/chc.v1.CompanyService/GetCompany" */
+	ProtobufCService *service;
+	unsigned index;
+	const ProtobufCMethodDescriptor *descriptor;
+	bool is_write; /* runs in a transaction with idempotency */
+	bool needs_database;
+} core_method;
+
+typedef struct core_dispatch {
+	core_method *methods; /* sorted by full_name */
+	size_t count;
+} core_dispatch;
+
+/*
+ * Adds every method of service. needs_database is false for services that
+ * answer without PostgreSQL (Health). Returns CHC_OK, CHC_ALREADY_EXISTS
+ * when a method is registered twice, CHC_RESOURCE_EXHAUSTED.
+ */
+chc_status core_dispatch_add(core_dispatch *dispatch, ProtobufCService *service,
+                             bool needs_database);
+
+/* The method named name, or NULL. Thread-safe once registration is over. */
+const core_method *core_dispatch_find(const core_dispatch *dispatch, const char *name);
+
+/*
+ * Unpacks payload as the method's input and calls its handler with
+ * request as closure data. Records INVALID_ARGUMENT when the payload does
+ * not decode, INTERNAL when the handler gives no reply.
+ */
+void core_dispatch_invoke(const core_method *method, const uint8_t *payload, size_t length,
+                          core_request *request);
+
+void core_dispatch_fini(core_dispatch *dispatch);
+
+#endif /* CORE_DISPATCH_H */

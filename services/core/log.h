@@ -1,0 +1,35 @@
+/*
+ * log.h - one JSON object a line on standard error. The level is checked
+ * before anything is formatted, so a debug line costs nothing at info.
+ */
+#ifndef CORE_LOG_H
+#define CORE_LOG_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+/* Sets the service name written in every line and the lowest level shown.
+ * Call once before any thread starts. */
+void core_log_setup(const char *service, core_log_level level);
+
+/* True when a line at this level would be written. */
+int core_log_enabled(core_log_level level);
+
+/* A free-form event: {"time","level","service","msg"}. */
+void core_log(core_log_level level, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* The one line written for every request. */
+typedef struct core_log_request_line {
+	const char *method;
+	const char *request_id;
+	int code;
+	const char *message;
+	int64_t duration_us;
+	const char *principal;
+	int replayed;
+} core_log_request_line;
+
+void core_log_request(const core_log_request_line *line);
+
+#endif /* CORE_LOG_H */

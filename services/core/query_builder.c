@@ -1,0 +1,67 @@
+#include "query_builder.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+
+void core_query_append(core_query_builder *query, const char *text)
+{
+	size_t length = strlen(text);
+	if (query->used + length >= sizeof(query->sql)) {
+		query->overflow = true;
+		return;
+	}
+	memcpy(query->sql + query->used, text, length + 1);
+	query->used += length;
+}
+
+int core_query_value(core_query_builder *query, const char *value)
+{
+	if (query->count == CORE_QUERY_MAX_VALUES) {
+		query->overflow = true;
+		return query->count;
+	}
+	query->values[query->count++] = value;
+	return query->count;
+}
+
+void core_query_where(core_query_builder *query, const char *condition, const char *value)
+{
+	const char *mark = strstr(condition, "$?");
+	int number = core_query_value(query, value);
+	char numbered[600];
+	int length = snprintf(numbered, sizeof(numbered), " AND %.*s$%d%s", (int)(mark - condition),
+	                      condition, number, mark + 2);
+	if (length >= (int)sizeof(numbered))
+		query->overflow = true;
+	else
+		core_query_append(query, numbered);
+}
+
+void core_query_page(core_request *request, core_query_builder *query, int limit, long offset)
+{
+	int limit_number = core_query_value(query, core_int_text(request, limit));
+	int offset_number = core_query_value(query, core_int_text(request, offset));
+	char text[80];
+	snprintf(text, sizeof(text), " LIMIT $%d::int OFFSET $%d::bigint", limit_number,
+	         offset_number);
+	core_query_append(query, text);
+}
+
+chc_status core_query_run(core_request *request, const core_query_builder *query, PGresult **result)
+{
+	if (query->overflow)
+		return core_fail(request, CHC_INTERNAL, "query too large to build");
+	for (int i = 0; i < query->count; i++)
+		if (query->values[i] == NULL)
+			return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	return core_query_sql(request, query->sql, query->count, query->values, result);
+}
+
+char *core_int_text(core_request *request, long long value)
+{
+	char text[24];
+	snprintf(text, sizeof(text), "%lld", value);
+	return core_strdup(request, text);
+}

@@ -1,0 +1,42 @@
+/*
+ * query_builder.h - SQL with optional filters, every value a parameter.
+ * Used by the List and Search handlers of every service.
+ */
+#ifndef CORE_QUERY_BUILDER_H
+#define CORE_QUERY_BUILDER_H
+
+#include <stdbool.h>
+
+#include "request.h"
+
+#define CORE_QUERY_MAX_VALUES 24
+
+typedef struct core_query_builder {
+	char sql[6144];
+	size_t used;
+	bool overflow; /* the SQL or the values did not fit: a bug, reported INTERNAL */
+	const char *values[CORE_QUERY_MAX_VALUES];
+	int count;
+} core_query_builder;
+
+/* Appends text as it is (constant SQL only). */
+void core_query_append(core_query_builder *query, const char *text);
+
+/* Appends a parameter value and returns its number ($n). */
+int core_query_value(core_query_builder *query, const char *value);
+
+/* Appends " AND condition", its one "$?" replaced by value's parameter. */
+void core_query_where(core_query_builder *query, const char *condition, const char *value);
+
+/* Appends " LIMIT $n OFFSET $m". */
+void core_query_page(core_request *request, core_query_builder *query, int limit, long offset);
+
+/* Runs the query (core_query_sql); INTERNAL when the builder overflowed,
+ * RESOURCE_EXHAUSTED when a value is NULL (an allocation failed). */
+chc_status core_query_run(core_request *request, const core_query_builder *query,
+                          PGresult **result);
+
+/* Request-owned decimal text of value. */
+char *core_int_text(core_request *request, long long value);
+
+#endif /* CORE_QUERY_BUILDER_H */

@@ -1,0 +1,87 @@
+/*
+ * request.h - what a handler sees of the request it serves.
+ *
+ * The core passes a core_request as the closure_data of every handler that
+ * protobuf-c's generated service table calls. Handlers validate, query the
+ * database through req->db, and either call the closure with their reply or
+ * record a failure with core_fail / core_violation and call the closure with
+ * NULL. Memory a handler takes with core_alloc lives until the reply is sent.
+ */
+#ifndef CORE_REQUEST_H
+#define CORE_REQUEST_H
+
+#include <libpq-fe.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "chc/status.h"
+
+struct core_db;
+struct core_server;
+typedef struct core_result_node core_result_node;
+
+/* Who is calling: derived from the token by auth.c. */
+typedef enum core_role {
+	CORE_ROLE_ANONYMOUS = 0,
+	CORE_ROLE_PARTNER = 1,
+	CORE_ROLE_SECRETARIAT = 2,
+} core_role;
+
+typedef struct core_principal {
+	const char *subject; /* static or owned by the auth table */
+	core_role role;
+} core_principal;
+
+typedef struct core_allocation core_allocation;
+
+typedef struct core_request {
+	const char *method; /* full name, "/chc.v1.X/Y" */
+	const char *request_id;
+	int64_t deadline_unix_ms;
+	core_principal principal;
+	PGconn *db;               /* the worker's connection; NULL for Health */
+	struct core_db *database; /* its reconnect and prepared-statement state */
+	struct core_server *server;
+	bool is_write; /* runs inside a transaction the core owns */
+
+	chc_error error; /* code, message and violations when failed */
+	bool replied;
+	uint8_t *reply_payload; /* packed reply message, malloc'd */
+	size_t reply_length;
+	core_allocation *allocations;
+	core_result_node *results; /* PGresults cleared at the end */
+} core_request;
+
+/* Records a failure (printf-style message) and returns code. */
+chc_status core_fail(core_request *request, chc_status code, const char *format, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* Records one invalid field; the request fails with INVALID_ARGUMENT.
+ * Returns CHC_INVALID_ARGUMENT. */
+chc_status core_violation(core_request *request, const char *field, const char *format, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* True when the request has failed (a failure or a violation recorded). */
+bool core_failed(const core_request *request);
+
+/* Memory freed when the request ends. Returns NULL (and records
+ * RESOURCE_EXHAUSTED) when memory runs out. Zero-filled. */
+void *core_alloc(core_request *request, size_t size);
+char *core_strdup(core_request *request, const char *text);
+
+/* Hands a PGresult to the request, which clears it at its end. On
+ * allocation failure clears it at once and records RESOURCE_EXHAUSTED. */
+chc_status core_request_keep_result(core_request *request, PGresult *result);
+
+/* Frees everything the request holds. */
+void core_request_fini(core_request *request);
+
+/* The closure the core passes to handlers: packs the reply. */
+void core_request_reply(const ProtobufCMessage *message, void *closure_data);
+
+/* Milliseconds since the Unix epoch, and a monotonic clock in microseconds. */
+int64_t core_now_unix_ms(void);
+int64_t core_monotonic_us(void);
+
+#endif /* CORE_REQUEST_H */

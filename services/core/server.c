@@ -1,0 +1,614 @@
+/*
+ * server.c - the life of a service process and the path of every request.
+ *
+ * Workers are threads, each with its own nng REP context, its own aio and
+ * its own PostgreSQL connection. A worker waits on its aio (so the request
+ * may block on PostgreSQL without stalling nng's own threads), serves the
+ * request and sends exactly one reply. Signals are taken by sigwait in the
+ * main thread: no work happens in a signal handler.
+ */
+#include "server.h"
+
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <nng/supplemental/tls/tls.h>
+#include <nng/supplemental/util/platform.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "chc/v1/rpc.pb-c.h"
+#include "chc/version.h"
+#include "db.h"
+#include "digest.h"
+#include "dispatch.h"
+#include "health.h"
+#include "http.h"
+#include "idempotency.h"
+#include "log.h"
+#include "metrics.h"
+
+/* The hard cap nng enforces before our own limit: larger messages are
+ * dropped by nng without a reply, so it sits well above CHC_MAX_MESSAGE_BYTES,
+ * which is answered with RESOURCE_EXHAUSTED. */
+#define TRANSPORT_LIMIT_FACTOR 4
+#define RECEIVE_POLL_MS        200
+#define SEND_TIMEOUT_MS        5000
+
+typedef struct core_worker {
+	struct core_server *server;
+	pthread_t thread;
+	nng_ctx context;
+	nng_aio *aio;
+	core_db db;
+	int connected;
+} core_worker;
+
+struct core_server {
+	const core_service_definition *definition;
+	core_config config;
+	core_dispatch dispatch;
+	core_idempotency idempotency;
+	nng_socket socket;
+	core_worker *workers;
+	int worker_count;
+	atomic_int stopping;
+	char own_service_name[128];
+
+	pthread_mutex_t probe_lock; /* guards probe, used by /readyz and Health */
+	core_db probe;
+
+	pthread_t housekeeper;
+	pthread_mutex_t housekeeping_lock;
+	pthread_cond_t housekeeping_wake;
+};
+
+long core_required_schema_version(void)
+{
+	return CHC_SCHEMA_VERSION;
+}
+
+chc_status core_server_ready(core_server *server, chc_error *error)
+{
+	pthread_mutex_lock(&server->probe_lock);
+	chc_status status = CHC_OK;
+	PGconn *connection = core_db_connection(&server->probe, error);
+	if (connection == NULL) {
+		status = CHC_UNAVAILABLE;
+	} else {
+		long version = core_db_schema_version(connection, error);
+		core_db_note_result(&server->probe);
+		if (version < 0)
+			status = error->code;
+		else if (version < CHC_SCHEMA_VERSION)
+			status = chc_error_set(error, CHC_FAILED_PRECONDITION,
+			                       "schema is at version %ld, this build needs %d",
+			                       version, CHC_SCHEMA_VERSION);
+	}
+	pthread_mutex_unlock(&server->probe_lock);
+	return status;
+}
+
+static chc_status ready_for_http(void *data, chc_error *error)
+{
+	return core_server_ready(data, error);
+}
+
+/* Runs the handler inside the transaction the core owns for writes. */
+static void serve_write(core_worker *worker, const core_method *method,
+                        const Chc__V1__RpcRequest *envelope, core_request *request)
+{
+	core_server *server = worker->server;
+	if (core_db_command(request->db, "BEGIN", &request->error) != CHC_OK) {
+		core_db_note_result(&worker->db);
+		return;
+	}
+	const char *key = envelope->idempotency_key;
+	uint8_t fingerprint[CORE_SHA256_BYTES];
+	bool replayed = false;
+	if (key[0] != '\0') {
+		const void *parts[] = { envelope->method, "", envelope->payload.data };
+		const size_t lengths[] = { strlen(envelope->method), 1, envelope->payload.len };
+		if (core_sha256(parts, lengths, 3, fingerprint) != CHC_OK)
+			core_fail(request, CHC_INTERNAL, "cannot fingerprint the request");
+		else
+			core_idempotency_begin(&server->idempotency, request, key, fingerprint,
+			                       &replayed);
+	}
+	if (!core_failed(request) && !replayed)
+		core_dispatch_invoke(method, envelope->payload.data, envelope->payload.len,
+		                     request);
+	if (!core_failed(request) && !replayed && key[0] != '\0')
+		core_idempotency_store(&server->idempotency, request, key, fingerprint);
+	if (!core_failed(request) && !replayed) {
+		chc_error commit_error = { 0 };
+		if (core_db_command(request->db, "COMMIT", &commit_error) != CHC_OK)
+			core_fail(request, commit_error.code, "%s", commit_error.message);
+		chc_error_fini(&commit_error);
+	} else if (PQstatus(request->db) == CONNECTION_OK) {
+		chc_error rollback_error = { 0 };
+		core_db_command(request->db, "ROLLBACK", &rollback_error);
+		chc_error_fini(&rollback_error);
+	}
+	core_db_note_result(&worker->db);
+}
+
+static void track_connection(core_worker *worker)
+{
+	int connected = worker->db.connection != NULL;
+	if (connected != worker->connected) {
+		core_metrics_database_connections(connected ? 1 : -1);
+		worker->connected = connected;
+	}
+}
+
+/* Everything between the received bytes and the reply envelope. */
+static void serve_envelope(core_worker *worker, const Chc__V1__RpcRequest *envelope,
+                           core_request *request, const core_method **found)
+{
+	core_server *server = worker->server;
+	request->method = envelope->method;
+	request->request_id = envelope->request_id;
+	request->deadline_unix_ms = envelope->deadline_unix_ms;
+	if (envelope->deadline_unix_ms > 0 && core_now_unix_ms() >= envelope->deadline_unix_ms) {
+		core_fail(request, CHC_DEADLINE_EXCEEDED, "deadline passed before the request ran");
+		return;
+	}
+	if (core_auth_principal(server->config.token, envelope->token, &request->principal,
+	                        &request->error) != CHC_OK)
+		return;
+	const core_method *method = core_dispatch_find(&server->dispatch, envelope->method);
+	if (method == NULL) {
+		core_fail(request, CHC_UNIMPLEMENTED, "unknown method \"%.200s\"",
+		          envelope->method);
+		return;
+	}
+	*found = method;
+	request->is_write = method->is_write;
+	if (method->needs_database) {
+		request->db = core_db_connection(&worker->db, &request->error);
+		track_connection(worker);
+		if (request->db == NULL)
+			return;
+	}
+	if (method->is_write)
+		serve_write(worker, method, envelope, request);
+	else
+		core_dispatch_invoke(method, envelope->payload.data, envelope->payload.len,
+		                     request);
+	if (method->needs_database) {
+		core_db_note_result(&worker->db);
+		track_connection(worker);
+	}
+}
+
+static nng_msg *pack_reply(const core_request *request)
+{
+	Chc__V1__RpcResponse response = CHC__V1__RPC_RESPONSE__INIT;
+	response.request_id = (char *)(request->request_id ? request->request_id : "");
+	response.code = request->error.code;
+	response.message = request->error.message ? request->error.message : "";
+	Chc__V1__FieldViolation *items = NULL;
+	Chc__V1__FieldViolation **pointers = NULL;
+	size_t count = request->error.violation_count;
+	if (count > 0) {
+		items = calloc(count, sizeof(*items));
+		pointers = calloc(count, sizeof(*pointers));
+		if (items == NULL || pointers == NULL)
+			count = 0;
+		for (size_t i = 0; i < count; i++) {
+			chc__v1__field_violation__init(&items[i]);
+			items[i].field = request->error.violations[i].field;
+			items[i].description = request->error.violations[i].description;
+			pointers[i] = &items[i];
+		}
+		response.n_violations = count;
+		response.violations = pointers;
+	}
+	if (request->error.code == CHC_OK) {
+		response.payload.data = request->reply_payload;
+		response.payload.len = request->reply_length;
+	}
+	size_t length = chc__v1__rpc_response__get_packed_size(&response);
+	nng_msg *reply = NULL;
+	if (nng_msg_alloc(&reply, length) == 0)
+		chc__v1__rpc_response__pack(&response, nng_msg_body(reply));
+	free(items);
+	free(pointers);
+	return reply;
+}
+
+static nng_msg *serve_message(core_worker *worker, nng_msg *message)
+{
+	core_server *server = worker->server;
+	int64_t started = core_monotonic_us();
+	core_metrics_request_started();
+	core_request request = { .server = server, .database = &worker->db };
+	const core_method *method = NULL;
+	Chc__V1__RpcRequest *envelope = NULL;
+	size_t length = nng_msg_len(message);
+	if (length > server->config.max_message_bytes) {
+		core_fail(&request, CHC_RESOURCE_EXHAUSTED,
+		          "request of %zu bytes is over the limit of %zu bytes", length,
+		          server->config.max_message_bytes);
+	} else {
+		envelope = chc__v1__rpc_request__unpack(NULL, length, nng_msg_body(message));
+		if (envelope == NULL)
+			core_fail(&request, CHC_INVALID_ARGUMENT,
+			          "request is not a chc.v1.RpcRequest envelope");
+		else
+			serve_envelope(worker, envelope, &request, &method);
+	}
+	nng_msg *reply = pack_reply(&request);
+	int64_t duration = core_monotonic_us() - started;
+	core_metrics_request_finished(method ? method->full_name : NULL, request.error.code,
+	                              duration);
+	core_log_request(&(core_log_request_line){
+	        .method = method ? method->full_name : (envelope ? "unknown" : "undecodable"),
+	        .request_id = request.request_id,
+	        .code = request.error.code,
+	        .message = request.error.message,
+	        .duration_us = duration,
+	        .principal = request.principal.subject,
+	});
+	core_request_fini(&request);
+	if (envelope != NULL)
+		chc__v1__rpc_request__free_unpacked(envelope, NULL);
+	return reply;
+}
+
+static void *worker_main(void *argument)
+{
+	core_worker *worker = argument;
+	core_server *server = worker->server;
+	while (!atomic_load(&server->stopping)) {
+		nng_aio_set_timeout(worker->aio, RECEIVE_POLL_MS);
+		nng_ctx_recv(worker->context, worker->aio);
+		nng_aio_wait(worker->aio);
+		int rv = nng_aio_result(worker->aio);
+		if (rv == NNG_ETIMEDOUT)
+			continue; /* look at the stopping flag again */
+		if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+			break;
+		if (rv != 0) {
+			core_log(CORE_LOG_WARN, "receive failed: %s", nng_strerror(rv));
+			continue;
+		}
+		nng_msg *message = nng_aio_get_msg(worker->aio);
+		nng_msg *reply = serve_message(worker, message);
+		nng_msg_free(message);
+		if (reply == NULL) {
+			core_log(CORE_LOG_ERROR, "out of memory building a reply");
+			continue;
+		}
+		nng_aio_set_msg(worker->aio, reply);
+		nng_aio_set_timeout(worker->aio, SEND_TIMEOUT_MS);
+		nng_ctx_send(worker->context, worker->aio);
+		nng_aio_wait(worker->aio);
+		rv = nng_aio_result(worker->aio);
+		if (rv != 0) {
+			/* A failed send leaves the message with us. */
+			nng_msg_free(reply);
+			core_log(CORE_LOG_WARN, "reply not sent: %s", nng_strerror(rv));
+		}
+	}
+	return NULL;
+}
+
+static void *housekeeping_main(void *argument)
+{
+	core_server *server = argument;
+	core_db db;
+	if (core_db_init(&db, server->config.database_url) != CHC_OK)
+		return NULL;
+	pthread_mutex_lock(&server->housekeeping_lock);
+	while (!atomic_load(&server->stopping)) {
+		pthread_mutex_unlock(&server->housekeeping_lock);
+		chc_error error = { 0 };
+		PGconn *connection = core_db_connection(&db, &error);
+		if (connection != NULL &&
+		    core_idempotency_expire(&server->idempotency, connection, &error) == CHC_OK &&
+		    server->definition->housekeeping != NULL)
+			server->definition->housekeeping(connection, &error);
+		if (error.code != CHC_OK)
+			core_log(CORE_LOG_WARN, "housekeeping: %s", error.message);
+		chc_error_fini(&error);
+		core_db_note_result(&db);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += server->config.housekeeping_seconds;
+		pthread_mutex_lock(&server->housekeeping_lock);
+		if (!atomic_load(&server->stopping))
+			pthread_cond_timedwait(&server->housekeeping_wake,
+			                       &server->housekeeping_lock, &until);
+	}
+	pthread_mutex_unlock(&server->housekeeping_lock);
+	core_db_fini(&db);
+	return NULL;
+}
+
+static chc_status read_file(const char *path, char **text, chc_error *error)
+{
+	FILE *file = fopen(path, "rb");
+	if (file == NULL)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT, "cannot read %s", path);
+	char *buffer = NULL;
+	size_t size = 0;
+	FILE *memory = open_memstream(&buffer, &size);
+	char chunk[4096];
+	size_t got;
+	while (memory != NULL && (got = fread(chunk, 1, sizeof(chunk), file)) > 0)
+		fwrite(chunk, 1, got, memory);
+	fclose(file);
+	if (memory == NULL || fclose(memory) != 0) {
+		free(buffer);
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	}
+	*text = buffer;
+	return CHC_OK;
+}
+
+static chc_status listen_tls(core_server *server, const char *address, chc_error *error)
+{
+	if (server->config.tls_cert[0] == '\0' || server->config.tls_key[0] == '\0')
+		return chc_error_set(error, CHC_INVALID_ARGUMENT,
+		                     "%s needs CHC_TLS_CERT and CHC_TLS_KEY", address);
+	char *certificate = NULL;
+	char *key = NULL;
+	nng_tls_config *tls = NULL;
+	nng_listener listener;
+	chc_status status = read_file(server->config.tls_cert, &certificate, error);
+	if (status == CHC_OK)
+		status = read_file(server->config.tls_key, &key, error);
+	int rv = 0;
+	if (status == CHC_OK) {
+		rv = nng_tls_config_alloc(&tls, NNG_TLS_MODE_SERVER);
+		if (rv == 0)
+			rv = nng_tls_config_own_cert(tls, certificate, key, NULL);
+		if (rv == 0)
+			rv = nng_listener_create(&listener, server->socket, address);
+		if (rv == 0)
+			rv = nng_listener_set_ptr(listener, NNG_OPT_TLS_CONFIG, tls);
+		if (rv == 0)
+			rv = nng_listener_start(listener, 0);
+		if (rv != 0)
+			status = chc_error_set(error, CHC_UNAVAILABLE, "cannot listen on %s: %s",
+			                       address, nng_strerror(rv));
+	}
+	if (tls != NULL)
+		nng_tls_config_free(tls); /* the listener holds its own reference */
+	free(certificate);
+	free(key);
+	return status;
+}
+
+static chc_status open_listeners(core_server *server, chc_error *error)
+{
+	char *addresses = strdup(server->config.listen);
+	if (addresses == NULL)
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	chc_status status = CHC_OK;
+	char *cursor = NULL;
+	for (char *address = strtok_r(addresses, ",", &cursor); address != NULL && status == CHC_OK;
+	     address = strtok_r(NULL, ",", &cursor)) {
+		while (*address == ' ')
+			address++;
+		if (strncmp(address, "tls+tcp://", 10) == 0) {
+			status = listen_tls(server, address, error);
+			continue;
+		}
+		int rv = nng_listen(server->socket, address, NULL, 0);
+		if (rv != 0)
+			status = chc_error_set(
+			        error,
+			        rv == NNG_EADDRINVAL || rv == NNG_ENOTSUP ? CHC_INVALID_ARGUMENT
+			                                                  : CHC_UNAVAILABLE,
+			        "cannot listen on %s: %s", address, nng_strerror(rv));
+	}
+	free(addresses);
+	return status;
+}
+
+static chc_status check_schema(core_server *server, chc_error *error)
+{
+	core_db db;
+	if (core_db_init(&db, server->config.database_url) != CHC_OK)
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	chc_status status = CHC_OK;
+	PGconn *connection = core_db_connection(&db, error);
+	if (connection == NULL) {
+		status = CHC_UNAVAILABLE;
+	} else {
+		long version = core_db_schema_version(connection, error);
+		if (version < 0)
+			status = error->code;
+		else if (version < CHC_SCHEMA_VERSION)
+			status = chc_error_set(
+			        error, CHC_FAILED_PRECONDITION,
+			        "database schema is at version %ld but chc-%s %s needs version %d: "
+			        "run chc-migrate up",
+			        version, server->definition->name, CHC_VERSION, CHC_SCHEMA_VERSION);
+	}
+	core_db_fini(&db);
+	return status;
+}
+
+static chc_status start_workers(core_server *server, chc_error *error)
+{
+	server->workers = calloc((size_t)server->config.workers, sizeof(core_worker));
+	if (server->workers == NULL)
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	for (int i = 0; i < server->config.workers; i++) {
+		core_worker *worker = &server->workers[i];
+		worker->server = server;
+		int rv = nng_ctx_open(&worker->context, server->socket);
+		if (rv == 0)
+			rv = nng_aio_alloc(&worker->aio, NULL, NULL);
+		if (rv != 0 || core_db_init(&worker->db, server->config.database_url) != CHC_OK ||
+		    pthread_create(&worker->thread, NULL, worker_main, worker) != 0) {
+			if (worker->aio != NULL)
+				nng_aio_free(worker->aio);
+			core_db_fini(&worker->db);
+			return chc_error_set(error, CHC_RESOURCE_EXHAUSTED,
+			                     "cannot start worker %d", i);
+		}
+		server->worker_count++;
+	}
+	return CHC_OK;
+}
+
+static void stop_workers(core_server *server)
+{
+	atomic_store(&server->stopping, 1);
+	for (int i = 0; i < server->worker_count; i++)
+		pthread_join(server->workers[i].thread, NULL);
+	/* The last replies are queued on their pipes; give them a moment to be
+	 * written before the socket closes under them. */
+	nng_msleep(100);
+	nng_close(server->socket);
+	for (int i = 0; i < server->worker_count; i++) {
+		nng_aio_free(server->workers[i].aio);
+		if (server->workers[i].connected)
+			core_metrics_database_connections(-1);
+		core_db_fini(&server->workers[i].db);
+	}
+	free(server->workers);
+	server->workers = NULL;
+	server->worker_count = 0;
+}
+
+static int print_usage(const core_service_definition *definition, FILE *out)
+{
+	fprintf(out,
+	        "Usage: chc-%s [--help] [--version]\n\n"
+	        "Serves %s over nng (REQ/REP, protobuf envelopes chc.v1.RpcRequest and\n"
+	        "chc.v1.RpcResponse) and /healthz, /readyz, /metrics over HTTP.\n"
+	        "SIGTERM or SIGINT drains the requests in flight, then exits 0.\n\n",
+	        definition->name, definition->service->descriptor->name);
+	core_config_print_help(out, &(core_config_defaults){ definition->default_listen,
+	                                                     definition->default_http_listen });
+	return 0;
+}
+
+static chc_status server_start(core_server *server, chc_error *error)
+{
+	const core_service_definition *definition = server->definition;
+	chc_status status = core_idempotency_init(&server->idempotency, definition->schema,
+	                                          server->config.idempotency_ttl_seconds);
+	if (status != CHC_OK)
+		return chc_error_set(error, status, "out of memory");
+	status = core_dispatch_add(&server->dispatch, core_health_service(server->own_service_name),
+	                           false);
+	if (status == CHC_OK)
+		status = core_dispatch_add(&server->dispatch, definition->service, true);
+	if (status != CHC_OK)
+		return chc_error_set(error, status, "cannot build the method table");
+	if (check_schema(server, error) != CHC_OK)
+		return error->code;
+	if (definition->start != NULL && definition->start(&server->config, error) != CHC_OK)
+		return error->code;
+	int rv = nng_rep0_open(&server->socket);
+	if (rv != 0)
+		return chc_error_set(error, CHC_INTERNAL, "cannot open the REP socket: %s",
+		                     nng_strerror(rv));
+	nng_socket_set_size(server->socket, NNG_OPT_RECVMAXSZ,
+	                    server->config.max_message_bytes * TRANSPORT_LIMIT_FACTOR);
+	if (open_listeners(server, error) != CHC_OK)
+		return error->code;
+	return start_workers(server, error);
+}
+
+int core_service_main(int argc, char **argv, const core_service_definition *definition)
+{
+	core_config_defaults defaults = { definition->default_listen,
+		                          definition->default_http_listen };
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return print_usage(definition, stdout);
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("chc-%s %s (schema %d)\n", definition->name, CHC_VERSION,
+			       CHC_SCHEMA_VERSION);
+			return 0;
+		}
+		fprintf(stderr, "chc-%s: unknown argument \"%s\" (try --help)\n", definition->name,
+		        argv[i]);
+		return 2;
+	}
+	/* Block the signals before nng starts its threads, so that only
+	 * sigwait below ever sees them. */
+	sigset_t signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	static core_server server;
+	server.definition = definition;
+	snprintf(server.own_service_name, sizeof(server.own_service_name), "%s",
+	         definition->service->descriptor->name);
+	chc_error error = { 0 };
+	char log_name[64];
+	snprintf(log_name, sizeof(log_name), "chc-%s", definition->name);
+	if (core_config_load(&server.config, &defaults, &error) != CHC_OK) {
+		core_log_setup(log_name, CORE_LOG_INFO);
+		core_log(CORE_LOG_ERROR, "%s", error.message);
+		chc_error_fini(&error);
+		return 1;
+	}
+	core_log_setup(log_name, server.config.log_level);
+	pthread_mutex_init(&server.probe_lock, NULL);
+	pthread_mutex_init(&server.housekeeping_lock, NULL);
+	pthread_cond_init(&server.housekeeping_wake, NULL);
+	core_db_init(&server.probe, server.config.database_url);
+	core_http *http = NULL;
+	int exit_status = 0;
+	bool housekeeping = false;
+	if (server_start(&server, &error) != CHC_OK) {
+		core_log(CORE_LOG_ERROR, "cannot start: %s", error.message);
+		exit_status = 1;
+		goto cleanup;
+	}
+	if (server.config.http_listen[0] != '\0' &&
+	    core_http_start(server.config.http_listen, log_name, ready_for_http, &server, &http,
+	                    &error) != CHC_OK) {
+		core_log(CORE_LOG_ERROR, "cannot start: %s", error.message);
+		exit_status = 1;
+		goto cleanup;
+	}
+	housekeeping = pthread_create(&server.housekeeper, NULL, housekeeping_main, &server) == 0;
+	if (server.config.token[0] == '\0')
+		core_log(CORE_LOG_WARN, "CHC_TOKEN is empty: every caller is accepted");
+	core_log(CORE_LOG_INFO, "serving %s %s on %s (http %s, %d workers)",
+	         server.own_service_name, CHC_VERSION, server.config.listen,
+	         server.config.http_listen[0] ? server.config.http_listen : "off",
+	         server.config.workers);
+	int received = 0;
+	sigwait(&signals, &received);
+	core_log(CORE_LOG_INFO, "%s received: draining",
+	         received == SIGTERM ? "SIGTERM" : "SIGINT");
+
+cleanup:
+	stop_workers(&server);
+	if (housekeeping) {
+		pthread_mutex_lock(&server.housekeeping_lock);
+		pthread_cond_signal(&server.housekeeping_wake);
+		pthread_mutex_unlock(&server.housekeeping_lock);
+		pthread_join(server.housekeeper, NULL);
+	}
+	core_http_stop(http);
+	if (definition->stop != NULL)
+		definition->stop();
+	if (exit_status == 0)
+		core_log(CORE_LOG_INFO, "stopped");
+	core_dispatch_fini(&server.dispatch);
+	core_idempotency_fini(&server.idempotency);
+	core_db_fini(&server.probe);
+	core_config_fini(&server.config);
+	chc_error_fini(&error);
+	return exit_status;
+}

@@ -1,0 +1,192 @@
+/*
+ * validate.c - the checks every handler shares, so a rule (what a date is,
+ * how long a name may be) is written once.
+ */
+#include "validate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chc/client.h"
+#include "chc/json.h"
+
+/* Counts code points; -1 when text is not valid UTF-8 or holds control
+ * characters other than tab and newline. */
+static long utf8_length(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	long count = 0;
+	while (*p != '\0') {
+		int extra;
+		if (*p < 0x80) {
+			if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+				return -1;
+			extra = 0;
+		} else if ((*p & 0xE0) == 0xC0 && *p >= 0xC2) {
+			extra = 1;
+		} else if ((*p & 0xF0) == 0xE0) {
+			extra = 2;
+		} else if ((*p & 0xF8) == 0xF0 && *p <= 0xF4) {
+			extra = 3;
+		} else {
+			return -1;
+		}
+		p++;
+		for (int i = 0; i < extra; i++, p++)
+			if ((*p & 0xC0) != 0x80)
+				return -1;
+		count++;
+	}
+	return count;
+}
+
+bool core_check_text(core_request *request, const char *field, const char *value, size_t minimum,
+                     size_t maximum)
+{
+	long length = utf8_length(value);
+	if (length < 0) {
+		core_violation(request, field,
+		               "must be valid UTF-8 text without control characters");
+		return false;
+	}
+	if (minimum > 0 && length == 0) {
+		core_violation(request, field, "is required");
+		return false;
+	}
+	if ((size_t)length < minimum || (size_t)length > maximum) {
+		core_violation(request, field, "must be %zu to %zu characters, not %ld", minimum,
+		               maximum, length);
+		return false;
+	}
+	return true;
+}
+
+bool core_check_range(core_request *request, const char *field, int64_t value, int64_t minimum,
+                      int64_t maximum)
+{
+	if (value < minimum || value > maximum) {
+		core_violation(request, field, "must be from %lld to %lld, not %lld",
+		               (long long)minimum, (long long)maximum, (long long)value);
+		return false;
+	}
+	return true;
+}
+
+bool core_check_uuid(core_request *request, const char *field, const char *value)
+{
+	if (!chc_uuid_is_valid(value)) {
+		core_violation(request, field, "must be a UUID, not \"%.60s\"", value);
+		return false;
+	}
+	return true;
+}
+
+bool core_check_enum(core_request *request, const char *field,
+                     const ProtobufCEnumDescriptor *descriptor, int value, bool required)
+{
+	if (value == 0 && required) {
+		core_violation(request, field, "is required");
+		return false;
+	}
+	if (protobuf_c_enum_descriptor_get_value(descriptor, value) == NULL) {
+		core_violation(request, field, "%d is not a %s", value, descriptor->name);
+		return false;
+	}
+	return true;
+}
+
+bool core_check_date(core_request *request, const char *field, const char *value, bool required)
+{
+	if (value[0] == '\0') {
+		if (required)
+			core_violation(request, field, "is required (YYYY-MM-DD)");
+		return !required;
+	}
+	int year = 0, month = 0, day = 0;
+	char tail = 0;
+	if (strlen(value) != 10 ||
+	    sscanf(value, "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3 || year < 1900 ||
+	    year > 2200 || month < 1 || month > 12 || day < 1) {
+		core_violation(request, field, "must be a date YYYY-MM-DD, not \"%.40s\"", value);
+		return false;
+	}
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (day > days[month - 1] + (month == 2 ? leap : 0)) {
+		core_violation(request, field, "%s is not a day of the calendar", value);
+		return false;
+	}
+	return true;
+}
+
+bool core_check_email(core_request *request, const char *field, const char *value)
+{
+	if (value[0] == '\0')
+		return true;
+	const char *at = strchr(value, '@');
+	const char *dot = at != NULL ? strrchr(at, '.') : NULL;
+	bool ok = at != NULL && at != value && strchr(at + 1, '@') == NULL && dot != NULL &&
+	          dot > at + 1 && dot[1] != '\0' && strlen(value) <= 254;
+	for (const char *p = value; ok && *p != '\0'; p++)
+		if (isspace((unsigned char)*p))
+			ok = false;
+	if (!ok)
+		core_violation(request, field, "must be an e-mail address such as name@example.dk");
+	return ok;
+}
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAXIMUM 500
+
+bool core_page_read(core_request *request, const Chc__V1__PageRequest *page, int *limit,
+                    long *offset)
+{
+	*limit = PAGE_DEFAULT;
+	*offset = 0;
+	if (page == NULL)
+		return true;
+	if (page->page_size != 0) {
+		if (!core_check_range(request, "page.page_size", page->page_size, 1, PAGE_MAXIMUM))
+			return false;
+		*limit = page->page_size;
+	}
+	if (page->page_token[0] != '\0') {
+		long parsed = -1;
+		char tail = 0;
+		if (sscanf(page->page_token, "o%ld%c", &parsed, &tail) != 1 || parsed < 0) {
+			core_violation(request, "page.page_token",
+			               "is not a token this service gave out");
+			return false;
+		}
+		*offset = parsed;
+	}
+	return true;
+}
+
+char *core_page_token(core_request *request, long offset, long total)
+{
+	if (offset >= total)
+		return core_strdup(request, "");
+	char token[32];
+	snprintf(token, sizeof(token), "o%ld", offset);
+	return core_strdup(request, token);
+}
+
+const char *core_enum_slug(core_request *request, const ProtobufCEnumDescriptor *descriptor,
+                           int value)
+{
+	char slug[128];
+	chc_enum_slug(descriptor, value, slug, sizeof(slug));
+	return core_strdup(request, slug);
+}
+
+int core_enum_value(const ProtobufCEnumDescriptor *descriptor, const char *slug)
+{
+	int value = 0;
+	if (chc_enum_parse(descriptor, slug, &value) != CHC_OK)
+		return 0;
+	return value;
+}

@@ -1,0 +1,55 @@
+/*
+ * validate.h - field checks for handlers. Each check that fails has already
+ * recorded an INVALID_ARGUMENT violation naming the field, so a handler
+ * runs all its checks and then returns if core_failed(request).
+ */
+#ifndef CORE_VALIDATE_H
+#define CORE_VALIDATE_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "chc/v1/common.pb-c.h"
+#include "request.h"
+
+/* Text of minimum..maximum characters (UTF-8 code points), valid UTF-8,
+ * no control characters but newlines and tabs. minimum 0: optional. */
+bool core_check_text(core_request *request, const char *field, const char *value, size_t minimum,
+                     size_t maximum);
+
+bool core_check_range(core_request *request, const char *field, int64_t value, int64_t minimum,
+                      int64_t maximum);
+
+/* A UUID in text form. */
+bool core_check_uuid(core_request *request, const char *field, const char *value);
+
+/* A defined value of the enum; required rejects the zero (UNSPECIFIED). */
+bool core_check_enum(core_request *request, const char *field,
+                     const ProtobufCEnumDescriptor *descriptor, int value, bool required);
+
+/* A calendar date "YYYY-MM-DD"; optional when value is "" and not required. */
+bool core_check_date(core_request *request, const char *field, const char *value, bool required);
+
+/* An e-mail address: something@domain.tld; optional when "". */
+bool core_check_email(core_request *request, const char *field, const char *value);
+
+/* Page size and offset from a PageRequest (NULL: first page of 50). An
+ * invalid token or size is a violation of page.page_token / page.page_size. */
+bool core_page_read(core_request *request, const Chc__V1__PageRequest *page, int *limit,
+                    long *offset);
+
+/* The opaque token of the page that starts at offset, request-owned; ""
+ * when there is none (offset >= total). */
+char *core_page_token(core_request *request, long offset, long total);
+
+/* The enum value's slug ("remote-monitoring"), as stored in the database.
+ * Request-owned. */
+const char *core_enum_slug(core_request *request, const ProtobufCEnumDescriptor *descriptor,
+                           int value);
+
+/* The value of a stored slug; 0 when the database holds a value this build
+ * does not know. */
+int core_enum_value(const ProtobufCEnumDescriptor *descriptor, const char *slug);
+
+#endif /* CORE_VALIDATE_H */

@@ -1,0 +1,37 @@
+/*
+ * chc-municipalities - serves chc.v1.MunicipalityService: the 5 regions,
+ * the 98 municipalities and their needs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "municipalities.h"
+#include "server.h"
+
+static municipalities_service service = CHC__V1__MUNICIPALITY_SERVICE__INIT(municipalities_);
+
+/* Expiry runs at start and then periodically, on housekeeping's own
+ * connection; ExpireNeeds runs the same statement on demand. */
+static chc_status expire_needs(PGconn *connection, chc_error *error)
+{
+	PGresult *result = PQexec(connection, need_expire_sql);
+	chc_status status = CHC_OK;
+	if (PQresultStatus(result) != PGRES_TUPLES_OK)
+		status = chc_error_set(error, CHC_INTERNAL, "need expiry failed: %s",
+		                       PQresultErrorMessage(result));
+	PQclear(result);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const core_service_definition definition = {
+		.name = "municipalities",
+		.schema = "municipalities",
+		.service = &service.base,
+		.default_listen = "tcp://127.0.0.1:7102",
+		.default_http_listen = "127.0.0.1:8102",
+		.housekeeping = expire_needs,
+	};
+	return core_service_main(argc, argv, &definition);
+}

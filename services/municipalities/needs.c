@@ -1,0 +1,281 @@
+/*
+ * needs.c - the need handlers: create, read, update, close, reopen, list,
+ * search and expire. Writes run inside the transaction the core opened.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/client.h"
+#include "db.h"
+#include "municipalities.h"
+#include "validate.h"
+
+#define FAIL_AND_RETURN()                                                                          \
+	do {                                                                                       \
+		closure(NULL, closure_data);                                                       \
+		return;                                                                            \
+	} while (0)
+
+void municipalities_create_need(municipalities_service *service,
+                                const Chc__V1__CreateNeedRequest *input,
+                                Chc__V1__Need_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (input->need == NULL) {
+		core_violation(request, "need", "is required");
+		closure(NULL, closure_data);
+		return;
+	}
+	Chc__V1__Need need = *input->need;
+	char id[37];
+	chc_uuid_generate(id);
+	need.id = id;
+	if (need.status == CHC__V1__NEED_STATUS__NEED_STATUS_UNSPECIFIED)
+		need.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
+	if (!need_validate(request, &need, true) || !need_validate_owners_exist(request, &need))
+		FAIL_AND_RETURN();
+	Chc__V1__Need *stored = NULL;
+	if (need_insert(request, &need) != CHC_OK ||
+	    need_event(request, "need.created", &need, need.title) != CHC_OK ||
+	    need_load(request, id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+void municipalities_get_need(municipalities_service *service, const Chc__V1__GetNeedRequest *input,
+                             Chc__V1__Need_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	Chc__V1__Need *need = NULL;
+	if (!core_check_uuid(request, "id", input->id) ||
+	    need_load(request, input->id, false, &need) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(need, closure_data);
+}
+
+/* Loads and locks the need, and checks the version the caller read. */
+static Chc__V1__Need *load_for_change(core_request *request, const char *id,
+                                      int64_t expected_version, bool version_required)
+{
+	if (!core_check_uuid(request, "id", id))
+		return NULL;
+	if (version_required && expected_version <= 0) {
+		core_violation(request, "expected_version",
+		               "is required: the version of the need you read");
+		return NULL;
+	}
+	Chc__V1__Need *need = NULL;
+	if (need_load(request, id, true, &need) != CHC_OK)
+		return NULL;
+	if (expected_version > 0 && need->version != expected_version) {
+		core_fail(request, CHC_ABORTED,
+		          "need %s changed since you read it: its version is %lld, you read %lld",
+		          id, (long long)need->version, (long long)expected_version);
+		return NULL;
+	}
+	return need;
+}
+
+/* Copies the masked fields of update onto need; false with a violation for
+ * a field that cannot be updated. */
+static bool apply_mask(core_request *request, Chc__V1__Need *need, const Chc__V1__Need *update,
+                       char *const *mask, size_t count)
+{
+	if (count == 0) {
+		core_violation(request, "update_mask", "name the fields to change");
+		return false;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const char *name = mask[i];
+		if (strcmp(name, "owners") == 0) {
+			need->owners = update->owners;
+			need->n_owners = update->n_owners;
+		} else if (strcmp(name, "title") == 0) {
+			need->title = update->title;
+		} else if (strcmp(name, "description") == 0) {
+			need->description = update->description;
+		} else if (strcmp(name, "care_area") == 0) {
+			need->care_area = update->care_area;
+		} else if (strcmp(name, "target_groups") == 0) {
+			need->target_groups = update->target_groups;
+			need->n_target_groups = update->n_target_groups;
+		} else if (strcmp(name, "min_trl") == 0) {
+			need->min_trl = update->min_trl;
+		} else if (strcmp(name, "max_device_class") == 0) {
+			need->max_device_class = update->max_device_class;
+		} else if (strcmp(name, "required_standards") == 0) {
+			need->required_standards = update->required_standards;
+			need->n_required_standards = update->n_required_standards;
+		} else if (strcmp(name, "gdpr_dpa_required") == 0) {
+			need->gdpr_dpa_required = update->gdpr_dpa_required;
+		} else if (strcmp(name, "budget") == 0) {
+			need->budget = update->budget;
+		} else if (strcmp(name, "procurement_route") == 0) {
+			need->procurement_route = update->procurement_route;
+		} else if (strcmp(name, "deadline") == 0) {
+			need->deadline = update->deadline;
+		} else if (strcmp(name, "criteria") == 0) {
+			need->criteria = update->criteria;
+			need->n_criteria = update->n_criteria;
+		} else if (strcmp(name, "contact") == 0) {
+			need->contact = update->contact;
+		} else if (strcmp(name, "language") == 0) {
+			need->language = update->language;
+		} else if (strcmp(name, "status") == 0) {
+			/* Closing and reopening have their own calls and events. */
+			Chc__V1__NeedStatus status = update->status;
+			if (status == CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED ||
+			    status == CHC__V1__NEED_STATUS__NEED_STATUS_EXPIRED ||
+			    status == CHC__V1__NEED_STATUS__NEED_STATUS_UNSPECIFIED) {
+				core_violation(
+				        request, "need.status",
+				        "can be draft, open, in-dialogue or matched here; use "
+				        "CloseNeed, ReopenNeed or ExpireNeeds for the rest");
+				return false;
+			}
+			need->status = status;
+		} else {
+			char field[40];
+			snprintf(field, sizeof(field), "update_mask[%zu]", i);
+			core_violation(request, field,
+			               "\"%.60s\" is not a field of Need that can be "
+			               "updated",
+			               name);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool mask_names(char *const *mask, size_t count, const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(mask[i], name) == 0)
+			return true;
+	return false;
+}
+
+void municipalities_update_need(municipalities_service *service,
+                                const Chc__V1__UpdateNeedRequest *input,
+                                Chc__V1__Need_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (input->need == NULL) {
+		core_violation(request, "need", "is required");
+		FAIL_AND_RETURN();
+	}
+	Chc__V1__Need *need =
+	        load_for_change(request, input->need->id, input->expected_version, true);
+	if (need == NULL)
+		FAIL_AND_RETURN();
+	if (need->status == CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED ||
+	    need->status == CHC__V1__NEED_STATUS__NEED_STATUS_EXPIRED) {
+		core_fail(request, CHC_FAILED_PRECONDITION,
+		          "need %s is closed or expired: reopen it before changing it", need->id);
+		FAIL_AND_RETURN();
+	}
+	if (!apply_mask(request, need, input->need, input->update_mask, input->n_update_mask))
+		FAIL_AND_RETURN();
+	/* A deadline that is changed must lie ahead; one left alone may have
+	 * passed (expiry handles that). */
+	bool deadline_changed = mask_names(input->update_mask, input->n_update_mask, "deadline");
+	if (!need_validate(request, need, false))
+		FAIL_AND_RETURN();
+	if (deadline_changed) {
+		Chc__V1__Need probe = *need;
+		probe.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
+		if (!need_validate(request, &probe, true))
+			FAIL_AND_RETURN();
+	}
+	if (mask_names(input->update_mask, input->n_update_mask, "owners") &&
+	    !need_validate_owners_exist(request, need))
+		FAIL_AND_RETURN();
+	Chc__V1__Need *stored = NULL;
+	if (need_write(request, need) != CHC_OK ||
+	    need_event(request, "need.updated", need, "") != CHC_OK ||
+	    need_load(request, need->id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+void municipalities_close_need(municipalities_service *service,
+                               const Chc__V1__CloseNeedRequest *input,
+                               Chc__V1__Need_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	core_check_text(request, "reason", input->reason, 0, 1000);
+	Chc__V1__Need *need =
+	        core_failed(request)
+	                ? NULL
+	                : load_for_change(request, input->id, input->expected_version, false);
+	if (need == NULL)
+		FAIL_AND_RETURN();
+	if (need->status == CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED) {
+		core_fail(request, CHC_FAILED_PRECONDITION, "need %s is already closed", need->id);
+		FAIL_AND_RETURN();
+	}
+	need->status = CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED;
+	Chc__V1__Need *stored = NULL;
+	if (need_write(request, need) != CHC_OK ||
+	    need_event(request, "need.closed", need, input->reason) != CHC_OK ||
+	    need_load(request, need->id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+void municipalities_reopen_need(municipalities_service *service,
+                                const Chc__V1__ReopenNeedRequest *input,
+                                Chc__V1__Need_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	Chc__V1__Need *need = load_for_change(request, input->id, input->expected_version, false);
+	if (need == NULL)
+		FAIL_AND_RETURN();
+	if (need->status != CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED &&
+	    need->status != CHC__V1__NEED_STATUS__NEED_STATUS_EXPIRED) {
+		core_fail(request, CHC_FAILED_PRECONDITION,
+		          "need %s is not closed or expired, so it cannot be reopened", need->id);
+		FAIL_AND_RETURN();
+	}
+	need->status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
+	if (input->deadline[0] != '\0') {
+		need->deadline = input->deadline;
+		if (!core_check_date(request, "deadline", input->deadline, true))
+			FAIL_AND_RETURN();
+	}
+	/* The need must be valid as new: a passed deadline needs a new one. */
+	if (!need_validate(request, need, true)) {
+		if (input->deadline[0] == '\0')
+			core_fail(request, CHC_INVALID_ARGUMENT,
+			          "deadline: the need's deadline %s has passed; give a new one",
+			          need->deadline);
+		FAIL_AND_RETURN();
+	}
+	Chc__V1__Need *stored = NULL;
+	if (need_write(request, need) != CHC_OK ||
+	    need_event(request, "need.reopened", need, need->deadline) != CHC_OK ||
+	    need_load(request, need->id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+void municipalities_expire_needs(municipalities_service *service,
+                                 const Chc__V1__ExpireNeedsRequest *input,
+                                 Chc__V1__ExpireNeedsResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	(void)input;
+	core_request *request = closure_data;
+	PGresult *result = NULL;
+	if (core_query_sql(request, need_expire_sql, 0, NULL, &result) != CHC_OK)
+		FAIL_AND_RETURN();
+	Chc__V1__ExpireNeedsResponse reply = CHC__V1__EXPIRE_NEEDS_RESPONSE__INIT;
+	reply.expired = atoi(PQgetvalue(result, 0, 0));
+	closure(&reply, closure_data);
+}

@@ -1,0 +1,211 @@
+/*
+ * regions.c - the reference data: regions and municipalities, read-only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db.h"
+#include "municipalities.h"
+#include "validate.h"
+
+static const core_statement list_regions_statement = {
+	"list_regions",
+	"SELECT r.code, r.name, r.name_en, coalesce(sum(m.population), 0), r.population_year, "
+	"count(m.code) FROM municipalities.regions r "
+	"LEFT JOIN municipalities.municipalities m ON m.region_code = r.code "
+	"WHERE $1::int = 0 OR r.code = $1::int "
+	"GROUP BY r.code ORDER BY r.code",
+	1
+};
+
+static const core_statement list_municipalities_statement = {
+	"list_municipalities",
+	"SELECT m.code, m.name, m.region_code, r.name, m.population, m.population_year, "
+	"count(*) OVER (), sum(m.population) OVER () "
+	"FROM municipalities.municipalities m JOIN municipalities.regions r ON r.code = "
+	"m.region_code "
+	"WHERE ($1::int = 0 OR m.region_code = $1::int) "
+	"AND ($2 = '' OR lower(m.name) LIKE lower($2) || '%') "
+	"AND ($3::int = 0 OR m.code = $3::int) "
+	"ORDER BY m.code LIMIT $4::int OFFSET $5::bigint",
+	5
+};
+
+static long column_long(PGresult *result, int row, int column)
+{
+	return strtol(PQgetvalue(result, row, column), NULL, 10);
+}
+
+static Chc__V1__Region *region_from_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__Region *region = core_alloc(request, sizeof(*region));
+	if (region == NULL)
+		return NULL;
+	chc__v1__region__init(region);
+	region->code = (int32_t)column_long(result, row, 0);
+	region->name = PQgetvalue(result, row, 1);
+	region->name_en = PQgetvalue(result, row, 2);
+	region->population = column_long(result, row, 3);
+	region->population_year = (int32_t)column_long(result, row, 4);
+	region->municipality_count = (int32_t)column_long(result, row, 5);
+	return region;
+}
+
+static PGresult *query_regions(core_request *request, int code)
+{
+	char code_text[16];
+	snprintf(code_text, sizeof(code_text), "%d", code);
+	const char *values[] = { code_text };
+	PGresult *result = NULL;
+	if (core_query(request, &list_regions_statement, values, &result) != CHC_OK)
+		return NULL;
+	return result;
+}
+
+void municipalities_list_regions(municipalities_service *service,
+                                 const Chc__V1__ListRegionsRequest *input,
+                                 Chc__V1__ListRegionsResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	(void)input;
+	core_request *request = closure_data;
+	PGresult *result = query_regions(request, 0);
+	if (result == NULL) {
+		closure(NULL, closure_data);
+		return;
+	}
+	Chc__V1__ListRegionsResponse reply = CHC__V1__LIST_REGIONS_RESPONSE__INIT;
+	int rows = PQntuples(result);
+	reply.regions = core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.regions));
+	for (int i = 0; reply.regions != NULL && i < rows; i++) {
+		reply.regions[i] = region_from_row(request, result, i);
+		if (reply.regions[i] == NULL)
+			break;
+		reply.n_regions++;
+		reply.total_population += reply.regions[i]->population;
+	}
+	closure(core_failed(request) ? NULL : &reply, closure_data);
+}
+
+void municipalities_get_region(municipalities_service *service,
+                               const Chc__V1__GetRegionRequest *input,
+                               Chc__V1__Region_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (!core_check_range(request, "code", input->code, 1081, 1085)) {
+		closure(NULL, closure_data);
+		return;
+	}
+	PGresult *result = query_regions(request, input->code);
+	if (result != NULL && PQntuples(result) == 0)
+		core_fail(request, CHC_NOT_FOUND, "no region has code %d", input->code);
+	if (result == NULL || core_failed(request)) {
+		closure(NULL, closure_data);
+		return;
+	}
+	closure(region_from_row(request, result, 0), closure_data);
+}
+
+static Chc__V1__Municipality *municipality_from_row(core_request *request, PGresult *result,
+                                                    int row)
+{
+	Chc__V1__Municipality *municipality = core_alloc(request, sizeof(*municipality));
+	if (municipality == NULL)
+		return NULL;
+	chc__v1__municipality__init(municipality);
+	municipality->code = (int32_t)column_long(result, row, 0);
+	municipality->name = PQgetvalue(result, row, 1);
+	municipality->region_code = (int32_t)column_long(result, row, 2);
+	municipality->region_name = PQgetvalue(result, row, 3);
+	municipality->population = column_long(result, row, 4);
+	municipality->population_year = (int32_t)column_long(result, row, 5);
+	return municipality;
+}
+
+static PGresult *query_municipalities(core_request *request, int region_code,
+                                      const char *name_prefix, int code, int limit, long offset)
+{
+	char region_text[16], code_text[16], limit_text[16], offset_text[24];
+	snprintf(region_text, sizeof(region_text), "%d", region_code);
+	snprintf(code_text, sizeof(code_text), "%d", code);
+	snprintf(limit_text, sizeof(limit_text), "%d", limit);
+	snprintf(offset_text, sizeof(offset_text), "%ld", offset);
+	const char *values[] = { region_text, name_prefix, code_text, limit_text, offset_text };
+	PGresult *result = NULL;
+	if (core_query(request, &list_municipalities_statement, values, &result) != CHC_OK)
+		return NULL;
+	return result;
+}
+
+void municipalities_list_municipalities(municipalities_service *service,
+                                        const Chc__V1__ListMunicipalitiesRequest *input,
+                                        Chc__V1__ListMunicipalitiesResponse_Closure closure,
+                                        void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	int limit = 0;
+	long offset = 0;
+	if (input->region_code != 0)
+		core_check_range(request, "region_code", input->region_code, 1081, 1085);
+	core_check_text(request, "name_prefix", input->name_prefix, 0, 100);
+	core_page_read(request, input->page, &limit, &offset);
+	if (core_failed(request)) {
+		closure(NULL, closure_data);
+		return;
+	}
+	/* LIKE wildcards in the prefix are the caller's letters, not patterns. */
+	char prefix[404];
+	size_t used = 0;
+	for (const char *p = input->name_prefix; *p != '\0' && used + 2 < sizeof(prefix); p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			prefix[used++] = '\\';
+		prefix[used++] = *p;
+	}
+	prefix[used] = '\0';
+	PGresult *result =
+	        query_municipalities(request, input->region_code, prefix, 0, limit, offset);
+	if (result == NULL) {
+		closure(NULL, closure_data);
+		return;
+	}
+	Chc__V1__ListMunicipalitiesResponse reply = CHC__V1__LIST_MUNICIPALITIES_RESPONSE__INIT;
+	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
+	int rows = PQntuples(result);
+	reply.municipalities =
+	        core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.municipalities));
+	for (int i = 0; reply.municipalities != NULL && i < rows; i++) {
+		reply.municipalities[i] = municipality_from_row(request, result, i);
+		if (reply.municipalities[i] == NULL)
+			break;
+		reply.n_municipalities++;
+	}
+	if (rows > 0) {
+		page.total_size = column_long(result, 0, 6);
+		reply.total_population = column_long(result, 0, 7);
+	}
+	page.next_page_token = core_page_token(request, offset + rows, page.total_size);
+	reply.page = &page;
+	closure(core_failed(request) ? NULL : &reply, closure_data);
+}
+
+void municipalities_get_municipality(municipalities_service *service,
+                                     const Chc__V1__GetMunicipalityRequest *input,
+                                     Chc__V1__Municipality_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (!core_check_range(request, "code", input->code, 100, 999)) {
+		closure(NULL, closure_data);
+		return;
+	}
+	PGresult *result = query_municipalities(request, 0, "", input->code, 1, 0);
+	if (result != NULL && PQntuples(result) == 0)
+		core_fail(request, CHC_NOT_FOUND, "no municipality has code %d", input->code);
+	if (result == NULL || core_failed(request)) {
+		closure(NULL, closure_data);
+		return;
+	}
+	closure(municipality_from_row(request, result, 0), closure_data);
+}
