@@ -18,6 +18,7 @@ function(chc_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   chc_target_defaults(${name})
   target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES} PkgConfig::CMOCKA)
+  target_compile_definitions(${name} PRIVATE CHC_BUILD_DIR="${CMAKE_BINARY_DIR}" CHC_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES TIMEOUT 300
                        ENVIRONMENT "CHC_BUILD_DIR=${CMAKE_BINARY_DIR};CHC_SOURCE_DIR=${CMAKE_SOURCE_DIR}")

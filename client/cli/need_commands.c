@@ -177,9 +177,13 @@ int cli_need(cli_state *cli, int argc, char **argv)
 	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
 	const char *id = arguments.positional_count > 1 ? arguments.positionals[1] : NULL;
 	cli->json = cli->json || cli_has_option(&arguments, "json");
-	if (cli_has_option(&arguments, "help") || verb[0] == '\0') {
-		usage(verb[0] ? stdout : stderr);
-		return verb[0] ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	if (cli_has_option(&arguments, "help")) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (verb[0] == '\0') {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
 	}
 	bool is_list = strcmp(verb, "list") == 0 || strcmp(verb, "search") == 0;
 	const cli_field *fields = is_list ? filter_fields : need_fields;

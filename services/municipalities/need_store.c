@@ -382,7 +382,7 @@ chc_status need_write(core_request *request, Chc__V1__Need *need)
 static const core_statement event_statement = {
 	"need_event",
 	"INSERT INTO municipalities.events (type, subject_id, audience, payload) "
-	"SELECT $1, $2, coalesce(array_agg(coalesce('m' || o.municipality_code, 'r' || "
+	"SELECT $1, $2::uuid::text, coalesce(array_agg(coalesce('m' || o.municipality_code, 'r' || "
 	"o.region_code)), '{}'), jsonb_build_object('detail', $3::text, 'by', $4::text) "
 	"FROM municipalities.need_owners o WHERE o.need_id = $2::uuid",
 	4

@@ -1,0 +1,247 @@
+/*
+ * harness.c - processes, ports, raw sockets and SQL for the integration
+ * tests.
+ */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <nng/supplemental/util/platform.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chc/v1/rpc.pb-c.h"
+
+const char *harness_database_url(void)
+{
+	const char *url = getenv("CHC_TEST_DATABASE_URL");
+	return url != NULL ? url : "host=/tmp port=55433 user=chc dbname=chc";
+}
+
+int harness_free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in address = {.sin_family = AF_INET};
+	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t length = sizeof(address);
+	int port = -1;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&address, sizeof(address)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&address, &length) == 0)
+		port = ntohs(address.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+bool harness_alive(const harness_service *service)
+{
+	return service->pid > 0 && waitpid(service->pid, NULL, WNOHANG) == 0;
+}
+
+bool harness_start(harness_service *service, const char *name, const char *const *extra)
+{
+	memset(service, 0, sizeof(*service));
+	snprintf(service->name, sizeof(service->name), "%s", name);
+	service->rpc_port = harness_free_port();
+	service->http_port = harness_free_port();
+	snprintf(service->url, sizeof(service->url), "tcp://127.0.0.1:%d", service->rpc_port);
+	char program[512], listen[80], http[80], database[512];
+	snprintf(program, sizeof(program), "%s/services/chc-%s", CHC_BUILD_DIR, name);
+	snprintf(listen, sizeof(listen), "CHC_LISTEN=%s", service->url);
+	snprintf(http, sizeof(http), "CHC_HTTP_LISTEN=127.0.0.1:%d", service->http_port);
+	snprintf(database, sizeof(database), "CHC_DATABASE_URL=%s", harness_database_url());
+	pid_t pid = fork();
+	if (pid == 0) {
+		putenv(listen);
+		putenv(http);
+		putenv(database);
+		putenv("CHC_LOG_LEVEL=warn");
+		putenv("CHC_WORKERS=4");
+		for (int i = 0; extra != NULL && extra[i] != NULL; i++)
+			putenv((char *)extra[i]);
+		execl(program, program, (char *)NULL);
+		_exit(127);
+	}
+	service->pid = pid;
+	chc_client_options options;
+	chc_client_options_init(&options);
+	for (int i = 0; i < CHC_ENDPOINT_COUNT; i++)
+		options.urls[i] = service->url;
+	for (int i = 0; extra != NULL && extra[i] != NULL; i++)
+		if (strncmp(extra[i], "CHC_TOKEN=", 10) == 0)
+			options.token = extra[i] + 10;
+	chc_client *client = NULL;
+	if (chc_client_create(&options, &client, NULL) != CHC_OK)
+		return false;
+	bool up = false;
+	for (int attempt = 0; attempt < 150 && !up && harness_alive(service); attempt++) {
+		int serving = 0;
+		chc_call_options call = {.timeout_ms = 500, .max_attempts = 1};
+		up = chc_client_check_health(client, CHC_ENDPOINT_COMPANIES, &call, &serving, NULL) ==
+			     CHC_OK &&
+		     serving == 1;
+		if (!up)
+			nng_msleep(100);
+	}
+	chc_client_destroy(client);
+	if (!up)
+		fprintf(stderr, "harness: chc-%s did not come up\n", name);
+	return up;
+}
+
+int harness_stop(harness_service *service)
+{
+	if (service->pid <= 0)
+		return -1;
+	kill(service->pid, SIGTERM);
+	for (int i = 0; i < 300; i++) {
+		int status = 0;
+		pid_t done = waitpid(service->pid, &status, WNOHANG);
+		if (done == service->pid) {
+			service->pid = 0;
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
+		nng_msleep(50);
+	}
+	kill(service->pid, SIGKILL);
+	waitpid(service->pid, NULL, 0);
+	service->pid = 0;
+	return -1;
+}
+
+chc_client *harness_client(const harness_service *companies,
+			   const harness_service *municipalities, const char *token)
+{
+	chc_client_options options;
+	chc_client_options_init(&options);
+	options.urls[CHC_ENDPOINT_COMPANIES] = companies ? companies->url : "tcp://127.0.0.1:1";
+	options.urls[CHC_ENDPOINT_MUNICIPALITIES] =
+		municipalities ? municipalities->url : "tcp://127.0.0.1:1";
+	options.token = token;
+	options.timeout_ms = 10000;
+	chc_client *client = NULL;
+	return chc_client_create(&options, &client, NULL) == CHC_OK ? client : NULL;
+}
+
+uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, int timeout_ms,
+			     size_t *reply_length)
+{
+	nng_socket socket;
+	if (nng_req0_open(&socket) != 0)
+		return NULL;
+	nng_socket_set_ms(socket, NNG_OPT_RECVTIMEO, timeout_ms);
+	nng_socket_set_ms(socket, NNG_OPT_SENDTIMEO, timeout_ms);
+	uint8_t *reply = NULL;
+	void *received = NULL;
+	size_t size = 0;
+	if (nng_dial(socket, url, NULL, 0) == 0 && nng_send(socket, (void *)bytes, length, 0) == 0 &&
+	    nng_recv(socket, &received, &size, NNG_FLAG_ALLOC) == 0) {
+		reply = malloc(size > 0 ? size : 1);
+		if (reply != NULL)
+			memcpy(reply, received, size);
+		*reply_length = size;
+		nng_free(received, size);
+	}
+	nng_close(socket);
+	return reply;
+}
+
+Chc__V1__RpcResponse *harness_envelope_call(const char *url, const char *method,
+					    const void *payload, size_t length,
+					    int64_t deadline_unix_ms, const char *token)
+{
+	Chc__V1__RpcRequest request = CHC__V1__RPC_REQUEST__INIT;
+	request.method = (char *)method;
+	request.request_id = "harness";
+	request.deadline_unix_ms = deadline_unix_ms;
+	request.token = (char *)(token ? token : "");
+	request.payload.data = (uint8_t *)payload;
+	request.payload.len = length;
+	size_t size = chc__v1__rpc_request__get_packed_size(&request);
+	uint8_t *bytes = malloc(size + 1);
+	chc__v1__rpc_request__pack(&request, bytes);
+	size_t reply_length = 0;
+	uint8_t *reply = harness_raw_request(url, bytes, size, 5000, &reply_length);
+	free(bytes);
+	if (reply == NULL)
+		return NULL;
+	Chc__V1__RpcResponse *response = chc__v1__rpc_response__unpack(NULL, reply_length, reply);
+	free(reply);
+	return response;
+}
+
+int harness_http_get(int port, const char *path, char **body)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&address, sizeof(address)) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	char request[256];
+	int length = snprintf(request, sizeof(request),
+			      "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
+	if (write(fd, request, (size_t)length) != length) {
+		close(fd);
+		return -1;
+	}
+	char *text = NULL;
+	size_t size = 0;
+	FILE *memory = open_memstream(&text, &size);
+	char chunk[4096];
+	ssize_t got;
+	while ((got = read(fd, chunk, sizeof(chunk))) > 0)
+		fwrite(chunk, 1, (size_t)got, memory);
+	fclose(memory);
+	close(fd);
+	int status = -1;
+	if (text != NULL && sscanf(text, "HTTP/1.%*d %d", &status) == 1) {
+		const char *start = strstr(text, "\r\n\r\n");
+		*body = strdup(start ? start + 4 : "");
+	}
+	free(text);
+	return status;
+}
+
+PGconn *harness_database(void)
+{
+	PGconn *connection = PQconnectdb(harness_database_url());
+	if (PQstatus(connection) != CONNECTION_OK) {
+		fprintf(stderr, "harness: %s", PQerrorMessage(connection));
+		PQfinish(connection);
+		return NULL;
+	}
+	return connection;
+}
+
+const char *harness_sql_value(PGconn *connection, const char *sql)
+{
+	static char value[1024];
+	PGresult *result = PQexec(connection, sql);
+	value[0] = '\0';
+	if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) > 0)
+		snprintf(value, sizeof(value), "%s", PQgetvalue(result, 0, 0));
+	else if (PQresultStatus(result) != PGRES_COMMAND_OK && PQresultStatus(result) != PGRES_TUPLES_OK)
+		fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(connection));
+	PQclear(result);
+	return value;
+}
+
+const char *harness_date(int days_from_today, char buffer[11])
+{
+	time_t when = time(NULL) + (time_t)days_from_today * 86400;
+	struct tm local;
+	localtime_r(&when, &local);
+	strftime(buffer, 11, "%Y-%m-%d", &local);
+	return buffer;
+}

@@ -1,0 +1,74 @@
+/*
+ * harness.h - integration tests start real service processes on free ports
+ * against the fixture's PostgreSQL and talk to them over real nng sockets.
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "chc/chc.h"
+
+typedef struct harness_service {
+	char name[32];
+	pid_t pid;
+	int rpc_port;
+	int http_port;
+	char url[64];
+} harness_service;
+
+/* Extra environment for a service, "NAME=value" strings, NULL-terminated. */
+typedef const char *const harness_environment[];
+
+/* The fixture's database URL (CHC_TEST_DATABASE_URL). */
+const char *harness_database_url(void);
+
+/* A port nobody listens on right now. */
+int harness_free_port(void);
+
+/*
+ * Starts build/services/chc-<name> on free ports and waits until its Health
+ * check answers SERVING (at most 15 s). extra may be NULL. Returns false
+ * when it did not come up.
+ */
+bool harness_start(harness_service *service, const char *name, const char *const *extra);
+
+/* SIGTERM and wait; returns the exit status (or -1 if it did not exit in 15 s). */
+int harness_stop(harness_service *service);
+
+/* True when the process is still running. */
+bool harness_alive(const harness_service *service);
+
+/* A client whose endpoints point at the given services (NULL: unused). */
+chc_client *harness_client(const harness_service *companies,
+			   const harness_service *municipalities, const char *token);
+
+/* Sends raw bytes on a fresh REQ socket and returns the reply bytes
+ * (malloc'd) or NULL after timeout_ms. */
+uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, int timeout_ms,
+			     size_t *reply_length);
+
+/* Sends an envelope built from the arguments and returns the decoded
+ * response (free with chc__v1__rpc_response__free_unpacked). */
+struct Chc__V1__RpcResponse *harness_envelope_call(const char *url, const char *method,
+						   const void *payload, size_t length,
+						   int64_t deadline_unix_ms, const char *token);
+
+/* GET http://127.0.0.1:port/path; returns the status code and the body in
+ * body (caller frees), or -1. */
+int harness_http_get(int port, const char *path, char **body);
+
+/* A direct libpq connection to the test database (for setup and checks). */
+PGconn *harness_database(void);
+
+/* Runs SQL and returns the first value of the first row (static buffer). */
+const char *harness_sql_value(PGconn *connection, const char *sql);
+
+/* A future date "YYYY-MM-DD", days from today. */
+const char *harness_date(int days_from_today, char buffer[11]);
+
+#endif /* HARNESS_H */

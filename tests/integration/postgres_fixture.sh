@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# CTest fixture: a private PostgreSQL for the integration tests, in the build
+# tree, on its own port, with the migrations applied.
+#   postgres_fixture.sh start|stop|restart-database BUILD_DIR SOURCE_DIR
+set -euo pipefail
+action=$1
+build_dir=$2
+source_dir=$3
+export CHC_HOME=$build_dir/test-home
+export CHC_PG_PORT=${CHC_TEST_PG_PORT:-55433}
+export CHC_BUILD_DIR=$build_dir
+unset CHC_DATABASE_URL
+source "$source_dir/scripts/common.sh"
+pg=$CHC_HOME/pg
+
+case "$action" in
+start)
+	rm -rf "$CHC_HOME"
+	mkdir -p "$pg/run"
+	if [ "$(id -u)" = 0 ]; then
+		chown postgres "$pg" "$pg/run"
+		chmod o+x "$CHC_HOME" "$build_dir"
+	fi
+	as_database_owner "$CHC_PG_BIN/initdb" -D "$pg/data" -U chc --auth=trust -E UTF8 \
+		--locale=C.UTF-8 >"$CHC_HOME/initdb.log" 2>&1
+	as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/data" -l "$pg/postgresql.log" -w -t 60 \
+		-o "-p $CHC_PG_PORT -k $pg/run -c listen_addresses='' -c fsync=off -c max_connections=300" \
+		start >/dev/null
+	psql "host=$pg/run port=$CHC_PG_PORT user=chc dbname=postgres" -Xqc "CREATE DATABASE chc"
+	"$build_dir/services/chc-migrate" --dir "$source_dir/migrations" up >/dev/null
+	echo "test database ready: $CHC_DATABASE_URL"
+	;;
+stop)
+	as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+	;;
+stop-database)
+	as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/data" -m fast -w stop >/dev/null
+	;;
+start-database)
+	as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/data" -l "$pg/postgresql.log" -w -t 60 \
+		-o "-p $CHC_PG_PORT -k $pg/run -c listen_addresses='' -c fsync=off -c max_connections=300" \
+		start >/dev/null
+	;;
+*)
+	echo "usage: postgres_fixture.sh start|stop|stop-database|start-database BUILD SOURCE" >&2
+	exit 2
+	;;
+esac

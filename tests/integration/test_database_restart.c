@@ -1,0 +1,73 @@
+/*
+ * test_database_restart.c - while PostgreSQL is down a service answers
+ * UNAVAILABLE at once instead of hanging, and once it is back the workers
+ * reconnect by themselves.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "chc/v1/municipalities.pb-c.h"
+#include "harness.h"
+
+static int fixture(const char *action)
+{
+	char command[1024];
+	snprintf(command, sizeof(command), "%s/tests/integration/postgres_fixture.sh %s %s %s",
+		 CHC_SOURCE_DIR, action, CHC_BUILD_DIR, CHC_SOURCE_DIR);
+	return system(command);
+}
+
+static chc_status get_municipality(chc_client *client)
+{
+	Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
+	request.code = 101;
+	ProtobufCMessage *reply = NULL;
+	chc_call_options options = {.timeout_ms = 3000, .max_attempts = 1};
+	chc_status status = chc_client_call(client, &chc__v1__municipality_service__descriptor,
+					    "GetMunicipality", &request.base, &options, &reply, NULL);
+	if (reply != NULL)
+		protobuf_c_message_free_unpacked(reply, NULL);
+	return status;
+}
+
+static void survives_a_database_restart(void **state)
+{
+	(void)state;
+	harness_service service;
+	assert_true(harness_start(&service, "municipalities", NULL));
+	chc_client *client = harness_client(NULL, &service, NULL);
+	assert_int_equal(get_municipality(client), CHC_OK);
+
+	assert_int_equal(fixture("stop-database"), 0);
+	assert_int_equal(get_municipality(client), CHC_UNAVAILABLE);
+	char *body = NULL;
+	assert_int_equal(harness_http_get(service.http_port, "/readyz", &body), 503);
+	free(body);
+	assert_int_equal(harness_http_get(service.http_port, "/healthz", &body), 200);
+	free(body);
+
+	assert_int_equal(fixture("start-database"), 0);
+	chc_status status = CHC_UNAVAILABLE;
+	for (int attempt = 0; attempt < 50 && status != CHC_OK; attempt++) {
+		status = get_municipality(client);
+		if (status != CHC_OK)
+			usleep(100000);
+	}
+	assert_int_equal(status, CHC_OK);
+	chc_client_destroy(client);
+	assert_int_equal(harness_stop(&service), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(survives_a_database_restart),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

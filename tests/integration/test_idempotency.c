@@ -1,0 +1,148 @@
+/*
+ * test_idempotency.c - a repeated write returns the first reply and writes
+ * nothing; the same key with another request is refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "chc/v1/municipalities.pb-c.h"
+#include "harness.h"
+
+static harness_service service;
+static chc_client *client;
+static PGconn *database;
+
+static int start(void **state)
+{
+	(void)state;
+	if (!harness_start(&service, "municipalities", NULL))
+		return -1;
+	client = harness_client(NULL, &service, NULL);
+	database = harness_database();
+	return client != NULL && database != NULL ? 0 : -1;
+}
+
+static int stop(void **state)
+{
+	(void)state;
+	chc_client_destroy(client);
+	PQfinish(database);
+	return harness_stop(&service) == 0 ? 0 : -1;
+}
+
+static Chc__V1__CreateNeedRequest *request_titled(const char *title)
+{
+	char deadline[11], text[1024];
+	snprintf(text, sizeof(text),
+		 "{\"need\":{\"owners\":[{\"region_code\":1085}],\"title\":\"%s\",\"care_area\":"
+		 "\"rehabilitation\",\"min_trl\":5,\"max_device_class\":\"not-a-device\","
+		 "\"procurement_route\":\"direct-purchase\",\"deadline\":\"%s\"}}",
+		 title, harness_date(60, deadline));
+	json_t *json = json_loads(text, 0, NULL);
+	ProtobufCMessage *message = NULL;
+	assert_int_equal(chc_json_to_message(&chc__v1__create_need_request__descriptor, json,
+					     &message, NULL),
+			 CHC_OK);
+	json_decref(json);
+	return (Chc__V1__CreateNeedRequest *)message;
+}
+
+static chc_status create(const Chc__V1__CreateNeedRequest *request, const char *key,
+			 Chc__V1__Need **need)
+{
+	chc_call_options options = {.idempotency_key = key};
+	return chc_client_call(client, &chc__v1__municipality_service__descriptor, "CreateNeed",
+			       &request->base, &options, (ProtobufCMessage **)need, NULL);
+}
+
+static void repeat_returns_the_first_reply(void **state)
+{
+	(void)state;
+	Chc__V1__CreateNeedRequest *request = request_titled("Genoptræning med app");
+	char key[37];
+	chc_uuid_generate(key);
+	Chc__V1__Need *first = NULL, *second = NULL;
+	assert_int_equal(create(request, key, &first), CHC_OK);
+	assert_int_equal(create(request, key, &second), CHC_OK);
+	assert_string_equal(first->id, second->id);
+	assert_int_equal(first->version, second->version);
+	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM municipalities.needs "
+							"WHERE title = 'Genoptræning med app'"),
+			    "1");
+	protobuf_c_message_free_unpacked(&first->base, NULL);
+	protobuf_c_message_free_unpacked(&second->base, NULL);
+	protobuf_c_message_free_unpacked(&request->base, NULL);
+}
+
+static void same_key_other_request_is_refused(void **state)
+{
+	(void)state;
+	Chc__V1__CreateNeedRequest *one = request_titled("Første behov med nøgle");
+	Chc__V1__CreateNeedRequest *other = request_titled("Andet behov med samme nøgle");
+	char key[37];
+	chc_uuid_generate(key);
+	Chc__V1__Need *need = NULL;
+	assert_int_equal(create(one, key, &need), CHC_OK);
+	protobuf_c_message_free_unpacked(&need->base, NULL);
+	need = NULL;
+	assert_int_equal(create(other, key, &need), CHC_FAILED_PRECONDITION);
+	assert_null(need);
+	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM municipalities.needs "
+							"WHERE title = 'Andet behov med samme nøgle'"),
+			    "0");
+	protobuf_c_message_free_unpacked(&one->base, NULL);
+	protobuf_c_message_free_unpacked(&other->base, NULL);
+}
+
+static void failed_writes_store_nothing(void **state)
+{
+	(void)state;
+	Chc__V1__CreateNeedRequest *bad = request_titled("x"); /* too short */
+	char key[37];
+	chc_uuid_generate(key);
+	Chc__V1__Need *need = NULL;
+	assert_int_equal(create(bad, key, &need), CHC_INVALID_ARGUMENT);
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM municipalities.idempotency_keys WHERE key = '%s'", key);
+	assert_string_equal(harness_sql_value(database, sql), "0");
+	protobuf_c_message_free_unpacked(&bad->base, NULL);
+}
+
+static void expired_keys_are_forgotten(void **state)
+{
+	(void)state;
+	Chc__V1__CreateNeedRequest *request = request_titled("Behov med gammel nøgle");
+	char key[37];
+	chc_uuid_generate(key);
+	Chc__V1__Need *first = NULL, *second = NULL;
+	assert_int_equal(create(request, key, &first), CHC_OK);
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE municipalities.idempotency_keys SET created_at = now() - interval '2 "
+		 "days' WHERE key = '%s'",
+		 key);
+	harness_sql_value(database, sql);
+	assert_int_equal(create(request, key, &second), CHC_OK);
+	assert_string_not_equal(first->id, second->id);
+	protobuf_c_message_free_unpacked(&first->base, NULL);
+	protobuf_c_message_free_unpacked(&second->base, NULL);
+	protobuf_c_message_free_unpacked(&request->base, NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(repeat_returns_the_first_reply),
+		cmocka_unit_test(same_key_other_request_is_refused),
+		cmocka_unit_test(failed_writes_store_nothing),
+		cmocka_unit_test(expired_keys_are_forgotten),
+	};
+	return cmocka_run_group_tests(tests, start, stop);
+}

@@ -1,0 +1,114 @@
+/*
+ * test_migrate.c - chc-migrate applies each file once, in order, records
+ * checksums, refuses a changed file, takes turns under its lock; a service
+ * refuses a schema older than it needs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static char url[512];
+
+/* Runs command with CHC_DATABASE_URL=url; its output in output. */
+static int run(const char *command, char *output, size_t size)
+{
+	char line[2048];
+	snprintf(line, sizeof(line), "export CHC_DATABASE_URL='%s'; %s 2>&1", url, command);
+	FILE *pipe = popen(line, "r");
+	size_t used = fread(output, 1, size - 1, pipe);
+	output[used] = '\0';
+	int status = pclose(pipe);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int fresh_database(void **state)
+{
+	(void)state;
+	PGconn *admin = harness_database();
+	harness_sql_value(admin, "DROP DATABASE IF EXISTS chc_migrate_test");
+	harness_sql_value(admin, "CREATE DATABASE chc_migrate_test");
+	PQfinish(admin);
+	snprintf(url, sizeof(url), "%s", harness_database_url());
+	char *name = strstr(url, "dbname=chc");
+	assert_non_null(name);
+	snprintf(name, sizeof(url) - (size_t)(name - url), "dbname=chc_migrate_test");
+	return 0;
+}
+
+static void applies_once_and_records_checksums(void **state)
+{
+	(void)state;
+	char output[8192];
+	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
+					   "/migrations status",
+			     output, sizeof(output)),
+			 0);
+	assert_non_null(strstr(output, "0001_service_schemas.sql"));
+	assert_non_null(strstr(output, "pending"));
+	/* Two at once take turns under the advisory lock. */
+	assert_int_equal(run("( " CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
+			     "/migrations up & " CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
+			     "/migrations up; wait $! )",
+			     output, sizeof(output)),
+			 0);
+	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
+					   "/migrations up",
+			     output, sizeof(output)),
+			 0);
+	assert_non_null(strstr(output, "schema is current"));
+	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
+					   "/migrations status",
+			     output, sizeof(output)),
+			 0);
+	assert_null(strstr(output, "pending"));
+	PGconn *connection = PQconnectdb(url);
+	assert_string_equal(harness_sql_value(connection, "SELECT count(*) FROM "
+							  "municipalities.municipalities"),
+			    "98");
+	assert_int_equal(strlen(harness_sql_value(connection, "SELECT checksum FROM "
+							      "chc_schema_migrations LIMIT 1")),
+			 64);
+	/* Someone edited an applied file. */
+	harness_sql_value(connection, "UPDATE chc_schema_migrations SET checksum = repeat('0', 64) "
+				      "WHERE version = 2");
+	PQfinish(connection);
+	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
+					   "/migrations up",
+			     output, sizeof(output)),
+			 1);
+	assert_non_null(strstr(output, "0002_regions_and_municipalities.sql was changed"));
+	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
+					   "/migrations status",
+			     output, sizeof(output)),
+			 1);
+	assert_non_null(strstr(output, "CHANGED"));
+}
+
+static void service_refuses_an_old_schema(void **state)
+{
+	(void)state;
+	PGconn *connection = PQconnectdb(url);
+	harness_sql_value(connection, "DELETE FROM chc_schema_migrations WHERE version > 1");
+	PQfinish(connection);
+	char output[8192];
+	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-projects", output, sizeof(output)), 1);
+	assert_non_null(strstr(output, "needs version"));
+	assert_non_null(strstr(output, "chc-migrate up"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(applies_once_and_records_checksums),
+		cmocka_unit_test(service_refuses_an_old_schema),
+	};
+	return cmocka_run_group_tests(tests, fresh_database, NULL);
+}

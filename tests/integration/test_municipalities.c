@@ -1,0 +1,153 @@
+/*
+ * test_municipalities.c - the reference data: 5 regions, 98 municipalities,
+ * their populations, filters and paging.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "chc/v1/municipalities.pb-c.h"
+#include "harness.h"
+
+static harness_service service;
+static chc_client *client;
+
+static int start(void **state)
+{
+	(void)state;
+	if (!harness_start(&service, "municipalities", NULL))
+		return -1;
+	client = harness_client(NULL, &service, NULL);
+	return client != NULL ? 0 : -1;
+}
+
+static int stop(void **state)
+{
+	(void)state;
+	chc_client_destroy(client);
+	return harness_stop(&service) == 0 ? 0 : -1;
+}
+
+static ProtobufCMessage *call(const char *method, const ProtobufCMessage *input,
+			      chc_status expected)
+{
+	ProtobufCMessage *reply = NULL;
+	chc_error error = {0};
+	chc_status status = chc_client_call(client, &chc__v1__municipality_service__descriptor,
+					    method, input, NULL, &reply, &error);
+	if (status != expected)
+		fail_msg("%s: expected %s, got %s: %s", method, chc_status_name(expected),
+			 chc_status_name(status), error.message);
+	chc_error_fini(&error);
+	return reply;
+}
+
+static void five_regions_with_populations(void **state)
+{
+	(void)state;
+	Chc__V1__ListRegionsRequest request = CHC__V1__LIST_REGIONS_REQUEST__INIT;
+	Chc__V1__ListRegionsResponse *reply = (void *)call("ListRegions", &request.base, CHC_OK);
+	assert_int_equal(reply->n_regions, 5);
+	assert_int_equal(reply->regions[0]->code, 1081);
+	assert_string_equal(reply->regions[0]->name, "Region Nordjylland");
+	assert_int_equal(reply->regions[4]->code, 1085);
+	assert_string_equal(reply->regions[4]->name, "Region Sjælland");
+	int municipalities = 0;
+	for (size_t i = 0; i < reply->n_regions; i++)
+		municipalities += reply->regions[i]->municipality_count;
+	assert_int_equal(municipalities, 98);
+	assert_int_equal(reply->total_population, 5992644);
+	assert_int_equal(reply->regions[3]->population, 1930703); /* Hovedstaden */
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+}
+
+static void get_region_and_bad_codes(void **state)
+{
+	(void)state;
+	Chc__V1__GetRegionRequest request = CHC__V1__GET_REGION_REQUEST__INIT;
+	request.code = 1083;
+	Chc__V1__Region *region = (void *)call("GetRegion", &request.base, CHC_OK);
+	assert_string_equal(region->name_en, "Region of Southern Denmark");
+	assert_int_equal(region->municipality_count, 22);
+	protobuf_c_message_free_unpacked(&region->base, NULL);
+	request.code = 1080;
+	assert_null(call("GetRegion", &request.base, CHC_INVALID_ARGUMENT));
+}
+
+static void municipalities_paged_and_filtered(void **state)
+{
+	(void)state;
+	Chc__V1__ListMunicipalitiesRequest request = CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
+	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
+	page.page_size = 40;
+	request.page = &page;
+	int seen = 0;
+	char token[64] = "";
+	do {
+		page.page_token = token;
+		Chc__V1__ListMunicipalitiesResponse *reply =
+			(void *)call("ListMunicipalities", &request.base, CHC_OK);
+		seen += (int)reply->n_municipalities;
+		assert_int_equal(reply->page->total_size, 98);
+		assert_int_equal(reply->total_population, 5992644);
+		snprintf(token, sizeof(token), "%s", reply->page->next_page_token);
+		protobuf_c_message_free_unpacked(&reply->base, NULL);
+	} while (token[0] != '\0');
+	assert_int_equal(seen, 98);
+
+	request.region_code = 1081;
+	page.page_token = "";
+	Chc__V1__ListMunicipalitiesResponse *north =
+		(void *)call("ListMunicipalities", &request.base, CHC_OK);
+	assert_int_equal(north->n_municipalities, 11);
+	assert_int_equal(north->total_population, 592768);
+	protobuf_c_message_free_unpacked(&north->base, NULL);
+
+	request.region_code = 0;
+	request.name_prefix = "kø";
+	Chc__V1__ListMunicipalitiesResponse *named =
+		(void *)call("ListMunicipalities", &request.base, CHC_OK);
+	assert_int_equal(named->n_municipalities, 2); /* København, Køge */
+	protobuf_c_message_free_unpacked(&named->base, NULL);
+
+	page.page_token = "garbage";
+	assert_null(call("ListMunicipalities", &request.base, CHC_INVALID_ARGUMENT));
+	page.page_token = "";
+	page.page_size = 501;
+	assert_null(call("ListMunicipalities", &request.base, CHC_INVALID_ARGUMENT));
+	page.page_size = 10;
+	request.region_code = 42;
+	assert_null(call("ListMunicipalities", &request.base, CHC_INVALID_ARGUMENT));
+}
+
+static void get_municipality(void **state)
+{
+	(void)state;
+	Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
+	request.code = 101;
+	Chc__V1__Municipality *m = (void *)call("GetMunicipality", &request.base, CHC_OK);
+	assert_string_equal(m->name, "København");
+	assert_int_equal(m->region_code, 1084);
+	assert_int_equal(m->population, 667099);
+	assert_int_equal(m->population_year, 2025);
+	protobuf_c_message_free_unpacked(&m->base, NULL);
+	request.code = 411; /* Christiansø is not a municipality */
+	assert_null(call("GetMunicipality", &request.base, CHC_NOT_FOUND));
+	request.code = 12;
+	assert_null(call("GetMunicipality", &request.base, CHC_INVALID_ARGUMENT));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(five_regions_with_populations),
+		cmocka_unit_test(get_region_and_bad_codes),
+		cmocka_unit_test(municipalities_paged_and_filtered),
+		cmocka_unit_test(get_municipality),
+	};
+	return cmocka_run_group_tests(tests, start, stop);
+}

@@ -1,0 +1,30 @@
+/*
+ * test_cvr.c - the CVR modulus-11 check.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "companies.h"
+
+static void modulus_eleven(void **state)
+{
+	(void)state;
+	assert_true(companies_cvr_is_valid("12345674"));
+	assert_false(companies_cvr_is_valid("12345678"));
+	assert_false(companies_cvr_is_valid("1234567"));
+	assert_false(companies_cvr_is_valid("123456740"));
+	assert_false(companies_cvr_is_valid("1234567a"));
+	assert_false(companies_cvr_is_valid("02345674"));
+	assert_false(companies_cvr_is_valid(""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(modulus_eleven),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,102 @@
+/*
+ * test_validate.c - the shared field checks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "validate.h"
+
+static void text_is_utf8_and_bounded(void **state)
+{
+	(void)state;
+	core_request request = {0};
+	assert_true(core_check_text(&request, "name", "Region Sjælland", 1, 15));
+	assert_false(core_failed(&request));
+	assert_false(core_check_text(&request, "name", "", 1, 10));
+	assert_false(core_check_text(&request, "bad", "\xff\xfe", 0, 10));
+	assert_false(core_check_text(&request, "control", "a\x01", 0, 10));
+	assert_false(core_check_text(&request, "long", "abcdef", 0, 5));
+	assert_int_equal(request.error.code, CHC_INVALID_ARGUMENT);
+	assert_int_equal(request.error.violation_count, 4);
+	assert_string_equal(request.error.violations[0].field, "name");
+	assert_string_equal(request.error.violations[3].field, "long");
+	assert_non_null(strstr(request.error.message, "name"));
+	core_request_fini(&request);
+}
+
+static void dates_emails_uuids_ranges(void **state)
+{
+	(void)state;
+	core_request request = {0};
+	assert_true(core_check_date(&request, "d", "2028-02-29", true));
+	assert_false(core_check_date(&request, "d", "2027-02-29", true));
+	assert_false(core_check_date(&request, "d", "2027-13-01", true));
+	assert_false(core_check_date(&request, "d", "27-01-01", true));
+	assert_true(core_check_date(&request, "d", "", false));
+	assert_false(core_check_date(&request, "d", "", true));
+	assert_true(core_check_email(&request, "e", "anne@vejle.dk"));
+	assert_true(core_check_email(&request, "e", ""));
+	assert_false(core_check_email(&request, "e", "anne.vejle.dk"));
+	assert_false(core_check_email(&request, "e", "anne@dk"));
+	assert_false(core_check_email(&request, "e", "a b@c.dk"));
+	assert_true(core_check_uuid(&request, "u", "0d3f1a5e-8b7c-4c39-9d41-2a6f5e7b8c9d"));
+	assert_false(core_check_uuid(&request, "u", "0d3f1a5e"));
+	assert_true(core_check_range(&request, "trl", 9, 1, 9));
+	assert_false(core_check_range(&request, "trl", 10, 1, 9));
+	assert_false(core_check_range(&request, "trl", 0, 1, 9));
+	core_request_fini(&request);
+}
+
+static void page_tokens_round_trip(void **state)
+{
+	(void)state;
+	core_request request = {0};
+	char *token = core_page_token(&request, 50, 120);
+	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
+	page.page_token = token;
+	int limit = 0;
+	long offset = 0;
+	assert_true(core_page_read(&request, &page, &limit, &offset));
+	assert_int_equal(limit, 50);
+	assert_int_equal(offset, 50);
+	assert_string_equal(core_page_token(&request, 120, 120), "");
+	page.page_token = "o-5";
+	assert_false(core_page_read(&request, &page, &limit, &offset));
+	page.page_token = "";
+	page.page_size = 1000;
+	assert_false(core_page_read(&request, &page, &limit, &offset));
+	assert_string_equal(request.error.violations[0].field, "page.page_token");
+	assert_string_equal(request.error.violations[1].field, "page.page_size");
+	core_request_fini(&request);
+}
+
+static void enums_are_stored_as_slugs(void **state)
+{
+	(void)state;
+	core_request request = {0};
+	assert_string_equal(core_enum_slug(&request, &chc__v1__care_category__descriptor,
+					   CHC__V1__CARE_CATEGORY__CARE_CATEGORY_REMOTE_MONITORING),
+			    "remote-monitoring");
+	assert_int_equal(core_enum_value(&chc__v1__care_category__descriptor, "remote-monitoring"),
+			 CHC__V1__CARE_CATEGORY__CARE_CATEGORY_REMOTE_MONITORING);
+	assert_int_equal(core_enum_value(&chc__v1__care_category__descriptor, "no-such"), 0);
+	assert_true(core_check_enum(&request, "c", &chc__v1__care_category__descriptor, 2, true));
+	assert_false(core_check_enum(&request, "c", &chc__v1__care_category__descriptor, 0, true));
+	assert_false(core_check_enum(&request, "c", &chc__v1__care_category__descriptor, 999, false));
+	core_request_fini(&request);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(text_is_utf8_and_bounded),
+		cmocka_unit_test(dates_emails_uuids_ranges),
+		cmocka_unit_test(page_tokens_round_trip),
+		cmocka_unit_test(enums_are_stored_as_slugs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
