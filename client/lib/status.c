@@ -103,14 +103,15 @@ chc_status chc_error_add_violation(chc_error *error, const char *field, const ch
 	if (grown == NULL)
 		return CHC_RESOURCE_EXHAUSTED;
 	error->violations = grown;
-	char *field_copy = strdup(field);
-	char *description_copy = strdup(description);
-	if (field_copy == NULL || description_copy == NULL) {
-		free(field_copy);
-		free(description_copy);
+	chc_field_violation *slot = &grown[error->violation_count];
+	slot->field = strdup(field);
+	slot->description = strdup(description);
+	if (slot->field == NULL || slot->description == NULL) {
+		free(slot->field);
+		free(slot->description);
 		return CHC_RESOURCE_EXHAUSTED;
 	}
-	grown[error->violation_count++] = (chc_field_violation){ field_copy, description_copy };
+	error->violation_count++;
 	if (error->code == CHC_OK)
 		error->code = CHC_INVALID_ARGUMENT;
 	return CHC_OK;

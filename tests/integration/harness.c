@@ -5,10 +5,10 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <nng/supplemental/util/platform.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +29,7 @@ const char *harness_database_url(void)
 int harness_free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in address = {.sin_family = AF_INET};
+	struct sockaddr_in address = { .sin_family = AF_INET };
 	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	socklen_t length = sizeof(address);
 	int port = -1;
@@ -67,7 +67,23 @@ bool harness_start(harness_service *service, const char *name, const char *const
 		putenv("CHC_WORKERS=4");
 		for (int i = 0; extra != NULL && extra[i] != NULL; i++)
 			putenv((char *)extra[i]);
-		execl(program, program, (char *)NULL);
+		/* CHC_TEST_SERVICE_WRAPPER runs the service under a tool such as
+		 * valgrind: "valgrind --error-exitcode=99 --leak-check=full". */
+		const char *wrapper = getenv("CHC_TEST_SERVICE_WRAPPER");
+		if (wrapper != NULL && wrapper[0] != '\0') {
+			char *words = strdup(wrapper);
+			char *arguments[32];
+			int count = 0;
+			char *cursor = NULL;
+			for (char *word = strtok_r(words, " ", &cursor); word != NULL && count < 30;
+			     word = strtok_r(NULL, " ", &cursor))
+				arguments[count++] = word;
+			arguments[count++] = program;
+			arguments[count] = NULL;
+			execvp(arguments[0], arguments);
+		} else {
+			execl(program, program, (char *)NULL);
+		}
 		_exit(127);
 	}
 	service->pid = pid;
@@ -82,11 +98,11 @@ bool harness_start(harness_service *service, const char *name, const char *const
 	if (chc_client_create(&options, &client, NULL) != CHC_OK)
 		return false;
 	bool up = false;
-	for (int attempt = 0; attempt < 150 && !up && harness_alive(service); attempt++) {
+	for (int attempt = 0; attempt < 300 && !up && harness_alive(service); attempt++) {
 		int serving = 0;
-		chc_call_options call = {.timeout_ms = 500, .max_attempts = 1};
-		up = chc_client_check_health(client, CHC_ENDPOINT_COMPANIES, &call, &serving, NULL) ==
-			     CHC_OK &&
+		chc_call_options call = { .timeout_ms = 500, .max_attempts = 1 };
+		up = chc_client_check_health(client, CHC_ENDPOINT_COMPANIES, &call, &serving,
+		                             NULL) == CHC_OK &&
 		     serving == 1;
 		if (!up)
 			nng_msleep(100);
@@ -102,7 +118,7 @@ int harness_stop(harness_service *service)
 	if (service->pid <= 0)
 		return -1;
 	kill(service->pid, SIGTERM);
-	for (int i = 0; i < 300; i++) {
+	for (int i = 0; i < 600; i++) {
 		int status = 0;
 		pid_t done = waitpid(service->pid, &status, WNOHANG);
 		if (done == service->pid) {
@@ -117,14 +133,14 @@ int harness_stop(harness_service *service)
 	return -1;
 }
 
-chc_client *harness_client(const harness_service *companies,
-			   const harness_service *municipalities, const char *token)
+chc_client *harness_client(const harness_service *companies, const harness_service *municipalities,
+                           const char *token)
 {
 	chc_client_options options;
 	chc_client_options_init(&options);
 	options.urls[CHC_ENDPOINT_COMPANIES] = companies ? companies->url : "tcp://127.0.0.1:1";
 	options.urls[CHC_ENDPOINT_MUNICIPALITIES] =
-		municipalities ? municipalities->url : "tcp://127.0.0.1:1";
+	        municipalities ? municipalities->url : "tcp://127.0.0.1:1";
 	options.token = token;
 	options.timeout_ms = 10000;
 	chc_client *client = NULL;
@@ -132,7 +148,7 @@ chc_client *harness_client(const harness_service *companies,
 }
 
 uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, int timeout_ms,
-			     size_t *reply_length)
+                             size_t *reply_length)
 {
 	nng_socket socket;
 	if (nng_req0_open(&socket) != 0)
@@ -142,7 +158,8 @@ uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, 
 	uint8_t *reply = NULL;
 	void *received = NULL;
 	size_t size = 0;
-	if (nng_dial(socket, url, NULL, 0) == 0 && nng_send(socket, (void *)bytes, length, 0) == 0 &&
+	if (nng_dial(socket, url, NULL, 0) == 0 &&
+	    nng_send(socket, (void *)bytes, length, 0) == 0 &&
 	    nng_recv(socket, &received, &size, NNG_FLAG_ALLOC) == 0) {
 		reply = malloc(size > 0 ? size : 1);
 		if (reply != NULL)
@@ -155,8 +172,8 @@ uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, 
 }
 
 Chc__V1__RpcResponse *harness_envelope_call(const char *url, const char *method,
-					    const void *payload, size_t length,
-					    int64_t deadline_unix_ms, const char *token)
+                                            const void *payload, size_t length,
+                                            int64_t deadline_unix_ms, const char *token)
 {
 	Chc__V1__RpcRequest request = CHC__V1__RPC_REQUEST__INIT;
 	request.method = (char *)method;
@@ -181,7 +198,7 @@ Chc__V1__RpcResponse *harness_envelope_call(const char *url, const char *method,
 int harness_http_get(int port, const char *path, char **body)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&address, sizeof(address)) != 0) {
 		if (fd >= 0)
@@ -189,8 +206,9 @@ int harness_http_get(int port, const char *path, char **body)
 		return -1;
 	}
 	char request[256];
-	int length = snprintf(request, sizeof(request),
-			      "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
+	int length =
+	        snprintf(request, sizeof(request),
+	                 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
 	if (write(fd, request, (size_t)length) != length) {
 		close(fd);
 		return -1;
@@ -231,7 +249,8 @@ const char *harness_sql_value(PGconn *connection, const char *sql)
 	value[0] = '\0';
 	if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) > 0)
 		snprintf(value, sizeof(value), "%s", PQgetvalue(result, 0, 0));
-	else if (PQresultStatus(result) != PGRES_COMMAND_OK && PQresultStatus(result) != PGRES_TUPLES_OK)
+	else if (PQresultStatus(result) != PGRES_COMMAND_OK &&
+	         PQresultStatus(result) != PGRES_TUPLES_OK)
 		fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(connection));
 	PQclear(result);
 	return value;

@@ -32,31 +32,32 @@ int harness_free_port(void);
 
 /*
  * Starts build/services/chc-<name> on free ports and waits until its Health
- * check answers SERVING (at most 15 s). extra may be NULL. Returns false
+ * check answers SERVING (at most 30 s). CHC_TEST_SERVICE_WRAPPER, when set,
+ * is a command line the service runs under (valgrind ...). extra may be NULL. Returns false
  * when it did not come up.
  */
 bool harness_start(harness_service *service, const char *name, const char *const *extra);
 
-/* SIGTERM and wait; returns the exit status (or -1 if it did not exit in 15 s). */
+/* SIGTERM and wait; returns the exit status (or -1 if it did not exit in 30 s). */
 int harness_stop(harness_service *service);
 
 /* True when the process is still running. */
 bool harness_alive(const harness_service *service);
 
 /* A client whose endpoints point at the given services (NULL: unused). */
-chc_client *harness_client(const harness_service *companies,
-			   const harness_service *municipalities, const char *token);
+chc_client *harness_client(const harness_service *companies, const harness_service *municipalities,
+                           const char *token);
 
 /* Sends raw bytes on a fresh REQ socket and returns the reply bytes
  * (malloc'd) or NULL after timeout_ms. */
 uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, int timeout_ms,
-			     size_t *reply_length);
+                             size_t *reply_length);
 
 /* Sends an envelope built from the arguments and returns the decoded
  * response (free with chc__v1__rpc_response__free_unpacked). */
 struct Chc__V1__RpcResponse *harness_envelope_call(const char *url, const char *method,
-						   const void *payload, size_t length,
-						   int64_t deadline_unix_ms, const char *token);
+                                                   const void *payload, size_t length,
+                                                   int64_t deadline_unix_ms, const char *token);
 
 /* GET http://127.0.0.1:port/path; returns the status code and the body in
  * body (caller frees), or -1. */

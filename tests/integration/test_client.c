@@ -50,10 +50,10 @@ static void unreachable_is_unavailable_quickly(void **state)
 	struct timespec begin, end;
 	clock_gettime(CLOCK_MONOTONIC, &begin);
 	int serving = 0;
-	chc_error error = {0};
+	chc_error error = { 0 };
 	assert_int_equal(chc_client_check_health(lonely, CHC_ENDPOINT_MUNICIPALITIES, NULL,
-						 &serving, &error),
-			 CHC_UNAVAILABLE);
+	                                         &serving, &error),
+	                 CHC_UNAVAILABLE);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	assert_true(end.tv_sec - begin.tv_sec < 5);
 	assert_non_null(strstr(error.message, url));
@@ -65,21 +65,21 @@ static void generated_stubs_work(void **state)
 {
 	(void)state;
 	chc_stub stub;
-	assert_int_equal(chc_stub_init(&stub, client, &chc__v1__municipality_service__descriptor,
-				       NULL),
-			 CHC_OK);
+	assert_int_equal(
+	        chc_stub_init(&stub, client, &chc__v1__municipality_service__descriptor, NULL),
+	        CHC_OK);
 	Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
 	request.code = 461;
 	Chc__V1__Municipality *odense = NULL;
 	chc__v1__municipality_service__get_municipality(
-		&stub.base, &request, (Chc__V1__Municipality_Closure)chc_stub_keep_reply, &odense);
+	        &stub.base, &request, (Chc__V1__Municipality_Closure)chc_stub_keep_reply, &odense);
 	assert_int_equal(stub.status, CHC_OK);
 	assert_string_equal(odense->name, "Odense");
 	chc__v1__municipality__free_unpacked(odense, NULL);
 	request.code = 5;
 	Chc__V1__Municipality *none = NULL;
 	chc__v1__municipality_service__get_municipality(
-		&stub.base, &request, (Chc__V1__Municipality_Closure)chc_stub_keep_reply, &none);
+	        &stub.base, &request, (Chc__V1__Municipality_Closure)chc_stub_keep_reply, &none);
 	assert_int_equal(stub.status, CHC_INVALID_ARGUMENT);
 	assert_null(none);
 	chc_stub_fini(&stub);
@@ -94,7 +94,7 @@ static void *many_calls(void *argument)
 		request.code = 101;
 		ProtobufCMessage *reply = NULL;
 		if (chc_client_call(client, &chc__v1__municipality_service__descriptor,
-				    "GetMunicipality", &request.base, NULL, &reply, NULL) != CHC_OK)
+		                    "GetMunicipality", &request.base, NULL, &reply, NULL) != CHC_OK)
 			failures++;
 		else
 			protobuf_c_message_free_unpacked(reply, NULL);
@@ -121,8 +121,8 @@ static int chc_command(const char *arguments)
 {
 	char command[1024];
 	snprintf(command, sizeof(command),
-		 "CHC_MUNICIPALITIES_URL=%s %s/client/chc %s >/dev/null 2>&1", service.url,
-		 CHC_BUILD_DIR, arguments);
+	         "CHC_MUNICIPALITIES_URL=%s %s/client/chc %s >/dev/null 2>&1", service.url,
+	         CHC_BUILD_DIR, arguments);
 	int status = system(command);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -26,7 +26,7 @@ static int start(void **state)
 		return -1;
 	static char url[96];
 	snprintf(url, sizeof(url), "CHC_MUNICIPALITIES_URL=%s", municipalities.url);
-	const char *const extra[] = {url, NULL};
+	const char *const extra[] = { url, NULL };
 	if (!harness_start(&companies, "companies", extra))
 		return -1;
 	client = harness_client(&companies, &municipalities, NULL);
@@ -42,23 +42,24 @@ static int stop(void **state)
 }
 
 static ProtobufCMessage *call_json(const char *method, const char *json_text, chc_status expected,
-				   char *field, size_t field_size)
+                                   char *field, size_t field_size)
 {
-	const ProtobufCMethodDescriptor *descriptor = protobuf_c_service_descriptor_get_method_by_name(
-		&chc__v1__company_service__descriptor, method);
+	const ProtobufCMethodDescriptor *descriptor =
+	        protobuf_c_service_descriptor_get_method_by_name(
+	                &chc__v1__company_service__descriptor, method);
 	json_t *json = json_loads(json_text, 0, NULL);
 	assert_non_null(json);
 	ProtobufCMessage *input = NULL;
-	chc_error error = {0};
+	chc_error error = { 0 };
 	assert_int_equal(chc_json_to_message(descriptor->input, json, &input, &error), CHC_OK);
 	json_decref(json);
 	ProtobufCMessage *reply = NULL;
 	chc_status status = chc_client_call(client, &chc__v1__company_service__descriptor, method,
-					    input, NULL, &reply, &error);
+	                                    input, NULL, &reply, &error);
 	protobuf_c_message_free_unpacked(input, NULL);
 	if (status != expected)
 		fail_msg("%s: expected %s, got %s: %s", method, chc_status_name(expected),
-			 chc_status_name(status), error.message ? error.message : "");
+		         chc_status_name(status), error.message ? error.message : "");
 	if (field != NULL && error.violation_count > 0)
 		snprintf(field, field_size, "%s", error.violations[0].field);
 	chc_error_fini(&error);
@@ -69,7 +70,8 @@ static void expect_violation(const char *company, const char *expected_field)
 {
 	char request[4096], field[128] = "";
 	snprintf(request, sizeof(request), "{\"company\":%s}", company);
-	assert_null(call_json("CreateCompany", request, CHC_INVALID_ARGUMENT, field, sizeof(field)));
+	assert_null(
+	        call_json("CreateCompany", request, CHC_INVALID_ARGUMENT, field, sizeof(field)));
 	assert_string_equal(field, expected_field);
 }
 
@@ -77,12 +79,12 @@ static void create_get_update_archive(void **state)
 {
 	(void)state;
 	Chc__V1__Company *company = (void *)call_json(
-		"CreateCompany",
-		"{\"company\":{\"name\":\"Nordlys Telehealth\",\"cvr\":\"12345674\",\"legal_form\":"
-		"\"ApS\",\"municipality_code\":751,\"website\":\"https://nordlys.example\","
-		"\"size_class\":\"small\",\"founded_year\":2019,\"categories\":[\"telemedicine\","
-		"\"remote-monitoring\"]}}",
-		CHC_OK, NULL, 0);
+	        "CreateCompany",
+	        "{\"company\":{\"name\":\"Nordlys Telehealth\",\"cvr\":\"12345674\",\"legal_form\":"
+	        "\"ApS\",\"municipality_code\":751,\"website\":\"https://nordlys.example\","
+	        "\"size_class\":\"small\",\"founded_year\":2019,\"categories\":[\"telemedicine\","
+	        "\"remote-monitoring\"]}}",
+	        CHC_OK, NULL, 0);
 	assert_true(chc_uuid_is_valid(company->id));
 	assert_string_equal(company->country, "DK");
 	assert_int_equal(company->version, 1);
@@ -95,9 +97,9 @@ static void create_get_update_archive(void **state)
 	protobuf_c_message_free_unpacked(&got->base, NULL);
 
 	snprintf(request, sizeof(request),
-		 "{\"company\":{\"id\":\"%s\",\"size_class\":\"medium\"},\"update_mask\":"
-		 "[\"size_class\"],\"expected_version\":1}",
-		 company->id);
+	         "{\"company\":{\"id\":\"%s\",\"size_class\":\"medium\"},\"update_mask\":"
+	         "[\"size_class\"],\"expected_version\":1}",
+	         company->id);
 	Chc__V1__Company *updated = (void *)call_json("UpdateCompany", request, CHC_OK, NULL, 0);
 	assert_int_equal(updated->size_class, CHC__V1__SIZE_CLASS__SIZE_CLASS_MEDIUM);
 	assert_int_equal(updated->version, 2);
@@ -106,8 +108,8 @@ static void create_get_update_archive(void **state)
 
 	/* The same CVR twice is one company. */
 	assert_null(call_json("CreateCompany",
-			      "{\"company\":{\"name\":\"Nordlys Again\",\"cvr\":\"12345674\"}}",
-			      CHC_ALREADY_EXISTS, NULL, 0));
+	                      "{\"company\":{\"name\":\"Nordlys Again\",\"cvr\":\"12345674\"}}",
+	                      CHC_ALREADY_EXISTS, NULL, 0));
 
 	snprintf(request, sizeof(request), "{\"id\":\"%s\",\"expected_version\":2}", company->id);
 	Chc__V1__Company *archived = (void *)call_json("ArchiveCompany", request, CHC_OK, NULL, 0);
@@ -124,14 +126,15 @@ static void every_bad_field_is_named(void **state)
 	expect_violation("{\"name\":\"Foreign AB\",\"country\":\"SE\"}", "company.vat_number");
 	expect_violation("{\"name\":\"X\",\"cvr\":\"12345674\"}", "company.name");
 	expect_violation("{\"name\":\"Somewhere ApS\",\"cvr\":\"12345674\",\"municipality_code\":"
-			 "998}",
-			 "company.municipality_code");
+	                 "998}",
+	                 "company.municipality_code");
 	expect_violation("{\"name\":\"Web ApS\",\"cvr\":\"12345674\",\"website\":\"ftp://x\"}",
-			 "company.website");
-	expect_violation("{\"name\":\"Cat ApS\",\"cvr\":\"12345674\",\"categories\":[\"unspecified\"]}",
-			 "company.categories[0]");
+	                 "company.website");
+	expect_violation(
+	        "{\"name\":\"Cat ApS\",\"cvr\":\"12345674\",\"categories\":[\"unspecified\"]}",
+	        "company.categories[0]");
 	expect_violation("{\"name\":\"Old ApS\",\"cvr\":\"12345674\",\"founded_year\":3000}",
-			 "company.founded_year");
+	                 "company.founded_year");
 	char *name = malloc(2001);
 	memset(name, 'n', 2000);
 	name[2000] = '\0';
@@ -146,20 +149,21 @@ static void foreign_companies_and_lists(void **state)
 {
 	(void)state;
 	Chc__V1__Company *foreign = (void *)call_json(
-		"CreateCompany",
-		"{\"company\":{\"name\":\"Fjällhälsa AB\",\"country\":\"SE\",\"vat_number\":"
-		"\"SE556677889901\",\"categories\":[\"mental-health\"]}}",
-		CHC_OK, NULL, 0);
+	        "CreateCompany",
+	        "{\"company\":{\"name\":\"Fjällhälsa AB\",\"country\":\"SE\",\"vat_number\":"
+	        "\"SE556677889901\",\"categories\":[\"mental-health\"]}}",
+	        CHC_OK, NULL, 0);
 	assert_string_equal(foreign->cvr, "");
 	Chc__V1__ListCompaniesResponse *list = (void *)call_json(
-		"ListCompanies", "{\"category\":\"mental-health\"}", CHC_OK, NULL, 0);
+	        "ListCompanies", "{\"category\":\"mental-health\"}", CHC_OK, NULL, 0);
 	assert_int_equal(list->n_companies, 1);
 	assert_string_equal(list->companies[0]->id, foreign->id);
 	protobuf_c_message_free_unpacked(&list->base, NULL);
 	list = (void *)call_json("ListCompanies", "{\"region_code\":1082}", CHC_OK, NULL, 0);
 	assert_int_equal(list->n_companies, 1); /* Nordlys, in Vejle (751) */
 	protobuf_c_message_free_unpacked(&list->base, NULL);
-	assert_null(call_json("ListCompanies", "{\"region_code\":7}", CHC_INVALID_ARGUMENT, NULL, 0));
+	assert_null(
+	        call_json("ListCompanies", "{\"region_code\":7}", CHC_INVALID_ARGUMENT, NULL, 0));
 	protobuf_c_message_free_unpacked(&foreign->base, NULL);
 }
 

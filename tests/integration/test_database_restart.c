@@ -19,7 +19,7 @@ static int fixture(const char *action)
 {
 	char command[1024];
 	snprintf(command, sizeof(command), "%s/tests/integration/postgres_fixture.sh %s %s %s",
-		 CHC_SOURCE_DIR, action, CHC_BUILD_DIR, CHC_SOURCE_DIR);
+	         CHC_SOURCE_DIR, action, CHC_BUILD_DIR, CHC_SOURCE_DIR);
 	return system(command);
 }
 
@@ -28,9 +28,10 @@ static chc_status get_municipality(chc_client *client)
 	Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
 	request.code = 101;
 	ProtobufCMessage *reply = NULL;
-	chc_call_options options = {.timeout_ms = 3000, .max_attempts = 1};
-	chc_status status = chc_client_call(client, &chc__v1__municipality_service__descriptor,
-					    "GetMunicipality", &request.base, &options, &reply, NULL);
+	chc_call_options options = { .timeout_ms = 3000, .max_attempts = 1 };
+	chc_status status =
+	        chc_client_call(client, &chc__v1__municipality_service__descriptor,
+	                        "GetMunicipality", &request.base, &options, &reply, NULL);
 	if (reply != NULL)
 		protobuf_c_message_free_unpacked(reply, NULL);
 	return status;

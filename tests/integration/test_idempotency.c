@@ -40,25 +40,25 @@ static Chc__V1__CreateNeedRequest *request_titled(const char *title)
 {
 	char deadline[11], text[1024];
 	snprintf(text, sizeof(text),
-		 "{\"need\":{\"owners\":[{\"region_code\":1085}],\"title\":\"%s\",\"care_area\":"
-		 "\"rehabilitation\",\"min_trl\":5,\"max_device_class\":\"not-a-device\","
-		 "\"procurement_route\":\"direct-purchase\",\"deadline\":\"%s\"}}",
-		 title, harness_date(60, deadline));
+	         "{\"need\":{\"owners\":[{\"region_code\":1085}],\"title\":\"%s\",\"care_area\":"
+	         "\"rehabilitation\",\"min_trl\":5,\"max_device_class\":\"not-a-device\","
+	         "\"procurement_route\":\"direct-purchase\",\"deadline\":\"%s\"}}",
+	         title, harness_date(60, deadline));
 	json_t *json = json_loads(text, 0, NULL);
 	ProtobufCMessage *message = NULL;
 	assert_int_equal(chc_json_to_message(&chc__v1__create_need_request__descriptor, json,
-					     &message, NULL),
-			 CHC_OK);
+	                                     &message, NULL),
+	                 CHC_OK);
 	json_decref(json);
 	return (Chc__V1__CreateNeedRequest *)message;
 }
 
 static chc_status create(const Chc__V1__CreateNeedRequest *request, const char *key,
-			 Chc__V1__Need **need)
+                         Chc__V1__Need **need)
 {
-	chc_call_options options = {.idempotency_key = key};
+	chc_call_options options = { .idempotency_key = key };
 	return chc_client_call(client, &chc__v1__municipality_service__descriptor, "CreateNeed",
-			       &request->base, &options, (ProtobufCMessage **)need, NULL);
+	                       &request->base, &options, (ProtobufCMessage **)need, NULL);
 }
 
 static void repeat_returns_the_first_reply(void **state)
@@ -73,8 +73,8 @@ static void repeat_returns_the_first_reply(void **state)
 	assert_string_equal(first->id, second->id);
 	assert_int_equal(first->version, second->version);
 	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM municipalities.needs "
-							"WHERE title = 'Genoptræning med app'"),
-			    "1");
+	                                                "WHERE title = 'Genoptræning med app'"),
+	                    "1");
 	protobuf_c_message_free_unpacked(&first->base, NULL);
 	protobuf_c_message_free_unpacked(&second->base, NULL);
 	protobuf_c_message_free_unpacked(&request->base, NULL);
@@ -93,9 +93,10 @@ static void same_key_other_request_is_refused(void **state)
 	need = NULL;
 	assert_int_equal(create(other, key, &need), CHC_FAILED_PRECONDITION);
 	assert_null(need);
-	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM municipalities.needs "
-							"WHERE title = 'Andet behov med samme nøgle'"),
-			    "0");
+	assert_string_equal(harness_sql_value(database,
+	                                      "SELECT count(*) FROM municipalities.needs "
+	                                      "WHERE title = 'Andet behov med samme nøgle'"),
+	                    "0");
 	protobuf_c_message_free_unpacked(&one->base, NULL);
 	protobuf_c_message_free_unpacked(&other->base, NULL);
 }
@@ -110,7 +111,7 @@ static void failed_writes_store_nothing(void **state)
 	assert_int_equal(create(bad, key, &need), CHC_INVALID_ARGUMENT);
 	char sql[256];
 	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM municipalities.idempotency_keys WHERE key = '%s'", key);
+	         "SELECT count(*) FROM municipalities.idempotency_keys WHERE key = '%s'", key);
 	assert_string_equal(harness_sql_value(database, sql), "0");
 	protobuf_c_message_free_unpacked(&bad->base, NULL);
 }
@@ -125,9 +126,9 @@ static void expired_keys_are_forgotten(void **state)
 	assert_int_equal(create(request, key, &first), CHC_OK);
 	char sql[256];
 	snprintf(sql, sizeof(sql),
-		 "UPDATE municipalities.idempotency_keys SET created_at = now() - interval '2 "
-		 "days' WHERE key = '%s'",
-		 key);
+	         "UPDATE municipalities.idempotency_keys SET created_at = now() - interval '2 "
+	         "days' WHERE key = '%s'",
+	         key);
 	harness_sql_value(database, sql);
 	assert_int_equal(create(request, key, &second), CHC_OK);
 	assert_string_not_equal(first->id, second->id);

@@ -48,47 +48,48 @@ static void applies_once_and_records_checksums(void **state)
 	(void)state;
 	char output[8192];
 	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-					   "/migrations status",
-			     output, sizeof(output)),
-			 0);
+	                                   "/migrations status",
+	                     output, sizeof(output)),
+	                 0);
 	assert_non_null(strstr(output, "0001_service_schemas.sql"));
 	assert_non_null(strstr(output, "pending"));
 	/* Two at once take turns under the advisory lock. */
 	assert_int_equal(run("( " CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-			     "/migrations up & " CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-			     "/migrations up; wait $! )",
-			     output, sizeof(output)),
-			 0);
+	                     "/migrations up & " CHC_BUILD_DIR
+	                     "/services/chc-migrate --dir " CHC_SOURCE_DIR
+	                     "/migrations up; wait $! )",
+	                     output, sizeof(output)),
+	                 0);
 	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-					   "/migrations up",
-			     output, sizeof(output)),
-			 0);
+	                                   "/migrations up",
+	                     output, sizeof(output)),
+	                 0);
 	assert_non_null(strstr(output, "schema is current"));
 	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-					   "/migrations status",
-			     output, sizeof(output)),
-			 0);
+	                                   "/migrations status",
+	                     output, sizeof(output)),
+	                 0);
 	assert_null(strstr(output, "pending"));
 	PGconn *connection = PQconnectdb(url);
 	assert_string_equal(harness_sql_value(connection, "SELECT count(*) FROM "
-							  "municipalities.municipalities"),
-			    "98");
+	                                                  "municipalities.municipalities"),
+	                    "98");
 	assert_int_equal(strlen(harness_sql_value(connection, "SELECT checksum FROM "
-							      "chc_schema_migrations LIMIT 1")),
-			 64);
+	                                                      "chc_schema_migrations LIMIT 1")),
+	                 64);
 	/* Someone edited an applied file. */
 	harness_sql_value(connection, "UPDATE chc_schema_migrations SET checksum = repeat('0', 64) "
-				      "WHERE version = 2");
+	                              "WHERE version = 2");
 	PQfinish(connection);
 	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-					   "/migrations up",
-			     output, sizeof(output)),
-			 1);
+	                                   "/migrations up",
+	                     output, sizeof(output)),
+	                 1);
 	assert_non_null(strstr(output, "0002_regions_and_municipalities.sql was changed"));
 	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-					   "/migrations status",
-			     output, sizeof(output)),
-			 1);
+	                                   "/migrations status",
+	                     output, sizeof(output)),
+	                 1);
 	assert_non_null(strstr(output, "CHANGED"));
 }
 

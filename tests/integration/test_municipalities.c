@@ -33,15 +33,15 @@ static int stop(void **state)
 }
 
 static ProtobufCMessage *call(const char *method, const ProtobufCMessage *input,
-			      chc_status expected)
+                              chc_status expected)
 {
 	ProtobufCMessage *reply = NULL;
-	chc_error error = {0};
+	chc_error error = { 0 };
 	chc_status status = chc_client_call(client, &chc__v1__municipality_service__descriptor,
-					    method, input, NULL, &reply, &error);
+	                                    method, input, NULL, &reply, &error);
 	if (status != expected)
 		fail_msg("%s: expected %s, got %s: %s", method, chc_status_name(expected),
-			 chc_status_name(status), error.message);
+		         chc_status_name(status), error.message);
 	chc_error_fini(&error);
 	return reply;
 }
@@ -90,7 +90,7 @@ static void municipalities_paged_and_filtered(void **state)
 	do {
 		page.page_token = token;
 		Chc__V1__ListMunicipalitiesResponse *reply =
-			(void *)call("ListMunicipalities", &request.base, CHC_OK);
+		        (void *)call("ListMunicipalities", &request.base, CHC_OK);
 		seen += (int)reply->n_municipalities;
 		assert_int_equal(reply->page->total_size, 98);
 		assert_int_equal(reply->total_population, 5992644);
@@ -102,7 +102,7 @@ static void municipalities_paged_and_filtered(void **state)
 	request.region_code = 1081;
 	page.page_token = "";
 	Chc__V1__ListMunicipalitiesResponse *north =
-		(void *)call("ListMunicipalities", &request.base, CHC_OK);
+	        (void *)call("ListMunicipalities", &request.base, CHC_OK);
 	assert_int_equal(north->n_municipalities, 11);
 	assert_int_equal(north->total_population, 592768);
 	protobuf_c_message_free_unpacked(&north->base, NULL);
@@ -110,7 +110,7 @@ static void municipalities_paged_and_filtered(void **state)
 	request.region_code = 0;
 	request.name_prefix = "kø";
 	Chc__V1__ListMunicipalitiesResponse *named =
-		(void *)call("ListMunicipalities", &request.base, CHC_OK);
+	        (void *)call("ListMunicipalities", &request.base, CHC_OK);
 	assert_int_equal(named->n_municipalities, 2); /* København, Køge */
 	protobuf_c_message_free_unpacked(&named->base, NULL);
 

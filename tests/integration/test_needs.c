@@ -41,25 +41,26 @@ static int stop(void **state)
 /* Calls method with a request written as JSON; returns the reply or NULL
  * and checks the status. The first violation's field goes to field. */
 static ProtobufCMessage *call_json(const char *method, const char *json_text, chc_status expected,
-				   char *field, size_t field_size)
+                                   char *field, size_t field_size)
 {
-	const ProtobufCMethodDescriptor *descriptor = protobuf_c_service_descriptor_get_method_by_name(
-		&chc__v1__municipality_service__descriptor, method);
+	const ProtobufCMethodDescriptor *descriptor =
+	        protobuf_c_service_descriptor_get_method_by_name(
+	                &chc__v1__municipality_service__descriptor, method);
 	json_error_t parse_error;
 	json_t *json = json_loads(json_text, 0, &parse_error);
 	if (json == NULL)
 		fail_msg("bad test JSON: %s", parse_error.text);
 	ProtobufCMessage *input = NULL;
-	chc_error error = {0};
+	chc_error error = { 0 };
 	assert_int_equal(chc_json_to_message(descriptor->input, json, &input, &error), CHC_OK);
 	json_decref(json);
 	ProtobufCMessage *reply = NULL;
 	chc_status status = chc_client_call(client, &chc__v1__municipality_service__descriptor,
-					    method, input, NULL, &reply, &error);
+	                                    method, input, NULL, &reply, &error);
 	protobuf_c_message_free_unpacked(input, NULL);
 	if (status != expected)
 		fail_msg("%s: expected %s, got %s: %s", method, chc_status_name(expected),
-			 chc_status_name(status), error.message ? error.message : "");
+		         chc_status_name(status), error.message ? error.message : "");
 	if (field != NULL && error.violation_count > 0)
 		snprintf(field, field_size, "%s", error.violations[0].field);
 	chc_error_fini(&error);
@@ -73,17 +74,18 @@ static char *create_request(const char *override)
 	harness_date(120, deadline);
 	char base[2048];
 	snprintf(base, sizeof(base),
-		 "{\"owners\":[{\"municipality_code\":101}],\"title\":\"Telemonitorering af "
-		 "borgere med KOL\",\"description\":\"Hjemmemonitorering efter udskrivelse, "
-		 "remote monitoring of citizens with COPD after discharge\",\"care_area\":"
-		 "\"remote-monitoring\",\"target_groups\":[\"citizens-with-copd\"],\"min_trl\":7,"
-		 "\"max_device_class\":\"iia\",\"required_standards\":[\"medcom\",\"hl7-fhir\"],"
-		 "\"gdpr_dpa_required\":true,\"budget\":{\"min_dkk\":500000,\"max_dkk\":2000000},"
-		 "\"procurement_route\":\"open-tender\",\"deadline\":\"%s\",\"criteria\":"
-		 "[{\"criterion\":\"price\",\"weight\":40},{\"criterion\":\"quality\",\"weight\":60}],"
-		 "\"contact\":{\"name\":\"Mette Hansen\",\"email\":\"mette@kk.dk\",\"phone\":\"+45 "
-		 "33 66 33 66\"}}",
-		 deadline);
+	         "{\"owners\":[{\"municipality_code\":101}],\"title\":\"Telemonitorering af "
+	         "borgere med KOL\",\"description\":\"Hjemmemonitorering efter udskrivelse, "
+	         "remote monitoring of citizens with COPD after discharge\",\"care_area\":"
+	         "\"remote-monitoring\",\"target_groups\":[\"citizens-with-copd\"],\"min_trl\":7,"
+	         "\"max_device_class\":\"iia\",\"required_standards\":[\"medcom\",\"hl7-fhir\"],"
+	         "\"gdpr_dpa_required\":true,\"budget\":{\"min_dkk\":500000,\"max_dkk\":2000000},"
+	         "\"procurement_route\":\"open-tender\",\"deadline\":\"%s\",\"criteria\":"
+	         "[{\"criterion\":\"price\",\"weight\":40},{\"criterion\":\"quality\",\"weight\":"
+	         "60}],"
+	         "\"contact\":{\"name\":\"Mette Hansen\",\"email\":\"mette@kk.dk\",\"phone\":\"+45 "
+	         "33 66 33 66\"}}",
+	         deadline);
 	json_t *need = json_loads(base, 0, NULL);
 	json_t *changes = json_loads(override, 0, NULL);
 	json_object_update(need, changes);
@@ -132,11 +134,11 @@ static void create_and_get(void **state)
 	protobuf_c_message_free_unpacked(&need->base, NULL);
 	/* One event for the owners, in the same transaction. */
 	assert_string_not_equal(
-		harness_sql_value(database, "SELECT count(*) FROM municipalities.events WHERE "
-					    "type = 'need.created'"),
-		"0");
+	        harness_sql_value(database, "SELECT count(*) FROM municipalities.events WHERE "
+	                                    "type = 'need.created'"),
+	        "0");
 	assert_null(call_json("GetNeed", "{\"id\":\"00000000-0000-4000-8000-000000000000\"}",
-			      CHC_NOT_FOUND, NULL, 0));
+	                      CHC_NOT_FOUND, NULL, 0));
 	assert_null(call_json("GetNeed", "{\"id\":\"not-a-uuid\"}", CHC_INVALID_ARGUMENT, NULL, 0));
 }
 
@@ -145,18 +147,18 @@ static void every_bad_field_is_named(void **state)
 	(void)state;
 	expect_violation("{\"owners\":[]}", "need.owners");
 	expect_violation("{\"owners\":[{\"municipality_code\":999}]}",
-			 "need.owners[0].municipality_code");
+	                 "need.owners[0].municipality_code");
 	expect_violation("{\"owners\":[{\"municipality_code\":101},{\"region_code\":1099}]}",
-			 "need.owners[1].region_code");
+	                 "need.owners[1].region_code");
 	expect_violation("{\"owners\":[{\"municipality_code\":101,\"region_code\":1084}]}",
-			 "need.owners[0]");
+	                 "need.owners[0]");
 	expect_violation("{\"min_trl\":0}", "need.min_trl");
 	expect_violation("{\"min_trl\":10}", "need.min_trl");
 	expect_violation("{\"budget\":{\"min_dkk\":3000000,\"max_dkk\":2000000}}",
-			 "need.budget.min_dkk");
+	                 "need.budget.min_dkk");
 	expect_violation("{\"criteria\":[{\"criterion\":\"price\",\"weight\":40},"
-			 "{\"criterion\":\"quality\",\"weight\":50}]}",
-			 "need.criteria");
+	                 "{\"criterion\":\"quality\",\"weight\":50}]}",
+	                 "need.criteria");
 	expect_violation("{\"deadline\":\"2020-01-01\"}", "need.deadline");
 	expect_violation("{\"deadline\":\"2027-02-30\"}", "need.deadline");
 	expect_violation("{\"title\":\"\"}", "need.title");
@@ -174,40 +176,42 @@ static void every_bad_field_is_named(void **state)
 	free(override);
 	/* Nothing of the refused needs was written. */
 	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM municipalities.needs "
-							"WHERE min_trl NOT BETWEEN 1 AND 9"),
-			    "0");
+	                                                "WHERE min_trl NOT BETWEEN 1 AND 9"),
+	                    "0");
 }
 
 static void shared_needs_and_filters(void **state)
 {
 	(void)state;
 	Chc__V1__Need *shared = create_need(
-		"{\"owners\":[{\"municipality_code\":751},{\"municipality_code\":727},"
-		"{\"region_code\":1082}],\"title\":\"Fælles videokonsultationer\",\"care_area\":"
-		"\"telemedicine\",\"procurement_route\":\"ski-framework\"}");
+	        "{\"owners\":[{\"municipality_code\":751},{\"municipality_code\":727},"
+	        "{\"region_code\":1082}],\"title\":\"Fælles videokonsultationer\",\"care_area\":"
+	        "\"telemedicine\",\"procurement_route\":\"ski-framework\"}");
 	assert_int_equal(shared->n_owners, 3);
 	assert_int_equal(shared->owners[2]->region_code, 1082);
 	Chc__V1__ListNeedsResponse *list = (void *)call_json(
-		"ListNeeds", "{\"filter\":{\"owner_municipality_code\":727}}", CHC_OK, NULL, 0);
+	        "ListNeeds", "{\"filter\":{\"owner_municipality_code\":727}}", CHC_OK, NULL, 0);
 	assert_int_equal(list->n_needs, 1);
 	assert_string_equal(list->needs[0]->id, shared->id);
 	protobuf_c_message_free_unpacked(&list->base, NULL);
-	list = (void *)call_json("ListNeeds", "{\"filter\":{\"region_code\":1082,\"care_area\":"
-					      "\"telemedicine\"}}",
-				 CHC_OK, NULL, 0);
+	list = (void *)call_json("ListNeeds",
+	                         "{\"filter\":{\"region_code\":1082,\"care_area\":"
+	                         "\"telemedicine\"}}",
+	                         CHC_OK, NULL, 0);
 	assert_int_equal(list->n_needs, 1);
 	protobuf_c_message_free_unpacked(&list->base, NULL);
-	list = (void *)call_json("ListNeeds", "{\"filter\":{\"procurement_route\":\"ski-framework\","
-					      "\"status\":\"open\"}}",
-				 CHC_OK, NULL, 0);
+	list = (void *)call_json("ListNeeds",
+	                         "{\"filter\":{\"procurement_route\":\"ski-framework\","
+	                         "\"status\":\"open\"}}",
+	                         CHC_OK, NULL, 0);
 	assert_true(list->n_needs >= 1);
 	protobuf_c_message_free_unpacked(&list->base, NULL);
 	list = (void *)call_json("ListNeeds", "{\"filter\":{\"region_code\":1081}}", CHC_OK, NULL,
-				 0);
+	                         0);
 	assert_int_equal(list->n_needs, 0);
 	protobuf_c_message_free_unpacked(&list->base, NULL);
 	assert_null(call_json("ListNeeds", "{\"filter\":{\"deadline_from\":\"tomorrow\"}}",
-			      CHC_INVALID_ARGUMENT, NULL, 0));
+	                      CHC_INVALID_ARGUMENT, NULL, 0));
 	protobuf_c_message_free_unpacked(&shared->base, NULL);
 }
 
@@ -215,19 +219,19 @@ static void search_in_danish_and_english(void **state)
 {
 	(void)state;
 	Chc__V1__Need *need = create_need(
-		"{\"title\":\"Faldalarmer til ældre borgere\",\"description\":\"Automatisk "
-		"faldregistrering i eget hjem. Fall detection for elderly citizens living "
-		"alone.\",\"care_area\":\"elderly-care\"}");
-	Chc__V1__SearchNeedsResponse *found = (void *)call_json(
-		"SearchNeeds", "{\"query\":\"faldalarm\"}", CHC_OK, NULL, 0);
+	        "{\"title\":\"Faldalarmer til ældre borgere\",\"description\":\"Automatisk "
+	        "faldregistrering i eget hjem. Fall detection for elderly citizens living "
+	        "alone.\",\"care_area\":\"elderly-care\"}");
+	Chc__V1__SearchNeedsResponse *found =
+	        (void *)call_json("SearchNeeds", "{\"query\":\"faldalarm\"}", CHC_OK, NULL, 0);
 	assert_true(found->n_needs >= 1);
 	assert_string_equal(found->needs[0]->id, need->id);
 	assert_int_equal(found->n_ranks, found->n_needs);
 	protobuf_c_message_free_unpacked(&found->base, NULL);
 	found = (void *)call_json("SearchNeeds",
-				  "{\"query\":\"detecting falls\",\"filter\":{\"care_area\":"
-				  "\"elderly-care\"}}",
-				  CHC_OK, NULL, 0);
+	                          "{\"query\":\"detecting falls\",\"filter\":{\"care_area\":"
+	                          "\"elderly-care\"}}",
+	                          CHC_OK, NULL, 0);
 	assert_true(found->n_needs >= 1);
 	assert_string_equal(found->needs[0]->id, need->id);
 	protobuf_c_message_free_unpacked(&found->base, NULL);
@@ -241,9 +245,9 @@ static void update_checks_the_version(void **state)
 	Chc__V1__Need *need = create_need("{}");
 	char request[512];
 	snprintf(request, sizeof(request),
-		 "{\"need\":{\"id\":\"%s\",\"title\":\"Ny titel på behovet\",\"min_trl\":8},"
-		 "\"update_mask\":[\"title\",\"min_trl\"],\"expected_version\":1}",
-		 need->id);
+	         "{\"need\":{\"id\":\"%s\",\"title\":\"Ny titel på behovet\",\"min_trl\":8},"
+	         "\"update_mask\":[\"title\",\"min_trl\"],\"expected_version\":1}",
+	         need->id);
 	Chc__V1__Need *updated = (void *)call_json("UpdateNeed", request, CHC_OK, NULL, 0);
 	assert_string_equal(updated->title, "Ny titel på behovet");
 	assert_int_equal(updated->min_trl, 8);
@@ -252,13 +256,13 @@ static void update_checks_the_version(void **state)
 	/* The same update again carries a stale version. */
 	assert_null(call_json("UpdateNeed", request, CHC_ABORTED, NULL, 0));
 	snprintf(request, sizeof(request),
-		 "{\"need\":{\"id\":\"%s\",\"min_trl\":12},\"update_mask\":[\"min_trl\"],"
-		 "\"expected_version\":2}",
-		 need->id);
+	         "{\"need\":{\"id\":\"%s\",\"min_trl\":12},\"update_mask\":[\"min_trl\"],"
+	         "\"expected_version\":2}",
+	         need->id);
 	assert_null(call_json("UpdateNeed", request, CHC_INVALID_ARGUMENT, NULL, 0));
 	snprintf(request, sizeof(request),
-		 "{\"need\":{\"id\":\"%s\"},\"update_mask\":[\"id\"],\"expected_version\":2}",
-		 need->id);
+	         "{\"need\":{\"id\":\"%s\"},\"update_mask\":[\"id\"],\"expected_version\":2}",
+	         need->id);
 	assert_null(call_json("UpdateNeed", request, CHC_INVALID_ARGUMENT, NULL, 0));
 	protobuf_c_message_free_unpacked(&updated->base, NULL);
 	protobuf_c_message_free_unpacked(&need->base, NULL);
@@ -287,7 +291,7 @@ static void *expire_once(void *argument)
 {
 	(void)argument;
 	Chc__V1__ExpireNeedsResponse *reply =
-		(void *)call_json("ExpireNeeds", "{}", CHC_OK, NULL, 0);
+	        (void *)call_json("ExpireNeeds", "{}", CHC_OK, NULL, 0);
 	long expired = reply->expired;
 	protobuf_c_message_free_unpacked(&reply->base, NULL);
 	return (void *)expired;
@@ -300,13 +304,13 @@ static void needs_expire_once_and_tell_owners(void **state)
 	Chc__V1__Need *idle = create_need("{\"title\":\"Behov uden opdateringer\"}");
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-		 "UPDATE municipalities.needs SET deadline = current_date - 1 WHERE id = '%s'",
-		 late->id);
+	         "UPDATE municipalities.needs SET deadline = current_date - 1 WHERE id = '%s'",
+	         late->id);
 	harness_sql_value(database, sql);
 	snprintf(sql, sizeof(sql),
-		 "UPDATE municipalities.needs SET updated_at = now() - interval '7 months' WHERE "
-		 "id = '%s'",
-		 idle->id);
+	         "UPDATE municipalities.needs SET updated_at = now() - interval '7 months' WHERE "
+	         "id = '%s'",
+	         idle->id);
 	harness_sql_value(database, sql);
 	/* Two runs at once expire each need once. */
 	pthread_t first, second;
@@ -317,12 +321,12 @@ static void needs_expire_once_and_tell_owners(void **state)
 	pthread_join(second, &second_count);
 	assert_int_equal((long)first_count + (long)second_count, 2);
 	snprintf(sql, sizeof(sql), "SELECT status FROM municipalities.needs WHERE id = '%s'",
-		 late->id);
+	         late->id);
 	assert_string_equal(harness_sql_value(database, sql), "expired");
 	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM municipalities.events WHERE type = 'need.expired' AND "
-		 "subject_id IN ('%s', '%s') AND 'm101' = ANY (audience)",
-		 late->id, idle->id);
+	         "SELECT count(*) FROM municipalities.events WHERE type = 'need.expired' AND "
+	         "subject_id IN ('%s', '%s') AND 'm101' = ANY (audience)",
+	         late->id, idle->id);
 	assert_string_equal(harness_sql_value(database, sql), "2");
 	/* An expired need whose deadline passed reopens only with a new one. */
 	char request[256];
@@ -330,7 +334,7 @@ static void needs_expire_once_and_tell_owners(void **state)
 	assert_null(call_json("ReopenNeed", request, CHC_INVALID_ARGUMENT, NULL, 0));
 	char deadline[11];
 	snprintf(request, sizeof(request), "{\"id\":\"%s\",\"deadline\":\"%s\"}", late->id,
-		 harness_date(30, deadline));
+	         harness_date(30, deadline));
 	Chc__V1__Need *reopened = (void *)call_json("ReopenNeed", request, CHC_OK, NULL, 0);
 	assert_int_equal(reopened->status, CHC__V1__NEED_STATUS__NEED_STATUS_OPEN);
 	protobuf_c_message_free_unpacked(&reopened->base, NULL);

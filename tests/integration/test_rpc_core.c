@@ -22,8 +22,8 @@ static harness_service guarded;
 static int start_services(void **state)
 {
 	(void)state;
-	static const char *const small[] = {"CHC_MAX_MESSAGE_BYTES=2048", NULL};
-	static const char *const secret[] = {"CHC_TOKEN=s3cret", NULL};
+	static const char *const small[] = { "CHC_MAX_MESSAGE_BYTES=2048", NULL };
+	static const char *const secret[] = { "CHC_TOKEN=s3cret", NULL };
 	if (!harness_start(&service, "municipalities", small))
 		return -1;
 	return harness_start(&guarded, "projects", secret) ? 0 : -1;
@@ -49,11 +49,11 @@ static void health_is_serving(void **state)
 {
 	(void)state;
 	Chc__V1__RpcResponse *response =
-		harness_envelope_call(service.url, "/chc.v1.Health/Check", NULL, 0, 0, NULL);
+	        harness_envelope_call(service.url, "/chc.v1.Health/Check", NULL, 0, 0, NULL);
 	assert_non_null(response);
 	assert_int_equal(response->code, 0);
 	Chc__V1__HealthCheckResponse *health = chc__v1__health_check_response__unpack(
-		NULL, response->payload.len, response->payload.data);
+	        NULL, response->payload.len, response->payload.data);
 	assert_non_null(health);
 	assert_int_equal(health->status, CHC__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING);
 	chc__v1__health_check_response__free_unpacked(health, NULL);
@@ -67,14 +67,15 @@ static void health_of_unknown_service_is_not_found(void **state)
 	request.service = "chc.v1.NoSuchService";
 	uint8_t bytes[64];
 	size_t length = chc__v1__health_check_request__pack(&request, bytes);
-	expect_code(harness_envelope_call(service.url, "/chc.v1.Health/Check", bytes, length, 0, NULL),
-		    CHC_NOT_FOUND);
+	expect_code(
+	        harness_envelope_call(service.url, "/chc.v1.Health/Check", bytes, length, 0, NULL),
+	        CHC_NOT_FOUND);
 }
 
 static void garbage_bytes_get_invalid_argument(void **state)
 {
 	(void)state;
-	static const uint8_t garbage[] = {0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02};
+	static const uint8_t garbage[] = { 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02 };
 	size_t length = 0;
 	uint8_t *reply = harness_raw_request(service.url, garbage, sizeof(garbage), 5000, &length);
 	assert_non_null(reply);
@@ -92,21 +93,21 @@ static void unknown_method_is_unimplemented(void **state)
 {
 	(void)state;
 	expect_code(harness_envelope_call(service.url, "/chc.v1.MunicipalityService/NoSuchMethod",
-					  NULL, 0, 0, NULL),
-		    CHC_UNIMPLEMENTED);
+	                                  NULL, 0, 0, NULL),
+	            CHC_UNIMPLEMENTED);
 	expect_code(harness_envelope_call(service.url, "not even a method name", NULL, 0, 0, NULL),
-		    CHC_UNIMPLEMENTED);
+	            CHC_UNIMPLEMENTED);
 }
 
 static void undecodable_payload_is_invalid_argument(void **state)
 {
 	(void)state;
-	static const uint8_t payload[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-					  0xff, 0xff, 0xff};
+	static const uint8_t payload[] = { 0x08, 0xff, 0xff, 0xff, 0xff, 0xff,
+		                           0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	expect_code(harness_envelope_call(service.url,
-					  "/chc.v1.MunicipalityService/GetMunicipality", payload,
-					  sizeof(payload), 0, NULL),
-		    CHC_INVALID_ARGUMENT);
+	                                  "/chc.v1.MunicipalityService/GetMunicipality", payload,
+	                                  sizeof(payload), 0, NULL),
+	            CHC_INVALID_ARGUMENT);
 }
 
 static void oversized_message_is_resource_exhausted(void **state)
@@ -114,9 +115,8 @@ static void oversized_message_is_resource_exhausted(void **state)
 	(void)state;
 	size_t size = 4096;
 	uint8_t *payload = calloc(1, size);
-	Chc__V1__RpcResponse *response =
-		harness_envelope_call(service.url, "/chc.v1.MunicipalityService/ListRegions",
-				      payload, size, 0, NULL);
+	Chc__V1__RpcResponse *response = harness_envelope_call(
+	        service.url, "/chc.v1.MunicipalityService/ListRegions", payload, size, 0, NULL);
 	free(payload);
 	expect_code(response, CHC_RESOURCE_EXHAUSTED);
 	assert_true(harness_alive(&service));
@@ -126,7 +126,7 @@ static void past_deadline_is_not_run(void **state)
 {
 	(void)state;
 	Chc__V1__RpcResponse *response = harness_envelope_call(
-		service.url, "/chc.v1.MunicipalityService/ExpireNeeds", NULL, 0, 1000, NULL);
+	        service.url, "/chc.v1.MunicipalityService/ExpireNeeds", NULL, 0, 1000, NULL);
 	assert_non_null(response);
 	assert_int_equal(response->code, CHC_DEADLINE_EXCEEDED);
 	assert_non_null(strstr(response->message, "deadline"));
@@ -137,16 +137,16 @@ static void tokens_are_checked(void **state)
 {
 	(void)state;
 	expect_code(harness_envelope_call(guarded.url, "/chc.v1.Health/Check", NULL, 0, 0, NULL),
-		    CHC_UNAUTHENTICATED);
+	            CHC_UNAUTHENTICATED);
 	expect_code(harness_envelope_call(guarded.url, "/chc.v1.Health/Check", NULL, 0, 0, "wrong"),
-		    CHC_UNAUTHENTICATED);
+	            CHC_UNAUTHENTICATED);
 	expect_code(
-		harness_envelope_call(guarded.url, "/chc.v1.Health/Check", NULL, 0, 0, "s3cret"),
-		CHC_OK);
+	        harness_envelope_call(guarded.url, "/chc.v1.Health/Check", NULL, 0, 0, "s3cret"),
+	        CHC_OK);
 	/* A known method of a service without calls yet is unknown. */
 	expect_code(harness_envelope_call(guarded.url, "/chc.v1.ProjectService/CreateProject", NULL,
-					  0, 0, "s3cret"),
-		    CHC_UNIMPLEMENTED);
+	                                  0, 0, "s3cret"),
+	            CHC_UNIMPLEMENTED);
 }
 
 static void violations_name_the_field(void **state)
@@ -156,10 +156,10 @@ static void violations_name_the_field(void **state)
 	Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
 	request.code = 5000;
 	ProtobufCMessage *reply = NULL;
-	chc_error error = {0};
+	chc_error error = { 0 };
 	assert_int_equal(chc_client_call(client, &chc__v1__municipality_service__descriptor,
-					 "GetMunicipality", &request.base, NULL, &reply, &error),
-			 CHC_INVALID_ARGUMENT);
+	                                 "GetMunicipality", &request.base, NULL, &reply, &error),
+	                 CHC_INVALID_ARGUMENT);
 	assert_int_equal(error.violation_count, 1);
 	assert_string_equal(error.violations[0].field, "code");
 	chc_error_fini(&error);

@@ -16,27 +16,26 @@
 static void methods_come_from_descriptors(void **state)
 {
 	(void)state;
-	core_dispatch dispatch = {0};
+	core_dispatch dispatch = { 0 };
 	/* Only the descriptor matters here: no handler is called. */
 	Chc__V1__MunicipalityService_Service service;
 	memset(&service, 0, sizeof(service));
 	service.base = (ProtobufCService)CHC__V1__MUNICIPALITY_SERVICE__BASE_INIT;
 	assert_int_equal(core_dispatch_add(&dispatch, core_health_service("chc.v1.X"), false),
-			 CHC_OK);
+	                 CHC_OK);
 	assert_int_equal(core_dispatch_add(&dispatch, &service.base, true), CHC_OK);
-	assert_int_equal(dispatch.count,
-			 1 + chc__v1__municipality_service__descriptor.n_methods);
+	assert_int_equal(dispatch.count, 1 + chc__v1__municipality_service__descriptor.n_methods);
 	const core_method *check = core_dispatch_find(&dispatch, "/chc.v1.Health/Check");
 	assert_non_null(check);
 	assert_false(check->needs_database);
 	assert_false(check->is_write);
 	const core_method *create =
-		core_dispatch_find(&dispatch, "/chc.v1.MunicipalityService/CreateNeed");
+	        core_dispatch_find(&dispatch, "/chc.v1.MunicipalityService/CreateNeed");
 	assert_non_null(create);
 	assert_true(create->is_write);
 	assert_string_equal(create->descriptor->input->name, "chc.v1.CreateNeedRequest");
 	const core_method *search =
-		core_dispatch_find(&dispatch, "/chc.v1.MunicipalityService/SearchNeeds");
+	        core_dispatch_find(&dispatch, "/chc.v1.MunicipalityService/SearchNeeds");
 	assert_non_null(search);
 	assert_false(search->is_write);
 	assert_null(core_dispatch_find(&dispatch, "/chc.v1.MunicipalityService/Nope"));
@@ -51,16 +50,16 @@ static void methods_come_from_descriptors(void **state)
 static void undecodable_payload_never_reaches_the_handler(void **state)
 {
 	(void)state;
-	core_dispatch dispatch = {0};
+	core_dispatch dispatch = { 0 };
 	/* Only the descriptor matters here: no handler is called. */
 	Chc__V1__MunicipalityService_Service service;
 	memset(&service, 0, sizeof(service));
 	service.base = (ProtobufCService)CHC__V1__MUNICIPALITY_SERVICE__BASE_INIT;
 	assert_int_equal(core_dispatch_add(&dispatch, &service.base, true), CHC_OK);
 	const core_method *get =
-		core_dispatch_find(&dispatch, "/chc.v1.MunicipalityService/GetMunicipality");
-	static const uint8_t garbage[] = {0x0a, 0x7f, 0x01};
-	core_request request = {0};
+	        core_dispatch_find(&dispatch, "/chc.v1.MunicipalityService/GetMunicipality");
+	static const uint8_t garbage[] = { 0x0a, 0x7f, 0x01 };
+	core_request request = { 0 };
 	core_dispatch_invoke(get, garbage, sizeof(garbage), &request);
 	assert_int_equal(request.error.code, CHC_INVALID_ARGUMENT);
 	assert_non_null(strstr(request.error.message, "chc.v1.GetMunicipalityRequest"));

@@ -50,7 +50,7 @@ static void errors_keep_violations_under_a_headline(void **state)
 	assert_int_equal(error.violation_count, 1);
 	assert_string_equal(error.message, "need.title: is required");
 	assert_int_equal(chc_error_set(&error, CHC_NOT_FOUND, "no need has id %d", 7),
-			 CHC_NOT_FOUND);
+	                 CHC_NOT_FOUND);
 	assert_int_equal(error.violation_count, 0);
 	assert_string_equal(error.message, "no need has id 7");
 	chc_error_fini(&error);

@@ -13,7 +13,7 @@
 static void text_is_utf8_and_bounded(void **state)
 {
 	(void)state;
-	core_request request = {0};
+	core_request request = { 0 };
 	assert_true(core_check_text(&request, "name", "Region Sjælland", 1, 15));
 	assert_false(core_failed(&request));
 	assert_false(core_check_text(&request, "name", "", 1, 10));
@@ -31,7 +31,7 @@ static void text_is_utf8_and_bounded(void **state)
 static void dates_emails_uuids_ranges(void **state)
 {
 	(void)state;
-	core_request request = {0};
+	core_request request = { 0 };
 	assert_true(core_check_date(&request, "d", "2028-02-29", true));
 	assert_false(core_check_date(&request, "d", "2027-02-29", true));
 	assert_false(core_check_date(&request, "d", "2027-13-01", true));
@@ -54,7 +54,7 @@ static void dates_emails_uuids_ranges(void **state)
 static void page_tokens_round_trip(void **state)
 {
 	(void)state;
-	core_request request = {0};
+	core_request request = { 0 };
 	char *token = core_page_token(&request, 50, 120);
 	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	page.page_token = token;
@@ -77,16 +77,17 @@ static void page_tokens_round_trip(void **state)
 static void enums_are_stored_as_slugs(void **state)
 {
 	(void)state;
-	core_request request = {0};
+	core_request request = { 0 };
 	assert_string_equal(core_enum_slug(&request, &chc__v1__care_category__descriptor,
-					   CHC__V1__CARE_CATEGORY__CARE_CATEGORY_REMOTE_MONITORING),
-			    "remote-monitoring");
+	                                   CHC__V1__CARE_CATEGORY__CARE_CATEGORY_REMOTE_MONITORING),
+	                    "remote-monitoring");
 	assert_int_equal(core_enum_value(&chc__v1__care_category__descriptor, "remote-monitoring"),
-			 CHC__V1__CARE_CATEGORY__CARE_CATEGORY_REMOTE_MONITORING);
+	                 CHC__V1__CARE_CATEGORY__CARE_CATEGORY_REMOTE_MONITORING);
 	assert_int_equal(core_enum_value(&chc__v1__care_category__descriptor, "no-such"), 0);
 	assert_true(core_check_enum(&request, "c", &chc__v1__care_category__descriptor, 2, true));
 	assert_false(core_check_enum(&request, "c", &chc__v1__care_category__descriptor, 0, true));
-	assert_false(core_check_enum(&request, "c", &chc__v1__care_category__descriptor, 999, false));
+	assert_false(
+	        core_check_enum(&request, "c", &chc__v1__care_category__descriptor, 999, false));
 	core_request_fini(&request);
 }
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: the one command CI runs.
+#
+#   ./scripts/test.sh
+#
+# 1. installs the Debian packages it needs (as root, with apt-get)
+# 2. checks the formatting (clang-format) and runs cppcheck
+# 3. builds and runs the whole suite (unit, integration against a private
+#    PostgreSQL and real service processes, interop with protoc + nngcat)
+# 4. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and
+#    runs the whole suite again (a leak or a UB report fails it)
+# 5. runs a part of the suite under valgrind, the services included
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$CHC_ROOT"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+"$CHC_ROOT/scripts/install-deps.sh" --test
+
+step "formatting (clang-format)"
+mapfile -t sources < <(git ls-files '*.c' '*.h' 2>/dev/null || find include services client tests bench -name '*.[ch]')
+clang-format --dry-run --Werror "${sources[@]}"
+echo "${#sources[@]} files formatted"
+
+step "build"
+"$CHC_ROOT/scripts/build.sh" "$CHC_BUILD_DIR" -DCHC_BUILD_TESTS=ON -DCHC_BUILD_BENCH=ON >/dev/null
+echo "built in $CHC_BUILD_DIR"
+
+step "static analysis (cppcheck)"
+cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	--inline-suppr --suppress=missingIncludeSystem \
+	-D__GNUC__ -DPROTOBUF_C_VERSION_NUMBER=1004001 -DPROTOBUF_C_MIN_COMPILER_VERSION=1000000 \
+	-I include -I services/core -I "$CHC_BUILD_DIR/generated" \
+	include services client bench tests
+echo "cppcheck: no findings"
+
+step "tests"
+ctest --test-dir "$CHC_BUILD_DIR" --output-on-failure --timeout 300
+
+step "tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+asan_dir=${CHC_ASAN_BUILD_DIR:-$CHC_ROOT/build-asan}
+"$CHC_ROOT/scripts/build.sh" "$asan_dir" -DCHC_SANITIZE=ON -DCHC_BUILD_TESTS=ON \
+	-DCHC_BUILD_BENCH=OFF -DCHC_TEST_PG_PORT=55434 >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --test-dir "$asan_dir" --output-on-failure --timeout 300
+
+step "tests under valgrind"
+valgrind=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+for test in test_status test_dispatch test_validate test_json test_cvr; do
+	"${valgrind[@]}" "$CHC_BUILD_DIR/tests/$test" >/dev/null
+	echo "$test: clean"
+done
+"${valgrind[@]}" "$CHC_BUILD_DIR/client/chc" --help >/dev/null
+echo "chc --help: clean"
+# The services themselves, serving real requests, under valgrind.
+CHC_TEST_SERVICE_WRAPPER="${valgrind[*]}" \
+	ctest --test-dir "$CHC_BUILD_DIR" --output-on-failure --timeout 600 \
+	-R '^(postgres_start|postgres_stop|test_municipalities|test_rpc_core)$'
+
+step "done"
+echo "all tests passed"
