@@ -117,5 +117,9 @@ int cli_region(cli_state *cli, int argc, char **argv);
 int cli_municipality(cli_state *cli, int argc, char **argv);
 int cli_need(cli_state *cli, int argc, char **argv);
 int cli_company(cli_state *cli, int argc, char **argv);
+int cli_solution(cli_state *cli, int argc, char **argv);
+
+/* company_import.c: chc company import FILE.csv */
+int cli_company_import_csv(cli_state *cli, const char *path, bool dry_run);
 
 #endif /* CLI_H */

@@ -36,6 +36,24 @@ static const cli_field filter_fields[] = {
 };
 #define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
 
+static void print_duplicates(const Chc__V1__FindDuplicateCompaniesResponse *list)
+{
+	static const char *const headers[] = { "SCORE", "REASON", "FIRST", "SECOND" };
+	cli_table table;
+	cli_table_init(&table, 4, headers);
+	for (size_t i = 0; i < list->n_pairs; i++) {
+		const Chc__V1__DuplicatePair *p = list->pairs[i];
+		char score[16], first[300], second[300];
+		snprintf(score, sizeof(score), "%.2f", p->score);
+		snprintf(first, sizeof(first), "%s (%s)", p->first->name, p->first->id);
+		snprintf(second, sizeof(second), "%s (%s)", p->second->name, p->second->id);
+		cli_table_add(&table, score, p->reason, first, second);
+	}
+	cli_table_print(&table, stdout);
+	cli_table_fini(&table);
+	cli_print_page(list->n_pairs, list->page, "likely duplicates");
+}
+
 static void print_reply(const ProtobufCMessage *reply)
 {
 	char text[64];
@@ -75,7 +93,45 @@ static void print_reply(const ProtobufCMessage *reply)
 		cli_print_page(list->n_companies, list->page, "companies");
 		return;
 	}
+	if (reply->descriptor == &chc__v1__find_duplicate_companies_response__descriptor) {
+		print_duplicates((const void *)reply);
+		return;
+	}
 	cli_print_json(reply);
+}
+
+/* chc company contact add|list|remove */
+static int contact_command(cli_state *cli, const cli_arguments *arguments, const char *action,
+                           json_t *request)
+{
+	const char *target = arguments->positional_count > 2 ? arguments->positionals[2] : NULL;
+	if (strcmp(action, "list") == 0 && target != NULL) {
+		json_object_set_new(request, "company_id", json_string(target));
+		return cli_call_json(cli, service, "ListContacts", request, cli_print_json);
+	}
+	if (strcmp(action, "remove") == 0 && target != NULL) {
+		json_object_set_new(request, "id", json_string(target));
+		return cli_call_json(cli, service, "RemoveContact", request, cli_print_json);
+	}
+	const char *name = cli_option_value(arguments, "name");
+	if (strcmp(action, "add") == 0 && target != NULL && name != NULL) {
+		const char *email = cli_option_value(arguments, "email");
+		const char *phone = cli_option_value(arguments, "phone");
+		const char *role = cli_option_value(arguments, "role");
+		const char *consent = cli_option_value(arguments, "consent");
+		json_object_set_new(request, "contact",
+		                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "company_id",
+		                              target, "name", name, "email", email ? email : "",
+		                              "phone", phone ? phone : "", "role", role ? role : "",
+		                              "consent_purpose", consent ? consent : ""));
+		return cli_call_json(cli, service, "AddContact", request, cli_print_json);
+	}
+	fprintf(stderr,
+	        "Usage: chc company contact add COMPANY_ID --name N [--email E] [--phone P]\n"
+	        "                           [--role R] --consent PURPOSE\n"
+	        "       chc company contact list COMPANY_ID\n"
+	        "       chc company contact remove CONTACT_ID\n");
+	return CLI_EXIT_USAGE;
 }
 
 static int import_one(cli_state *cli, json_t *object, int line)
@@ -105,8 +161,11 @@ static void usage(FILE *out)
 int cli_company(cli_state *cli, int argc, char **argv)
 {
 	cli_arguments arguments;
-	static const char *const extra[] = { "version", "page-size", "page-token", NULL };
-	if (!cli_parse(argc, argv, NULL, &arguments))
+	static const char *const flags[] = { "dry-run", NULL };
+	static const char *const extra[] = { "version",        "page-size", "page-token", "dry-run",
+		                             "min-similarity", "email",     "phone",      "role",
+		                             "consent",        NULL };
+	if (!cli_parse(argc, argv, flags, &arguments))
 		return CLI_EXIT_USAGE;
 	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
 	const char *id = arguments.positional_count > 1 ? arguments.positionals[1] : NULL;
@@ -151,6 +210,24 @@ int cli_company(cli_state *cli, int argc, char **argv)
 		json_object_set_new(request, "id", json_string(id));
 		json_object_set_new(request, "expected_version", json_integer(version));
 		code = cli_call_json(cli, service, "ArchiveCompany", request, print_reply);
+	} else if (strcmp(verb, "import") == 0 && id != NULL && strstr(id, ".csv") != NULL) {
+		code = cli_company_import_csv(cli, id, cli_has_option(&arguments, "dry-run"));
+	} else if (strcmp(verb, "delete") == 0 && id != NULL) {
+		json_object_set_new(request, "id", json_string(id));
+		json_object_set_new(request, "expected_version", json_integer(version));
+		code = cli_call_json(cli, service, "DeleteCompany", request, print_reply);
+	} else if (strcmp(verb, "duplicates") == 0 && id == NULL) {
+		const char *similarity = cli_option_value(&arguments, "min-similarity");
+		if (similarity != NULL)
+			json_object_set_new(request, "min_similarity", json_real(atof(similarity)));
+		json_object_set_new(request, "page", cli_page_json(&arguments));
+		code = cli_call_json(cli, service, "FindDuplicateCompanies", request, print_reply);
+	} else if (strcmp(verb, "merge") == 0 && id != NULL && arguments.positional_count == 3) {
+		json_object_set_new(request, "keep_id", json_string(id));
+		json_object_set_new(request, "merge_id", json_string(arguments.positionals[2]));
+		code = cli_call_json(cli, service, "MergeCompanies", request, print_reply);
+	} else if (strcmp(verb, "contact") == 0 && id != NULL) {
+		code = contact_command(cli, &arguments, id, request);
 	} else if (strcmp(verb, "import") == 0 && id != NULL) {
 		int imported = 0;
 		int failures = cli_import_lines(id, import_one, cli, &imported);

@@ -18,7 +18,11 @@ static const noun nouns[] = {
 	{ "region", cli_region, "Denmark's 5 regions: list, get" },
 	{ "municipality", cli_municipality, "the 98 municipalities: list, get" },
 	{ "need", cli_need, "needs of municipalities and regions: create, get, list, search, ..." },
-	{ "company", cli_company, "companies: create, get, list, update, archive, import" },
+	{ "company", cli_company,
+	  "companies: create, get, list, update, archive, delete, duplicates, merge, import, "
+	  "contact" },
+	{ "solution", cli_solution,
+	  "solutions: create, get, list, search, update, submit, approve, reject, renew" },
 	{ "call", cli_call_command, "call any method with a JSON request (for scripts)" },
 };
 

@@ -21,7 +21,25 @@ HANDLER(create_company, CreateCompanyRequest, Company);
 HANDLER(get_company, GetCompanyRequest, Company);
 HANDLER(update_company, UpdateCompanyRequest, Company);
 HANDLER(archive_company, ArchiveCompanyRequest, Company);
+HANDLER(delete_company, DeleteCompanyRequest, DeleteCompanyResponse);
 HANDLER(list_companies, ListCompaniesRequest, ListCompaniesResponse);
+HANDLER(create_solution, CreateSolutionRequest, Solution);
+HANDLER(get_solution, GetSolutionRequest, Solution);
+HANDLER(update_solution, UpdateSolutionRequest, Solution);
+HANDLER(archive_solution, SolutionActionRequest, Solution);
+HANDLER(list_solutions, ListSolutionsRequest, ListSolutionsResponse);
+HANDLER(search_solutions, SearchSolutionsRequest, SearchSolutionsResponse);
+HANDLER(submit_solution, SolutionActionRequest, Solution);
+HANDLER(approve_solution, SolutionActionRequest, Solution);
+HANDLER(reject_solution, RejectSolutionRequest, Solution);
+HANDLER(renew_solution, SolutionActionRequest, Solution);
+HANDLER(expire_solutions, ExpireSolutionsRequest, ExpireSolutionsResponse);
+HANDLER(add_contact, AddContactRequest, ContactPerson);
+HANDLER(list_contacts, ListContactsRequest, ListContactsResponse);
+HANDLER(remove_contact, RemoveContactRequest, RemoveContactResponse);
+HANDLER(find_duplicate_companies, FindDuplicateCompaniesRequest, FindDuplicateCompaniesResponse);
+HANDLER(merge_companies, MergeCompaniesRequest, MergeCompaniesResponse);
+HANDLER(import_companies, ImportCompaniesRequest, ImportCompaniesResponse);
 
 #undef HANDLER
 
@@ -52,11 +70,45 @@ chc_status company_write(core_request *request, const Chc__V1__Company *company,
 chc_status company_rows(core_request *request, PGresult *result, Chc__V1__Company ***companies,
                         size_t *count);
 
+/* The SELECT list of every company query (alias c); company_rows reads
+ * its columns in this order. */
 #define COMPANY_COLUMNS                                                                            \
 	"c.id, c.name, coalesce(c.cvr, ''), c.country, c.vat_number, c.legal_form, c.address, "    \
 	"coalesce(c.municipality_code, 0), c.website, c.size_class, coalesce(c.founded_year, 0), " \
 	"c.description, array_to_string(c.categories, ','), c.status, c.version, "                 \
 	"(extract(epoch FROM c.created_at) * 1000)::bigint, "                                      \
-	"(extract(epoch FROM c.updated_at) * 1000)::bigint"
+	"(extract(epoch FROM c.updated_at) * 1000)::bigint, array_to_string(c.aliases, chr(31))"
+#define COMPANY_COLUMN_COUNT 18
+
+/* solution_store.c */
+#define SOLUTION_COLUMNS                                                                           \
+	"s.id, s.company_id, s.name, s.description, array_to_string(s.categories, ','), "          \
+	"array_to_string(s.target_groups, ','), s.trl, s.device_class, s.ce_marked, "              \
+	"array_to_string(s.standards, ','), s.gdpr_dpa_available, s.data_hosting, "                \
+	"s.evidence_level, array_to_string(s.languages, ','), s.price_model, "                     \
+	"s.indicative_price_dkk, array_to_string(s.deployments, ','), s.status, "                  \
+	"s.rejection_reason, coalesce(to_char(s.reviewed_on, 'YYYY-MM-DD'), ''), s.version, "      \
+	"(extract(epoch FROM s.created_at) * 1000)::bigint, "                                      \
+	"(extract(epoch FROM s.updated_at) * 1000)::bigint, s.language"
+#define SOLUTION_COLUMN_COUNT 24
+
+chc_status solution_load(core_request *request, const char *id, bool for_update,
+                         Chc__V1__Solution **solution);
+chc_status solution_rows(core_request *request, PGresult *result, Chc__V1__Solution ***solutions,
+                         size_t *count);
+chc_status solution_insert(core_request *request, const Chc__V1__Solution *solution);
+chc_status solution_write(core_request *request, const Chc__V1__Solution *solution);
+
+/* Records a domain event about a company ("solution.expired" ...) for its
+ * company, in the request's transaction. */
+chc_status company_event(core_request *request, const char *type, const char *company_id,
+                         const char *subject_id, const char *detail);
+
+/* A published solution unreviewed for 12 months expires; its company is
+ * told by an event. Used by ExpireSolutions and by housekeeping. */
+extern const char solution_expire_sql[];
+
+/* solution_validate.c: every field; is_new adds the rules of a new one. */
+bool solution_validate(core_request *request, const Chc__V1__Solution *solution, bool is_new);
 
 #endif /* COMPANIES_H */

@@ -234,9 +234,48 @@ void companies_list_companies(companies_service *service,
 	if (core_query_run(request, &query, &result) != CHC_OK ||
 	    company_rows(request, result, &reply.companies, &reply.n_companies) != CHC_OK)
 		FAIL_AND_RETURN();
-	page.total_size = reply.n_companies > 0 ? strtol(PQgetvalue(result, 0, 17), NULL, 10) : 0;
+	page.total_size = reply.n_companies > 0
+	                          ? strtol(PQgetvalue(result, 0, COMPANY_COLUMN_COUNT), NULL, 10)
+	                          : 0;
 	page.next_page_token =
 	        core_page_token(request, offset + (long)reply.n_companies, page.total_size);
 	reply.page = &page;
+	closure(&reply, closure_data);
+}
+
+static const core_statement company_delete_statement = {
+	"company_delete", "DELETE FROM companies.companies WHERE id = $1::uuid", 1
+};
+static const core_statement company_has_solutions_statement = {
+	"company_has_solutions",
+	"SELECT count(*) FROM companies.solutions WHERE company_id = $1::uuid", 1
+};
+
+/* Only a company without solutions can be deleted; one with solutions is
+ * archived instead, so that deployments and history keep their owner. */
+void companies_delete_company(companies_service *service,
+                              const Chc__V1__DeleteCompanyRequest *input,
+                              Chc__V1__DeleteCompanyResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	Chc__V1__Company *company = load_for_change(request, input->id, input->expected_version);
+	if (company == NULL)
+		FAIL_AND_RETURN();
+	const char *values[] = { company->id };
+	PGresult *result = NULL;
+	if (core_query(request, &company_has_solutions_statement, values, &result) != CHC_OK)
+		FAIL_AND_RETURN();
+	if (strcmp(PQgetvalue(result, 0, 0), "0") != 0) {
+		core_fail(request, CHC_FAILED_PRECONDITION,
+		          "company %s has %s solutions: archive it instead", company->id,
+		          PQgetvalue(result, 0, 0));
+		FAIL_AND_RETURN();
+	}
+	if (core_query(request, &company_delete_statement, values, &result) != CHC_OK ||
+	    company_event(request, "company.deleted", company->id, company->id, company->name) !=
+	            CHC_OK)
+		FAIL_AND_RETURN();
+	Chc__V1__DeleteCompanyResponse reply = CHC__V1__DELETE_COMPANY_RESPONSE__INIT;
 	closure(&reply, closure_data);
 }

@@ -7,6 +7,7 @@
 
 #include "companies.h"
 #include "db.h"
+#include "enum_columns.h"
 #include "query_builder.h"
 #include "validate.h"
 
@@ -28,6 +29,7 @@ enum company_column {
 	COLUMN_VERSION,
 	COLUMN_CREATED,
 	COLUMN_UPDATED,
+	COLUMN_ALIASES,
 };
 
 static Chc__V1__Company *company_from_row(core_request *request, PGresult *result, int row)
@@ -49,19 +51,23 @@ static Chc__V1__Company *company_from_row(core_request *request, PGresult *resul
 	                                      PQgetvalue(result, row, COLUMN_SIZE));
 	company->founded_year = atoi(PQgetvalue(result, row, COLUMN_FOUNDED));
 	company->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
-	char *categories = PQgetvalue(result, row, COLUMN_CATEGORIES);
-	if (categories[0] != '\0') {
+	size_t count = 0;
+	company->categories = (Chc__V1__CareCategory *)core_enum_list(
+	        request, &chc__v1__care_category__descriptor,
+	        PQgetvalue(result, row, COLUMN_CATEGORIES), &count);
+	company->n_categories = count;
+	/* Aliases are joined with the unit separator: names may hold commas. */
+	char *aliases = PQgetvalue(result, row, COLUMN_ALIASES);
+	if (aliases[0] != '\0') {
 		size_t items = 1;
-		for (const char *p = categories; *p != '\0'; p++)
-			items += *p == ',';
-		company->categories = core_alloc(request, items * sizeof(*company->categories));
-		if (company->categories == NULL)
-			return NULL;
+		for (const char *p = aliases; *p != '\0'; p++)
+			items += *p == 31;
+		company->aliases = core_alloc(request, items * sizeof(char *));
 		char *cursor = NULL;
-		for (char *slug = strtok_r(categories, ",", &cursor); slug != NULL;
-		     slug = strtok_r(NULL, ",", &cursor))
-			company->categories[company->n_categories++] =
-			        core_enum_value(&chc__v1__care_category__descriptor, slug);
+		for (char *alias = strtok_r(aliases, "\x1f", &cursor);
+		     company->aliases != NULL && alias != NULL;
+		     alias = strtok_r(NULL, "\x1f", &cursor))
+			company->aliases[company->n_aliases++] = alias;
 	}
 	company->status = core_enum_value(&chc__v1__company_status__descriptor,
 	                                  PQgetvalue(result, row, COLUMN_STATUS));
@@ -116,25 +122,6 @@ chc_status company_load(core_request *request, const char *id, bool for_update,
 	return CHC_OK;
 }
 
-static char *categories_array(core_request *request, const Chc__V1__Company *company)
-{
-	char *text = core_alloc(request, company->n_categories * 130 + 3);
-	if (text == NULL)
-		return NULL;
-	size_t used = 0;
-	text[used++] = '{';
-	for (size_t i = 0; i < company->n_categories; i++) {
-		const char *slug = core_enum_slug(request, &chc__v1__care_category__descriptor,
-		                                  company->categories[i]);
-		if (slug == NULL)
-			return NULL;
-		used += (size_t)sprintf(text + used, "%s%s", i > 0 ? "," : "", slug);
-	}
-	text[used++] = '}';
-	text[used] = '\0';
-	return text;
-}
-
 #define COMPANY_VALUE_COUNT 15
 
 static bool company_values(core_request *request, const Chc__V1__Company *company, int region,
@@ -156,7 +143,8 @@ static bool company_values(core_request *request, const Chc__V1__Company *compan
 	values[11] =
 	        company->founded_year != 0 ? core_int_text(request, company->founded_year) : NULL;
 	values[12] = company->description;
-	values[13] = categories_array(request, company);
+	values[13] = core_enum_array(request, &chc__v1__care_category__descriptor,
+	                             (const int *)company->categories, company->n_categories);
 	values[14] = core_enum_slug(request, &chc__v1__company_status__descriptor,
 	                            company->status != 0
 	                                    ? company->status
@@ -201,4 +189,20 @@ chc_status company_write(core_request *request, const Chc__V1__Company *company,
 		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
 	PGresult *result = NULL;
 	return core_query(request, &company_update_statement, values, &result);
+}
+
+static const core_statement company_event_statement = {
+	"company_event",
+	"INSERT INTO companies.events (type, subject_id, audience, payload) VALUES ($1, $3, "
+	"ARRAY['company:' || $2], jsonb_build_object('company_id', $2::text, 'detail', $4::text, "
+	"'by', $5::text))",
+	5
+};
+
+chc_status company_event(core_request *request, const char *type, const char *company_id,
+                         const char *subject_id, const char *detail)
+{
+	const char *values[] = { type, company_id, subject_id, detail, request->principal.subject };
+	PGresult *result = NULL;
+	return core_query(request, &company_event_statement, values, &result);
 }

@@ -9,6 +9,7 @@
 
 #include "chc/client.h"
 #include "db.h"
+#include "enum_columns.h"
 #include "municipalities.h"
 #include "query_builder.h"
 #include "validate.h"
@@ -61,26 +62,6 @@ const char need_expire_sql[] =
 static int64_t column_int(PGresult *result, int row, int column)
 {
 	return strtoll(PQgetvalue(result, row, column), NULL, 10);
-}
-
-/* Splits "a,b,c" (slugs, which hold no commas) into enum values. */
-static int *enum_list(core_request *request, const ProtobufCEnumDescriptor *descriptor, char *text,
-                      size_t *count)
-{
-	*count = 0;
-	if (text[0] == '\0')
-		return NULL;
-	size_t items = 1;
-	for (const char *p = text; *p != '\0'; p++)
-		items += *p == ',';
-	int *values = core_alloc(request, items * sizeof(int));
-	if (values == NULL)
-		return NULL;
-	char *cursor = NULL;
-	for (char *slug = strtok_r(text, ",", &cursor); slug != NULL;
-	     slug = strtok_r(NULL, ",", &cursor))
-		values[(*count)++] = core_enum_value(descriptor, slug);
-	return values;
 }
 
 static chc_status owners_from_text(core_request *request, Chc__V1__Need *need, char *text)
@@ -149,14 +130,14 @@ static Chc__V1__Need *need_from_row(core_request *request, PGresult *result, int
 	need->care_area = core_enum_value(&chc__v1__care_category__descriptor,
 	                                  PQgetvalue(result, row, COLUMN_CARE_AREA));
 	size_t count = 0;
-	need->target_groups = (Chc__V1__TargetGroup *)enum_list(
+	need->target_groups = (Chc__V1__TargetGroup *)core_enum_list(
 	        request, &chc__v1__target_group__descriptor,
 	        PQgetvalue(result, row, COLUMN_TARGET_GROUPS), &count);
 	need->n_target_groups = count;
 	need->min_trl = (int32_t)column_int(result, row, COLUMN_MIN_TRL);
 	need->max_device_class = core_enum_value(&chc__v1__device_class__descriptor,
 	                                         PQgetvalue(result, row, COLUMN_MAX_DEVICE_CLASS));
-	need->required_standards = (Chc__V1__Standard *)enum_list(
+	need->required_standards = (Chc__V1__Standard *)core_enum_list(
 	        request, &chc__v1__standard__descriptor,
 	        PQgetvalue(result, row, COLUMN_REQUIRED_STANDARDS), &count);
 	need->n_required_standards = count;
@@ -227,26 +208,6 @@ chc_status need_load(core_request *request, const char *id, bool for_update, Chc
 	return CHC_OK;
 }
 
-/* '{a,b}': slugs need no quoting inside an array literal. */
-static char *enum_array(core_request *request, const ProtobufCEnumDescriptor *descriptor,
-                        const int *values, size_t count)
-{
-	char *text = core_alloc(request, count * 130 + 3);
-	if (text == NULL)
-		return NULL;
-	size_t used = 0;
-	text[used++] = '{';
-	for (size_t i = 0; i < count; i++) {
-		const char *slug = core_enum_slug(request, descriptor, values[i]);
-		if (slug == NULL)
-			return NULL;
-		used += (size_t)sprintf(text + used, "%s%s", i > 0 ? "," : "", slug);
-	}
-	text[used++] = '}';
-	text[used] = '\0';
-	return text;
-}
-
 static char *criteria_json(core_request *request, const Chc__V1__Need *need)
 {
 	json_t *array = json_array();
@@ -279,13 +240,14 @@ static bool need_values(core_request *request, const Chc__V1__Need *need,
 	values[1] = need->title;
 	values[2] = need->description;
 	values[3] = core_enum_slug(request, &chc__v1__care_category__descriptor, need->care_area);
-	values[4] = enum_array(request, &chc__v1__target_group__descriptor,
-	                       (const int *)need->target_groups, need->n_target_groups);
+	values[4] = core_enum_array(request, &chc__v1__target_group__descriptor,
+	                            (const int *)need->target_groups, need->n_target_groups);
 	values[5] = core_int_text(request, need->min_trl);
 	values[6] =
 	        core_enum_slug(request, &chc__v1__device_class__descriptor, need->max_device_class);
-	values[7] = enum_array(request, &chc__v1__standard__descriptor,
-	                       (const int *)need->required_standards, need->n_required_standards);
+	values[7] =
+	        core_enum_array(request, &chc__v1__standard__descriptor,
+	                        (const int *)need->required_standards, need->n_required_standards);
 	values[8] = need->gdpr_dpa_required ? "true" : "false";
 	values[9] = core_int_text(request, need->budget ? need->budget->min_dkk : 0);
 	values[10] = core_int_text(request, need->budget ? need->budget->max_dkk : 0);

@@ -1,0 +1,153 @@
+/*
+ * contacts.c - contact persons: the only personal data in the service, kept
+ * in one table so that export and erasure touch one place.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/client.h"
+#include "companies.h"
+#include "db.h"
+#include "query_builder.h"
+#include "validate.h"
+
+#define CONTACT_COLUMNS                                                                            \
+	"id, company_id, name, email, phone, role, consent_purpose, "                              \
+	"(extract(epoch FROM consent_at) * 1000)::bigint"
+
+static Chc__V1__ContactPerson *contact_from_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__ContactPerson *contact = core_alloc(request, sizeof(*contact));
+	if (contact == NULL)
+		return NULL;
+	chc__v1__contact_person__init(contact);
+	contact->id = PQgetvalue(result, row, 0);
+	contact->company_id = PQgetvalue(result, row, 1);
+	contact->name = PQgetvalue(result, row, 2);
+	contact->email = PQgetvalue(result, row, 3);
+	contact->phone = PQgetvalue(result, row, 4);
+	contact->role = PQgetvalue(result, row, 5);
+	contact->consent_purpose = PQgetvalue(result, row, 6);
+	contact->consent_unix_ms = strtoll(PQgetvalue(result, row, 7), NULL, 10);
+	return contact;
+}
+
+static const core_statement contact_insert_statement = {
+	"contact_insert",
+	"INSERT INTO companies.contacts (id, company_id, name, email, phone, role, "
+	"consent_purpose, "
+	"consent_at) SELECT $1::uuid, c.id, $3, $4, $5, $6, $7, CASE WHEN $8::bigint = 0 THEN "
+	"now() "
+	"ELSE to_timestamp($8::bigint / 1000.0) END FROM companies.companies c WHERE c.id = "
+	"$2::uuid RETURNING " CONTACT_COLUMNS,
+	8
+};
+
+void companies_add_contact(companies_service *service, const Chc__V1__AddContactRequest *input,
+                           Chc__V1__ContactPerson_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	const Chc__V1__ContactPerson *c = input->contact;
+	if (c == NULL) {
+		core_violation(request, "contact", "is required");
+		closure(NULL, closure_data);
+		return;
+	}
+	core_check_uuid(request, "contact.company_id", c->company_id);
+	core_check_text(request, "contact.name", c->name, 2, 200);
+	core_check_email(request, "contact.email", c->email);
+	if (strlen(c->phone) > 30 || strspn(c->phone, "0123456789 +-()") != strlen(c->phone))
+		core_violation(request, "contact.phone",
+		               "must be digits, spaces and + - ( ), at most 30");
+	core_check_text(request, "contact.role", c->role, 0, 100);
+	/* Consent is why the data may be kept at all. */
+	core_check_text(request, "contact.consent_purpose", c->consent_purpose, 3, 500);
+	if (c->email[0] == '\0' && c->phone[0] == '\0')
+		core_violation(request, "contact.email",
+		               "give an e-mail address or a phone number");
+	if (core_failed(request)) {
+		closure(NULL, closure_data);
+		return;
+	}
+	char id[37];
+	chc_uuid_generate(id);
+	const char *values[] = { id,
+		                 c->company_id,
+		                 c->name,
+		                 c->email,
+		                 c->phone,
+		                 c->role,
+		                 c->consent_purpose,
+		                 core_int_text(request, c->consent_unix_ms) };
+	PGresult *result = NULL;
+	if (core_query(request, &contact_insert_statement, values, &result) != CHC_OK) {
+		closure(NULL, closure_data);
+		return;
+	}
+	if (PQntuples(result) == 0) {
+		core_violation(request, "contact.company_id", "no company has id %s",
+		               c->company_id);
+		closure(NULL, closure_data);
+		return;
+	}
+	closure(contact_from_row(request, result, 0), closure_data);
+}
+
+static const core_statement contacts_list_statement = {
+	"contacts_list",
+	"SELECT " CONTACT_COLUMNS " FROM companies.contacts WHERE company_id = $1::uuid "
+	"ORDER BY name, id",
+	1
+};
+
+void companies_list_contacts(companies_service *service, const Chc__V1__ListContactsRequest *input,
+                             Chc__V1__ListContactsResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	PGresult *result = NULL;
+	const char *values[] = { input->company_id };
+	if (!core_check_uuid(request, "company_id", input->company_id) ||
+	    core_query(request, &contacts_list_statement, values, &result) != CHC_OK) {
+		closure(NULL, closure_data);
+		return;
+	}
+	Chc__V1__ListContactsResponse reply = CHC__V1__LIST_CONTACTS_RESPONSE__INIT;
+	int rows = PQntuples(result);
+	reply.contacts = core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.contacts));
+	for (int i = 0; reply.contacts != NULL && i < rows; i++) {
+		reply.contacts[i] = contact_from_row(request, result, i);
+		if (reply.contacts[i] == NULL)
+			break;
+		reply.n_contacts++;
+	}
+	closure(core_failed(request) ? NULL : &reply, closure_data);
+}
+
+static const core_statement contact_delete_statement = {
+	"contact_delete", "DELETE FROM companies.contacts WHERE id = $1::uuid RETURNING id", 1
+};
+
+void companies_remove_contact(companies_service *service,
+                              const Chc__V1__RemoveContactRequest *input,
+                              Chc__V1__RemoveContactResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	PGresult *result = NULL;
+	const char *values[] = { input->id };
+	if (!core_check_uuid(request, "id", input->id) ||
+	    core_query(request, &contact_delete_statement, values, &result) != CHC_OK) {
+		closure(NULL, closure_data);
+		return;
+	}
+	if (PQntuples(result) == 0) {
+		core_fail(request, CHC_NOT_FOUND, "no contact has id %s", input->id);
+		closure(NULL, closure_data);
+		return;
+	}
+	Chc__V1__RemoveContactResponse reply = CHC__V1__REMOVE_CONTACT_RESPONSE__INIT;
+	closure(&reply, closure_data);
+}

@@ -1,0 +1,320 @@
+/*
+ * solution_handlers.c - solutions: create, read, update, list, search, and
+ * moderation (submit, approve, reject, renew, archive, expire).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chc/client.h"
+#include "companies.h"
+#include "db.h"
+#include "query_builder.h"
+#include "validate.h"
+
+#define FAIL_AND_RETURN()                                                                          \
+	do {                                                                                       \
+		closure(NULL, closure_data);                                                       \
+		return;                                                                            \
+	} while (0)
+
+/* The company must exist and be active for a solution to be added. */
+static bool company_is_active(core_request *request, const char *company_id)
+{
+	Chc__V1__Company *company = NULL;
+	if (company_load(request, company_id, false, &company) != CHC_OK) {
+		if (request->error.code == CHC_NOT_FOUND) {
+			chc_error_fini(&request->error);
+			core_violation(request, "solution.company_id", "no company has id %s",
+			               company_id);
+		}
+		return false;
+	}
+	if (company->status == CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED) {
+		core_fail(request, CHC_FAILED_PRECONDITION, "company %s is archived", company_id);
+		return false;
+	}
+	return true;
+}
+
+void companies_create_solution(companies_service *service,
+                               const Chc__V1__CreateSolutionRequest *input,
+                               Chc__V1__Solution_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (input->solution == NULL) {
+		core_violation(request, "solution", "is required");
+		FAIL_AND_RETURN();
+	}
+	Chc__V1__Solution solution = *input->solution;
+	char id[37];
+	chc_uuid_generate(id);
+	solution.id = id;
+	solution.reviewed_on = "";
+	solution.rejection_reason = "";
+	if (solution.status == CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_UNSPECIFIED)
+		solution.status = CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_DRAFT;
+	Chc__V1__Solution *stored = NULL;
+	if (!solution_validate(request, &solution, true) ||
+	    !company_is_active(request, solution.company_id) ||
+	    solution_insert(request, &solution) != CHC_OK ||
+	    solution_load(request, id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+void companies_get_solution(companies_service *service, const Chc__V1__GetSolutionRequest *input,
+                            Chc__V1__Solution_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	Chc__V1__Solution *solution = NULL;
+	if (!core_check_uuid(request, "id", input->id) ||
+	    solution_load(request, input->id, false, &solution) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(solution, closure_data);
+}
+
+static Chc__V1__Solution *load_for_change(core_request *request, const char *id,
+                                          int64_t expected_version)
+{
+	Chc__V1__Solution *solution = NULL;
+	if (!core_check_uuid(request, "id", id))
+		return NULL;
+	if (expected_version <= 0) {
+		core_violation(request, "expected_version",
+		               "is required: the version of the solution you read");
+		return NULL;
+	}
+	if (solution_load(request, id, true, &solution) != CHC_OK)
+		return NULL;
+	if (solution->version != expected_version) {
+		core_fail(request, CHC_ABORTED,
+		          "solution %s changed since you read it: its version is %lld, you read "
+		          "%lld",
+		          id, (long long)solution->version, (long long)expected_version);
+		return NULL;
+	}
+	return solution;
+}
+
+static bool apply_mask(core_request *request, Chc__V1__Solution *s, const Chc__V1__Solution *u,
+                       char *const *mask, size_t count)
+{
+	if (count == 0) {
+		core_violation(request, "update_mask", "name the fields to change");
+		return false;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const char *name = mask[i];
+		if (strcmp(name, "name") == 0) {
+			s->name = u->name;
+		} else if (strcmp(name, "description") == 0) {
+			s->description = u->description;
+		} else if (strcmp(name, "categories") == 0) {
+			s->categories = u->categories;
+			s->n_categories = u->n_categories;
+		} else if (strcmp(name, "target_groups") == 0) {
+			s->target_groups = u->target_groups;
+			s->n_target_groups = u->n_target_groups;
+		} else if (strcmp(name, "trl") == 0) {
+			s->trl = u->trl;
+		} else if (strcmp(name, "device_class") == 0) {
+			s->device_class = u->device_class;
+		} else if (strcmp(name, "ce_marked") == 0) {
+			s->ce_marked = u->ce_marked;
+		} else if (strcmp(name, "standards") == 0) {
+			s->standards = u->standards;
+			s->n_standards = u->n_standards;
+		} else if (strcmp(name, "gdpr_dpa_available") == 0) {
+			s->gdpr_dpa_available = u->gdpr_dpa_available;
+		} else if (strcmp(name, "data_hosting") == 0) {
+			s->data_hosting = u->data_hosting;
+		} else if (strcmp(name, "evidence_level") == 0) {
+			s->evidence_level = u->evidence_level;
+		} else if (strcmp(name, "languages") == 0) {
+			s->languages = u->languages;
+			s->n_languages = u->n_languages;
+		} else if (strcmp(name, "price_model") == 0) {
+			s->price_model = u->price_model;
+		} else if (strcmp(name, "indicative_price_dkk") == 0) {
+			s->indicative_price_dkk = u->indicative_price_dkk;
+		} else if (strcmp(name, "deployments") == 0) {
+			s->deployments = u->deployments;
+			s->n_deployments = u->n_deployments;
+		} else if (strcmp(name, "language") == 0) {
+			s->language = u->language;
+		} else {
+			char field[40];
+			snprintf(field, sizeof(field), "update_mask[%zu]", i);
+			core_violation(
+			        request, field,
+			        "\"%.60s\" is not a field of Solution that can be updated; "
+			        "status changes through Submit, Approve, Reject, Renew, Archive",
+			        name);
+			return false;
+		}
+	}
+	return true;
+}
+
+void companies_update_solution(companies_service *service,
+                               const Chc__V1__UpdateSolutionRequest *input,
+                               Chc__V1__Solution_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (input->solution == NULL) {
+		core_violation(request, "solution", "is required");
+		FAIL_AND_RETURN();
+	}
+	Chc__V1__Solution *solution =
+	        load_for_change(request, input->solution->id, input->expected_version);
+	if (solution == NULL)
+		FAIL_AND_RETURN();
+	if (solution->status == CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_ARCHIVED) {
+		core_fail(request, CHC_FAILED_PRECONDITION, "solution %s is archived",
+		          solution->id);
+		FAIL_AND_RETURN();
+	}
+	Chc__V1__Solution *stored = NULL;
+	if (!apply_mask(request, solution, input->solution, input->update_mask,
+	                input->n_update_mask) ||
+	    !solution_validate(request, solution, false) ||
+	    solution_write(request, solution) != CHC_OK ||
+	    solution_load(request, solution->id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+/* A moderation step: from one of the allowed states to target. */
+typedef struct transition {
+	const char *name; /* for messages and the event: "approve" */
+	unsigned allowed; /* bit per Chc__V1__SolutionStatus */
+	Chc__V1__SolutionStatus target;
+	bool secretariat_only;
+	bool reviewed; /* sets reviewed_on to today */
+} transition;
+
+#define BIT(status) (1u << CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_##status)
+
+static void move(core_request *request, const char *id, int64_t expected_version,
+                 const transition *step, const char *reason, Chc__V1__Solution_Closure closure,
+                 void *closure_data)
+{
+	if (step->secretariat_only && request->principal.role != CORE_ROLE_SECRETARIAT) {
+		core_fail(request, CHC_PERMISSION_DENIED, "only the secretariat may %s solutions",
+		          step->name);
+		FAIL_AND_RETURN();
+	}
+	Chc__V1__Solution *solution = load_for_change(request, id, expected_version);
+	if (solution == NULL)
+		FAIL_AND_RETURN();
+	if ((step->allowed & (1u << solution->status)) == 0) {
+		char status[64];
+		snprintf(status, sizeof(status), "%s",
+		         core_enum_slug(request, &chc__v1__solution_status__descriptor,
+		                        solution->status));
+		core_fail(request, CHC_FAILED_PRECONDITION, "cannot %s solution %s: it is %s",
+		          step->name, solution->id, status);
+		FAIL_AND_RETURN();
+	}
+	solution->status = step->target;
+	solution->rejection_reason = (char *)(reason != NULL ? reason : "");
+	char today[11];
+	if (step->reviewed) {
+		time_t now = time(NULL);
+		struct tm local;
+		localtime_r(&now, &local);
+		strftime(today, sizeof(today), "%Y-%m-%d", &local);
+		solution->reviewed_on = today;
+	}
+	char type[48];
+	snprintf(type, sizeof(type), "solution.%s", step->name);
+	Chc__V1__Solution *stored = NULL;
+	if (solution_write(request, solution) != CHC_OK ||
+	    company_event(request, type, solution->company_id, solution->id,
+	                  reason != NULL ? reason : "") != CHC_OK ||
+	    solution_load(request, solution->id, false, &stored) != CHC_OK)
+		FAIL_AND_RETURN();
+	closure(stored, closure_data);
+}
+
+void companies_submit_solution(companies_service *service,
+                               const Chc__V1__SolutionActionRequest *input,
+                               Chc__V1__Solution_Closure closure, void *closure_data)
+{
+	(void)service;
+	static const transition step = { "submit", BIT(DRAFT) | BIT(REJECTED),
+		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_SUBMITTED, false,
+		                         false };
+	move(closure_data, input->id, input->expected_version, &step, NULL, closure, closure_data);
+}
+
+void companies_approve_solution(companies_service *service,
+                                const Chc__V1__SolutionActionRequest *input,
+                                Chc__V1__Solution_Closure closure, void *closure_data)
+{
+	(void)service;
+	static const transition step = { "approve", BIT(SUBMITTED),
+		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED, true,
+		                         true };
+	move(closure_data, input->id, input->expected_version, &step, NULL, closure, closure_data);
+}
+
+void companies_reject_solution(companies_service *service,
+                               const Chc__V1__RejectSolutionRequest *input,
+                               Chc__V1__Solution_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (!core_check_text(request, "reason", input->reason, 3, 2000))
+		FAIL_AND_RETURN();
+	static const transition step = { "reject", BIT(SUBMITTED),
+		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_REJECTED, true,
+		                         false };
+	move(request, input->id, input->expected_version, &step, input->reason, closure,
+	     closure_data);
+}
+
+void companies_renew_solution(companies_service *service,
+                              const Chc__V1__SolutionActionRequest *input,
+                              Chc__V1__Solution_Closure closure, void *closure_data)
+{
+	(void)service;
+	static const transition step = { "renew", BIT(PUBLISHED) | BIT(EXPIRED),
+		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED, true,
+		                         true };
+	move(closure_data, input->id, input->expected_version, &step, NULL, closure, closure_data);
+}
+
+void companies_archive_solution(companies_service *service,
+                                const Chc__V1__SolutionActionRequest *input,
+                                Chc__V1__Solution_Closure closure, void *closure_data)
+{
+	(void)service;
+	static const transition step = { "archive",
+		                         BIT(DRAFT) | BIT(SUBMITTED) | BIT(PUBLISHED) |
+		                                 BIT(REJECTED) | BIT(EXPIRED),
+		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_ARCHIVED, false,
+		                         false };
+	move(closure_data, input->id, input->expected_version, &step, NULL, closure, closure_data);
+}
+
+void companies_expire_solutions(companies_service *service,
+                                const Chc__V1__ExpireSolutionsRequest *input,
+                                Chc__V1__ExpireSolutionsResponse_Closure closure,
+                                void *closure_data)
+{
+	(void)service;
+	(void)input;
+	core_request *request = closure_data;
+	PGresult *result = NULL;
+	if (core_query_sql(request, solution_expire_sql, 0, NULL, &result) != CHC_OK)
+		FAIL_AND_RETURN();
+	Chc__V1__ExpireSolutionsResponse reply = CHC__V1__EXPIRE_SOLUTIONS_RESPONSE__INIT;
+	reply.expired = atoi(PQgetvalue(result, 0, 0));
+	closure(&reply, closure_data);
+}

@@ -1,0 +1,286 @@
+/*
+ * solution_store.c - solutions in PostgreSQL. Deployments are stored as
+ * 'm101' (municipality) and 'r1084' (region), like need owners.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "companies.h"
+#include "db.h"
+#include "enum_columns.h"
+#include "query_builder.h"
+#include "validate.h"
+
+enum solution_column {
+	COLUMN_ID,
+	COLUMN_COMPANY,
+	COLUMN_NAME,
+	COLUMN_DESCRIPTION,
+	COLUMN_CATEGORIES,
+	COLUMN_TARGET_GROUPS,
+	COLUMN_TRL,
+	COLUMN_DEVICE_CLASS,
+	COLUMN_CE,
+	COLUMN_STANDARDS,
+	COLUMN_GDPR,
+	COLUMN_HOSTING,
+	COLUMN_EVIDENCE,
+	COLUMN_LANGUAGES,
+	COLUMN_PRICE_MODEL,
+	COLUMN_PRICE,
+	COLUMN_DEPLOYMENTS,
+	COLUMN_STATUS,
+	COLUMN_REJECTION,
+	COLUMN_REVIEWED,
+	COLUMN_VERSION,
+	COLUMN_CREATED,
+	COLUMN_UPDATED,
+	COLUMN_LANGUAGE,
+};
+
+const char solution_expire_sql[] =
+        "WITH expired AS ("
+        " UPDATE companies.solutions SET status = 'expired', version = version + 1,"
+        " updated_at = now()"
+        " WHERE status = 'published' AND reviewed_on < current_date - interval '12 months'"
+        " RETURNING id, company_id, name),"
+        " told AS ("
+        " INSERT INTO companies.events (type, subject_id, audience, payload)"
+        " SELECT 'solution.expired', e.id::text, ARRAY['company:' || e.company_id],"
+        " jsonb_build_object('company_id', e.company_id, 'name', e.name, 'reason',"
+        " 'not reviewed for 12 months: renew it') FROM expired e RETURNING 1)"
+        " SELECT count(*) FROM told";
+
+static Chc__V1__Deployment **deployments_from_text(core_request *request, char *text, size_t *count)
+{
+	char **words = core_word_list(request, text, count);
+	Chc__V1__Deployment **deployments =
+	        core_alloc(request, (*count + 1) * sizeof(Chc__V1__Deployment *));
+	if (words == NULL || deployments == NULL)
+		return NULL;
+	for (size_t i = 0; i < *count; i++) {
+		Chc__V1__Deployment *deployment = core_alloc(request, sizeof(*deployment));
+		if (deployment == NULL)
+			return NULL;
+		chc__v1__deployment__init(deployment);
+		if (words[i][0] == 'm')
+			deployment->municipality_code = atoi(words[i] + 1);
+		else
+			deployment->region_code = atoi(words[i] + 1);
+		deployments[i] = deployment;
+	}
+	return deployments;
+}
+
+static Chc__V1__Solution *solution_from_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__Solution *s = core_alloc(request, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	chc__v1__solution__init(s);
+	size_t count = 0;
+	s->id = PQgetvalue(result, row, COLUMN_ID);
+	s->company_id = PQgetvalue(result, row, COLUMN_COMPANY);
+	s->name = PQgetvalue(result, row, COLUMN_NAME);
+	s->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
+	s->categories = (Chc__V1__CareCategory *)core_enum_list(
+	        request, &chc__v1__care_category__descriptor,
+	        PQgetvalue(result, row, COLUMN_CATEGORIES), &count);
+	s->n_categories = count;
+	s->target_groups = (Chc__V1__TargetGroup *)core_enum_list(
+	        request, &chc__v1__target_group__descriptor,
+	        PQgetvalue(result, row, COLUMN_TARGET_GROUPS), &count);
+	s->n_target_groups = count;
+	s->trl = atoi(PQgetvalue(result, row, COLUMN_TRL));
+	s->device_class = core_enum_value(&chc__v1__device_class__descriptor,
+	                                  PQgetvalue(result, row, COLUMN_DEVICE_CLASS));
+	s->ce_marked = PQgetvalue(result, row, COLUMN_CE)[0] == 't';
+	s->standards = (Chc__V1__Standard *)core_enum_list(
+	        request, &chc__v1__standard__descriptor, PQgetvalue(result, row, COLUMN_STANDARDS),
+	        &count);
+	s->n_standards = count;
+	s->gdpr_dpa_available = PQgetvalue(result, row, COLUMN_GDPR)[0] == 't';
+	s->data_hosting = PQgetvalue(result, row, COLUMN_HOSTING);
+	s->evidence_level = core_enum_value(&chc__v1__evidence_level__descriptor,
+	                                    PQgetvalue(result, row, COLUMN_EVIDENCE));
+	s->languages = core_word_list(request, PQgetvalue(result, row, COLUMN_LANGUAGES), &count);
+	s->n_languages = count;
+	s->price_model = core_enum_value(&chc__v1__price_model__descriptor,
+	                                 PQgetvalue(result, row, COLUMN_PRICE_MODEL));
+	s->indicative_price_dkk = strtoll(PQgetvalue(result, row, COLUMN_PRICE), NULL, 10);
+	s->deployments =
+	        deployments_from_text(request, PQgetvalue(result, row, COLUMN_DEPLOYMENTS), &count);
+	s->n_deployments = count;
+	s->status = core_enum_value(&chc__v1__solution_status__descriptor,
+	                            PQgetvalue(result, row, COLUMN_STATUS));
+	s->rejection_reason = PQgetvalue(result, row, COLUMN_REJECTION);
+	s->reviewed_on = PQgetvalue(result, row, COLUMN_REVIEWED);
+	s->version = strtoll(PQgetvalue(result, row, COLUMN_VERSION), NULL, 10);
+	s->created_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_CREATED), NULL, 10);
+	s->updated_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_UPDATED), NULL, 10);
+	s->language = PQgetvalue(result, row, COLUMN_LANGUAGE);
+	if (core_failed(request) || s->deployments == NULL || s->languages == NULL)
+		return NULL;
+	return s;
+}
+
+chc_status solution_rows(core_request *request, PGresult *result, Chc__V1__Solution ***solutions,
+                         size_t *count)
+{
+	int rows = PQntuples(result);
+	*count = 0;
+	*solutions = core_alloc(request, (size_t)(rows + 1) * sizeof(**solutions));
+	if (*solutions == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	for (int i = 0; i < rows; i++) {
+		Chc__V1__Solution *solution = solution_from_row(request, result, i);
+		if (solution == NULL)
+			return CHC_RESOURCE_EXHAUSTED;
+		(*solutions)[(*count)++] = solution;
+	}
+	return CHC_OK;
+}
+
+static const core_statement solution_get_statement = {
+	"solution_get",
+	"SELECT " SOLUTION_COLUMNS " FROM companies.solutions s WHERE s.id = $1::uuid", 1
+};
+static const core_statement solution_get_locked_statement = {
+	"solution_get_for_update",
+	"SELECT " SOLUTION_COLUMNS " FROM companies.solutions s WHERE s.id = $1::uuid FOR UPDATE", 1
+};
+
+chc_status solution_load(core_request *request, const char *id, bool for_update,
+                         Chc__V1__Solution **solution)
+{
+	const char *values[] = { id };
+	PGresult *result = NULL;
+	chc_status status = core_query(
+	        request, for_update ? &solution_get_locked_statement : &solution_get_statement,
+	        values, &result);
+	if (status != CHC_OK)
+		return status;
+	if (PQntuples(result) == 0)
+		return core_fail(request, CHC_NOT_FOUND, "no solution has id %s", id);
+	Chc__V1__Solution *loaded = solution_from_row(request, result, 0);
+	if (loaded == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	*solution = loaded;
+	return CHC_OK;
+}
+
+static char *deployments_array(core_request *request, const Chc__V1__Solution *solution)
+{
+	char **words = core_alloc(request, (solution->n_deployments + 1) * sizeof(char *));
+	if (words == NULL)
+		return NULL;
+	for (size_t i = 0; i < solution->n_deployments; i++) {
+		const Chc__V1__Deployment *d = solution->deployments[i];
+		char word[16];
+		snprintf(word, sizeof(word), "%c%d", d->municipality_code ? 'm' : 'r',
+		         d->municipality_code ? d->municipality_code : d->region_code);
+		words[i] = core_strdup(request, word);
+		if (words[i] == NULL)
+			return NULL;
+	}
+	return core_word_array(request, words, solution->n_deployments);
+}
+
+/* The regions of the deployments ('{1084,1085}'), kept beside them so
+ * that a region filter needs no other service's data. */
+static char *deployment_regions(core_request *request, const Chc__V1__Solution *solution)
+{
+	char **words = core_alloc(request, (solution->n_deployments + 1) * sizeof(char *));
+	size_t count = 0;
+	for (size_t i = 0; words != NULL && i < solution->n_deployments; i++) {
+		const Chc__V1__Deployment *d = solution->deployments[i];
+		int region = d->region_code;
+		if (d->municipality_code != 0 &&
+		    municipality_code_check(request, "solution.deployments", d->municipality_code,
+		                            &region) != CHC_OK)
+			return NULL;
+		words[count++] = core_int_text(request, region);
+	}
+	return words != NULL ? core_word_array(request, words, count) : NULL;
+}
+
+#define SOLUTION_VALUE_COUNT 22
+
+static bool solution_values(core_request *request, const Chc__V1__Solution *s,
+                            const char *values[SOLUTION_VALUE_COUNT])
+{
+	values[0] = s->id;
+	values[1] = s->company_id;
+	values[2] = s->name;
+	values[3] = s->description;
+	values[4] = core_enum_array(request, &chc__v1__care_category__descriptor,
+	                            (const int *)s->categories, s->n_categories);
+	values[5] = core_enum_array(request, &chc__v1__target_group__descriptor,
+	                            (const int *)s->target_groups, s->n_target_groups);
+	values[6] = core_int_text(request, s->trl);
+	values[7] = core_enum_slug(request, &chc__v1__device_class__descriptor, s->device_class);
+	values[8] = s->ce_marked ? "true" : "false";
+	values[9] = core_enum_array(request, &chc__v1__standard__descriptor,
+	                            (const int *)s->standards, s->n_standards);
+	values[10] = s->gdpr_dpa_available ? "true" : "false";
+	values[11] = s->data_hosting;
+	values[12] =
+	        core_enum_slug(request, &chc__v1__evidence_level__descriptor, s->evidence_level);
+	values[13] = core_word_array(request, s->languages, s->n_languages);
+	values[14] = core_enum_slug(request, &chc__v1__price_model__descriptor, s->price_model);
+	values[15] = core_int_text(request, s->indicative_price_dkk);
+	values[16] = deployments_array(request, s);
+	values[17] = core_enum_slug(request, &chc__v1__solution_status__descriptor, s->status);
+	values[18] = s->rejection_reason;
+	values[19] = s->language[0] != '\0' ? s->language : "da";
+	values[20] = s->reviewed_on[0] != '\0' ? s->reviewed_on : NULL;
+	values[21] = deployment_regions(request, s);
+	for (int i = 0; i < SOLUTION_VALUE_COUNT; i++)
+		if (values[i] == NULL && i != 20)
+			return false;
+	return true;
+}
+
+static const core_statement solution_insert_statement = {
+	"solution_insert",
+	"INSERT INTO companies.solutions (id, company_id, name, description, categories, "
+	"target_groups, trl, device_class, ce_marked, standards, gdpr_dpa_available, data_hosting, "
+	"evidence_level, languages, price_model, indicative_price_dkk, deployments, status, "
+	"rejection_reason, language, reviewed_on, deployment_regions) VALUES ($1::uuid, $2::uuid, "
+	"$3, $4, $5::text[], "
+	"$6::text[], $7::int, $8, $9::boolean, $10::text[], $11::boolean, $12, $13, $14::text[], "
+	"$15, $16::bigint, $17::text[], $18, $19, $20, $21::date, $22::int[])",
+	SOLUTION_VALUE_COUNT
+};
+
+static const core_statement solution_update_statement = {
+	"solution_update",
+	"UPDATE companies.solutions SET company_id = $2::uuid, name = $3, description = $4, "
+	"categories = $5::text[], target_groups = $6::text[], trl = $7::int, device_class = $8, "
+	"ce_marked = $9::boolean, standards = $10::text[], gdpr_dpa_available = $11::boolean, "
+	"data_hosting = $12, evidence_level = $13, languages = $14::text[], price_model = $15, "
+	"indicative_price_dkk = $16::bigint, deployments = $17::text[], status = $18, "
+	"rejection_reason = $19, language = $20, reviewed_on = $21::date, "
+	"deployment_regions = $22::int[], version = version + 1, "
+	"updated_at = now() WHERE id = $1::uuid",
+	SOLUTION_VALUE_COUNT
+};
+
+chc_status solution_insert(core_request *request, const Chc__V1__Solution *solution)
+{
+	const char *values[SOLUTION_VALUE_COUNT];
+	if (!solution_values(request, solution, values))
+		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
+	PGresult *result = NULL;
+	return core_query(request, &solution_insert_statement, values, &result);
+}
+
+chc_status solution_write(core_request *request, const Chc__V1__Solution *solution)
+{
+	const char *values[SOLUTION_VALUE_COUNT];
+	if (!solution_values(request, solution, values))
+		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
+	PGresult *result = NULL;
+	return core_query(request, &solution_update_statement, values, &result);
+}
