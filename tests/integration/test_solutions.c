@@ -1,0 +1,338 @@
+/*
+ * test_solutions.c - solutions (validation, moderation, search, expiry),
+ * contact persons, duplicates and merge, CSV import.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "chc/v1/companies.pb-c.h"
+#include "harness.h"
+
+static harness_service municipalities;
+static harness_service companies;
+static chc_client *client;
+static PGconn *database;
+static char company_id[37];
+
+static ProtobufCMessage *call_json(const char *method, const char *json_text, chc_status expected,
+                                   char *field, size_t field_size)
+{
+	const ProtobufCMethodDescriptor *descriptor =
+	        protobuf_c_service_descriptor_get_method_by_name(
+	                &chc__v1__company_service__descriptor, method);
+	json_error_t parse_error;
+	json_t *json = json_loads(json_text, 0, &parse_error);
+	if (json == NULL)
+		fail_msg("bad test JSON: %s: %s", parse_error.text, json_text);
+	ProtobufCMessage *input = NULL;
+	chc_error error = { 0 };
+	assert_int_equal(chc_json_to_message(descriptor->input, json, &input, &error), CHC_OK);
+	json_decref(json);
+	ProtobufCMessage *reply = NULL;
+	chc_status status = chc_client_call(client, &chc__v1__company_service__descriptor, method,
+	                                    input, NULL, &reply, &error);
+	protobuf_c_message_free_unpacked(input, NULL);
+	if (status != expected)
+		fail_msg("%s: expected %s, got %s: %s", method, chc_status_name(expected),
+		         chc_status_name(status), error.message ? error.message : "");
+	if (field != NULL && error.violation_count > 0)
+		snprintf(field, field_size, "%s", error.violations[0].field);
+	chc_error_fini(&error);
+	return reply;
+}
+
+static int start(void **state)
+{
+	(void)state;
+	if (!harness_start(&municipalities, "municipalities", NULL))
+		return -1;
+	static char url[96];
+	snprintf(url, sizeof(url), "CHC_MUNICIPALITIES_URL=%s", municipalities.url);
+	const char *const extra[] = { url, NULL };
+	if (!harness_start(&companies, "companies", extra))
+		return -1;
+	client = harness_client(&companies, &municipalities, NULL);
+	database = harness_database();
+	Chc__V1__Company *company = (void *)call_json(
+	        "CreateCompany",
+	        "{\"company\":{\"name\":\"Hjertelys Monitor\",\"cvr\":\"10000114\",\"legal_form\":"
+	        "\"ApS\",\"municipality_code\":461,\"website\":\"https://hjertelys.example\"}}",
+	        CHC_OK, NULL, 0);
+	snprintf(company_id, sizeof(company_id), "%s", company->id);
+	protobuf_c_message_free_unpacked(&company->base, NULL);
+	return client != NULL && database != NULL ? 0 : -1;
+}
+
+static int stop(void **state)
+{
+	(void)state;
+	chc_client_destroy(client);
+	PQfinish(database);
+	int status = harness_stop(&companies);
+	return harness_stop(&municipalities) == 0 && status == 0 ? 0 : -1;
+}
+
+static char *solution_request(const char *override)
+{
+	char base[1024];
+	snprintf(
+	        base, sizeof(base),
+	        "{\"company_id\":\"%s\",\"name\":\"HjerteVagt\",\"description\":\"Telemonitorering "
+	        "af hjertesvigt i eget hjem. Remote monitoring of heart failure at home.\","
+	        "\"categories\":[\"remote-monitoring\"],\"target_groups\":"
+	        "[\"citizens-with-heart-failure\"],\"trl\":8,\"device_class\":\"iia\",\"ce_"
+	        "marked\":"
+	        "true,\"standards\":[\"medcom\",\"hl7-fhir\"],\"gdpr_dpa_available\":true,"
+	        "\"data_hosting\":\"Denmark\",\"evidence_level\":\"randomised-trial\","
+	        "\"languages\":"
+	        "[\"da\",\"en\"],\"price_model\":\"per-citizen\",\"indicative_price_dkk\":4500,"
+	        "\"deployments\":[{\"municipality_code\":461},{\"region_code\":1084}]}",
+	        company_id);
+	json_t *solution = json_loads(base, 0, NULL);
+	json_t *changes = json_loads(override, 0, NULL);
+	json_object_update(solution, changes);
+	json_t *request = json_pack("{s:o}", "solution", solution);
+	char *text = json_dumps(request, JSON_COMPACT);
+	json_decref(request);
+	json_decref(changes);
+	return text;
+}
+
+static void expect_violation(const char *override, const char *expected)
+{
+	char *text = solution_request(override);
+	char field[128] = "";
+	assert_null(call_json("CreateSolution", text, CHC_INVALID_ARGUMENT, field, sizeof(field)));
+	free(text);
+	assert_string_equal(field, expected);
+}
+
+static void action(const char *method, const char *id, long version, const char *extra,
+                   chc_status expected, Chc__V1__Solution **out)
+{
+	char text[512];
+	snprintf(text, sizeof(text), "{\"id\":\"%s\",\"expected_version\":%ld%s}", id, version,
+	         extra);
+	Chc__V1__Solution *solution = (void *)call_json(method, text, expected, NULL, 0);
+	if (out != NULL)
+		*out = solution;
+	else if (solution != NULL)
+		protobuf_c_message_free_unpacked(&solution->base, NULL);
+}
+
+static void moderation_and_search(void **state)
+{
+	(void)state;
+	char *text = solution_request("{}");
+	Chc__V1__Solution *solution = (void *)call_json("CreateSolution", text, CHC_OK, NULL, 0);
+	free(text);
+	assert_int_equal(solution->status, CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_DRAFT);
+	assert_int_equal(solution->n_deployments, 2);
+	char id[37];
+	snprintf(id, sizeof(id), "%s", solution->id);
+	protobuf_c_message_free_unpacked(&solution->base, NULL);
+	/* Drafts are not found by partners. */
+	Chc__V1__SearchSolutionsResponse *found = (void *)call_json(
+	        "SearchSolutions", "{\"query\":\"hjertesvigt\"}", CHC_OK, NULL, 0);
+	assert_int_equal(found->n_solutions, 0);
+	protobuf_c_message_free_unpacked(&found->base, NULL);
+
+	action("ApproveSolution", id, 1, "", CHC_FAILED_PRECONDITION, NULL);
+	action("SubmitSolution", id, 1, "", CHC_OK, NULL);
+	action("RejectSolution", id, 2, ",\"reason\":\"\"", CHC_INVALID_ARGUMENT, NULL);
+	action("RejectSolution", id, 2, ",\"reason\":\"evidence missing\"", CHC_OK, NULL);
+	action("SubmitSolution", id, 3, "", CHC_OK, NULL);
+	action("ApproveSolution", id, 3, "", CHC_ABORTED, NULL); /* stale */
+	action("ApproveSolution", id, 4, "", CHC_OK, &solution);
+	assert_int_equal(solution->status, CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED);
+	assert_int_equal(strlen(solution->reviewed_on), 10);
+	protobuf_c_message_free_unpacked(&solution->base, NULL);
+
+	found = (void *)call_json("SearchSolutions", "{\"query\":\"hjertesvigt\"}", CHC_OK, NULL,
+	                          0);
+	assert_int_equal(found->n_solutions, 1);
+	protobuf_c_message_free_unpacked(&found->base, NULL);
+	found = (void *)call_json(
+	        "SearchSolutions",
+	        "{\"query\":\"heart failure monitoring\",\"filter\":{\"region_code\":"
+	        "1083,\"trl_min\":7,\"standard\":\"medcom\"}}",
+	        CHC_OK, NULL, 0);
+	assert_int_equal(found->n_solutions, 1); /* Odense (461) is in Syddanmark */
+	protobuf_c_message_free_unpacked(&found->base, NULL);
+	found = (void *)call_json("SearchSolutions",
+	                          "{\"query\":\"heart\",\"filter\":{\"device_class\":\"iii\"}}",
+	                          CHC_OK, NULL, 0);
+	assert_int_equal(found->n_solutions, 0);
+	protobuf_c_message_free_unpacked(&found->base, NULL);
+
+	/* Not reviewed for 12 months: expires, the company is told. */
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+	         "UPDATE companies.solutions SET reviewed_on = current_date - 400 WHERE id = '%s'",
+	         id);
+	harness_sql_value(database, sql);
+	Chc__V1__ExpireSolutionsResponse *expired =
+	        (void *)call_json("ExpireSolutions", "{}", CHC_OK, NULL, 0);
+	assert_int_equal(expired->expired, 1);
+	protobuf_c_message_free_unpacked(&expired->base, NULL);
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM companies.events WHERE type = 'solution.expired' AND "
+	         "subject_id = '%s'",
+	         id);
+	assert_string_equal(harness_sql_value(database, sql), "1");
+	found = (void *)call_json("SearchSolutions", "{\"query\":\"hjertesvigt\"}", CHC_OK, NULL,
+	                          0);
+	assert_int_equal(found->n_solutions, 0);
+	protobuf_c_message_free_unpacked(&found->base, NULL);
+	action("RenewSolution", id, 6, "", CHC_OK, NULL);
+}
+
+static void every_bad_field_is_named(void **state)
+{
+	(void)state;
+	expect_violation("{\"trl\":0}", "solution.trl");
+	expect_violation("{\"trl\":10}", "solution.trl");
+	expect_violation("{\"categories\":[]}", "solution.categories");
+	expect_violation("{\"device_class\":\"unspecified\"}", "solution.device_class");
+	expect_violation("{\"languages\":[\"dansk\"]}", "solution.languages[0]");
+	expect_violation("{\"deployments\":[{\"municipality_code\":998}]}",
+	                 "solution.deployments[0].municipality_code");
+	expect_violation("{\"company_id\":\"00000000-0000-4000-8000-000000000000\"}",
+	                 "solution.company_id");
+	expect_violation("{\"status\":\"published\"}", "solution.status");
+}
+
+static void contacts_and_deletion(void **state)
+{
+	(void)state;
+	char text[512];
+	snprintf(text, sizeof(text),
+	         "{\"contact\":{\"company_id\":\"%s\",\"name\":\"Sofie Lund\",\"email\":"
+	         "\"sofie@hjertelys.example\",\"role\":\"CEO\",\"consent_purpose\":\"matchmaking "
+	         "with municipalities\"}}",
+	         company_id);
+	Chc__V1__ContactPerson *contact = (void *)call_json("AddContact", text, CHC_OK, NULL, 0);
+	assert_true(contact->consent_unix_ms > 0);
+	snprintf(text, sizeof(text),
+	         "{\"contact\":{\"company_id\":\"%s\",\"name\":\"No "
+	         "Consent\",\"email\":\"x@y.dk\"}}",
+	         company_id);
+	char field[64] = "";
+	assert_null(call_json("AddContact", text, CHC_INVALID_ARGUMENT, field, sizeof(field)));
+	assert_string_equal(field, "contact.consent_purpose");
+	snprintf(text, sizeof(text), "{\"company_id\":\"%s\"}", company_id);
+	Chc__V1__ListContactsResponse *list =
+	        (void *)call_json("ListContacts", text, CHC_OK, NULL, 0);
+	assert_int_equal(list->n_contacts, 1);
+	protobuf_c_message_free_unpacked(&list->base, NULL);
+	snprintf(text, sizeof(text), "{\"id\":\"%s\"}", contact->id);
+	protobuf_c_message_free_unpacked(call_json("RemoveContact", text, CHC_OK, NULL, 0), NULL);
+	assert_null(call_json("RemoveContact", text, CHC_NOT_FOUND, NULL, 0));
+	protobuf_c_message_free_unpacked(&contact->base, NULL);
+	/* A company with solutions cannot be deleted, only archived. */
+	snprintf(text, sizeof(text), "{\"id\":\"%s\",\"expected_version\":1}", company_id);
+	assert_null(call_json("DeleteCompany", text, CHC_FAILED_PRECONDITION, NULL, 0));
+}
+
+static void duplicates_and_merge(void **state)
+{
+	(void)state;
+	Chc__V1__Company *first =
+	        (void *)call_json("CreateCompany",
+	                          "{\"company\":{\"name\":\"ACME "
+	                          "Health\",\"legal_form\":\"ApS\",\"cvr\":\"10000068\"}}",
+	                          CHC_OK, NULL, 0);
+	Chc__V1__Company *second = (void *)call_json(
+	        "CreateCompany",
+	        "{\"company\":{\"name\":\"Acme Health A/S\",\"cvr\":\"10000076\"}}", CHC_OK, NULL,
+	        0);
+	Chc__V1__FindDuplicateCompaniesResponse *found =
+	        (void *)call_json("FindDuplicateCompanies", "{}", CHC_OK, NULL, 0);
+	bool seen = false;
+	for (size_t i = 0; i < found->n_pairs; i++)
+		if ((strcmp(found->pairs[i]->first->id, first->id) == 0 ||
+		     strcmp(found->pairs[i]->second->id, first->id) == 0) &&
+		    strcmp(found->pairs[i]->reason, "same name without legal form") == 0)
+			seen = true;
+	assert_true(seen);
+	protobuf_c_message_free_unpacked(&found->base, NULL);
+	char text[256];
+	snprintf(text, sizeof(text), "{\"keep_id\":\"%s\",\"merge_id\":\"%s\"}", first->id,
+	         second->id);
+	Chc__V1__MergeCompaniesResponse *merged =
+	        (void *)call_json("MergeCompanies", text, CHC_OK, NULL, 0);
+	assert_int_equal(merged->kept->n_aliases, 1);
+	assert_string_equal(merged->kept->aliases[0], "Acme Health A/S");
+	protobuf_c_message_free_unpacked(&merged->base, NULL);
+	assert_null(call_json("MergeCompanies", text, CHC_FAILED_PRECONDITION, NULL, 0));
+	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM companies.events "
+	                                                "WHERE type = 'company.merged'"),
+	                    "1");
+	protobuf_c_message_free_unpacked(&first->base, NULL);
+	protobuf_c_message_free_unpacked(&second->base, NULL);
+}
+
+static void csv_import_is_row_by_row_and_repeatable(void **state)
+{
+	(void)state;
+	const char *csv =
+	        "name,cvr,country,vat_number,legal_form,municipality_code,size_class,categories,"
+	        "solution_name,solution_categories,solution_trl,solution_device_class\\n"
+	        "Import Care,10000084,,,ApS,751,small,telemedicine;prevention,Care "
+	        "App,prevention,6,"
+	        "not-a-device\\n"
+	        "Bad Check,12345678,,,ApS,101,,,,,,\\n"
+	        "Fjord Helse,,NO,NO123456789,AS,,micro,mental-health,,,,\\n"
+	        "\\\"Quoted, Name\\\",10000092,,,ApS,999,,,,,,\\n"
+	        "Bad Trl,10000106,,,ApS,101,,,App,prevention,12,i\\n";
+	char request[2048];
+	snprintf(request, sizeof(request), "{\"csv\":\"%s\"}", csv);
+	Chc__V1__ImportCompaniesResponse *reply =
+	        (void *)call_json("ImportCompanies", request, CHC_OK, NULL, 0);
+	assert_int_equal(reply->rows, 5);
+	assert_int_equal(reply->companies_created, 2);
+	assert_int_equal(reply->solutions_created, 1);
+	assert_int_equal(reply->n_errors, 3);
+	assert_int_equal(reply->errors[0]->row, 2);
+	assert_string_equal(reply->errors[0]->field, "cvr");
+	assert_int_equal(reply->errors[1]->row, 4);
+	assert_string_equal(reply->errors[1]->field, "municipality_code");
+	assert_int_equal(reply->errors[2]->row, 5);
+	assert_string_equal(reply->errors[2]->field, "solution.trl");
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+	/* Nothing of the bad rows was written, and a second run adds nothing. */
+	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM companies.companies "
+	                                                "WHERE name IN ('Bad Check', 'Bad Trl', "
+	                                                "'Quoted, Name')"),
+	                    "0");
+	reply = (void *)call_json("ImportCompanies", request, CHC_OK, NULL, 0);
+	assert_int_equal(reply->companies_created, 0);
+	assert_int_equal(reply->companies_updated, 0);
+	assert_int_equal(reply->solutions_created, 0);
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+	/* A header the service does not know is reported, nothing imported. */
+	reply = (void *)call_json("ImportCompanies", "{\"csv\":\"nom,cvr\\nX,1\\n\"}", CHC_OK, NULL,
+	                          0);
+	assert_int_equal(reply->n_errors, 2);
+	assert_string_equal(reply->errors[0]->field, "header");
+	assert_int_equal(reply->companies_created, 0);
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(moderation_and_search),
+		cmocka_unit_test(every_bad_field_is_named),
+		cmocka_unit_test(contacts_and_deletion),
+		cmocka_unit_test(duplicates_and_merge),
+		cmocka_unit_test(csv_import_is_row_by_row_and_repeatable),
+	};
+	return cmocka_run_group_tests(tests, start, stop);
+}
