@@ -1,0 +1,174 @@
+/*
+ * raw_server.c - the raw limit the benchmarks compare CHC Match against.
+ *
+ * Plain nng REP and plain libpq, no project code: each worker thread owns an
+ * nng context and a database connection, receives "c:<uuid>" or "m:<code>",
+ * runs the lookup behind GetCompany or GetMunicipality as a prepared
+ * statement, and answers the row's text fields joined by tabs. It
+ * does what the services must do at the least (receive, look up, reply) and
+ * nothing more: no envelope, no protobuf, no validation, no logging, no
+ * metrics. The ratio of the service's throughput to this one's is what the
+ * project's own code costs.
+ *
+ *   chc-bench-raw-server tcp://127.0.0.1:7199 "host=... dbname=chc" [workers]
+ */
+#include <libpq-fe.h>
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The columns services/companies reads for GetCompany, and the plainest
+ * lookup of what GetMunicipality returns; copied so that this program shares
+ * no code with the services. */
+static const char company_sql[] =
+        "SELECT c.id, c.name, coalesce(c.cvr, ''), c.country, c.vat_number, c.legal_form, "
+        "c.address, coalesce(c.municipality_code, 0), c.website, c.size_class, "
+        "coalesce(c.founded_year, 0), c.description, array_to_string(c.categories, ','), "
+        "c.status, c.version, (extract(epoch FROM c.created_at) * 1000)::bigint, "
+        "(extract(epoch FROM c.updated_at) * 1000)::bigint, array_to_string(c.aliases, chr(31)) "
+        "FROM companies.companies c WHERE c.id = $1::uuid";
+static const char municipality_sql[] =
+        "SELECT m.code, m.name, m.region_code, r.name, m.population, m.population_year "
+        "FROM municipalities.municipalities m JOIN municipalities.regions r "
+        "ON r.code = m.region_code WHERE m.code = $1::int";
+
+typedef struct raw_worker {
+	pthread_t thread;
+	nng_ctx context;
+	nng_aio *aio;
+	PGconn *connection;
+} raw_worker;
+
+static int prepare(PGconn *connection)
+{
+	const char *names[] = { "company", "municipality" };
+	const char *texts[] = { company_sql, municipality_sql };
+	for (int index = 0; index < 2; index++) {
+		PGresult *result = PQprepare(connection, names[index], texts[index], 1, NULL);
+		int ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+		if (!ok)
+			fprintf(stderr, "prepare %s: %s", names[index], PQerrorMessage(connection));
+		PQclear(result);
+		if (!ok)
+			return -1;
+	}
+	return 0;
+}
+
+/* Runs the lookup the request names and builds the reply in *reply. */
+static int answer(PGconn *connection, nng_msg *request, nng_msg **reply)
+{
+	char key[64];
+	size_t length = nng_msg_len(request);
+	if (length < 3 || length >= sizeof key)
+		return nng_msg_alloc(reply, 0);
+	memcpy(key, nng_msg_body(request), length);
+	key[length] = '\0';
+	const char *statement = key[0] == 'c' ? "company" : "municipality";
+	const char *values[] = { key + 2 };
+	PGresult *result = PQexecPrepared(connection, statement, 1, values, NULL, NULL, 0);
+	int rv = nng_msg_alloc(reply, 0);
+	if (rv == 0 && PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1) {
+		for (int column = 0; column < PQnfields(result) && rv == 0; column++) {
+			if (column > 0)
+				rv = nng_msg_append(*reply, "\t", 1);
+			if (rv == 0)
+				rv = nng_msg_append(*reply, PQgetvalue(result, 0, column),
+				                    (size_t)PQgetlength(result, 0, column));
+		}
+	}
+	PQclear(result);
+	return rv;
+}
+
+static void *serve(void *argument)
+{
+	raw_worker *worker = argument;
+	for (;;) {
+		nng_ctx_recv(worker->context, worker->aio);
+		nng_aio_wait(worker->aio);
+		if (nng_aio_result(worker->aio) != 0)
+			return NULL; /* the socket closed */
+		nng_msg *request = nng_aio_get_msg(worker->aio);
+		nng_msg *reply = NULL;
+		int rv = answer(worker->connection, request, &reply);
+		nng_msg_free(request);
+		if (rv != 0) {
+			nng_msg_free(reply);
+			continue;
+		}
+		nng_aio_set_msg(worker->aio, reply);
+		nng_ctx_send(worker->context, worker->aio);
+		nng_aio_wait(worker->aio);
+		if (nng_aio_result(worker->aio) != 0)
+			nng_msg_free(reply);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "usage: %s URL DATABASE_URL [WORKERS]\n", argv[0]);
+		return 2;
+	}
+	int count = argc == 4 ? atoi(argv[3]) : 8;
+	if (count < 1 || count > 256) {
+		fprintf(stderr, "workers: 1 to 256\n");
+		return 2;
+	}
+	sigset_t signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+
+	nng_socket socket;
+	int rv = nng_rep0_open(&socket);
+	if (rv == 0)
+		rv = nng_listen(socket, argv[1], NULL, 0);
+	if (rv != 0) {
+		fprintf(stderr, "listen %s: %s\n", argv[1], nng_strerror(rv));
+		return 1;
+	}
+	raw_worker *workers = calloc((size_t)count, sizeof *workers);
+	if (workers == NULL)
+		return 1;
+	int started = 0;
+	for (; started < count; started++) {
+		raw_worker *worker = &workers[started];
+		worker->connection = PQconnectdb(argv[2]);
+		if (PQstatus(worker->connection) != CONNECTION_OK ||
+		    prepare(worker->connection) != 0) {
+			fprintf(stderr, "database: %s", PQerrorMessage(worker->connection));
+			PQfinish(worker->connection);
+			break;
+		}
+		if (nng_ctx_open(&worker->context, socket) != 0 ||
+		    nng_aio_alloc(&worker->aio, NULL, NULL) != 0 ||
+		    pthread_create(&worker->thread, NULL, serve, worker) != 0) {
+			fprintf(stderr, "cannot start worker %d\n", started);
+			nng_aio_free(worker->aio);
+			PQfinish(worker->connection);
+			break;
+		}
+	}
+	int status = started == count ? 0 : 1;
+	if (status == 0) {
+		printf("raw server on %s with %d workers\n", argv[1], count);
+		fflush(stdout);
+		int signal_number;
+		sigwait(&signals, &signal_number);
+	}
+	nng_close(socket);
+	for (int index = 0; index < started; index++) {
+		pthread_join(workers[index].thread, NULL);
+		nng_aio_free(workers[index].aio);
+		PQfinish(workers[index].connection);
+	}
+	free(workers);
+	return status;
+}
