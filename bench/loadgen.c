@@ -2,7 +2,7 @@
  * loadgen.c - closed-loop load against a CHC Match service or the raw limit.
  *
  *   chc-bench-load --target chc|raw --method company|municipality|search
- *                  [--clients N] [--seconds S] [--url URL] [--query TEXT]
+ *                  [--clients N] [--seconds S] [--url URL] [--query "A|B|..."]
  *
  * N threads each send one request, wait for the reply and send the next for
  * S seconds (after a short warm-up that is not counted); the program prints
@@ -10,7 +10,9 @@
  * calls go through libchc as a partner would make them (one client shared
  * by every thread); against "raw" through plain nng REQ contexts to
  * chc-bench-raw-server. The ids asked for are read once from the database
- * (CHC_DATABASE_URL) and taken in turn, so every request is a real lookup.
+ * (CHC_DATABASE_URL) and taken in turn, so every request is a real lookup;
+ * searches ask the --query texts in turn, for published solutions only, as
+ * partners see them.
  */
 #include <chc/chc.h>
 #include <getopt.h>
@@ -88,8 +90,7 @@ static int call_chc(load_shared *shared)
 		Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 		page.page_size = 20;
 		request.page = &page;
-		request.query = (char *)settings->query;
-		request.include_unpublished = true;
+		request.query = (char *)next_key(shared);
 		status = chc_client_call(shared->client, &chc__v1__company_service__descriptor,
 		                         "SearchSolutions", &request.base, NULL, &reply, NULL);
 	}
@@ -175,10 +176,25 @@ static int load_keys(load_settings *settings)
 {
 	const char *url = getenv("CHC_DATABASE_URL");
 	if (settings->method == METHOD_SEARCH) {
-		static char *none[] = { "" };
-		settings->keys = none;
+		/* The queries, separated by '|', asked in turn. */
 		settings->key_count = 1;
-		return 0;
+		for (const char *c = settings->query; *c != '\0'; c++)
+			settings->key_count += *c == '|';
+		settings->keys = calloc(settings->key_count, sizeof *settings->keys);
+		char *copy = strdup(settings->query);
+		if (settings->keys == NULL || copy == NULL) {
+			free(copy);
+			return -1;
+		}
+		char *cursor = NULL;
+		size_t count = 0;
+		for (char *query = strtok_r(copy, "|", &cursor); query != NULL;
+		     query = strtok_r(NULL, "|", &cursor))
+			if ((settings->keys[count] = strdup(query)) != NULL)
+				count++;
+		settings->key_count = count;
+		free(copy);
+		return count > 0 ? 0 : -1;
 	}
 	PGconn *connection = PQconnectdb(url != NULL ? url : "");
 	if (PQstatus(connection) != CONNECTION_OK) {
@@ -211,7 +227,7 @@ static int load_keys(load_settings *settings)
 
 static void free_keys(load_settings *settings)
 {
-	if (settings->method == METHOD_SEARCH || settings->keys == NULL)
+	if (settings->keys == NULL)
 		return;
 	for (size_t row = 0; row < settings->key_count; row++)
 		free(settings->keys[row]);
@@ -310,7 +326,7 @@ int main(int argc, char **argv)
 	if (parse_arguments(argc, argv, &settings) != 0) {
 		fprintf(stderr,
 		        "usage: %s --target chc|raw --method company|municipality|search "
-		        "[--clients N] [--seconds S] [--url URL] [--query TEXT]\n"
+		        "[--clients N] [--seconds S] [--url URL] [--query \"A|B|...\"]\n"
 		        "(search only against chc)\n",
 		        argv[0]);
 		return 2;

@@ -59,7 +59,10 @@ if [ "$have" -lt "$companies" ]; then
 else
 	echo "== import: $have companies already loaded (delete $CHC_HOME to measure the import again)"
 fi
-psql "$CHC_DATABASE_URL" -Xqc "VACUUM ANALYZE" >/dev/null
+# The import leaves solutions as drafts; moderating 100 000 of them one call
+# at a time is not what is measured, so the benchmark publishes them in SQL.
+psql "$CHC_DATABASE_URL" -Xqc "UPDATE companies.solutions SET status = 'published',
+	reviewed_on = current_date WHERE status = 'draft'" -c "VACUUM ANALYZE" >/dev/null
 
 "$CHC_BUILD_DIR/bench/chc-bench-raw-server" "$raw_url" "$CHC_DATABASE_URL" "$workers" >/dev/null &
 raw_pid=$!
@@ -84,11 +87,21 @@ for method in company municipality; do
 	done
 done
 
-echo
+# What a secretariat types: a care topic, a topic and a target, a product.
+queries="telemonitorering|faldforebyggelse borgere|fall detection|KOL hjemmepleje|\
+dementia care|medicinhåndtering|video consultation|genoptræning|heart failure at home|\
+Sundhedsplatformen|diabetes|demensomsorg i eget hjem"
+total=$(psql "$CHC_DATABASE_URL" -XAtc "SELECT count(*) FROM companies.solutions WHERE status = 'published'")
+matches=$(IFS='|'; for query in $queries; do
+	psql "$CHC_DATABASE_URL" -XAtc "SELECT count(*) FROM companies.solutions WHERE status = 'published'
+		AND search @@ (websearch_to_tsquery('danish', \$\$$query\$\$) ||
+		websearch_to_tsquery('english', \$\$$query\$\$))"
+done | sort -n | tr '\n' ' ')
+printf '\nSearchSolutions over %d published solutions, 12 queries in turn (matches per query: %s)\n' \
+	"$total" "$matches"
 for clients in 1 8; do
 	line=$("$load" --target chc --method search --clients "$clients" --seconds "$seconds" \
-		--query "telemonitorering borgere")
-	printf 'SearchSolutions over %d solutions, %d client(s): %.0f rps, p50 %d us, p99 %d us\n' \
-		"$(psql "$CHC_DATABASE_URL" -XAtc "SELECT count(*) FROM companies.solutions")" \
+		--query "$queries")
+	printf '  %d client(s): %.0f rps, p50 %d us, p99 %d us\n' \
 		"$clients" "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")"
 done

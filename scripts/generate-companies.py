@@ -32,12 +32,50 @@ DEVICES = ["not-a-device", "i", "iia", "iib", "iii"]
 SIZES = ["micro", "small", "medium", "large"]
 FORMS = ["ApS", "A/S", "IVS"]
 SYLLABLES = ["nor", "dan", "vita", "care", "med", "tele", "sund", "hjem", "puls", "lys", "fjord",
-             "vest", "øst", "nova", "kvik", "trix", "bio", "data", "link", "sense", "kind", "vej"]
-WORDS_DA = ["telemonitorering", "hjemmepleje", "genoptræning", "medicinhåndtering",
-            "faldforebyggelse", "demens", "KOL", "diabetes", "hjertesvigt", "videokonsultation",
-            "borgere", "sygeplejersker", "kommuner", "data", "overblik", "sikker", "app"]
-WORDS_EN = ["remote", "monitoring", "patients", "platform", "clinical", "trials", "analytics",
-            "rehabilitation", "prevention", "elderly", "secure", "dashboard", "sensor", "AI"]
+             "vest", "øst", "nova", "kvik", "trix", "bio", "data", "link", "sense", "kind", "vej",
+             "ren", "alba", "mira", "kor", "tand", "vik", "ro", "sol"]
+# Care topics as Danish and English buyers write them. A catalogue of this
+# size covers many topics, so each one is in a small share of the texts,
+# as in real catalogues; a search for one topic finds hundreds, not tens of
+# thousands.
+TOPICS_DA = [
+    "telemonitorering", "hjemmemonitorering", "faldforebyggelse", "medicinhåndtering",
+    "genoptræning", "demensomsorg", "søvnmonitorering", "ernæringsscreening", "sårbehandling",
+    "tryghedsopkald", "videokonsultation", "hjertesvigt", "KOL", "diabetes", "graviditet",
+    "smertebehandling", "rygestop", "vægttab", "trivsel", "ensomhed", "hjemmetræning",
+    "inkontinens", "mobilitet", "tryksår", "kræftrehabilitering", "palliation", "hjerneskade",
+    "apopleksi", "astma", "synstab", "høretab", "fysioterapi", "ergoterapi", "plejebolig",
+    "hjemmesygepleje", "akutfunktion", "genindlæggelser", "befolkningssundhed", "sundhedsdata",
+    "forskningsdata", "dosisdispensering", "blodtryk", "iltmætning", "blodsukker",
+    "aktivitetsmåling", "gangfunktion", "balancetræning", "kognitiv", "angst", "depression",
+    "stress", "misbrug", "børnesundhed", "skolesundhed", "tandpleje", "vaccination",
+    "screening", "triage", "epilepsi", "parkinson", "sklerose", "gigt", "osteoporose",
+    "nyresygdom", "dialyse", "stomi", "katetre", "væskebalance", "delirium", "hukommelse",
+]
+TOPICS_EN = [
+    "telehealth", "remote monitoring", "fall detection", "medication adherence",
+    "rehabilitation", "dementia care", "sleep tracking", "nutrition", "wound care",
+    "video consultation", "heart failure", "COPD", "diabetes", "pregnancy", "pain management",
+    "smoking cessation", "obesity", "loneliness", "home training", "incontinence",
+    "cancer rehabilitation", "palliative care", "stroke", "asthma", "hearing loss",
+    "physiotherapy", "readmissions", "population health", "health analytics",
+    "clinical trials", "patient reported outcomes", "blood pressure", "oxygen saturation",
+    "glucose", "activity tracking", "gait analysis", "cognitive training", "anxiety",
+    "depression", "addiction", "child health", "vaccination", "screening", "triage",
+    "epilepsy", "parkinson", "multiple sclerosis", "arthritis", "kidney disease", "dialysis",
+]
+FEATURES_DA = ["giver personalet overblik over", "sender alarmer ved ændringer i",
+               "lader borgeren selv registrere", "samler målinger om", "understøtter forløb med",
+               "forudsiger forværring ved", "planlægger besøg omkring", "dokumenterer"]
+FEATURES_EN = ["gives staff an overview of", "alerts on changes in", "lets citizens record",
+               "collects measurements on", "supports pathways for", "predicts deterioration in",
+               "schedules visits around", "documents"]
+SETTINGS_DA = ["i hjemmeplejen", "på plejecentre", "i kommunens sundhedscenter", "efter udskrivelse",
+               "i almen praksis", "på hospitalet", "i eget hjem"]
+SETTINGS_EN = ["in home care", "in nursing homes", "after discharge", "in general practice",
+               "in hospital wards", "at home"]
+INTEGRATIONS = ["MedCom", "HL7 FHIR", "FMK", "Sundhedsjournalen", "EPJ", "Cura", "Nexus",
+                "Columna", "Sundhedsplatformen", "IHE XDS"]
 
 
 def cvr_numbers(rng):
@@ -64,17 +102,23 @@ def main():
                   "solution_description", "solution_categories", "solution_target_groups",
                   "solution_trl", "solution_device_class", "solution_standards"])
     for index in range(count):
-        name = "".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize()
-        name = f"{name} {rng.choice(['Health', 'Care', 'Medical', 'Sundhed', 'Tech'])} {index}"
+        brand = "".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize()
+        name = f"{brand} {rng.choice(['Health', 'Care', 'Medical', 'Sundhed', 'Tech'])} {index}"
         categories = rng.sample(CATEGORIES, rng.randint(1, 3))
-        words = rng.sample(WORDS_DA, 4) + rng.sample(WORDS_EN, 3)
-        rng.shuffle(words)
+        product = f"{brand} {rng.choice(['Monitor', 'Connect', 'Home', 'Insight', 'Rehab'])}"
+        if rng.random() < 0.7:
+            first, second = rng.sample(TOPICS_DA, 2)
+            text = (f"{product} {rng.choice(FEATURES_DA)} {first} og {second} "
+                    f"{rng.choice(SETTINGS_DA)}. Integrerer med {rng.choice(INTEGRATIONS)}.")
+        else:
+            first, second = rng.sample(TOPICS_EN, 2)
+            text = (f"{product} {rng.choice(FEATURES_EN)} {first} and {second} "
+                    f"{rng.choice(SETTINGS_EN)}. Integrates with {rng.choice(INTEGRATIONS)}.")
         out.writerow([
             name, next(numbers), rng.choice(FORMS), rng.choice(MUNICIPALITIES),
             f"https://company{index}.example", rng.choice(SIZES), rng.randint(1990, 2025),
-            "Fictional company for benchmarks: " + " ".join(words[:4]), ";".join(categories),
-            f"{name.split()[0]} {rng.choice(['Monitor', 'Connect', 'Home', 'Insight', 'Rehab'])}",
-            " ".join(words), ";".join(categories[:2]), ";".join(rng.sample(TARGETS, 2)),
+            f"Fictional company for benchmarks, working on {first}.", ";".join(categories),
+            product, text, ";".join(categories[:2]), ";".join(rng.sample(TARGETS, 2)),
             rng.randint(3, 9), rng.choice(DEVICES), ";".join(rng.sample(STANDARDS, 2)),
         ])
 

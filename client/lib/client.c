@@ -19,6 +19,15 @@
 #include "chc/v1/health.pb-c.h"
 #include "chc/v1/rpc.pb-c.h"
 
+/* A context and its aio, kept for the next call once a call is done with
+ * them: opening and freeing both on every call costs more than the call's
+ * own work on a fast network. */
+typedef struct chc_channel {
+	nng_ctx context;
+	nng_aio *aio;
+	struct chc_channel *next;
+} chc_channel;
+
 struct chc_client {
 	char *urls[CHC_ENDPOINT_COUNT];
 	char *token;
@@ -26,9 +35,10 @@ struct chc_client {
 	int timeout_ms;
 	int max_attempts;
 	int initial_backoff_ms;
-	pthread_mutex_t lock; /* guards the lazy opening of sockets */
+	pthread_mutex_t lock; /* guards the lazy opening of sockets and the idle channels */
 	nng_socket sockets[CHC_ENDPOINT_COUNT];
 	bool connected[CHC_ENDPOINT_COUNT];
+	chc_channel *idle[CHC_ENDPOINT_COUNT];
 };
 
 static const char *const endpoint_variables[CHC_ENDPOINT_COUNT] = {
@@ -97,6 +107,13 @@ void chc_client_destroy(chc_client *client)
 	if (client == NULL)
 		return;
 	for (int i = 0; i < CHC_ENDPOINT_COUNT; i++) {
+		while (client->idle[i] != NULL) {
+			chc_channel *channel = client->idle[i];
+			client->idle[i] = channel->next;
+			nng_aio_free(channel->aio);
+			nng_ctx_close(channel->context);
+			free(channel);
+		}
 		if (client->connected[i])
 			nng_close(client->sockets[i]);
 		free(client->urls[i]);
@@ -239,40 +256,81 @@ static chc_status read_response(nng_msg *message, uint8_t **reply, size_t *reply
 	return status;
 }
 
-/* One attempt: send the envelope on a fresh context and wait for its reply
- * until attempt_ms pass. */
-static chc_status attempt_call(nng_socket socket, const Chc__V1__RpcRequest *envelope,
-                               int attempt_ms, uint8_t **reply, size_t *reply_length,
-                               chc_error *error)
+/* An idle channel of endpoint's socket, or a new one. */
+static chc_status channel_take(chc_client *client, chc_endpoint endpoint, nng_socket socket,
+                               chc_channel **out, chc_error *error)
 {
-	nng_ctx context;
-	nng_aio *aio = NULL;
+	pthread_mutex_lock(&client->lock);
+	chc_channel *channel = client->idle[endpoint];
+	if (channel != NULL)
+		client->idle[endpoint] = channel->next;
+	pthread_mutex_unlock(&client->lock);
+	if (channel == NULL) {
+		channel = calloc(1, sizeof(*channel));
+		if (channel == NULL)
+			return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		int rv = nng_ctx_open(&channel->context, socket);
+		if (rv != 0) {
+			free(channel);
+			return chc_error_set(error, CHC_UNAVAILABLE, "cannot open a context: %s",
+			                     nng_strerror(rv));
+		}
+		rv = nng_aio_alloc(&channel->aio, NULL, NULL);
+		if (rv != 0) {
+			nng_ctx_close(channel->context);
+			free(channel);
+			return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		}
+	}
+	*out = channel;
+	return CHC_OK;
+}
+
+/* Keeps a channel whose exchange ended cleanly; closes one that failed, so
+ * that a late reply to an abandoned request never meets the next call. */
+static void channel_release(chc_client *client, chc_endpoint endpoint, chc_channel *channel,
+                            bool clean)
+{
+	if (clean) {
+		pthread_mutex_lock(&client->lock);
+		channel->next = client->idle[endpoint];
+		client->idle[endpoint] = channel;
+		pthread_mutex_unlock(&client->lock);
+		return;
+	}
+	nng_aio_free(channel->aio);
+	nng_ctx_close(channel->context);
+	free(channel);
+}
+
+/* One attempt: send the envelope on a context of its own and wait for its
+ * reply until attempt_ms pass. */
+static chc_status attempt_call(chc_client *client, chc_endpoint endpoint, nng_socket socket,
+                               const Chc__V1__RpcRequest *envelope, int attempt_ms, uint8_t **reply,
+                               size_t *reply_length, chc_error *error)
+{
+	chc_channel *channel = NULL;
+	chc_status status = channel_take(client, endpoint, socket, &channel, error);
+	if (status != CHC_OK)
+		return status;
+	nng_aio *aio = channel->aio;
 	nng_msg *message = NULL;
-	int rv = nng_ctx_open(&context, socket);
-	if (rv != 0)
-		return chc_error_set(error, CHC_UNAVAILABLE, "cannot open a context: %s",
-		                     nng_strerror(rv));
-	rv = nng_aio_alloc(&aio, NULL, NULL);
 	size_t length = chc__v1__rpc_request__get_packed_size(envelope);
-	if (rv == 0)
-		rv = nng_msg_alloc(&message, length);
-	if (rv != 0) {
-		nng_aio_free(aio);
-		nng_ctx_close(context);
+	if (nng_msg_alloc(&message, length) != 0) {
+		channel_release(client, endpoint, channel, true);
 		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
 	}
 	chc__v1__rpc_request__pack(envelope, nng_msg_body(message));
 	nng_aio_set_timeout(aio, attempt_ms);
 	nng_aio_set_msg(aio, message);
-	nng_ctx_send(context, aio);
+	nng_ctx_send(channel->context, aio);
 	nng_aio_wait(aio);
-	rv = nng_aio_result(aio);
-	chc_status status = CHC_OK;
+	int rv = nng_aio_result(aio);
 	if (rv != 0) {
 		nng_msg_free(message); /* a failed send leaves the message with us */
 	} else {
 		nng_aio_set_timeout(aio, attempt_ms);
-		nng_ctx_recv(context, aio);
+		nng_ctx_recv(channel->context, aio);
 		nng_aio_wait(aio);
 		rv = nng_aio_result(aio);
 		if (rv == 0) {
@@ -287,8 +345,7 @@ static chc_status attempt_call(nng_socket socket, const Chc__V1__RpcRequest *env
 	else if (rv != 0)
 		status = chc_error_set(error, CHC_UNAVAILABLE, "transport failed: %s",
 		                       nng_strerror(rv));
-	nng_aio_free(aio);
-	nng_ctx_close(context);
+	channel_release(client, endpoint, channel, rv == 0);
 	return status;
 }
 
@@ -344,8 +401,8 @@ chc_status chc_client_call_bytes(chc_client *client, chc_endpoint endpoint, cons
 			int attempt_ms = (int)(remaining / (attempts - attempt + 1));
 			if (attempt_ms < 100)
 				attempt_ms = (int)remaining;
-			status = attempt_call(socket, &envelope, attempt_ms, reply, reply_length,
-			                      error);
+			status = attempt_call(client, endpoint, socket, &envelope, attempt_ms,
+			                      reply, reply_length, error);
 		}
 		if (!retryable(status) || attempt == attempts)
 			break;

@@ -36,8 +36,14 @@
  * dropped by nng without a reply, so it sits well above CHC_MAX_MESSAGE_BYTES,
  * which is answered with RESOURCE_EXHAUSTED. */
 #define TRANSPORT_LIMIT_FACTOR 4
-#define RECEIVE_POLL_MS        200
-#define SEND_TIMEOUT_MS        5000
+/* A reply that cannot be queued in this time (a peer that stopped reading)
+ * is dropped. Receives have no timeout: an armed timer on every receive
+ * costs a wake-up of nng's timer thread per request, and the drain cancels
+ * idle receives instead of waiting for them to time out. */
+#define SEND_TIMEOUT_MS 5000
+#define DRAIN_POLL_MS   5
+
+enum worker_state { WORKER_RECEIVING, WORKER_SERVING, WORKER_DONE };
 
 typedef struct core_worker {
 	struct core_server *server;
@@ -46,6 +52,7 @@ typedef struct core_worker {
 	nng_aio *aio;
 	core_db db;
 	int connected;
+	atomic_int state; /* enum worker_state: which step the drain may cancel */
 } core_worker;
 
 struct core_server {
@@ -265,19 +272,23 @@ static void *worker_main(void *argument)
 {
 	core_worker *worker = argument;
 	core_server *server = worker->server;
-	while (!atomic_load(&server->stopping)) {
-		nng_aio_set_timeout(worker->aio, RECEIVE_POLL_MS);
+	for (;;) {
+		/* The state is set before the flag is read: a drain that starts
+		 * after the read sees RECEIVING and cancels the receive. */
+		atomic_store(&worker->state, WORKER_RECEIVING);
+		if (atomic_load(&server->stopping))
+			break;
+		nng_aio_set_timeout(worker->aio, NNG_DURATION_INFINITE);
 		nng_ctx_recv(worker->context, worker->aio);
 		nng_aio_wait(worker->aio);
 		int rv = nng_aio_result(worker->aio);
-		if (rv == NNG_ETIMEDOUT)
-			continue; /* look at the stopping flag again */
 		if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
 			break;
 		if (rv != 0) {
 			core_log(CORE_LOG_WARN, "receive failed: %s", nng_strerror(rv));
 			continue;
 		}
+		atomic_store(&worker->state, WORKER_SERVING);
 		nng_msg *message = nng_aio_get_msg(worker->aio);
 		nng_msg *reply = serve_message(worker, message);
 		nng_msg_free(message);
@@ -296,6 +307,7 @@ static void *worker_main(void *argument)
 			core_log(CORE_LOG_WARN, "reply not sent: %s", nng_strerror(rv));
 		}
 	}
+	atomic_store(&worker->state, WORKER_DONE);
 	return NULL;
 }
 
@@ -464,6 +476,22 @@ static chc_status start_workers(core_server *server, chc_error *error)
 static void stop_workers(core_server *server)
 {
 	atomic_store(&server->stopping, 1);
+	/* Requests being served finish and are answered; idle receives are
+	 * cancelled. A worker may be just about to start its receive when the
+	 * flag is set, so the cancel is repeated until every worker is done. */
+	for (;;) {
+		int running = 0;
+		for (int i = 0; i < server->worker_count; i++) {
+			core_worker *worker = &server->workers[i];
+			int state = atomic_load(&worker->state);
+			if (state == WORKER_RECEIVING)
+				nng_aio_cancel(worker->aio);
+			running += state != WORKER_DONE;
+		}
+		if (running == 0)
+			break;
+		nng_msleep(DRAIN_POLL_MS);
+	}
 	for (int i = 0; i < server->worker_count; i++)
 		pthread_join(server->workers[i].thread, NULL);
 	/* The last replies are queued on their pipes; give them a moment to be

@@ -26,9 +26,18 @@ static const core_statement list_municipalities_statement = {
 	"m.region_code "
 	"WHERE ($1::int = 0 OR m.region_code = $1::int) "
 	"AND ($2 = '' OR lower(m.name) LIKE lower($2) || '%') "
-	"AND ($3::int = 0 OR m.code = $3::int) "
-	"ORDER BY m.code LIMIT $4::int OFFSET $5::bigint",
-	5
+	"ORDER BY m.code LIMIT $3::int OFFSET $4::bigint",
+	4
+};
+
+/* The lookup by key alone: the list statement's filters and window sums are
+ * work a single municipality does not need. */
+static const core_statement get_municipality_statement = {
+	"get_municipality",
+	"SELECT m.code, m.name, m.region_code, r.name, m.population, m.population_year "
+	"FROM municipalities.municipalities m JOIN municipalities.regions r ON r.code = "
+	"m.region_code WHERE m.code = $1::int",
+	1
 };
 
 static long column_long(PGresult *result, int row, int column)
@@ -124,14 +133,13 @@ static Chc__V1__Municipality *municipality_from_row(core_request *request, PGres
 }
 
 static PGresult *query_municipalities(core_request *request, int region_code,
-                                      const char *name_prefix, int code, int limit, long offset)
+                                      const char *name_prefix, int limit, long offset)
 {
-	char region_text[16], code_text[16], limit_text[16], offset_text[24];
+	char region_text[16], limit_text[16], offset_text[24];
 	snprintf(region_text, sizeof(region_text), "%d", region_code);
-	snprintf(code_text, sizeof(code_text), "%d", code);
 	snprintf(limit_text, sizeof(limit_text), "%d", limit);
 	snprintf(offset_text, sizeof(offset_text), "%ld", offset);
-	const char *values[] = { region_text, name_prefix, code_text, limit_text, offset_text };
+	const char *values[] = { region_text, name_prefix, limit_text, offset_text };
 	PGresult *result = NULL;
 	if (core_query(request, &list_municipalities_statement, values, &result) != CHC_OK)
 		return NULL;
@@ -164,8 +172,7 @@ void municipalities_list_municipalities(municipalities_service *service,
 		prefix[used++] = *p;
 	}
 	prefix[used] = '\0';
-	PGresult *result =
-	        query_municipalities(request, input->region_code, prefix, 0, limit, offset);
+	PGresult *result = query_municipalities(request, input->region_code, prefix, limit, offset);
 	if (result == NULL) {
 		closure(NULL, closure_data);
 		return;
@@ -200,7 +207,12 @@ void municipalities_get_municipality(municipalities_service *service,
 		closure(NULL, closure_data);
 		return;
 	}
-	PGresult *result = query_municipalities(request, 0, "", input->code, 1, 0);
+	char code_text[16];
+	snprintf(code_text, sizeof(code_text), "%d", input->code);
+	const char *values[] = { code_text };
+	PGresult *result = NULL;
+	if (core_query(request, &get_municipality_statement, values, &result) != CHC_OK)
+		result = NULL;
 	if (result != NULL && PQntuples(result) == 0)
 		core_fail(request, CHC_NOT_FOUND, "no municipality has code %d", input->code);
 	if (result == NULL || core_failed(request)) {
