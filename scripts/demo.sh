@@ -37,7 +37,9 @@ loaded_total() {
 }
 title "sample data"
 if [ "$(loaded_total company)" = 0 ]; then
-	chc company import data/sample/companies.jsonl
+	# The secretariat loads vetted data: --publish approves each solution
+	# through the same moderation calls a reviewer uses.
+	chc company import data/sample/companies.jsonl --publish
 else
 	echo "companies already loaded: $(loaded_total company)"
 fi
@@ -53,26 +55,17 @@ chc need list --region 1084 --page-size 10
 title "chc need search \"telemonitorering KOL\"   (Danish and English full text)"
 chc need search "telemonitorering KOL" --page-size 5
 
-title "chc need search \"fall detection\" --status open"
-chc need search "fall detection" --status open --page-size 5
-
 title "chc company list --category remote-monitoring --page-size 10"
 chc company list --category remote-monitoring --page-size 10
 
-title "shared needs: municipalities that could buy together"
-chc --json need list --page-size 500 | python3 -c '
-import json, sys
-needs = json.load(sys.stdin).get("needs", [])
-shared = [n for n in needs if len(n.get("owners", [])) > 1]
-for n in shared[:10]:
-    owners = ", ".join(str(o.get("municipality_code") or o.get("region_code")) for o in n["owners"])
-    print(f"{n[\"title\"][:60]:60}  owners {owners}")
-print(f"{len(shared)} of {len(needs)} needs are shared by several owners")'
+title "chc solution search \"remote monitoring COPD\" --trl-min 7   (published solutions)"
+chc solution search "remote monitoring COPD" --trl-min 7 --page-size 5
 
-title "the matchmaking job"
-echo "Matchmaking jobs (need to solution, test beds, consortia) are the matching"
-echo "service's calls; chc-matching runs and answers health checks, and its jobs"
-echo "arrive with the matching issue. The shared needs above are its input."
+title "chc solution search \"faldforebyggelse\""
+chc solution search "faldforebyggelse" --page-size 5
+
+title "the matchmaking job: open needs and the published solutions that fit them"
+python3 "$CHC_ROOT/scripts/match-preview.py" "$CHC_BUILD_DIR/client/chc"
 
 title "done"
 echo "The stack keeps running: try  build/client/chc --help"

@@ -82,6 +82,11 @@ chc_status cli_call(cli_state *cli, const ProtobufCServiceDescriptor *service, c
 int cli_call_json(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
                   json_t *request, void (*print)(const ProtobufCMessage *reply));
 
+/* cli_call_json that hands the reply back as JSON (*reply, caller owns)
+ * instead of printing it. */
+int cli_call_json_reply(cli_state *cli, const ProtobufCServiceDescriptor *service,
+                        const char *method, json_t *request, json_t **reply);
+
 /* {"page_size": N, "page_token": T} from --page-size and --page-token. */
 json_t *cli_page_json(const cli_arguments *arguments);
 

@@ -134,11 +134,82 @@ static int contact_command(cli_state *cli, const cli_arguments *arguments, const
 	return CLI_EXIT_USAGE;
 }
 
-static int import_one(cli_state *cli, json_t *object, int line)
+/* Calls method with {"<key>": item + company_id} and returns the reply. */
+static int create_owned(cli_state *cli, const char *method, const char *key, json_t *item,
+                        const char *company_id, json_t **reply)
 {
-	json_t *request = json_pack("{s:O}", "company", object);
-	int code = cli_call_json(cli, service, "CreateCompany", request, NULL);
+	if (!json_is_object(item)) {
+		fprintf(stderr, "chc: %s: each %s must be a JSON object\n", method, key);
+		return CLI_EXIT_USAGE;
+	}
+	json_t *body = json_deep_copy(item);
+	json_object_set_new(body, "company_id", json_string(company_id));
+	json_t *request = json_pack("{s:o}", key, body);
+	int code = cli_call_json_reply(cli, service, method, request, reply);
 	json_decref(request);
+	return code;
+}
+
+/* Submits and approves a new solution: the secretariat loading data it has
+ * vetted publishes it in one go, through the same moderation calls. */
+static int publish_solution(cli_state *cli, json_t *solution)
+{
+	static const char *const steps[] = { "SubmitSolution", "ApproveSolution" };
+	json_t *current = json_incref(solution);
+	int code = CLI_EXIT_OK;
+	for (size_t i = 0; i < 2 && code == CLI_EXIT_OK; i++) {
+		json_t *request =
+		        json_pack("{s:O, s:O}", "id", json_object_get(current, "id"),
+		                  "expected_version", json_object_get(current, "version"));
+		json_t *next = NULL;
+		code = cli_call_json_reply(cli, service, steps[i], request, &next);
+		json_decref(request);
+		json_decref(current);
+		current = next;
+	}
+	json_decref(current);
+	return code;
+}
+
+/*
+ * One line of an import file: a company, or {"company": {...}, "solutions":
+ * [...], "contacts": [...]} with the company's solutions and contact persons
+ * (their company_id is filled in). publish is a bool *: approve each new
+ * solution too.
+ */
+static int import_one(cli_state *cli, json_t *object, int line, void *context)
+{
+	bool publish = *(const bool *)context;
+	json_t *company = json_object_get(object, "company");
+	bool bundle = json_is_object(company);
+	json_t *request = json_pack("{s:O}", "company", bundle ? company : object);
+	json_t *created = NULL;
+	int code = cli_call_json_reply(cli, service, "CreateCompany", request, &created);
+	json_decref(request);
+	const char *company_id = json_string_value(json_object_get(created, "id"));
+	if (code == CLI_EXIT_OK && bundle && company_id != NULL) {
+		size_t index;
+		json_t *item;
+		json_array_foreach(json_object_get(object, "contacts"), index, item)
+		{
+			json_t *contact = NULL;
+			if (code == CLI_EXIT_OK)
+				code = create_owned(cli, "AddContact", "contact", item, company_id,
+				                    &contact);
+			json_decref(contact);
+		}
+		json_array_foreach(json_object_get(object, "solutions"), index, item)
+		{
+			json_t *solution = NULL;
+			if (code == CLI_EXIT_OK)
+				code = create_owned(cli, "CreateSolution", "solution", item,
+				                    company_id, &solution);
+			if (code == CLI_EXIT_OK && publish)
+				code = publish_solution(cli, solution);
+			json_decref(solution);
+		}
+	}
+	json_decref(created);
 	if (code != CLI_EXIT_OK)
 		fprintf(stderr, "  (line %d)\n", line);
 	return code;
@@ -146,13 +217,23 @@ static int import_one(cli_state *cli, json_t *object, int line)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: chc company create FIELDS\n"
-	             "       chc company get ID\n"
-	             "       chc company list [FILTERS] [--page-size N] [--page-token T]\n"
-	             "       chc company update ID --version V FIELDS\n"
-	             "       chc company archive ID --version V\n"
-	             "       chc company import FILE.jsonl   one company per JSON line\n\n"
-	             "FIELDS:\n");
+	fprintf(out,
+	        "Usage: chc company create FIELDS\n"
+	        "       chc company get ID\n"
+	        "       chc company list [FILTERS] [--page-size N] [--page-token T]\n"
+	        "       chc company update ID --version V FIELDS\n"
+	        "       chc company archive ID --version V\n"
+	        "       chc company import FILE.csv [--dry-run]\n"
+	        "                    companies with a solution each, through COPY; bad rows are\n"
+	        "                    reported with row, field and reason (docs/csv-import.md)\n"
+	        "       chc company import FILE.jsonl [--publish]\n"
+	        "                    one company per line, or {\"company\": {...}, \"solutions\":\n"
+	        "                    [...], \"contacts\": [...]}; --publish approves the "
+	        "solutions\n"
+	        "       chc company duplicates [--min-similarity S]\n"
+	        "       chc company merge KEEP_ID MERGE_ID\n"
+	        "       chc company contact add|list|remove ...\n\n"
+	        "FIELDS:\n");
 	cli_fields_help(out, company_fields, COMPANY_FIELD_COUNT);
 	fprintf(out, "\nFILTERS:\n");
 	cli_fields_help(out, filter_fields, FILTER_FIELD_COUNT);
@@ -161,10 +242,10 @@ static void usage(FILE *out)
 int cli_company(cli_state *cli, int argc, char **argv)
 {
 	cli_arguments arguments;
-	static const char *const flags[] = { "dry-run", NULL };
+	static const char *const flags[] = { "dry-run", "publish", NULL };
 	static const char *const extra[] = { "version",        "page-size", "page-token", "dry-run",
 		                             "min-similarity", "email",     "phone",      "role",
-		                             "consent",        NULL };
+		                             "consent",        "publish",   NULL };
 	if (!cli_parse(argc, argv, flags, &arguments))
 		return CLI_EXIT_USAGE;
 	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
@@ -230,7 +311,8 @@ int cli_company(cli_state *cli, int argc, char **argv)
 		code = contact_command(cli, &arguments, id, request);
 	} else if (strcmp(verb, "import") == 0 && id != NULL) {
 		int imported = 0;
-		int failures = cli_import_lines(id, import_one, cli, &imported);
+		bool publish = cli_has_option(&arguments, "publish");
+		int failures = cli_import_lines(id, import_one, cli, &publish, &imported);
 		if (failures >= 0)
 			printf("imported %d companies, %d failed\n", imported, failures);
 		code = failures == 0  ? CLI_EXIT_OK

@@ -145,8 +145,8 @@ const char *const *cli_fields_names(const cli_field *fields, size_t field_count,
 	return names;
 }
 
-int cli_import_lines(const char *path, int (*create)(cli_state *cli, json_t *object, int line),
-                     cli_state *cli, int *imported)
+int cli_import_lines(const char *path, cli_line_importer create, cli_state *cli, void *context,
+                     int *imported)
 {
 	FILE *file = fopen(path, "r");
 	if (file == NULL) {
@@ -168,7 +168,7 @@ int cli_import_lines(const char *path, int (*create)(cli_state *cli, json_t *obj
 			fprintf(stderr, "%s:%d: not a JSON object: %s\n", path, line,
 			        parse_error.text);
 			failures++;
-		} else if (create(cli, object, line) == CLI_EXIT_OK) {
+		} else if (create(cli, object, line, context) == CLI_EXIT_OK) {
 			(*imported)++;
 		} else {
 			failures++;

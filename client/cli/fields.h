@@ -38,10 +38,11 @@ void cli_fields_help(FILE *out, const cli_field *fields, size_t field_count);
 const char *const *cli_fields_names(const cli_field *fields, size_t field_count,
                                     const char *const *extra);
 
-/* Reads JSON lines from path and calls create for each object; prints one
- * line per failing line. Returns the number of failures (negative when the
- * file cannot be read). */
-int cli_import_lines(const char *path, int (*create)(cli_state *cli, json_t *object, int line),
-                     cli_state *cli, int *imported);
+/* Reads JSON lines from path and calls create for each object with
+ * context; prints one line per failing line. Returns the number of failures
+ * (negative when the file cannot be read). */
+typedef int (*cli_line_importer)(cli_state *cli, json_t *object, int line, void *context);
+int cli_import_lines(const char *path, cli_line_importer create, cli_state *cli, void *context,
+                     int *imported);
 
 #endif /* CLI_FIELDS_H */

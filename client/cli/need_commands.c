@@ -134,8 +134,9 @@ static int call_json(cli_state *cli, const char *method, json_t *request, bool q
 	return cli_call_json(cli, service, method, request, quiet ? NULL : print_reply);
 }
 
-static int import_one(cli_state *cli, json_t *object, int line)
+static int import_one(cli_state *cli, json_t *object, int line, void *context)
 {
+	(void)context;
 	json_t *request = json_pack("{s:O}", "need", object);
 	int code = call_json(cli, "CreateNeed", request, true);
 	json_decref(request);
@@ -233,7 +234,7 @@ int cli_need(cli_state *cli, int argc, char **argv)
 		code = call_json(cli, "ExpireNeeds", request, false);
 	} else if (strcmp(verb, "import") == 0 && id != NULL) {
 		int imported = 0;
-		int failures = cli_import_lines(id, import_one, cli, &imported);
+		int failures = cli_import_lines(id, import_one, cli, NULL, &imported);
 		if (failures >= 0)
 			printf("imported %d needs, %d failed\n", imported, failures);
 		code = failures == 0  ? CLI_EXIT_OK

@@ -154,29 +154,48 @@ void cli_table_fini(cli_table *table)
 	memset(table, 0, sizeof(*table));
 }
 
-int cli_call_json(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
-                  json_t *request_json, void (*print)(const ProtobufCMessage *reply))
+/* JSON request in, message reply out (the caller frees it); failures are
+ * reported. Returns the exit status. */
+static int call_from_json(cli_state *cli, const ProtobufCServiceDescriptor *service,
+                          const char *method, json_t *request_json, ProtobufCMessage **reply)
 {
 	const ProtobufCMethodDescriptor *descriptor =
 	        protobuf_c_service_descriptor_get_method_by_name(service, method);
 	chc_error error = { 0 };
 	ProtobufCMessage *request = NULL;
 	chc_status status = chc_json_to_message(descriptor->input, request_json, &request, &error);
-	ProtobufCMessage *reply = NULL;
 	if (status == CHC_OK) {
-		status = cli_call(cli, service, method, request, &reply, &error);
+		status = cli_call(cli, service, method, request, reply, &error);
 		protobuf_c_message_free_unpacked(request, NULL);
 	}
-	int code = CLI_EXIT_OK;
-	if (status != CHC_OK)
-		code = cli_report(method, status, &error);
-	else if (print != NULL && cli->json)
+	int code = status == CHC_OK ? CLI_EXIT_OK : cli_report(method, status, &error);
+	chc_error_fini(&error);
+	return code;
+}
+
+int cli_call_json(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
+                  json_t *request_json, void (*print)(const ProtobufCMessage *reply))
+{
+	ProtobufCMessage *reply = NULL;
+	int code = call_from_json(cli, service, method, request_json, &reply);
+	if (code == CLI_EXIT_OK && print != NULL && cli->json)
 		cli_print_json(reply);
-	else if (print != NULL)
+	else if (code == CLI_EXIT_OK && print != NULL)
 		print(reply);
 	if (reply != NULL)
 		protobuf_c_message_free_unpacked(reply, NULL);
-	chc_error_fini(&error);
+	return code;
+}
+
+int cli_call_json_reply(cli_state *cli, const ProtobufCServiceDescriptor *service,
+                        const char *method, json_t *request_json, json_t **reply_json)
+{
+	ProtobufCMessage *reply = NULL;
+	int code = call_from_json(cli, service, method, request_json, &reply);
+	if (code == CLI_EXIT_OK && chc_json_from_message(reply, 0, reply_json, NULL) != CHC_OK)
+		code = CLI_EXIT_FAILURE;
+	if (reply != NULL)
+		protobuf_c_message_free_unpacked(reply, NULL);
 	return code;
 }
 

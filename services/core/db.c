@@ -12,22 +12,46 @@
 chc_status core_db_init(core_db *db, const char *url)
 {
 	memset(db, 0, sizeof(*db));
+	pthread_mutex_init(&db->cancel_lock, NULL);
 	db->url = strdup(url);
 	return db->url != NULL ? CHC_OK : CHC_RESOURCE_EXHAUSTED;
 }
 
 void core_db_fini(core_db *db)
 {
-	if (db == NULL)
+	if (db == NULL || db->url == NULL)
 		return;
+	if (db->cancel != NULL)
+		PQfreeCancel(db->cancel);
 	if (db->connection != NULL)
 		PQfinish(db->connection);
 	free(db->url);
+	pthread_mutex_destroy(&db->cancel_lock);
 	memset(db, 0, sizeof(*db));
+}
+
+static void db_set_cancel(core_db *db, PGcancel *cancel)
+{
+	pthread_mutex_lock(&db->cancel_lock);
+	if (db->cancel != NULL)
+		PQfreeCancel(db->cancel);
+	db->cancel = cancel;
+	pthread_mutex_unlock(&db->cancel_lock);
+}
+
+void core_db_cancel(core_db *db)
+{
+	pthread_mutex_lock(&db->cancel_lock);
+	if (db->cancel != NULL) {
+		char reason[256];
+		PQcancel(db->cancel, reason, sizeof(reason));
+	}
+	pthread_mutex_unlock(&db->cancel_lock);
 }
 
 static void db_forget(core_db *db)
 {
+	db_set_cancel(db, NULL);
 	if (db->connection != NULL)
 		PQfinish(db->connection);
 	db->connection = NULL;
@@ -58,6 +82,7 @@ PGconn *core_db_connection(core_db *db, chc_error *error)
 		return NULL;
 	}
 	db->connection = connection;
+	db_set_cancel(db, PQgetCancel(connection));
 	return connection;
 }
 

@@ -7,6 +7,7 @@
 #define CORE_DB_H
 
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,11 +22,19 @@ typedef struct core_db {
 	int64_t next_attempt_us;                    /* reconnects are spaced, not hammered */
 	const char *prepared[CORE_DB_MAX_PREPARED]; /* statement names on this connection */
 	int prepared_count;
+	/* What another thread needs to cancel the query running on the
+	 * connection (the drain, when its time is up); guarded by cancel_lock. */
+	pthread_mutex_t cancel_lock;
+	PGcancel *cancel;
 } core_db;
 
 /* Stores the URL; connects lazily. */
 chc_status core_db_init(core_db *db, const char *url);
 void core_db_fini(core_db *db);
+
+/* Asks PostgreSQL to cancel the query running on db's connection, if any;
+ * safe from any thread. The query fails with SQLSTATE 57014. */
+void core_db_cancel(core_db *db);
 
 /*
  * Returns a working connection, reconnecting if the last one broke (at most

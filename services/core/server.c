@@ -478,7 +478,12 @@ static void stop_workers(core_server *server)
 	atomic_store(&server->stopping, 1);
 	/* Requests being served finish and are answered; idle receives are
 	 * cancelled. A worker may be just about to start its receive when the
-	 * flag is set, so the cancel is repeated until every worker is done. */
+	 * flag is set, so the cancel is repeated until every worker is done.
+	 * Past CHC_DRAIN_TIMEOUT_MS the queries still running are cancelled in
+	 * PostgreSQL: their transactions roll back and their callers get an
+	 * error instead of a reply that never comes. */
+	int64_t give_up_us = core_monotonic_us() + (int64_t)server->config.drain_timeout_ms * 1000;
+	bool cancelled = false;
 	for (;;) {
 		int running = 0;
 		for (int i = 0; i < server->worker_count; i++) {
@@ -490,6 +495,14 @@ static void stop_workers(core_server *server)
 		}
 		if (running == 0)
 			break;
+		if (!cancelled && core_monotonic_us() >= give_up_us) {
+			core_log(CORE_LOG_WARN,
+			         "%d requests still running after %d ms: cancelling their queries",
+			         running, server->config.drain_timeout_ms);
+			for (int i = 0; i < server->worker_count; i++)
+				core_db_cancel(&server->workers[i].db);
+			cancelled = true;
+		}
 		nng_msleep(DRAIN_POLL_MS);
 	}
 	for (int i = 0; i < server->worker_count; i++)

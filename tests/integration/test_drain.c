@@ -1,0 +1,121 @@
+/*
+ * test_drain.c - SIGTERM drains: a request in flight when the signal comes
+ * is finished and answered before the process exits 0; one that outlasts
+ * CHC_DRAIN_TIMEOUT_MS has its query cancelled, gets an error instead of
+ * silence, and the process still exits 0.
+ *
+ * The request is held in flight for real: the test takes, on its own
+ * PostgreSQL connection, the advisory lock a write with a given idempotency
+ * key must take, so the service's ExpireNeeds waits in PostgreSQL.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "chc/v1/municipalities.pb-c.h"
+#include "harness.h"
+
+#define HELD_KEY "drain-test-key"
+
+typedef struct held_call {
+	harness_service *service;
+	pthread_t thread;
+	chc_status status;
+} held_call;
+
+static void *call_expire_needs(void *argument)
+{
+	held_call *call = argument;
+	chc_client *client = harness_client(NULL, call->service, NULL);
+	chc_call_options options = { .timeout_ms = 30000,
+		                     .idempotency_key = HELD_KEY,
+		                     .max_attempts = 1 };
+	Chc__V1__ExpireNeedsRequest request = CHC__V1__EXPIRE_NEEDS_REQUEST__INIT;
+	ProtobufCMessage *reply = NULL;
+	call->status = chc_client_call(client, &chc__v1__municipality_service__descriptor,
+	                               "ExpireNeeds", &request.base, &options, &reply, NULL);
+	if (reply != NULL)
+		protobuf_c_message_free_unpacked(reply, NULL);
+	chc_client_destroy(client);
+	return NULL;
+}
+
+/* Takes the lock the held write will wait for, in a transaction left open. */
+static PGconn *hold_the_key(void)
+{
+	PGconn *connection = harness_database();
+	assert_non_null(connection);
+	harness_sql_value(connection, "BEGIN");
+	harness_sql_value(connection, "SELECT pg_advisory_xact_lock(hashtextextended("
+	                              "'anonymous' || '/' || '" HELD_KEY "', 7101))");
+	return connection;
+}
+
+/* Starts the held call and waits until the service is inside it. */
+static void start_held_call(held_call *call, PGconn *holder)
+{
+	assert_int_equal(pthread_create(&call->thread, NULL, call_expire_needs, call), 0);
+	for (int tries = 0; tries < 100; tries++) {
+		const char *waiting = harness_sql_value(
+		        holder, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+		                "AND NOT granted");
+		if (waiting != NULL && strcmp(waiting, "1") == 0)
+			return;
+		usleep(50000);
+	}
+	fail_msg("the call never reached its lock");
+}
+
+static void request_in_flight_is_answered(void **state)
+{
+	(void)state;
+	harness_service service;
+	static const char *const patient[] = { "CHC_DRAIN_TIMEOUT_MS=30000", NULL };
+	assert_true(harness_start(&service, "municipalities", patient));
+	PGconn *holder = hold_the_key();
+	held_call call = { .service = &service, .status = CHC_UNKNOWN };
+	start_held_call(&call, holder);
+
+	kill(service.pid, SIGTERM);
+	usleep(300000);
+	assert_true(harness_alive(&service)); /* still draining: the call is in flight */
+	harness_sql_value(holder, "COMMIT");  /* let the call finish */
+	pthread_join(call.thread, NULL);
+	assert_int_equal(call.status, CHC_OK);
+	assert_int_equal(harness_stop(&service), 0);
+	PQfinish(holder);
+}
+
+static void drain_timeout_cancels_the_query(void **state)
+{
+	(void)state;
+	harness_service service;
+	static const char *const impatient[] = { "CHC_DRAIN_TIMEOUT_MS=300", NULL };
+	assert_true(harness_start(&service, "municipalities", impatient));
+	PGconn *holder = hold_the_key();
+	held_call call = { .service = &service, .status = CHC_UNKNOWN };
+	start_held_call(&call, holder);
+
+	kill(service.pid, SIGTERM);
+	pthread_join(call.thread, NULL); /* answered although the lock is still held */
+	assert_int_not_equal(call.status, CHC_OK);
+	assert_int_equal(harness_stop(&service), 0);
+	harness_sql_value(holder, "ROLLBACK");
+	PQfinish(holder);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(request_in_flight_is_answered),
+		cmocka_unit_test(drain_timeout_cancels_the_query),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
