@@ -4,7 +4,8 @@
 #   bench/run.sh [seconds per run, default 5]
 #
 # 1. a private PostgreSQL and the four services of its own (bench-home in the
-#    build directory, ports 7201-7204, 8201-8204, PostgreSQL on 55435), so it
+#    build directory, ports 7201-7204, 7211-7214, 8201-8204, PostgreSQL on
+#    55435), so it
 #    never touches the demo's stack or data
 # 2. imports 100 000 synthetic companies, each with one solution, through
 #    `chc company import` (the import job's time)
@@ -25,7 +26,7 @@ companies=${CHC_BENCH_COMPANIES:-100000}
 workers=${CHC_WORKERS:-8}
 export CHC_WORKERS=$workers
 export CHC_HOME=$CHC_BUILD_DIR/bench-home
-export CHC_PG_PORT=55435 CHC_HTTP_BASE_PORT=8200 CHC_PG_FSYNC=off
+export CHC_PG_PORT=55435 CHC_HTTP_BASE_PORT=8200 CHC_EVENTS_BASE_PORT=7210 CHC_PG_FSYNC=off
 export CHC_COMPANIES_URL=tcp://127.0.0.1:7201 CHC_MUNICIPALITIES_URL=tcp://127.0.0.1:7202
 export CHC_PROJECTS_URL=tcp://127.0.0.1:7203 CHC_MATCHING_URL=tcp://127.0.0.1:7204
 export CHC_DATABASE_URL="host=$CHC_HOME/pg/run port=$CHC_PG_PORT user=chc dbname=chc"

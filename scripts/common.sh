@@ -8,6 +8,7 @@ CHC_BUILD_DIR=${CHC_BUILD_DIR:-$CHC_ROOT/build}
 CHC_PG_PORT=${CHC_PG_PORT:-55432}
 CHC_PG_BIN=${CHC_PG_BIN:-/usr/lib/postgresql/15/bin}
 CHC_HTTP_BASE_PORT=${CHC_HTTP_BASE_PORT:-8100}
+CHC_EVENTS_BASE_PORT=${CHC_EVENTS_BASE_PORT:-7110}
 
 CHC_SERVICES=(companies municipalities projects matching)
 
@@ -19,6 +20,12 @@ service_url() {
 	local name=$1 index=$2 variable
 	variable="CHC_$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')_URL"
 	printf '%s' "${!variable:-tcp://127.0.0.1:$((7101 + index))}"
+}
+
+# The PUB address of a service's domain events: 127.0.0.1:7111..7114.
+service_events() {
+	local index=$1
+	printf 'tcp://127.0.0.1:%s' "$((CHC_EVENTS_BASE_PORT + 1 + index))"
 }
 
 service_http() {

@@ -68,6 +68,7 @@ services_start() {
 			say "chc-$name already running (pid $(cat "$pid_file"))"
 		else
 			CHC_LISTEN=$(service_url "$name" "$index") CHC_HTTP_LISTEN=$(service_http "$index") \
+				CHC_EVENTS_LISTEN=$(service_events "$index") \
 				nohup "$CHC_BUILD_DIR/services/chc-$name" >>"$log_dir/$name.log" 2>&1 </dev/null &
 			echo $! >"$pid_file"
 			say "started chc-$name (pid $!, $(service_url "$name" "$index"), http $(service_http "$index"))"

@@ -123,6 +123,7 @@ int cli_municipality(cli_state *cli, int argc, char **argv);
 int cli_need(cli_state *cli, int argc, char **argv);
 int cli_company(cli_state *cli, int argc, char **argv);
 int cli_solution(cli_state *cli, int argc, char **argv);
+int cli_event(cli_state *cli, int argc, char **argv);
 
 /* company_import.c: chc company import FILE.csv */
 int cli_company_import_csv(cli_state *cli, const char *path, bool dry_run);

@@ -23,6 +23,7 @@ static const noun nouns[] = {
 	  "contact" },
 	{ "solution", cli_solution,
 	  "solutions: create, get, list, search, update, submit, approve, reject, renew" },
+	{ "event", cli_event, "a service's domain events: list (history), watch (live)" },
 	{ "call", cli_call_command, "call any method with a JSON request (for scripts)" },
 };
 

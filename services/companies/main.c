@@ -28,6 +28,7 @@ int main(int argc, char **argv)
 		.service = &service.base,
 		.default_listen = "tcp://127.0.0.1:7101",
 		.default_http_listen = "127.0.0.1:8101",
+		.default_events_listen = "tcp://127.0.0.1:7111",
 		.start = municipality_codes_start,
 		.stop = municipality_codes_stop,
 		.housekeeping = expire_solutions,

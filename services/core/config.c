@@ -31,6 +31,8 @@ static const setting settings[] = {
 	  "RPC addresses, comma separated: tcp://, ipc://, tls+tcp://" },
 	{ "CHC_HTTP_LISTEN", SETTING_STRING, NULL, FIELD(http_listen), 0, 0,
 	  "host:port for /healthz, /readyz, /metrics (empty: off)" },
+	{ "CHC_EVENTS_LISTEN", SETTING_STRING, NULL, FIELD(events_listen), 0, 0,
+	  "PUB addresses of the service's domain events, comma separated (empty: off)" },
 	{ "CHC_WORKERS", SETTING_INT, "8", FIELD(workers), 1, 256,
 	  "requests served at once; each worker holds one database connection" },
 	{ "CHC_LOG_LEVEL", SETTING_LEVEL, "info", FIELD(log_level), 0, 0,
@@ -57,6 +59,8 @@ static const char *setting_default(const setting *s, const core_config_defaults 
 		return s->fallback;
 	if (strcmp(s->name, "CHC_LISTEN") == 0)
 		return defaults->listen;
+	if (strcmp(s->name, "CHC_EVENTS_LISTEN") == 0)
+		return defaults->events_listen != NULL ? defaults->events_listen : "";
 	return defaults->http_listen;
 }
 
@@ -149,6 +153,7 @@ void core_config_fini(core_config *config)
 	free(config->database_url);
 	free(config->listen);
 	free(config->http_listen);
+	free(config->events_listen);
 	free(config->token);
 	free(config->tls_cert);
 	free(config->tls_key);

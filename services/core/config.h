@@ -20,8 +20,9 @@ typedef enum core_log_level {
 
 typedef struct core_config {
 	char *database_url;
-	char *listen;      /* RPC address(es), comma separated */
-	char *http_listen; /* host:port of /healthz, /readyz, /metrics; "" off */
+	char *listen;        /* RPC address(es), comma separated */
+	char *http_listen;   /* host:port of /healthz, /readyz, /metrics; "" off */
+	char *events_listen; /* PUB address(es) of the domain events; "" off */
 	int workers;
 	core_log_level log_level;
 	char *token;    /* shared secret; "" accepts anonymous callers */
@@ -37,6 +38,7 @@ typedef struct core_config {
 typedef struct core_config_defaults {
 	const char *listen;
 	const char *http_listen;
+	const char *events_listen;
 } core_config_defaults;
 
 /*

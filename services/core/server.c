@@ -26,6 +26,7 @@
 #include "db.h"
 #include "digest.h"
 #include "dispatch.h"
+#include "events.h"
 #include "health.h"
 #include "http.h"
 #include "idempotency.h"
@@ -531,7 +532,8 @@ static int print_usage(const core_service_definition *definition, FILE *out)
 	        "SIGTERM or SIGINT drains the requests in flight, then exits 0.\n\n",
 	        definition->name, definition->service->descriptor->name);
 	core_config_print_help(out, &(core_config_defaults){ definition->default_listen,
-	                                                     definition->default_http_listen });
+	                                                     definition->default_http_listen,
+	                                                     definition->default_events_listen });
 	return 0;
 }
 
@@ -544,6 +546,10 @@ static chc_status server_start(core_server *server, chc_error *error)
 		return chc_error_set(error, status, "out of memory");
 	status = core_dispatch_add(&server->dispatch, core_health_service(server->own_service_name),
 	                           false);
+	if (status == CHC_OK)
+		status = core_dispatch_add(
+		        &server->dispatch,
+		        core_events_service(definition->schema, server->own_service_name), true);
 	if (status == CHC_OK)
 		status = core_dispatch_add(&server->dispatch, definition->service, true);
 	if (status != CHC_OK)
@@ -566,7 +572,8 @@ static chc_status server_start(core_server *server, chc_error *error)
 int core_service_main(int argc, char **argv, const core_service_definition *definition)
 {
 	core_config_defaults defaults = { definition->default_listen,
-		                          definition->default_http_listen };
+		                          definition->default_http_listen,
+		                          definition->default_events_listen };
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return print_usage(definition, stdout);
@@ -607,6 +614,7 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 	pthread_cond_init(&server.housekeeping_wake, NULL);
 	core_db_init(&server.probe, server.config.database_url);
 	core_http *http = NULL;
+	core_publisher *publisher = NULL;
 	int exit_status = 0;
 	bool housekeeping = false;
 	if (server_start(&server, &error) != CHC_OK) {
@@ -621,12 +629,20 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 		exit_status = 1;
 		goto cleanup;
 	}
+	if (core_publisher_start(server.config.events_listen, server.config.database_url,
+	                         definition->schema, server.own_service_name, &publisher,
+	                         &error) != CHC_OK) {
+		core_log(CORE_LOG_ERROR, "cannot start: %s", error.message);
+		exit_status = 1;
+		goto cleanup;
+	}
 	housekeeping = pthread_create(&server.housekeeper, NULL, housekeeping_main, &server) == 0;
 	if (server.config.token[0] == '\0')
 		core_log(CORE_LOG_WARN, "CHC_TOKEN is empty: every caller is accepted");
-	core_log(CORE_LOG_INFO, "serving %s %s on %s (http %s, %d workers)",
+	core_log(CORE_LOG_INFO, "serving %s %s on %s (http %s, events %s, %d workers)",
 	         server.own_service_name, CHC_VERSION, server.config.listen,
 	         server.config.http_listen[0] ? server.config.http_listen : "off",
+	         server.config.events_listen[0] ? server.config.events_listen : "off",
 	         server.config.workers);
 	int received = 0;
 	sigwait(&signals, &received);
@@ -642,6 +658,8 @@ cleanup:
 		pthread_join(server.housekeeper, NULL);
 	}
 	core_http_stop(http);
+	/* After the workers and housekeeping: their last events go out too. */
+	core_publisher_stop(publisher);
 	if (definition->stop != NULL)
 		definition->stop();
 	if (exit_status == 0)

@@ -20,6 +20,7 @@ typedef struct core_service_definition {
 	ProtobufCService *service; /* the generated ..._Service, filled by _INIT */
 	const char *default_listen;
 	const char *default_http_listen;
+	const char *default_events_listen; /* the PUB socket of its domain events */
 	/* Runs at start and every CHC_HOUSEKEEPING_INTERVAL seconds on its own
 	 * connection (e.g. expiry). Optional. */
 	chc_status (*housekeeping)(PGconn *connection, chc_error *error);

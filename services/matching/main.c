@@ -17,6 +17,7 @@ int main(int argc, char **argv)
 		.service = &matching_service.base,
 		.default_listen = "tcp://127.0.0.1:7104",
 		.default_http_listen = "127.0.0.1:8104",
+		.default_events_listen = "tcp://127.0.0.1:7114",
 	};
 	return core_service_main(argc, argv, &definition);
 }

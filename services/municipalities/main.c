@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 		.service = &service.base,
 		.default_listen = "tcp://127.0.0.1:7102",
 		.default_http_listen = "127.0.0.1:8102",
+		.default_events_listen = "tcp://127.0.0.1:7112",
 		.housekeeping = expire_needs,
 	};
 	return core_service_main(argc, argv, &definition);

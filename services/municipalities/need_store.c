@@ -53,7 +53,8 @@ const char need_expire_sql[] =
         " told AS ("
         " INSERT INTO municipalities.events (type, subject_id, audience, payload)"
         " SELECT 'need.expired', e.id::text,"
-        " coalesce((SELECT array_agg(coalesce('m' || o.municipality_code, 'r' || o.region_code))"
+        " coalesce((SELECT array_agg(coalesce('municipality:' || o.municipality_code,"
+        " 'region:' || o.region_code))"
         " FROM municipalities.need_owners o WHERE o.need_id = e.id), '{}'),"
         " jsonb_build_object('reason', CASE WHEN e.past_deadline THEN 'deadline passed'"
         " ELSE 'no update for 6 months' END) FROM expired e RETURNING 1)"
@@ -344,8 +345,9 @@ chc_status need_write(core_request *request, Chc__V1__Need *need)
 static const core_statement event_statement = {
 	"need_event",
 	"INSERT INTO municipalities.events (type, subject_id, audience, payload) "
-	"SELECT $1, $2::uuid::text, coalesce(array_agg(coalesce('m' || o.municipality_code, 'r' || "
-	"o.region_code)), '{}'), jsonb_build_object('detail', $3::text, 'by', $4::text) "
+	"SELECT $1, $2::uuid::text, coalesce(array_agg(coalesce('municipality:' || "
+	"o.municipality_code, 'region:' || o.region_code)), '{}'), "
+	"jsonb_build_object('detail', $3::text, 'by', $4::text) "
 	"FROM municipalities.need_owners o WHERE o.need_id = $2::uuid",
 	4
 };

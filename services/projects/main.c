@@ -16,6 +16,7 @@ int main(int argc, char **argv)
 		.service = &projects_service.base,
 		.default_listen = "tcp://127.0.0.1:7103",
 		.default_http_listen = "127.0.0.1:8103",
+		.default_events_listen = "tcp://127.0.0.1:7113",
 	};
 	return core_service_main(argc, argv, &definition);
 }

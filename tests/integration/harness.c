@@ -52,16 +52,20 @@ bool harness_start(harness_service *service, const char *name, const char *const
 	snprintf(service->name, sizeof(service->name), "%s", name);
 	service->rpc_port = harness_free_port();
 	service->http_port = harness_free_port();
+	service->events_port = harness_free_port();
 	snprintf(service->url, sizeof(service->url), "tcp://127.0.0.1:%d", service->rpc_port);
-	char program[512], listen[80], http[80], database[512];
+	char program[512], listen[80], http[80], events[80], database[512];
 	snprintf(program, sizeof(program), "%s/services/chc-%s", CHC_BUILD_DIR, name);
 	snprintf(listen, sizeof(listen), "CHC_LISTEN=%s", service->url);
 	snprintf(http, sizeof(http), "CHC_HTTP_LISTEN=127.0.0.1:%d", service->http_port);
+	snprintf(events, sizeof(events), "CHC_EVENTS_LISTEN=tcp://127.0.0.1:%d",
+	         service->events_port);
 	snprintf(database, sizeof(database), "CHC_DATABASE_URL=%s", harness_database_url());
 	pid_t pid = fork();
 	if (pid == 0) {
 		putenv(listen);
 		putenv(http);
+		putenv(events);
 		putenv(database);
 		putenv("CHC_LOG_LEVEL=warn");
 		putenv("CHC_WORKERS=4");

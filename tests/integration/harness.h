@@ -18,6 +18,7 @@ typedef struct harness_service {
 	pid_t pid;
 	int rpc_port;
 	int http_port;
+	int events_port; /* the PUB socket of its domain events */
 	char url[64];
 } harness_service;
 

@@ -325,7 +325,7 @@ static void needs_expire_once_and_tell_owners(void **state)
 	assert_string_equal(harness_sql_value(database, sql), "expired");
 	snprintf(sql, sizeof(sql),
 	         "SELECT count(*) FROM municipalities.events WHERE type = 'need.expired' AND "
-	         "subject_id IN ('%s', '%s') AND 'm101' = ANY (audience)",
+	         "subject_id IN ('%s', '%s') AND 'municipality:101' = ANY (audience)",
 	         late->id, idle->id);
 	assert_string_equal(harness_sql_value(database, sql), "2");
 	/* An expired need whose deadline passed reopens only with a new one. */

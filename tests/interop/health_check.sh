@@ -42,7 +42,7 @@ call() {
 
 for name in companies municipalities projects matching; do
 	port=$(free_port)
-	CHC_LISTEN=tcp://127.0.0.1:$port CHC_HTTP_LISTEN= CHC_DATABASE_URL=$CHC_TEST_DATABASE_URL \
+	CHC_LISTEN=tcp://127.0.0.1:$port CHC_HTTP_LISTEN= CHC_EVENTS_LISTEN= CHC_DATABASE_URL=$CHC_TEST_DATABASE_URL \
 		CHC_LOG_LEVEL=error "$build_dir/services/chc-$name" &
 	pids+=($!)
 	url=tcp://127.0.0.1:$port

@@ -1,0 +1,179 @@
+/*
+ * event_commands.c - chc event list|watch: a service's domain events (need
+ * expired, solution expired, companies merged ...), from its stored history
+ * (chc.v1.Events/ListEvents) or live from its PUB socket.
+ */
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/v1/events.pb-c.h"
+#include "cli.h"
+
+static const char *const service_names[CHC_ENDPOINT_COUNT] = { "companies", "municipalities",
+	                                                       "projects", "matching" };
+
+/* The live events' default addresses, beside the services' RPC ports. */
+static const char *const default_event_urls[CHC_ENDPOINT_COUNT] = { "tcp://127.0.0.1:7111",
+	                                                            "tcp://127.0.0.1:7112",
+	                                                            "tcp://127.0.0.1:7113",
+	                                                            "tcp://127.0.0.1:7114" };
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "Usage: chc event list --service NAME [--after SEQ] [--limit N] [--type PREFIX]\n"
+	        "       chc event watch --service NAME [--type PREFIX] [--url ADDRESS]\n\n"
+	        "NAME is companies, municipalities, projects or matching. list reads the\n"
+	        "stored events after SEQ (a subscriber's catch-up); watch prints each new\n"
+	        "event as a JSON line until interrupted (default address: the service's\n"
+	        "CHC_EVENTS_LISTEN default, tcp://127.0.0.1:7111 to 7114).\n");
+}
+
+static void print_events(const ProtobufCMessage *message)
+{
+	const Chc__V1__ListEventsResponse *reply = (const void *)message;
+	static const char *const headers[] = { "SEQ", "TYPE", "SUBJECT", "AUDIENCE", "DETAILS" };
+	cli_table table;
+	cli_table_init(&table, 5, headers);
+	for (size_t i = 0; i < reply->n_events; i++) {
+		const Chc__V1__Event *event = reply->events[i];
+		char seq[24], audience[160] = "";
+		snprintf(seq, sizeof(seq), "%lld", (long long)event->seq);
+		for (size_t a = 0; a < event->n_audience; a++)
+			snprintf(audience + strlen(audience), sizeof(audience) - strlen(audience),
+			         "%s%s", a > 0 ? " " : "", event->audience[a]);
+		cli_table_add(&table, seq, event->type, event->subject_id, audience,
+		              event->payload_json);
+	}
+	cli_table_print(&table, stdout);
+	cli_table_fini(&table);
+	printf("%zu events; the service's newest is %lld\n", reply->n_events,
+	       (long long)reply->last_seq);
+}
+
+static int list_events(cli_state *cli, const cli_arguments *arguments, chc_endpoint endpoint)
+{
+	long long after = 0, limit = 0;
+	if (!cli_option_int(arguments, "after", &after) ||
+	    !cli_option_int(arguments, "limit", &limit))
+		return CLI_EXIT_USAGE;
+	Chc__V1__ListEventsRequest request = CHC__V1__LIST_EVENTS_REQUEST__INIT;
+	request.after_seq = after;
+	request.limit = (int32_t)limit;
+	const char *type = cli_option_value(arguments, "type");
+	request.type_prefix = (char *)(type != NULL ? type : "");
+	chc_call_options options = { .timeout_ms = cli->timeout_ms, .token = cli->token };
+	ProtobufCMessage *reply = NULL;
+	chc_error error = { 0 };
+	chc_status status =
+	        chc_client_call_at(cli->client, endpoint, &chc__v1__events__descriptor,
+	                           "ListEvents", &request.base, &options, &reply, &error);
+	int code = CLI_EXIT_OK;
+	if (status != CHC_OK)
+		code = cli_report("ListEvents", status, &error);
+	else if (cli->json)
+		cli_print_json(reply);
+	else
+		print_events(reply);
+	if (reply != NULL)
+		protobuf_c_message_free_unpacked(reply, NULL);
+	chc_error_fini(&error);
+	return code;
+}
+
+/* Prints one published message (type, NUL, Event) as a JSON line. */
+static void print_published(const uint8_t *body, size_t length)
+{
+	const uint8_t *end = memchr(body, '\0', length);
+	if (end == NULL)
+		return;
+	size_t skip = (size_t)(end - body) + 1;
+	Chc__V1__Event *event = chc__v1__event__unpack(NULL, length - skip, body + skip);
+	if (event == NULL)
+		return;
+	json_t *json = NULL;
+	if (chc_json_from_message(&event->base, 0, &json, NULL) == CHC_OK) {
+		json_dumpf(json, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		fflush(stdout);
+		json_decref(json);
+	}
+	chc__v1__event__free_unpacked(event, NULL);
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void stop_watching(int signal_number)
+{
+	(void)signal_number;
+	interrupted = 1;
+}
+
+static int watch_events(const cli_arguments *arguments, chc_endpoint endpoint)
+{
+	const char *url = cli_option_value(arguments, "url");
+	if (url == NULL)
+		url = default_event_urls[endpoint];
+	const char *type = cli_option_value(arguments, "type");
+	nng_socket socket;
+	int rv = nng_sub0_open(&socket);
+	if (rv == 0)
+		rv = nng_socket_set(socket, NNG_OPT_SUB_SUBSCRIBE, type != NULL ? type : "",
+		                    type != NULL ? strlen(type) : 0);
+	if (rv == 0)
+		rv = nng_socket_set_ms(socket, NNG_OPT_RECVTIMEO, 200);
+	if (rv == 0)
+		rv = nng_dial(socket, url, NULL, NNG_FLAG_NONBLOCK);
+	if (rv != 0) {
+		fprintf(stderr, "chc: cannot watch %s: %s\n", url, nng_strerror(rv));
+		nng_close(socket);
+		return CLI_EXIT_UNAVAILABLE;
+	}
+	signal(SIGINT, stop_watching);
+	signal(SIGTERM, stop_watching);
+	fprintf(stderr, "watching %s (Ctrl-C stops)\n", url);
+	while (!interrupted) {
+		nng_msg *message = NULL;
+		rv = nng_recvmsg(socket, &message, 0);
+		if (rv == NNG_ETIMEDOUT)
+			continue;
+		if (rv != 0)
+			break;
+		print_published(nng_msg_body(message), nng_msg_len(message));
+		nng_msg_free(message);
+	}
+	nng_close(socket);
+	return CLI_EXIT_OK;
+}
+
+int cli_event(cli_state *cli, int argc, char **argv)
+{
+	cli_arguments arguments;
+	static const char *const known[] = { "service", "after", "limit", "type", "url", NULL };
+	if (!cli_parse(argc, argv, NULL, &arguments) || !cli_reject_unknown(&arguments, known))
+		return CLI_EXIT_USAGE;
+	cli->json = cli->json || cli_has_option(&arguments, "json");
+	if (cli_has_option(&arguments, "help")) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
+	const char *service = cli_option_value(&arguments, "service");
+	int endpoint = -1;
+	for (int i = 0; service != NULL && i < CHC_ENDPOINT_COUNT; i++)
+		if (strcmp(service, service_names[i]) == 0)
+			endpoint = i;
+	if (endpoint < 0 || arguments.positional_count != 1) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(verb, "list") == 0)
+		return list_events(cli, &arguments, (chc_endpoint)endpoint);
+	if (strcmp(verb, "watch") == 0)
+		return watch_events(&arguments, (chc_endpoint)endpoint);
+	usage(stderr);
+	return CLI_EXIT_USAGE;
+}

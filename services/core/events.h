@@ -1,0 +1,33 @@
+/*
+ * events.h - domain events: chc.v1.Events/ListEvents, answered by every
+ * service about its own <schema>.events, and the publisher that sends each
+ * new event on the service's nng PUB socket (CHC_EVENTS_LISTEN).
+ */
+#ifndef CORE_EVENTS_H
+#define CORE_EVENTS_H
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "chc/status.h"
+
+typedef struct core_publisher core_publisher;
+
+/* The filled Events service table for the service that owns schema
+ * (own_service_name: "chc.v1.CompanyService"). Static storage; call once. */
+ProtobufCService *core_events_service(const char *schema, const char *own_service_name);
+
+/*
+ * Listens with a PUB socket on address (comma separated, like CHC_LISTEN)
+ * and starts the thread that publishes events newer than the newest one
+ * already stored. An empty address publishes nothing (*publisher = NULL).
+ * Returns CHC_OK, CHC_INVALID_ARGUMENT (bad address), CHC_UNAVAILABLE.
+ */
+chc_status core_publisher_start(const char *address, const char *database_url, const char *schema,
+                                const char *own_service_name, core_publisher **publisher,
+                                chc_error *error);
+
+/* Publishes what is still new, stops the thread, closes the socket. Accepts
+ * NULL. */
+void core_publisher_stop(core_publisher *publisher);
+
+#endif /* CORE_EVENTS_H */

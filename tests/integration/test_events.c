@@ -1,0 +1,145 @@
+/*
+ * test_events.c - domain events: a change's event is published on the
+ * service's PUB socket (type, NUL, chc.v1.Event) and kept for ListEvents,
+ * whose arguments are validated like any call's.
+ */
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <nng/supplemental/util/platform.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "chc/json.h"
+#include "chc/v1/events.pb-c.h"
+#include "chc/v1/municipalities.pb-c.h"
+#include "harness.h"
+
+static harness_service service;
+static chc_client *client;
+
+static int start(void **state)
+{
+	(void)state;
+	if (!harness_start(&service, "municipalities", NULL))
+		return -1;
+	client = harness_client(NULL, &service, NULL);
+	return client != NULL ? 0 : -1;
+}
+
+static int stop(void **state)
+{
+	(void)state;
+	chc_client_destroy(client);
+	return harness_stop(&service) == 0 ? 0 : -1;
+}
+
+/* Creates a valid need owned by municipality 101; returns its id (static). */
+static const char *create_need(void)
+{
+	static char id[37];
+	char deadline[11], text[1024];
+	harness_date(90, deadline);
+	snprintf(text, sizeof(text),
+	         "{\"need\":{\"owners\":[{\"municipality_code\":101}],\"title\":\"Events test "
+	         "need\",\"care_area\":\"rehabilitation\",\"min_trl\":5,\"max_device_class\":"
+	         "\"iia\",\"procurement_route\":\"open-tender\",\"deadline\":\"%s\","
+	         "\"criteria\":[{\"criterion\":\"price\",\"weight\":100}],\"contact\":{"
+	         "\"name\":\"Mette Hansen\",\"email\":\"mette@kk.dk\"}}}",
+	         deadline);
+	json_t *json = json_loads(text, 0, NULL);
+	ProtobufCMessage *request = NULL, *reply = NULL;
+	assert_int_equal(chc_json_to_message(&chc__v1__create_need_request__descriptor, json,
+	                                     &request, NULL),
+	                 CHC_OK);
+	json_decref(json);
+	chc_error error = { 0 };
+	if (chc_client_call(client, &chc__v1__municipality_service__descriptor, "CreateNeed",
+	                    request, NULL, &reply, &error) != CHC_OK)
+		fail_msg("CreateNeed: %s", error.message);
+	snprintf(id, sizeof(id), "%s", ((Chc__V1__Need *)reply)->id);
+	protobuf_c_message_free_unpacked(request, NULL);
+	protobuf_c_message_free_unpacked(reply, NULL);
+	return id;
+}
+
+static void a_change_is_published(void **state)
+{
+	(void)state;
+	nng_socket socket;
+	char url[64];
+	snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", service.events_port);
+	assert_int_equal(nng_sub0_open(&socket), 0);
+	assert_int_equal(nng_socket_set(socket, NNG_OPT_SUB_SUBSCRIBE, "need.created", 12), 0);
+	assert_int_equal(nng_socket_set_ms(socket, NNG_OPT_RECVTIMEO, 5000), 0);
+	assert_int_equal(nng_dial(socket, url, NULL, 0), 0);
+	nng_msleep(300); /* PUB sends only to subscribers already connected */
+
+	const char *id = create_need();
+	nng_msg *message = NULL;
+	assert_int_equal(nng_recvmsg(socket, &message, 0), 0);
+	const char *body = nng_msg_body(message);
+	size_t length = nng_msg_len(message);
+	assert_string_equal(body, "need.created");
+	size_t skip = strlen(body) + 1;
+	Chc__V1__Event *event =
+	        chc__v1__event__unpack(NULL, length - skip, (const uint8_t *)body + skip);
+	assert_non_null(event);
+	assert_string_equal(event->type, "need.created");
+	assert_string_equal(event->subject_id, id);
+	assert_string_equal(event->service, "chc.v1.MunicipalityService");
+	assert_int_equal(event->n_audience, 1);
+	assert_string_equal(event->audience[0], "municipality:101");
+	assert_true(event->seq > 0);
+	int64_t seq = event->seq;
+	chc__v1__event__free_unpacked(event, NULL);
+	nng_msg_free(message);
+	nng_close(socket);
+
+	/* The same event, read back as a subscriber that was away would. */
+	Chc__V1__ListEventsRequest request = CHC__V1__LIST_EVENTS_REQUEST__INIT;
+	request.after_seq = seq - 1;
+	request.type_prefix = "need.";
+	ProtobufCMessage *reply = NULL;
+	assert_int_equal(chc_client_call_at(client, CHC_ENDPOINT_MUNICIPALITIES,
+	                                    &chc__v1__events__descriptor, "ListEvents",
+	                                    &request.base, NULL, &reply, NULL),
+	                 CHC_OK);
+	const Chc__V1__ListEventsResponse *listed = (const void *)reply;
+	assert_true(listed->n_events >= 1);
+	assert_int_equal(listed->events[0]->seq, seq);
+	assert_string_equal(listed->events[0]->subject_id, id);
+	assert_true(listed->last_seq >= seq);
+	protobuf_c_message_free_unpacked(reply, NULL);
+}
+
+static void list_arguments_are_validated(void **state)
+{
+	(void)state;
+	Chc__V1__ListEventsRequest request = CHC__V1__LIST_EVENTS_REQUEST__INIT;
+	request.limit = 5000;
+	request.after_seq = -1;
+	ProtobufCMessage *reply = NULL;
+	chc_error error = { 0 };
+	assert_int_equal(chc_client_call_at(client, CHC_ENDPOINT_MUNICIPALITIES,
+	                                    &chc__v1__events__descriptor, "ListEvents",
+	                                    &request.base, NULL, &reply, &error),
+	                 CHC_INVALID_ARGUMENT);
+	assert_int_equal(error.violation_count, 2);
+	assert_string_equal(error.violations[0].field, "after_seq");
+	assert_string_equal(error.violations[1].field, "limit");
+	chc_error_fini(&error);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_change_is_published),
+		cmocka_unit_test(list_arguments_are_validated),
+	};
+	return cmocka_run_group_tests(tests, start, stop);
+}
