@@ -33,12 +33,16 @@ service_http() {
 	printf '127.0.0.1:%s' "$((CHC_HTTP_BASE_PORT + 1 + index))"
 }
 
-# The private PostgreSQL, unless the user brings their own.
-if [ -z "${CHC_DATABASE_URL:-}" ]; then
-	CHC_PRIVATE_DATABASE=1
+# The private PostgreSQL, unless the user brings their own. The choice is
+# exported, so that a script run by another (demo.sh runs stack.sh) does not
+# take the URL the first one set for a database of the user's.
+if [ -n "${CHC_PRIVATE_DATABASE:-}" ]; then
+	: # decided by the script that runs this one
+elif [ -z "${CHC_DATABASE_URL:-}" ]; then
+	export CHC_PRIVATE_DATABASE=1
 	export CHC_DATABASE_URL="host=$CHC_HOME/pg/run port=$CHC_PG_PORT user=chc dbname=chc"
 else
-	CHC_PRIVATE_DATABASE=0
+	export CHC_PRIVATE_DATABASE=0
 fi
 
 export CHC_COMPANIES_URL=$(service_url companies 0)

@@ -84,25 +84,37 @@ def main():
     solutions = [s for s in every("solution", "solutions") if s.get("status") == "published"]
     companies = {c["id"]: c["name"] for c in every("company", "companies")}
 
-    matched = 0
-    for need in needs:
-        ranked = sorted(((score(need, s), s) for s in solutions), key=lambda pair: -(pair[0] or -1))
-        ranked = [(points, s) for points, s in ranked if points is not None][:3]
-        if not ranked:
-            continue
-        matched += 1
-        print(f"\n{need['title'][:70]}")
+    def best(need):
+        ranked = [(score(need, s), s) for s in solutions]
+        ranked = [(points, s) for points, s in ranked if points is not None]
+        ranked.sort(key=lambda pair: (-pair[0], pair[1]["name"]))
+        return ranked[:3]
+
+    def show(need, ranked):
+        print(f"\n{need['title'][:76]}")
         print(f"  owners: {owner_names(need, municipalities, regions)}   care area: "
               f"{need.get('care_area')}   min TRL {need.get('min_trl')}")
+        if not ranked:
+            print("  no published solution fits: a case for the test beds and for companies")
         for points, solution in ranked:
-            print(f"  {points:3d}  {solution['name'][:40]:40}  {companies.get(solution['company_id'], '')[:30]}")
-    print(f"\n{matched} of {len(needs)} open needs have at least one fitting published solution "
-          f"({len(solutions)} published solutions considered)")
+            print(f"  {points:3d}  {solution['name'][:36]:36}  "
+                  f"{companies.get(solution['company_id'], '')[:30]}")
 
-    shared = [n for n in needs if len(n.get("owners", [])) > 1]
-    print(f"\nJoint purchases: {len(shared)} open needs are shared by several owners")
-    for need in shared:
-        print(f"  {need['title'][:60]:60}  {owner_names(need, municipalities, regions)}")
+    results = [(need, best(need)) for need in needs]
+    shared = [(n, r) for n, r in results if len(n.get("owners", [])) > 1]
+    print(f"Joint purchases: {len(shared)} open needs are shared by several owners, "
+          "with the solutions that fit them best (score 0-100)")
+    for need, ranked in shared:
+        show(need, ranked)
+    single = [(n, r) for n, r in results if len(n.get("owners", [])) == 1]
+    print(f"\nThe first {min(8, len(single))} of {len(single)} needs with one owner:")
+    for need, ranked in single[:8]:
+        show(need, ranked)
+    full = sum(1 for _, r in results if r and r[0][0] >= 90)
+    partial = sum(1 for _, r in results if r and r[0][0] < 90)
+    print(f"\n{len(needs)} open needs against {len(solutions)} published solutions: "
+          f"{full} with a close fit (90 or more), {partial} with a partial fit, "
+          f"{len(needs) - full - partial} with none")
 
 
 if __name__ == "__main__":
