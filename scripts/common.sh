@@ -35,10 +35,9 @@ service_http() {
 
 # The private PostgreSQL, unless the user brings their own. The choice is
 # exported, so that a script run by another (demo.sh runs stack.sh) does not
-# take the URL the first one set for a database of the user's.
-if [ -n "${CHC_PRIVATE_DATABASE:-}" ]; then
-	: # decided by the script that runs this one
-elif [ -z "${CHC_DATABASE_URL:-}" ]; then
+# take the URL the first one derived for a database of the user's; the URL
+# follows CHC_HOME.
+if [ "${CHC_PRIVATE_DATABASE:-}" = 1 ] || [ -z "${CHC_DATABASE_URL:-}" ]; then
 	export CHC_PRIVATE_DATABASE=1
 	export CHC_DATABASE_URL="host=$CHC_HOME/pg/run port=$CHC_PG_PORT user=chc dbname=chc"
 else

@@ -9,7 +9,7 @@ source_dir=$3
 export CHC_HOME=$build_dir/test-home
 export CHC_PG_PORT=${CHC_TEST_PG_PORT:-55433}
 export CHC_BUILD_DIR=$build_dir
-unset CHC_DATABASE_URL
+unset CHC_DATABASE_URL CHC_PRIVATE_DATABASE
 source "$source_dir/scripts/common.sh"
 pg=$CHC_HOME/pg
 
