@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,14 +47,29 @@ const char *chc_enum_slug(const ProtobufCEnumDescriptor *descriptor, int value, 
 	return buffer;
 }
 
+/* Whether text is the slug of name (a value name without its prefix),
+ * compared in place: imports parse an enum for every field of every row. */
+static bool is_slug_of(const char *name, const char *text)
+{
+	for (; *name != '\0'; name++, text++) {
+		char expected = *name == '_' ? '-' : (char)tolower((unsigned char)*name);
+		if (*text != expected)
+			return false;
+	}
+	return *text == '\0';
+}
+
 chc_status chc_enum_parse(const ProtobufCEnumDescriptor *descriptor, const char *text, int *value)
 {
-	char slug[128];
+	char prefix[128];
+	enum_prefix(descriptor, prefix, sizeof(prefix));
+	size_t prefix_length = strlen(prefix);
 	for (unsigned i = 0; i < descriptor->n_values; i++) {
 		const ProtobufCEnumValue *candidate = &descriptor->values[i];
-		if (strcmp(candidate->name, text) == 0 ||
-		    (chc_enum_slug(descriptor, candidate->value, slug, sizeof(slug)) != NULL &&
-		     strcmp(slug, text) == 0)) {
+		const char *name = candidate->name;
+		if (strncmp(name, prefix, prefix_length) == 0)
+			name += prefix_length;
+		if (strcmp(candidate->name, text) == 0 || is_slug_of(name, text)) {
 			*value = candidate->value;
 			return CHC_OK;
 		}
