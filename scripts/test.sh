@@ -9,7 +9,8 @@
 #    PostgreSQL and real service processes, interop with protoc + nngcat)
 # 4. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and
 #    runs the whole suite again (a leak or a UB report fails it)
-# 5. runs a part of the suite under valgrind, the services included
+# 5. runs the unit tests and the service suites under valgrind, the services
+#    themselves included
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$CHC_ROOT"
@@ -57,7 +58,7 @@ echo "chc --help: clean"
 # The services themselves, serving real requests, under valgrind.
 CHC_TEST_SERVICE_WRAPPER="${valgrind[*]}" \
 	ctest --test-dir "$CHC_BUILD_DIR" --output-on-failure --timeout 600 \
-	-R '^(postgres_start|postgres_stop|test_municipalities|test_rpc_core)$'
+	-R '^(postgres_start|postgres_stop|test_rpc_core|test_idempotency|test_municipalities|test_needs|test_companies|test_solutions|test_drain|test_events)$'
 
 step "done"
 echo "all tests passed"
