@@ -9,6 +9,7 @@
 #include "companies.h"
 #include "db.h"
 #include "query_builder.h"
+#include "update_mask.h"
 #include "validate.h"
 
 #define FAIL_AND_RETURN()                                                                          \
@@ -91,47 +92,14 @@ static Chc__V1__Company *load_for_change(core_request *request, const char *id,
 static bool apply_mask(core_request *request, Chc__V1__Company *company,
                        const Chc__V1__Company *update, char *const *mask, size_t count)
 {
-	if (count == 0) {
-		core_violation(request, "update_mask", "name the fields to change");
-		return false;
-	}
-	for (size_t i = 0; i < count; i++) {
-		const char *name = mask[i];
-		if (strcmp(name, "name") == 0)
-			company->name = update->name;
-		else if (strcmp(name, "cvr") == 0)
-			company->cvr = update->cvr;
-		else if (strcmp(name, "country") == 0)
-			company->country = update->country;
-		else if (strcmp(name, "vat_number") == 0)
-			company->vat_number = update->vat_number;
-		else if (strcmp(name, "legal_form") == 0)
-			company->legal_form = update->legal_form;
-		else if (strcmp(name, "address") == 0)
-			company->address = update->address;
-		else if (strcmp(name, "municipality_code") == 0)
-			company->municipality_code = update->municipality_code;
-		else if (strcmp(name, "website") == 0)
-			company->website = update->website;
-		else if (strcmp(name, "size_class") == 0)
-			company->size_class = update->size_class;
-		else if (strcmp(name, "founded_year") == 0)
-			company->founded_year = update->founded_year;
-		else if (strcmp(name, "description") == 0)
-			company->description = update->description;
-		else if (strcmp(name, "categories") == 0) {
-			company->categories = update->categories;
-			company->n_categories = update->n_categories;
-		} else {
-			char field[40];
-			snprintf(field, sizeof(field), "update_mask[%zu]", i);
-			core_violation(request, field,
-			               "\"%.60s\" is not a field of Company that can be updated",
-			               name);
-			return false;
-		}
-	}
-	return true;
+	static const char *const updatable[] = {
+		"name",       "cvr",          "country",           "vat_number",
+		"legal_form", "address",      "municipality_code", "website",
+		"size_class", "founded_year", "description",       "categories",
+		NULL
+	};
+	return core_apply_update_mask(request, &company->base, &update->base, mask, count,
+	                              updatable, NULL);
 }
 
 void companies_update_company(companies_service *service,

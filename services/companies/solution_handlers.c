@@ -11,6 +11,7 @@
 #include "companies.h"
 #include "db.h"
 #include "query_builder.h"
+#include "update_mask.h"
 #include "validate.h"
 
 #define FAIL_AND_RETURN()                                                                          \
@@ -100,64 +101,29 @@ static Chc__V1__Solution *load_for_change(core_request *request, const char *id,
 	return solution;
 }
 
-static bool apply_mask(core_request *request, Chc__V1__Solution *s, const Chc__V1__Solution *u,
-                       char *const *mask, size_t count)
+static bool apply_mask(core_request *request, Chc__V1__Solution *solution,
+                       const Chc__V1__Solution *update, char *const *mask, size_t count)
 {
-	if (count == 0) {
-		core_violation(request, "update_mask", "name the fields to change");
-		return false;
-	}
-	for (size_t i = 0; i < count; i++) {
-		const char *name = mask[i];
-		if (strcmp(name, "name") == 0) {
-			s->name = u->name;
-		} else if (strcmp(name, "description") == 0) {
-			s->description = u->description;
-		} else if (strcmp(name, "categories") == 0) {
-			s->categories = u->categories;
-			s->n_categories = u->n_categories;
-		} else if (strcmp(name, "target_groups") == 0) {
-			s->target_groups = u->target_groups;
-			s->n_target_groups = u->n_target_groups;
-		} else if (strcmp(name, "trl") == 0) {
-			s->trl = u->trl;
-		} else if (strcmp(name, "device_class") == 0) {
-			s->device_class = u->device_class;
-		} else if (strcmp(name, "ce_marked") == 0) {
-			s->ce_marked = u->ce_marked;
-		} else if (strcmp(name, "standards") == 0) {
-			s->standards = u->standards;
-			s->n_standards = u->n_standards;
-		} else if (strcmp(name, "gdpr_dpa_available") == 0) {
-			s->gdpr_dpa_available = u->gdpr_dpa_available;
-		} else if (strcmp(name, "data_hosting") == 0) {
-			s->data_hosting = u->data_hosting;
-		} else if (strcmp(name, "evidence_level") == 0) {
-			s->evidence_level = u->evidence_level;
-		} else if (strcmp(name, "languages") == 0) {
-			s->languages = u->languages;
-			s->n_languages = u->n_languages;
-		} else if (strcmp(name, "price_model") == 0) {
-			s->price_model = u->price_model;
-		} else if (strcmp(name, "indicative_price_dkk") == 0) {
-			s->indicative_price_dkk = u->indicative_price_dkk;
-		} else if (strcmp(name, "deployments") == 0) {
-			s->deployments = u->deployments;
-			s->n_deployments = u->n_deployments;
-		} else if (strcmp(name, "language") == 0) {
-			s->language = u->language;
-		} else {
-			char field[40];
-			snprintf(field, sizeof(field), "update_mask[%zu]", i);
-			core_violation(
-			        request, field,
-			        "\"%.60s\" is not a field of Solution that can be updated; "
-			        "status changes through Submit, Approve, Reject, Renew, Archive",
-			        name);
-			return false;
-		}
-	}
-	return true;
+	static const char *const updatable[] = { "name",
+		                                 "description",
+		                                 "categories",
+		                                 "target_groups",
+		                                 "trl",
+		                                 "device_class",
+		                                 "ce_marked",
+		                                 "standards",
+		                                 "gdpr_dpa_available",
+		                                 "data_hosting",
+		                                 "evidence_level",
+		                                 "languages",
+		                                 "price_model",
+		                                 "indicative_price_dkk",
+		                                 "deployments",
+		                                 "language",
+		                                 NULL };
+	return core_apply_update_mask(
+	        request, &solution->base, &update->base, mask, count, updatable,
+	        "status changes through Submit, Approve, Reject, Renew, Archive");
 }
 
 void companies_update_solution(companies_service *service,

@@ -9,6 +9,7 @@
 #include "chc/client.h"
 #include "db.h"
 #include "municipalities.h"
+#include "update_mask.h"
 #include "validate.h"
 
 #define FAIL_AND_RETURN()                                                                          \
@@ -84,70 +85,38 @@ static Chc__V1__Need *load_for_change(core_request *request, const char *id,
 static bool apply_mask(core_request *request, Chc__V1__Need *need, const Chc__V1__Need *update,
                        char *const *mask, size_t count)
 {
-	if (count == 0) {
-		core_violation(request, "update_mask", "name the fields to change");
-		return false;
-	}
+	static const char *const updatable[] = { "owners",
+		                                 "title",
+		                                 "description",
+		                                 "care_area",
+		                                 "target_groups",
+		                                 "min_trl",
+		                                 "max_device_class",
+		                                 "required_standards",
+		                                 "gdpr_dpa_required",
+		                                 "budget",
+		                                 "procurement_route",
+		                                 "deadline",
+		                                 "criteria",
+		                                 "contact",
+		                                 "language",
+		                                 "status",
+		                                 NULL };
 	for (size_t i = 0; i < count; i++) {
-		const char *name = mask[i];
-		if (strcmp(name, "owners") == 0) {
-			need->owners = update->owners;
-			need->n_owners = update->n_owners;
-		} else if (strcmp(name, "title") == 0) {
-			need->title = update->title;
-		} else if (strcmp(name, "description") == 0) {
-			need->description = update->description;
-		} else if (strcmp(name, "care_area") == 0) {
-			need->care_area = update->care_area;
-		} else if (strcmp(name, "target_groups") == 0) {
-			need->target_groups = update->target_groups;
-			need->n_target_groups = update->n_target_groups;
-		} else if (strcmp(name, "min_trl") == 0) {
-			need->min_trl = update->min_trl;
-		} else if (strcmp(name, "max_device_class") == 0) {
-			need->max_device_class = update->max_device_class;
-		} else if (strcmp(name, "required_standards") == 0) {
-			need->required_standards = update->required_standards;
-			need->n_required_standards = update->n_required_standards;
-		} else if (strcmp(name, "gdpr_dpa_required") == 0) {
-			need->gdpr_dpa_required = update->gdpr_dpa_required;
-		} else if (strcmp(name, "budget") == 0) {
-			need->budget = update->budget;
-		} else if (strcmp(name, "procurement_route") == 0) {
-			need->procurement_route = update->procurement_route;
-		} else if (strcmp(name, "deadline") == 0) {
-			need->deadline = update->deadline;
-		} else if (strcmp(name, "criteria") == 0) {
-			need->criteria = update->criteria;
-			need->n_criteria = update->n_criteria;
-		} else if (strcmp(name, "contact") == 0) {
-			need->contact = update->contact;
-		} else if (strcmp(name, "language") == 0) {
-			need->language = update->language;
-		} else if (strcmp(name, "status") == 0) {
-			/* Closing and reopening have their own calls and events. */
-			Chc__V1__NeedStatus status = update->status;
-			if (status == CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED ||
-			    status == CHC__V1__NEED_STATUS__NEED_STATUS_EXPIRED ||
-			    status == CHC__V1__NEED_STATUS__NEED_STATUS_UNSPECIFIED) {
-				core_violation(
-				        request, "need.status",
-				        "can be draft, open, in-dialogue or matched here; use "
-				        "CloseNeed, ReopenNeed or ExpireNeeds for the rest");
-				return false;
-			}
-			need->status = status;
-		} else {
-			char field[40];
-			snprintf(field, sizeof(field), "update_mask[%zu]", i);
-			core_violation(request, field,
-			               "\"%.60s\" is not a field of Need that can be "
-			               "updated",
-			               name);
+		/* Closing and reopening have their own calls and events. */
+		Chc__V1__NeedStatus status = update->status;
+		if (strcmp(mask[i], "status") == 0 &&
+		    (status == CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED ||
+		     status == CHC__V1__NEED_STATUS__NEED_STATUS_EXPIRED ||
+		     status == CHC__V1__NEED_STATUS__NEED_STATUS_UNSPECIFIED)) {
+			core_violation(request, "need.status",
+			               "can be draft, open, in-dialogue or matched here; use "
+			               "CloseNeed, ReopenNeed or ExpireNeeds for the rest");
 			return false;
 		}
 	}
-	return true;
+	return core_apply_update_mask(request, &need->base, &update->base, mask, count, updatable,
+	                              NULL);
 }
 
 static bool mask_names(char *const *mask, size_t count, const char *name)
