@@ -37,17 +37,20 @@ static void copy_field(ProtobufCMessage *target, const ProtobufCMessage *update,
 {
 	char *to = (char *)target;
 	const char *from = (const char *)update;
+	size_t size = value_size(field);
 	if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+		/* The count, and the pointer to the values. */
 		memcpy(to + field->quantifier_offset, from + field->quantifier_offset,
 		       sizeof(size_t));
-		memcpy(to + field->offset, from + field->offset, sizeof(void *));
-		return;
+		size = sizeof(void *);
+	} else if (field->quantifier_offset != 0) {
+		/* The has_ flag, or the case of a oneof. */
+		size_t flag = (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+		                      ? sizeof(uint32_t)
+		                      : sizeof(protobuf_c_boolean);
+		memcpy(to + field->quantifier_offset, from + field->quantifier_offset, flag);
 	}
-	if (field->quantifier_offset != 0) /* has_ flag, or the case of a oneof */
-		memcpy(to + field->quantifier_offset, from + field->quantifier_offset,
-		       (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ? sizeof(uint32_t)
-		                                                    : sizeof(protobuf_c_boolean));
-	memcpy(to + field->offset, from + field->offset, value_size(field));
+	memcpy(to + field->offset, from + field->offset, size);
 }
 
 static bool is_listed(const char *name, const char *const *names)
