@@ -202,11 +202,8 @@ void companies_list_companies(companies_service *service,
 	if (core_query_run(request, &query, &result) != CHC_OK ||
 	    company_rows(request, result, &reply.companies, &reply.n_companies) != CHC_OK)
 		FAIL_AND_RETURN();
-	page.total_size = reply.n_companies > 0
-	                          ? strtol(PQgetvalue(result, 0, COMPANY_COLUMN_COUNT), NULL, 10)
-	                          : 0;
-	page.next_page_token =
-	        core_page_token(request, offset + (long)reply.n_companies, page.total_size);
+	if (core_page_fill(request, result, COMPANY_COLUMN_COUNT, offset, &page) != CHC_OK)
+		FAIL_AND_RETURN();
 	reply.page = &page;
 	closure(&reply, closure_data);
 }

@@ -85,8 +85,7 @@ void companies_find_duplicate_companies(companies_service *service,
 		pair->reason = PQgetvalue(result, i, 3);
 		reply.pairs[reply.n_pairs++] = pair;
 	}
-	page.total_size = rows > 0 ? strtol(PQgetvalue(result, 0, 4), NULL, 10) : 0;
-	page.next_page_token = core_page_token(request, offset + rows, page.total_size);
+	core_page_fill(request, result, 4, offset, &page);
 	reply.page = &page;
 	closure(core_failed(request) ? NULL : &reply, closure_data);
 }

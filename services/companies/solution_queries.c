@@ -70,10 +70,7 @@ static chc_status run(core_request *request, const core_query_builder *query,
 		status = solution_rows(request, *result, solutions, count);
 	if (status != CHC_OK)
 		return status;
-	page->total_size =
-	        *count > 0 ? strtol(PQgetvalue(*result, 0, SOLUTION_COLUMN_COUNT), NULL, 10) : 0;
-	page->next_page_token = core_page_token(request, offset + (long)*count, page->total_size);
-	return page->next_page_token != NULL ? CHC_OK : CHC_RESOURCE_EXHAUSTED;
+	return core_page_fill(request, *result, SOLUTION_COLUMN_COUNT, offset, page);
 }
 
 void companies_list_solutions(companies_service *service,

@@ -175,6 +175,15 @@ char *core_page_token(core_request *request, long offset, long total)
 	return core_strdup(request, token);
 }
 
+chc_status core_page_fill(core_request *request, PGresult *result, int total_column, long offset,
+                          Chc__V1__PageInfo *page)
+{
+	int rows = PQntuples(result);
+	page->total_size = rows > 0 ? strtol(PQgetvalue(result, 0, total_column), NULL, 10) : 0;
+	page->next_page_token = core_page_token(request, offset + rows, page->total_size);
+	return page->next_page_token != NULL ? CHC_OK : CHC_RESOURCE_EXHAUSTED;
+}
+
 const char *core_enum_slug(core_request *request, const ProtobufCEnumDescriptor *descriptor,
                            int value)
 {

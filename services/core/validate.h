@@ -43,6 +43,12 @@ bool core_page_read(core_request *request, const Chc__V1__PageRequest *page, int
  * when there is none (offset >= total). */
 char *core_page_token(core_request *request, long offset, long total);
 
+/* Fills page for the rows of result, read at offset, whose column
+ * total_column holds the count of all matching rows (count(*) OVER ()).
+ * Returns CHC_OK or CHC_RESOURCE_EXHAUSTED. */
+chc_status core_page_fill(core_request *request, PGresult *result, int total_column, long offset,
+                          Chc__V1__PageInfo *page);
+
 /* The enum value's slug ("remote-monitoring"), as stored in the database.
  * Request-owned. */
 const char *core_enum_slug(core_request *request, const ProtobufCEnumDescriptor *descriptor,

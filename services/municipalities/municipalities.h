@@ -65,6 +65,7 @@ chc_status need_event(core_request *request, const char *type, const Chc__V1__Ne
 	"(extract(epoch FROM n.updated_at) * 1000)::bigint, "                                      \
 	"(SELECT string_agg(coalesce('m' || o.municipality_code, 'r' || o.region_code), ',' "      \
 	"ORDER BY o.position) FROM municipalities.need_owners o WHERE o.need_id = n.id)"
+#define NEED_COLUMN_COUNT 23
 
 /* Expires needs past their deadline or idle for 6 months; the number
  * expired in *expired. Used by ExpireNeeds and by housekeeping. */

@@ -78,10 +78,7 @@ static chc_status run(core_request *request, core_query_builder *query, Chc__V1_
 		status = need_rows(request, *result, needs, count);
 	if (status != CHC_OK)
 		return status;
-	long total = *count > 0 ? strtol(PQgetvalue(*result, 0, 23), NULL, 10) : 0;
-	page->total_size = total;
-	page->next_page_token = core_page_token(request, offset + (long)*count, total);
-	return page->next_page_token != NULL ? CHC_OK : CHC_RESOURCE_EXHAUSTED;
+	return core_page_fill(request, *result, NEED_COLUMN_COUNT, offset, page);
 }
 
 void municipalities_list_needs(municipalities_service *service,
@@ -151,7 +148,7 @@ void municipalities_search_needs(municipalities_service *service,
 		return;
 	}
 	for (size_t i = 0; i < reply.n_needs; i++)
-		reply.ranks[i] = strtof(PQgetvalue(result, (int)i, 24), NULL);
+		reply.ranks[i] = strtof(PQgetvalue(result, (int)i, NEED_COLUMN_COUNT + 1), NULL);
 	reply.n_ranks = reply.n_needs;
 	reply.page = &page;
 	closure(&reply, closure_data);

@@ -188,11 +188,9 @@ void municipalities_list_municipalities(municipalities_service *service,
 			break;
 		reply.n_municipalities++;
 	}
-	if (rows > 0) {
-		page.total_size = column_long(result, 0, 6);
+	if (rows > 0)
 		reply.total_population = column_long(result, 0, 7);
-	}
-	page.next_page_token = core_page_token(request, offset + rows, page.total_size);
+	core_page_fill(request, result, 6, offset, &page);
 	reply.page = &page;
 	closure(core_failed(request) ? NULL : &reply, closure_data);
 }
