@@ -97,6 +97,32 @@ static void print_reply(const ProtobufCMessage *reply)
 		print_duplicates((const void *)reply);
 		return;
 	}
+	if (reply->descriptor == &chc__v1__remove_contact_response__descriptor) {
+		printf("removed\n");
+		return;
+	}
+	if (reply->descriptor == &chc__v1__contact_person__descriptor) {
+		const Chc__V1__ContactPerson *person = (const void *)reply;
+		printf("%s  %s (%s)\n", person->id, person->name, person->role);
+		printf("  e-mail:   %s   phone: %s\n", person->email, person->phone);
+		printf("  consent:  %s\n", person->consent_purpose);
+		return;
+	}
+	if (reply->descriptor == &chc__v1__list_contacts_response__descriptor) {
+		const Chc__V1__ListContactsResponse *list = (const void *)reply;
+		static const char *const headers[] = { "ID",     "NAME",  "ROLE",
+			                               "E-MAIL", "PHONE", "CONSENT" };
+		cli_table table;
+		cli_table_init(&table, 6, headers);
+		for (size_t i = 0; i < list->n_contacts; i++) {
+			const Chc__V1__ContactPerson *p = list->contacts[i];
+			cli_table_add(&table, p->id, p->name, p->role, p->email, p->phone,
+			              p->consent_purpose);
+		}
+		cli_table_print(&table, stdout);
+		cli_table_fini(&table);
+		return;
+	}
 	cli_print_json(reply);
 }
 
@@ -107,11 +133,11 @@ static int contact_command(cli_state *cli, const cli_arguments *arguments, const
 	const char *target = arguments->positional_count > 2 ? arguments->positionals[2] : NULL;
 	if (strcmp(action, "list") == 0 && target != NULL) {
 		json_object_set_new(request, "company_id", json_string(target));
-		return cli_call_json(cli, service, "ListContacts", request, cli_print_json);
+		return cli_call_json(cli, service, "ListContacts", request, print_reply);
 	}
 	if (strcmp(action, "remove") == 0 && target != NULL) {
 		json_object_set_new(request, "id", json_string(target));
-		return cli_call_json(cli, service, "RemoveContact", request, cli_print_json);
+		return cli_call_json(cli, service, "RemoveContact", request, print_reply);
 	}
 	const char *name = cli_option_value(arguments, "name");
 	if (strcmp(action, "add") == 0 && target != NULL && name != NULL) {
@@ -124,7 +150,7 @@ static int contact_command(cli_state *cli, const cli_arguments *arguments, const
 		                              target, "name", name, "email", email ? email : "",
 		                              "phone", phone ? phone : "", "role", role ? role : "",
 		                              "consent_purpose", consent ? consent : ""));
-		return cli_call_json(cli, service, "AddContact", request, cli_print_json);
+		return cli_call_json(cli, service, "AddContact", request, print_reply);
 	}
 	fprintf(stderr,
 	        "Usage: chc company contact add COMPANY_ID --name N [--email E] [--phone P]\n"
