@@ -10,6 +10,7 @@ INVALID_ARGUMENT naming the field.
 """
 import datetime
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -26,6 +27,7 @@ sys.path.insert(0, work)
 from chc.v1 import common_pb2, companies_pb2, municipalities_pb2, rpc_pb2  # noqa: E402
 
 INVALID_ARGUMENT = 3
+ALREADY_EXISTS = 6
 
 
 def free_port():
@@ -41,6 +43,15 @@ def start(name, extra):
                        CHC_DATABASE_URL=os.environ["CHC_TEST_DATABASE_URL"], **extra)
     process = subprocess.Popen([f"{build_dir}/services/chc-{name}"], env=environment)
     return process, f"tcp://127.0.0.1:{port}"
+
+
+def unique_cvr():
+    """A CVR number no other test uses: random, with a valid check digit."""
+    while True:
+        digits = [random.randint(1, 9)] + [random.randint(0, 9) for _ in range(6)]
+        check = (-sum(d * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2)))) % 11
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)
 
 
 def call(url, service, method, request, reply_type):
@@ -105,11 +116,15 @@ def main():
         assert "need.min_trl" in fields, fields
 
         c = companies_pb2
-        company = c.Company(name="Interop Telehealth ApS", cvr="10000114",
+        cvr = unique_cvr()
+        company = c.Company(name="Interop Telehealth ApS", cvr=cvr,
                             municipality_code=751, website="https://interop.example")
         code, message, _, made = call(companies_url, "CompanyService", "CreateCompany",
                                       c.CreateCompanyRequest(company=company), c.Company)
         assert code == 0, message
+        code, message, _, _ = call(companies_url, "CompanyService", "CreateCompany",
+                                   c.CreateCompanyRequest(company=company), c.Company)
+        assert code == ALREADY_EXISTS and cvr in message, (code, message)
         solution = c.Solution(company_id=made.id, name="Interop Video",
                               description="Videokonsultation for borgere i eget hjem",
                               categories=[need.care_area], trl=8,
