@@ -152,9 +152,12 @@ static chc_status result_check(core_request *request, PGresult *result)
 		 * prefix; for a duplicate, the detail names the key and value. */
 		const char *primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
 		const char *detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
-		const char *said = status == CHC_ALREADY_EXISTS && detail != NULL ? detail : primary;
+		const char *said =
+		        status == CHC_ALREADY_EXISTS && detail != NULL ? detail : primary;
 		core_fail(request, status, "%s",
-		          said != NULL ? said : reason[0] ? reason : "database refused the change");
+		          said != NULL ? said
+		          : reason[0]  ? reason
+		                       : "database refused the change");
 	}
 	return status;
 }
