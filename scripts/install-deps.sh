@@ -8,7 +8,7 @@ build_packages=(build-essential cmake pkg-config git
 	libnng-dev nng-utils protobuf-c-compiler libprotobuf-c-dev
 	libpq-dev libjansson-dev uuid-dev libssl-dev libmbedtls-dev)
 run_packages=(postgresql-15 postgresql-contrib curl ca-certificates python3)
-test_packages=(libcmocka-dev valgrind cppcheck clang-format protobuf-compiler python3
+test_packages=(libcmocka-dev valgrind cppcheck clang-format protobuf-compiler python3 openssl
 	python3-protobuf)
 
 want=("${build_packages[@]}" "${run_packages[@]}")

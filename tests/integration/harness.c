@@ -48,15 +48,22 @@ bool harness_alive(const harness_service *service)
 
 bool harness_start(harness_service *service, const char *name, const char *const *extra)
 {
+	return harness_start_also_on(service, name, NULL, extra);
+}
+
+bool harness_start_also_on(harness_service *service, const char *name, const char *also_listen,
+                           const char *const *extra)
+{
 	memset(service, 0, sizeof(*service));
 	snprintf(service->name, sizeof(service->name), "%s", name);
 	service->rpc_port = harness_free_port();
 	service->http_port = harness_free_port();
 	service->events_port = harness_free_port();
 	snprintf(service->url, sizeof(service->url), "tcp://127.0.0.1:%d", service->rpc_port);
-	char program[512], listen[80], http[80], events[80], database[512];
+	char program[512], listen[512], http[80], events[80], database[512];
 	snprintf(program, sizeof(program), "%s/services/chc-%s", CHC_BUILD_DIR, name);
-	snprintf(listen, sizeof(listen), "CHC_LISTEN=%s", service->url);
+	snprintf(listen, sizeof(listen), "CHC_LISTEN=%s%s%s", service->url, also_listen ? "," : "",
+	         also_listen ? also_listen : "");
 	snprintf(http, sizeof(http), "CHC_HTTP_LISTEN=127.0.0.1:%d", service->http_port);
 	snprintf(events, sizeof(events), "CHC_EVENTS_LISTEN=tcp://127.0.0.1:%d",
 	         service->events_port);

@@ -39,6 +39,12 @@ int harness_free_port(void);
  */
 bool harness_start(harness_service *service, const char *name, const char *const *extra);
 
+/* harness_start that also listens on also_listen (comma separated
+ * addresses: ipc://, tls+tcp:// ...), besides the tcp:// address the
+ * harness picks and checks. */
+bool harness_start_also_on(harness_service *service, const char *name, const char *also_listen,
+                           const char *const *extra);
+
 /* SIGTERM and wait; returns the exit status (or -1 if it did not exit in 30 s). */
 int harness_stop(harness_service *service);
 
