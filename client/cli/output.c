@@ -41,6 +41,13 @@ int cli_report(const char *what, chc_status status, const chc_error *error)
 	for (size_t i = 0; error != NULL && i < error->violation_count; i++)
 		fprintf(stderr, "  %s: %s\n", error->violations[i].field,
 		        error->violations[i].description);
+	/* What a secretariat most often meets on a fresh machine. */
+	if (status == CHC_UNAVAILABLE)
+		fprintf(stderr,
+		        "  is the service running? scripts/stack.sh status shows each part; "
+		        "CHC_*_URL say where chc looks\n");
+	else if (status == CHC_UNAUTHENTICATED)
+		fprintf(stderr, "  set CHC_TOKEN to the token the services were started with\n");
 	return cli_exit_for(status);
 }
 
