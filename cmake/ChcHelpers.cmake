@@ -9,6 +9,10 @@ function(chc_target_defaults target)
                            -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+  if(CHC_BUILD_FUZZ)
+    # Coverage for libFuzzer in the code under test, not only in the target.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()
 
 # chc_add_test(name SOURCES ... [LIBRARIES ...] [FIXTURES ...] [LABELS ...]):

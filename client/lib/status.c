@@ -61,7 +61,8 @@ void chc_error_fini(chc_error *error)
 	memset(error, 0, sizeof(*error));
 }
 
-static void set_message(chc_error *error, chc_status code, const char *format, va_list arguments)
+__attribute__((format(printf, 3, 0))) static void set_message(chc_error *error, chc_status code,
+                                                              const char *format, va_list arguments)
 {
 	free(error->message);
 	error->code = code;
