@@ -3,7 +3,7 @@
  * owns its schema; its calls arrive with the matching issue, and every call it
  * does not know yet is answered UNIMPLEMENTED by the core.
  */
-#include "chc/v1/matching.pb-c.h"
+#include "matching.h"
 #include "server.h"
 
 static Chc__V1__MatchingService_Service matching_service =
