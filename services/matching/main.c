@@ -6,15 +6,14 @@
 #include "matching.h"
 #include "server.h"
 
-static Chc__V1__MatchingService_Service matching_service =
-        CHC__V1__MATCHING_SERVICE__INIT(matching_);
+static matching_service service = CHC__V1__MATCHING_SERVICE__INIT(matching_);
 
 int main(int argc, char **argv)
 {
 	static const core_service_definition definition = {
 		.name = "matching",
 		.schema = "matching",
-		.service = &matching_service.base,
+		.service = &service.base,
 		.default_listen = "tcp://127.0.0.1:7104",
 		.default_http_listen = "127.0.0.1:8104",
 		.default_events_listen = "tcp://127.0.0.1:7114",

@@ -99,9 +99,9 @@ typedef struct scoring_reason {
 	const char *criterion; /* static: "trl", "device_class", "care_area" ... */
 	bool met;
 	bool hard;
-	double weight;      /* the soft criterion's normalised weight, 0 for hard ones */
+	double weight;        /* the soft criterion's normalised weight, 0 for hard ones */
 	int32_t contribution; /* basis points of the score it gave */
-	char detail[160];   /* "needs TRL 7, has 5" */
+	char detail[160];     /* "needs TRL 7, has 5" */
 } scoring_reason;
 
 #define SCORING_MAX_REASONS 16
