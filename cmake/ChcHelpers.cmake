@@ -3,7 +3,7 @@
 function(chc_target_defaults target)
   target_compile_definitions(${target} PRIVATE _GNU_SOURCE)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wshadow -Wformat=2
-                         -Wstrict-prototypes -Wmissing-prototypes)
+                         $<$<COMPILE_LANGUAGE:C>:-Wstrict-prototypes -Wmissing-prototypes>)
   if(CHC_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined
                            -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
