@@ -98,6 +98,31 @@ bool core_check_enum(core_request *request, const char *field,
 	return true;
 }
 
+bool core_check_enum_list(core_request *request, const char *name,
+                          const ProtobufCEnumDescriptor *descriptor, const int *values,
+                          size_t count, size_t maximum)
+{
+	if (count > maximum) {
+		core_violation(request, name, "at most %zu values", maximum);
+		return false;
+	}
+	bool valid = true;
+	for (size_t i = 0; i < count; i++) {
+		char field[96];
+		snprintf(field, sizeof(field), "%s[%zu]", name, i);
+		if (!core_check_enum(request, field, descriptor, values[i], true)) {
+			valid = false;
+			continue;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (values[k] == values[i]) {
+				core_violation(request, field, "repeats value %zu", k);
+				valid = false;
+			}
+	}
+	return valid;
+}
+
 bool core_check_date(core_request *request, const char *field, const char *value, bool required)
 {
 	if (value[0] == '\0') {

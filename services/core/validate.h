@@ -28,6 +28,12 @@ bool core_check_uuid(core_request *request, const char *field, const char *value
 bool core_check_enum(core_request *request, const char *field,
                      const ProtobufCEnumDescriptor *descriptor, int value, bool required);
 
+/* A list of defined, distinct enum values (none UNSPECIFIED), at most
+ * maximum of them; violations name "name[i]". */
+bool core_check_enum_list(core_request *request, const char *name,
+                          const ProtobufCEnumDescriptor *descriptor, const int *values,
+                          size_t count, size_t maximum);
+
 /* A calendar date "YYYY-MM-DD"; optional when value is "" and not required. */
 bool core_check_date(core_request *request, const char *field, const char *value, bool required);
 

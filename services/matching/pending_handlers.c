@@ -13,10 +13,6 @@
 		closure(NULL, closure_data);                                                       \
 	}
 
-PENDING(create_test_bed, CreateTestBedRequest, TestBed)
-PENDING(get_test_bed, GetTestBedRequest, TestBed)
-PENDING(update_test_bed, UpdateTestBedRequest, TestBed)
-PENDING(list_test_beds, ListTestBedsRequest, ListTestBedsResponse)
 PENDING(submit_job, SubmitJobRequest, Job)
 PENDING(get_job, GetJobRequest, Job)
 PENDING(list_jobs, ListJobsRequest, ListJobsResponse)
