@@ -4,17 +4,29 @@
  * through libchc.
  */
 #include "matching.h"
+#include "matching_jobs.h"
 #include "server.h"
 
 static matching_service service = CHC__V1__MATCHING_SERVICE__INIT(matching_);
 
+/* The job workers start with the service and hand back a job in progress
+ * when it stops, so that another instance (or the next start) takes it up. */
 static chc_status start(const core_config *config, chc_error *error)
 {
-	return matching_client_start(config, error);
+	job_settings settings;
+	if (job_settings_load(&settings, error) != CHC_OK ||
+	    matching_client_start(config, error) != CHC_OK)
+		return error->code;
+	if (job_workers_start(config, &settings, error) != CHC_OK) {
+		matching_client_stop();
+		return error->code;
+	}
+	return CHC_OK;
 }
 
 static void stop(void)
 {
+	job_workers_stop();
 	matching_client_stop();
 }
 

@@ -1,0 +1,141 @@
+/*
+ * feedback_handlers.c - "not a match": a need and a solution that should not
+ * be matched again, with the reason. Every later need_solution job scores
+ * the pair 0 and shows the reason.
+ */
+#include <stdlib.h>
+
+#include "chc/client.h"
+#include "chc/v1/companies.pb-c.h"
+#include "chc/v1/municipalities.pb-c.h"
+#include "db.h"
+#include "matching.h"
+#include "query_builder.h"
+#include "validate.h"
+
+#define FEEDBACK_COLUMNS                                                                           \
+	"f.need_id, f.solution_id, f.reason, f.recorded_by, "                                      \
+	"(extract(epoch FROM f.created_at) * 1000)::bigint"
+#define FEEDBACK_COLUMN_COUNT 5
+
+static chc_status feedback_rows(core_request *request, PGresult *result,
+                                Chc__V1__Feedback ***feedback, size_t *count)
+{
+	int rows = PQntuples(result);
+	*count = 0;
+	*feedback = core_alloc(request, (size_t)(rows + 1) * sizeof(**feedback));
+	if (*feedback == NULL)
+		return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	for (int i = 0; i < rows; i++) {
+		Chc__V1__Feedback *one = core_alloc(request, sizeof(*one));
+		if (one == NULL)
+			return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		chc__v1__feedback__init(one);
+		one->need_id = PQgetvalue(result, i, 0);
+		one->solution_id = PQgetvalue(result, i, 1);
+		one->reason = PQgetvalue(result, i, 2);
+		one->recorded_by = PQgetvalue(result, i, 3);
+		one->created_unix_ms = strtoll(PQgetvalue(result, i, 4), NULL, 10);
+		(*feedback)[(*count)++] = one;
+	}
+	return CHC_OK;
+}
+
+/* The need and the solution must exist where they are kept. */
+static void check_exists(core_request *request, const char *field, const char *id,
+                         const ProtobufCServiceDescriptor *service, const char *method,
+                         const ProtobufCMessage *input)
+{
+	ProtobufCMessage *reply = NULL;
+	chc_error error = { 0 };
+	chc_status status =
+	        chc_client_call(matching_client(), service, method, input, NULL, &reply, &error);
+	if (status == CHC_NOT_FOUND)
+		core_violation(request, field, "%s does not exist", id);
+	else if (status != CHC_OK)
+		core_fail(request, CHC_UNAVAILABLE, "cannot check %s %s: %s", field, id,
+		          error.message);
+	if (reply != NULL)
+		protobuf_c_message_free_unpacked(reply, NULL);
+	chc_error_fini(&error);
+}
+
+static const core_statement feedback_upsert_statement = {
+	"feedback_upsert",
+	"INSERT INTO matching.feedback AS f (need_id, solution_id, reason, recorded_by) "
+	"VALUES ($1::uuid, $2::uuid, $3, $4) ON CONFLICT (need_id, solution_id) DO UPDATE "
+	"SET reason = excluded.reason, recorded_by = excluded.recorded_by, created_at = now() "
+	"RETURNING " FEEDBACK_COLUMNS,
+	4
+};
+
+void matching_record_feedback(matching_service *service,
+                              const Chc__V1__RecordFeedbackRequest *input,
+                              Chc__V1__Feedback_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	const Chc__V1__Feedback *feedback = input->feedback;
+	if (feedback == NULL) {
+		core_violation(request, "feedback", "is required");
+		MATCHING_FAIL(closure, closure_data);
+	}
+	bool valid = core_check_uuid(request, "feedback.need_id", feedback->need_id);
+	valid = core_check_uuid(request, "feedback.solution_id", feedback->solution_id) && valid;
+	core_check_text(request, "feedback.reason", feedback->reason, 1, 500);
+	if (core_failed(request) || !valid)
+		MATCHING_FAIL(closure, closure_data);
+	Chc__V1__GetNeedRequest need = CHC__V1__GET_NEED_REQUEST__INIT;
+	need.id = feedback->need_id;
+	check_exists(request, "feedback.need_id", feedback->need_id,
+	             &chc__v1__municipality_service__descriptor, "GetNeed", &need.base);
+	Chc__V1__GetSolutionRequest solution = CHC__V1__GET_SOLUTION_REQUEST__INIT;
+	solution.id = feedback->solution_id;
+	if (!core_failed(request))
+		check_exists(request, "feedback.solution_id", feedback->solution_id,
+		             &chc__v1__company_service__descriptor, "GetSolution", &solution.base);
+	if (core_failed(request))
+		MATCHING_FAIL(closure, closure_data);
+	const char *values[] = { feedback->need_id, feedback->solution_id, feedback->reason,
+		                 request->principal.subject };
+	PGresult *result = NULL;
+	Chc__V1__Feedback **stored = NULL;
+	size_t count = 0;
+	if (core_query(request, &feedback_upsert_statement, values, &result) != CHC_OK ||
+	    feedback_rows(request, result, &stored, &count) != CHC_OK ||
+	    matching_event(request, "feedback.not_a_match", feedback->need_id,
+	                   feedback->solution_id) != CHC_OK)
+		MATCHING_FAIL(closure, closure_data);
+	closure(stored[0], closure_data);
+}
+
+void matching_list_feedback(matching_service *service, const Chc__V1__ListFeedbackRequest *input,
+                            Chc__V1__ListFeedbackResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	int limit = 0;
+	long offset = 0;
+	core_query_builder query = { .used = 0 };
+	core_query_append(&query, "SELECT " FEEDBACK_COLUMNS ", count(*) OVER () "
+	                          "FROM matching.feedback f WHERE true");
+	if (input->need_id[0] != '\0' && core_check_uuid(request, "need_id", input->need_id))
+		core_query_where(&query, "f.need_id = $?::uuid", input->need_id);
+	if (input->solution_id[0] != '\0' &&
+	    core_check_uuid(request, "solution_id", input->solution_id))
+		core_query_where(&query, "f.solution_id = $?::uuid", input->solution_id);
+	core_page_read(request, input->page, &limit, &offset);
+	if (core_failed(request))
+		MATCHING_FAIL(closure, closure_data);
+	core_query_append(&query, " ORDER BY f.need_id, f.solution_id");
+	core_query_page(request, &query, limit, offset);
+	PGresult *result = NULL;
+	Chc__V1__ListFeedbackResponse reply = CHC__V1__LIST_FEEDBACK_RESPONSE__INIT;
+	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
+	if (core_query_run(request, &query, &result) != CHC_OK ||
+	    feedback_rows(request, result, &reply.feedback, &reply.n_feedback) != CHC_OK ||
+	    core_page_fill(request, result, FEEDBACK_COLUMN_COUNT, offset, &page) != CHC_OK)
+		MATCHING_FAIL(closure, closure_data);
+	reply.page = &page;
+	closure(&reply, closure_data);
+}

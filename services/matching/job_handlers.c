@@ -1,0 +1,170 @@
+/*
+ * job_handlers.c - submit, get, list and cancel jobs. Submitting returns at
+ * once: the work runs on a worker thread of whichever matching instance
+ * claims the job first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algorithm_version.h"
+#include "chc/client.h"
+#include "db.h"
+#include "matching.h"
+#include "matching_jobs.h"
+#include "query_builder.h"
+#include "validate.h"
+
+/* "\x0a1b..." : bytea's text input form, request-owned. */
+static char *bytea_text(core_request *request, const uint8_t *bytes, size_t length)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *text = core_alloc(request, 2 * length + 3);
+	if (text == NULL)
+		return NULL;
+	text[0] = '\\';
+	text[1] = 'x';
+	for (size_t i = 0; i < length; i++) {
+		text[2 + 2 * i] = digits[bytes[i] >> 4];
+		text[3 + 2 * i] = digits[bytes[i] & 15];
+	}
+	return text;
+}
+
+static const core_statement job_insert_statement = {
+	"job_insert",
+	"INSERT INTO matching.jobs (id, kind, parameters, algorithm_version, submitted_by) "
+	"VALUES ($1::uuid, $2, $3::bytea, $4, $5)",
+	5
+};
+
+/* Wakes the workers of every instance; delivered when the transaction
+ * commits, so a worker never looks before the row is there. */
+static const core_statement job_notify_statement = { "job_notify",
+	                                             "SELECT pg_notify('matching_jobs', $1)", 1 };
+
+void matching_submit_job(matching_service *service, const Chc__V1__SubmitJobRequest *input,
+                         Chc__V1__Job_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	Chc__V1__JobParameters defaults = CHC__V1__JOB_PARAMETERS__INIT;
+	Chc__V1__JobParameters parameters = input->parameters ? *input->parameters : defaults;
+	if (!job_parameters_check(request, input->kind, &parameters))
+		MATCHING_FAIL(closure, closure_data);
+	uint8_t *packed = NULL;
+	size_t length = 0;
+	if (job_pack(&parameters.base, &packed, &length) != CHC_OK) {
+		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		MATCHING_FAIL(closure, closure_data);
+	}
+	char id[37];
+	chc_uuid_generate(id);
+	const char *values[] = {
+		id,
+		core_enum_slug(request, &chc__v1__job_kind__descriptor, input->kind),
+		bytea_text(request, packed, length),
+		MATCHING_ALGORITHM_VERSION,
+		request->principal.subject,
+	};
+	free(packed);
+	PGresult *result = NULL;
+	Chc__V1__Job *job = NULL;
+	const char *notify[] = { id };
+	if (values[1] == NULL || values[2] == NULL) {
+		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		MATCHING_FAIL(closure, closure_data);
+	}
+	if (core_query(request, &job_insert_statement, values, &result) != CHC_OK ||
+	    core_query(request, &job_notify_statement, notify, &result) != CHC_OK ||
+	    matching_event(request, "job.submitted", id, values[1]) != CHC_OK ||
+	    job_load(request, id, false, &job) != CHC_OK)
+		MATCHING_FAIL(closure, closure_data);
+	closure(job, closure_data);
+}
+
+void matching_get_job(matching_service *service, const Chc__V1__GetJobRequest *input,
+                      Chc__V1__Job_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	Chc__V1__Job *job = NULL;
+	if (!core_check_uuid(request, "id", input->id) ||
+	    job_load(request, input->id, false, &job) != CHC_OK)
+		MATCHING_FAIL(closure, closure_data);
+	closure(job, closure_data);
+}
+
+void matching_list_jobs(matching_service *service, const Chc__V1__ListJobsRequest *input,
+                        Chc__V1__ListJobsResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	int limit = 0;
+	long offset = 0;
+	core_query_builder query = { .used = 0 };
+	core_query_append(&query, "SELECT " JOB_COLUMNS ", count(*) OVER () "
+	                          "FROM matching.jobs j WHERE true");
+	if (input->kind != 0 &&
+	    core_check_enum(request, "kind", &chc__v1__job_kind__descriptor, input->kind, false))
+		core_query_where(
+		        &query, "j.kind = $?",
+		        core_enum_slug(request, &chc__v1__job_kind__descriptor, input->kind));
+	if (input->state != 0 &&
+	    core_check_enum(request, "state", &chc__v1__job_state__descriptor, input->state, false))
+		core_query_where(
+		        &query, "j.state = $?",
+		        core_enum_slug(request, &chc__v1__job_state__descriptor, input->state));
+	core_page_read(request, input->page, &limit, &offset);
+	if (core_failed(request))
+		MATCHING_FAIL(closure, closure_data);
+	core_query_append(&query, " ORDER BY j.created_at DESC, j.id");
+	core_query_page(request, &query, limit, offset);
+	PGresult *result = NULL;
+	Chc__V1__ListJobsResponse reply = CHC__V1__LIST_JOBS_RESPONSE__INIT;
+	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
+	if (core_query_run(request, &query, &result) != CHC_OK ||
+	    job_rows(request, result, &reply.jobs, &reply.n_jobs) != CHC_OK ||
+	    core_page_fill(request, result, JOB_COLUMN_COUNT, offset, &page) != CHC_OK)
+		MATCHING_FAIL(closure, closure_data);
+	reply.page = &page;
+	closure(&reply, closure_data);
+}
+
+/* A queued job is cancelled at once; a running one is asked to stop, and
+ * its worker stops at its next progress report (within a second). */
+static const core_statement job_cancel_statement = {
+	"job_cancel",
+	"UPDATE matching.jobs SET cancel_requested = true, "
+	"state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END, "
+	"finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END "
+	"WHERE id = $1::uuid",
+	1
+};
+
+void matching_cancel_job(matching_service *service, const Chc__V1__CancelJobRequest *input,
+                         Chc__V1__Job_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	Chc__V1__Job *job = NULL;
+	if (!core_check_uuid(request, "id", input->id) ||
+	    job_load(request, input->id, true, &job) != CHC_OK)
+		MATCHING_FAIL(closure, closure_data);
+	if (job->state != CHC__V1__JOB_STATE__JOB_STATE_QUEUED &&
+	    job->state != CHC__V1__JOB_STATE__JOB_STATE_RUNNING) {
+		core_fail(request, CHC_FAILED_PRECONDITION, "job %s has already %s", job->id,
+		          core_enum_slug(request, &chc__v1__job_state__descriptor, job->state));
+		MATCHING_FAIL(closure, closure_data);
+	}
+	const char *values[] = { job->id };
+	PGresult *result = NULL;
+	const char *event = job->state == CHC__V1__JOB_STATE__JOB_STATE_QUEUED
+	                            ? "job.cancelled"
+	                            : "job.cancel_requested";
+	if (core_query(request, &job_cancel_statement, values, &result) != CHC_OK ||
+	    matching_event(request, event, job->id, "") != CHC_OK ||
+	    job_load(request, job->id, false, &job) != CHC_OK)
+		MATCHING_FAIL(closure, closure_data);
+	closure(job, closure_data);
+}

@@ -1,0 +1,322 @@
+/*
+ * job_inputs.c - what a job reads, once, before it computes: solutions and
+ * needs through libchc (paged List calls, as any partner would read them),
+ * test beds and feedback from the matching schema, the municipalities and
+ * regions for populations and deployments. Everything is sorted by id, so
+ * the same data gives the same inputs whatever order the services list it
+ * in, and kept with the job (job_worker.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/client.h"
+#include "chc/v1/companies.pb-c.h"
+#include "chc/v1/municipalities.pb-c.h"
+#include "db.h"
+#include "matching.h"
+#include "matching_jobs.h"
+
+#define PAGE_SIZE 500
+
+/* A deep copy of message in the run's arena. */
+static ProtobufCMessage *arena_copy(job_run *run, const ProtobufCMessage *message)
+{
+	uint8_t *packed = NULL;
+	size_t length = 0;
+	if (job_pack(message, &packed, &length) != CHC_OK)
+		return NULL;
+	ProtobufCAllocator allocator = job_arena_allocator(&run->arena);
+	ProtobufCMessage *copy =
+	        protobuf_c_message_unpack(message->descriptor, &allocator, length, packed);
+	free(packed);
+	return copy;
+}
+
+/* A growing array of message pointers in the arena. */
+typedef struct message_list {
+	void **items;
+	size_t count;
+	size_t capacity;
+} message_list;
+
+static chc_status list_add(job_run *run, message_list *list, const ProtobufCMessage *message,
+                           chc_error *error)
+{
+	if (list->count == list->capacity) {
+		size_t capacity = list->capacity ? 2 * list->capacity : 256;
+		void **grown = job_arena_alloc(&run->arena, capacity * sizeof(void *));
+		if (grown == NULL)
+			return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		if (list->count > 0)
+			memcpy(grown, list->items, list->count * sizeof(void *));
+		list->items = grown;
+		list->capacity = capacity;
+	}
+	ProtobufCMessage *copy = arena_copy(run, message);
+	if (copy == NULL)
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	list->items[list->count++] = copy;
+	return CHC_OK;
+}
+
+static int compare_solution(const void *a, const void *b)
+{
+	return strcmp((*(Chc__V1__Solution *const *)a)->id, (*(Chc__V1__Solution *const *)b)->id);
+}
+static int compare_need(const void *a, const void *b)
+{
+	return strcmp((*(Chc__V1__Need *const *)a)->id, (*(Chc__V1__Need *const *)b)->id);
+}
+static int compare_test_bed(const void *a, const void *b)
+{
+	return strcmp((*(Chc__V1__TestBed *const *)a)->id, (*(Chc__V1__TestBed *const *)b)->id);
+}
+static int compare_feedback(const void *a, const void *b)
+{
+	const Chc__V1__Feedback *x = *(Chc__V1__Feedback *const *)a;
+	const Chc__V1__Feedback *y = *(Chc__V1__Feedback *const *)b;
+	int order = strcmp(x->need_id, y->need_id);
+	return order != 0 ? order : strcmp(x->solution_id, y->solution_id);
+}
+
+static chc_status call(const ProtobufCServiceDescriptor *service, const char *method,
+                       const ProtobufCMessage *input, ProtobufCMessage **reply, chc_error *error)
+{
+	chc_status status =
+	        chc_client_call(matching_client(), service, method, input, NULL, reply, error);
+	if (status != CHC_OK)
+		chc_error_set_headline(error, status, "%s: %s", method,
+		                       error->message ? error->message : "");
+	return status;
+}
+
+static chc_status read_solutions(job_run *run, message_list *list, chc_error *error)
+{
+	const Chc__V1__JobParameters *parameters = run->parameters;
+	for (size_t i = 0; i < parameters->n_solution_ids; i++) {
+		Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
+		get.id = parameters->solution_ids[i];
+		ProtobufCMessage *reply = NULL;
+		chc_status status = call(&chc__v1__company_service__descriptor, "GetSolution",
+		                         &get.base, &reply, error);
+		if (status == CHC_OK)
+			status = list_add(run, list, reply, error);
+		if (reply != NULL)
+			protobuf_c_message_free_unpacked(reply, NULL);
+		if (status != CHC_OK)
+			return status;
+	}
+	if (parameters->n_solution_ids > 0)
+		return CHC_OK;
+	Chc__V1__SolutionFilter filter = CHC__V1__SOLUTION_FILTER__INIT;
+	filter.status = CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED;
+	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
+	page.page_size = PAGE_SIZE;
+	Chc__V1__ListSolutionsRequest request = CHC__V1__LIST_SOLUTIONS_REQUEST__INIT;
+	request.filter = &filter;
+	request.page = &page;
+	char token[128] = "";
+	do {
+		page.page_token = token;
+		ProtobufCMessage *reply = NULL;
+		chc_status status = call(&chc__v1__company_service__descriptor, "ListSolutions",
+		                         &request.base, &reply, error);
+		if (status != CHC_OK)
+			return status;
+		const Chc__V1__ListSolutionsResponse *found = (const void *)reply;
+		for (size_t i = 0; i < found->n_solutions && status == CHC_OK; i++)
+			status = list_add(run, list, &found->solutions[i]->base, error);
+		snprintf(token, sizeof(token), "%s",
+		         found->page ? found->page->next_page_token : "");
+		if (!job_run_progress(run, "reading inputs", (int64_t)list->count,
+		                      found->page ? found->page->total_size : 0))
+			status = chc_error_set(error, CHC_CANCELLED, "cancelled");
+		protobuf_c_message_free_unpacked(reply, NULL);
+		if (status != CHC_OK)
+			return status;
+	} while (token[0] != '\0');
+	return CHC_OK;
+}
+
+static chc_status read_needs(job_run *run, message_list *list, chc_error *error)
+{
+	const Chc__V1__JobParameters *parameters = run->parameters;
+	for (size_t i = 0; i < parameters->n_need_ids; i++) {
+		Chc__V1__GetNeedRequest get = CHC__V1__GET_NEED_REQUEST__INIT;
+		get.id = parameters->need_ids[i];
+		ProtobufCMessage *reply = NULL;
+		chc_status status = call(&chc__v1__municipality_service__descriptor, "GetNeed",
+		                         &get.base, &reply, error);
+		if (status == CHC_OK)
+			status = list_add(run, list, reply, error);
+		if (reply != NULL)
+			protobuf_c_message_free_unpacked(reply, NULL);
+		if (status != CHC_OK)
+			return status;
+	}
+	if (parameters->n_need_ids > 0)
+		return CHC_OK;
+	Chc__V1__NeedFilter filter = CHC__V1__NEED_FILTER__INIT;
+	filter.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
+	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
+	page.page_size = PAGE_SIZE;
+	Chc__V1__ListNeedsRequest request = CHC__V1__LIST_NEEDS_REQUEST__INIT;
+	request.filter = &filter;
+	request.page = &page;
+	char token[128] = "";
+	do {
+		page.page_token = token;
+		ProtobufCMessage *reply = NULL;
+		chc_status status = call(&chc__v1__municipality_service__descriptor, "ListNeeds",
+		                         &request.base, &reply, error);
+		if (status != CHC_OK)
+			return status;
+		const Chc__V1__ListNeedsResponse *found = (const void *)reply;
+		for (size_t i = 0; i < found->n_needs && status == CHC_OK; i++)
+			status = list_add(run, list, &found->needs[i]->base, error);
+		snprintf(token, sizeof(token), "%s",
+		         found->page ? found->page->next_page_token : "");
+		protobuf_c_message_free_unpacked(reply, NULL);
+		if (status != CHC_OK)
+			return status;
+	} while (token[0] != '\0');
+	return CHC_OK;
+}
+
+static chc_status read_reference(job_run *run, message_list *municipalities, message_list *regions,
+                                 chc_error *error)
+{
+	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
+	page.page_size = PAGE_SIZE;
+	Chc__V1__ListMunicipalitiesRequest request = CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
+	request.page = &page;
+	char token[128] = "";
+	do {
+		page.page_token = token;
+		ProtobufCMessage *reply = NULL;
+		chc_status status = call(&chc__v1__municipality_service__descriptor,
+		                         "ListMunicipalities", &request.base, &reply, error);
+		if (status != CHC_OK)
+			return status;
+		const Chc__V1__ListMunicipalitiesResponse *found = (const void *)reply;
+		for (size_t i = 0; i < found->n_municipalities && status == CHC_OK; i++)
+			status = list_add(run, municipalities, &found->municipalities[i]->base,
+			                  error);
+		snprintf(token, sizeof(token), "%s",
+		         found->page ? found->page->next_page_token : "");
+		protobuf_c_message_free_unpacked(reply, NULL);
+		if (status != CHC_OK)
+			return status;
+	} while (token[0] != '\0');
+	Chc__V1__ListRegionsRequest list_regions = CHC__V1__LIST_REGIONS_REQUEST__INIT;
+	ProtobufCMessage *reply = NULL;
+	chc_status status = call(&chc__v1__municipality_service__descriptor, "ListRegions",
+	                         &list_regions.base, &reply, error);
+	if (status != CHC_OK)
+		return status;
+	const Chc__V1__ListRegionsResponse *found = (const void *)reply;
+	for (size_t i = 0; i < found->n_regions && status == CHC_OK; i++)
+		status = list_add(run, regions, &found->regions[i]->base, error);
+	protobuf_c_message_free_unpacked(reply, NULL);
+	return status;
+}
+
+/* Test beds and feedback are the matching service's own: read directly. */
+static chc_status read_own(job_run *run, core_db *database, message_list *test_beds,
+                           message_list *feedback, chc_error *error)
+{
+	core_request request = { .method = "job",
+		                 .request_id = run->id,
+		                 .principal = { .subject = "matching",
+		                                .role = CORE_ROLE_SECRETARIAT },
+		                 .db = database->connection,
+		                 .database = database };
+	const Chc__V1__JobParameters *parameters = run->parameters;
+	chc_status status = CHC_OK;
+	bool wants_test_beds = run->kind == CHC__V1__JOB_KIND__JOB_KIND_TESTBED_ASSIGNMENT ||
+	                       run->kind == CHC__V1__JOB_KIND__JOB_KIND_TESTBED_STABLE;
+	if (wants_test_beds && parameters->n_test_bed_ids > 0) {
+		for (size_t i = 0; i < parameters->n_test_bed_ids && status == CHC_OK; i++) {
+			Chc__V1__TestBed *test_bed = NULL;
+			status = test_bed_load(&request, parameters->test_bed_ids[i], false,
+			                       &test_bed);
+			if (status == CHC_OK)
+				status = list_add(run, test_beds, &test_bed->base, error);
+		}
+	} else if (wants_test_beds) {
+		PGresult *result = NULL;
+		Chc__V1__TestBed **found = NULL;
+		size_t count = 0;
+		status = core_query_sql(&request,
+		                        "SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t "
+		                        "WHERE t.status = 'open' ORDER BY t.id",
+		                        0, NULL, &result);
+		if (status == CHC_OK)
+			status = test_bed_rows(&request, result, &found, &count);
+		for (size_t i = 0; i < count && status == CHC_OK; i++)
+			status = list_add(run, test_beds, &found[i]->base, error);
+	}
+	if (status == CHC_OK && run->kind == CHC__V1__JOB_KIND__JOB_KIND_NEED_SOLUTION) {
+		PGresult *result = NULL;
+		status = core_query_sql(&request,
+		                        "SELECT need_id, solution_id, reason, recorded_by, "
+		                        "(extract(epoch FROM created_at) * 1000)::bigint "
+		                        "FROM matching.feedback ORDER BY need_id, solution_id",
+		                        0, NULL, &result);
+		for (int i = 0; status == CHC_OK && i < PQntuples(result); i++) {
+			Chc__V1__Feedback one = CHC__V1__FEEDBACK__INIT;
+			one.need_id = PQgetvalue(result, i, 0);
+			one.solution_id = PQgetvalue(result, i, 1);
+			one.reason = PQgetvalue(result, i, 2);
+			one.recorded_by = PQgetvalue(result, i, 3);
+			one.created_unix_ms = strtoll(PQgetvalue(result, i, 4), NULL, 10);
+			status = list_add(run, feedback, &one.base, error);
+		}
+	}
+	if (status != CHC_OK && request.error.message != NULL)
+		chc_error_set(error, status, "%s", request.error.message);
+	else if (status != CHC_OK && error->message == NULL)
+		chc_error_set(error, status, "cannot read the test beds");
+	core_request_fini(&request);
+	return status;
+}
+
+chc_status job_inputs_read(job_run *run, core_db *database, chc_error *error)
+{
+	Chc__V1__JobInputs *inputs = job_arena_alloc(&run->arena, sizeof(*inputs));
+	if (inputs == NULL)
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	chc__v1__job_inputs__init(inputs);
+	message_list solutions = { 0 }, needs = { 0 }, test_beds = { 0 }, feedback = { 0 },
+	             municipalities = { 0 }, regions = { 0 };
+	bool wants_needs = run->kind == CHC__V1__JOB_KIND__JOB_KIND_NEED_SOLUTION ||
+	                   run->kind == CHC__V1__JOB_KIND__JOB_KIND_CONSORTIA;
+	chc_status status = read_solutions(run, &solutions, error);
+	if (status == CHC_OK && wants_needs)
+		status = read_needs(run, &needs, error);
+	if (status == CHC_OK)
+		status = read_reference(run, &municipalities, &regions, error);
+	if (status == CHC_OK)
+		status = read_own(run, database, &test_beds, &feedback, error);
+	if (status != CHC_OK)
+		return status;
+	qsort(solutions.items, solutions.count, sizeof(void *), compare_solution);
+	qsort(needs.items, needs.count, sizeof(void *), compare_need);
+	qsort(test_beds.items, test_beds.count, sizeof(void *), compare_test_bed);
+	qsort(feedback.items, feedback.count, sizeof(void *), compare_feedback);
+	/* Municipalities and regions come sorted by code from their service. */
+	inputs->solutions = (Chc__V1__Solution **)solutions.items;
+	inputs->n_solutions = solutions.count;
+	inputs->needs = (Chc__V1__Need **)needs.items;
+	inputs->n_needs = needs.count;
+	inputs->test_beds = (Chc__V1__TestBed **)test_beds.items;
+	inputs->n_test_beds = test_beds.count;
+	inputs->feedback = (Chc__V1__Feedback **)feedback.items;
+	inputs->n_feedback = feedback.count;
+	inputs->municipalities = (Chc__V1__Municipality **)municipalities.items;
+	inputs->n_municipalities = municipalities.count;
+	inputs->regions = (Chc__V1__Region **)regions.items;
+	inputs->n_regions = regions.count;
+	run->inputs = inputs;
+	return CHC_OK;
+}
