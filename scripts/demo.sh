@@ -11,6 +11,14 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$CHC_ROOT"
 
+# The demo builds the programs only: no test or benchmark packages needed
+# (scripts/check-demo-deps.sh, run by the tests, keeps it so).
+cmake_options=(-DCHC_BUILD_TESTS=OFF -DCHC_BUILD_BENCH=OFF)
+if [ "${1:-}" = --cmake-options ]; then
+	printf '%s\n' "${cmake_options[@]}"
+	exit 0
+fi
+
 title() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 chc() { "$CHC_BUILD_DIR/client/chc" "$@"; }
 
@@ -18,7 +26,7 @@ title "installing what is missing"
 "$CHC_ROOT/scripts/install-deps.sh"
 
 title "building"
-"$CHC_ROOT/scripts/build.sh" "$CHC_BUILD_DIR" >/dev/null
+"$CHC_ROOT/scripts/build.sh" "$CHC_BUILD_DIR" "${cmake_options[@]}" >/dev/null
 echo "built in $CHC_BUILD_DIR ($("$CHC_BUILD_DIR/client/chc" --version))"
 
 title "starting the stack"
@@ -64,8 +72,68 @@ chc solution search "remote monitoring COPD" --trl-min 7 --page-size 5
 title "chc solution search \"faldforebyggelse\""
 chc solution search "faldforebyggelse" --page-size 5
 
-title "the matchmaking job: open needs and the published solutions that fit them"
-python3 "$CHC_ROOT/scripts/match-preview.py" "$CHC_BUILD_DIR/client/chc"
+if [ "$(loaded_total testbed)" = 0 ]; then
+	# Test beds are the matching service's own records; each line is a
+	# CreateTestBed request, validated like a partner's.
+	loaded=0
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		chc call /chc.v1.MatchingService/CreateTestBed "{\"test_bed\": $line}" >/dev/null
+		loaded=$((loaded + 1))
+	done <data/sample/testbeds.jsonl
+	echo "test beds loaded: $loaded"
+else
+	echo "test beds already loaded: $(loaded_total testbed)"
+fi
+
+title "chc testbed list --care-area remote-monitoring   (where a solution can be tried)"
+chc testbed list --care-area remote-monitoring --page-size 10
+
+exports=$CHC_HOME/exports
+mkdir -p "$exports"
+# Submits a job, follows its progress, and prints its id on the last line.
+run_job() {
+	local id
+	id=$(chc --json match "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+	chc job watch "$id" >&2
+	echo "$id"
+}
+
+title "the matchmaking job: every open need against every published solution"
+needs_job=$(run_job needs --top-k 5)
+chc job get "$needs_job"
+# A few needs with their best matches and the reasons, and their gap reports.
+for need in $(chc --json job results "$needs_job" --kind match --page-size 500 |
+	python3 -c 'import json,sys
+seen=[]
+for r in json.load(sys.stdin).get("results",[]):
+    if r["need_id"] not in seen: seen.append(r["need_id"])
+print(" ".join(seen[:3]))'); do
+	title "chc job results $needs_job --need $need --reasons"
+	chc job results "$needs_job" --need "$need" --kind match --page-size 3 --reasons
+	chc job results "$needs_job" --need "$need" --kind near-miss --page-size 2
+done
+
+title "the test-bed assignment: each solution seeking a test bed to the one that fits best"
+assignment_job=$(run_job testbeds)
+chc job results "$assignment_job" --kind assigned --page-size 15
+chc job results "$assignment_job" --kind unassigned --page-size 5
+
+title "stable matching: no solution and test bed would both rather have each other"
+stable_job=$(run_job stable)
+chc job get "$stable_job"
+
+title "consortia: municipalities whose needs are alike, to buy together"
+consortia_job=$(run_job consortia --top-k 3)
+chc job results "$consortia_job" --kind consortium --page-size 5 --reasons
+
+title "exports (documented in docs/job-export.md)"
+for job in "$needs_job" "$assignment_job" "$consortia_job"; do
+	chc job export "$job" --format json --output "$exports/$job.json"
+	chc job export "$job" --format csv --output "$exports/$job.csv"
+done
+ls -l "$exports"
+echo "compare two runs with: build/client/chc job diff $needs_job ID"
 
 title "done"
 echo "The stack keeps running: try  build/client/chc --help"

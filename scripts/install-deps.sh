@@ -15,6 +15,11 @@ want=("${build_packages[@]}" "${run_packages[@]}")
 case "${1:-}" in
 --test) want+=("${test_packages[@]}") ;;
 --build-only) want=("${build_packages[@]}") ;;
+--list)
+	# What the demo installs, one package a line (scripts/check-demo-deps.sh).
+	printf '%s\n' "${want[@]}"
+	exit 0
+	;;
 esac
 
 missing=()

@@ -25,6 +25,9 @@ mapfile -t sources < <(git ls-files '*.c' '*.h' 2>/dev/null || find include serv
 clang-format --dry-run --Werror "${sources[@]}"
 echo "${#sources[@]} files formatted"
 
+step "the demo needs only what it installs"
+"$CHC_ROOT/scripts/check-demo-deps.sh"
+
 step "build"
 "$CHC_ROOT/scripts/build.sh" "$CHC_BUILD_DIR" -DCHC_BUILD_TESTS=ON -DCHC_BUILD_BENCH=ON >/dev/null
 echo "built in $CHC_BUILD_DIR"
