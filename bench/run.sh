@@ -106,3 +106,4 @@ for clients in 1 8; do
 	printf '  %d client(s): %.0f rps, p50 %d us, p99 %d us\n' \
 		"$clients" "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")"
 done
+bash "$CHC_ROOT/bench/jobs.sh"
