@@ -152,7 +152,7 @@ static chc_status export_make(core_request *request, const Chc__V1__Job *job, in
 
 static const core_statement export_chunk_statement = {
 	"job_export_chunk",
-	"SELECT substring(body FROM $3::bigint + 1 FOR $4::int), length(body), sha256 "
+	"SELECT substring(body FROM ($3::bigint + 1)::int FOR $4::int), length(body), sha256 "
 	"FROM matching.job_exports WHERE job_id = $1::uuid AND format = $2",
 	4
 };
