@@ -79,6 +79,12 @@ static int compare_feedback(const void *a, const void *b)
 	return order != 0 ? order : strcmp(x->solution_id, y->solution_id);
 }
 
+static void sort_list(message_list *list, int (*compare)(const void *, const void *))
+{
+	if (list->count > 1)
+		qsort(list->items, list->count, sizeof(void *), compare);
+}
+
 static chc_status call(const ProtobufCServiceDescriptor *service, const char *method,
                        const ProtobufCMessage *input, ProtobufCMessage **reply, chc_error *error)
 {
@@ -300,10 +306,10 @@ chc_status job_inputs_read(job_run *run, core_db *database, chc_error *error)
 		status = read_own(run, database, &test_beds, &feedback, error);
 	if (status != CHC_OK)
 		return status;
-	qsort(solutions.items, solutions.count, sizeof(void *), compare_solution);
-	qsort(needs.items, needs.count, sizeof(void *), compare_need);
-	qsort(test_beds.items, test_beds.count, sizeof(void *), compare_test_bed);
-	qsort(feedback.items, feedback.count, sizeof(void *), compare_feedback);
+	sort_list(&solutions, compare_solution);
+	sort_list(&needs, compare_need);
+	sort_list(&test_beds, compare_test_bed);
+	sort_list(&feedback, compare_feedback);
 	/* Municipalities and regions come sorted by code from their service. */
 	inputs->solutions = (Chc__V1__Solution **)solutions.items;
 	inputs->n_solutions = solutions.count;
