@@ -41,25 +41,6 @@ static chc_status feedback_rows(core_request *request, PGresult *result,
 	return CHC_OK;
 }
 
-/* The need and the solution must exist where they are kept. */
-static void check_exists(core_request *request, const char *field, const char *id,
-                         const ProtobufCServiceDescriptor *service, const char *method,
-                         const ProtobufCMessage *input)
-{
-	ProtobufCMessage *reply = NULL;
-	chc_error error = { 0 };
-	chc_status status =
-	        chc_client_call(matching_client(), service, method, input, NULL, &reply, &error);
-	if (status == CHC_NOT_FOUND)
-		core_violation(request, field, "%s does not exist", id);
-	else if (status != CHC_OK)
-		core_fail(request, CHC_UNAVAILABLE, "cannot check %s %s: %s", field, id,
-		          error.message);
-	if (reply != NULL)
-		protobuf_c_message_free_unpacked(reply, NULL);
-	chc_error_fini(&error);
-}
-
 static const core_statement feedback_upsert_statement = {
 	"feedback_upsert",
 	"INSERT INTO matching.feedback AS f (need_id, solution_id, reason, recorded_by) "
@@ -85,15 +66,12 @@ void matching_record_feedback(matching_service *service,
 	core_check_text(request, "feedback.reason", feedback->reason, 1, 500);
 	if (core_failed(request) || !valid)
 		MATCHING_FAIL(closure, closure_data);
-	Chc__V1__GetNeedRequest need = CHC__V1__GET_NEED_REQUEST__INIT;
-	need.id = feedback->need_id;
-	check_exists(request, "feedback.need_id", feedback->need_id,
-	             &chc__v1__municipality_service__descriptor, "GetNeed", &need.base);
-	Chc__V1__GetSolutionRequest solution = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-	solution.id = feedback->solution_id;
+	/* The need and the solution must exist where they are kept. */
+	matching_check_exists(request, "feedback.need_id", feedback->need_id,
+	                      &chc__v1__municipality_service__descriptor, "GetNeed");
 	if (!core_failed(request))
-		check_exists(request, "feedback.solution_id", feedback->solution_id,
-		             &chc__v1__company_service__descriptor, "GetSolution", &solution.base);
+		matching_check_exists(request, "feedback.solution_id", feedback->solution_id,
+		                      &chc__v1__company_service__descriptor, "GetSolution");
 	if (core_failed(request))
 		MATCHING_FAIL(closure, closure_data);
 	const char *values[] = { feedback->need_id, feedback->solution_id, feedback->reason,

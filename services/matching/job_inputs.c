@@ -16,8 +16,6 @@
 #include "matching.h"
 #include "matching_jobs.h"
 
-#define PAGE_SIZE 500
-
 /* A deep copy of message in the run's arena. */
 static ProtobufCMessage *arena_copy(job_run *run, const ProtobufCMessage *message)
 {
@@ -85,139 +83,93 @@ static void sort_list(message_list *list, int (*compare)(const void *, const voi
 		qsort(list->items, list->count, sizeof(void *), compare);
 }
 
-static chc_status call(const ProtobufCServiceDescriptor *service, const char *method,
-                       const ProtobufCMessage *input, ProtobufCMessage **reply, chc_error *error)
+/* Collects listed items into a list, reporting progress on the way. */
+typedef struct collector {
+	job_run *run;
+	message_list *list;
+} collector;
+
+static chc_status collect(void *context, const ProtobufCMessage *item, int64_t total,
+                          chc_error *error)
 {
-	chc_status status =
-	        chc_client_call(matching_client(), service, method, input, NULL, reply, error);
-	if (status != CHC_OK)
-		chc_error_set_headline(error, status, "%s: %s", method,
-		                       error->message ? error->message : "");
+	collector *into = context;
+	chc_status status = list_add(into->run, into->list, item, error);
+	if (status == CHC_OK &&
+	    !job_run_progress(into->run, "reading inputs", (int64_t)into->list->count, total))
+		status = chc_error_set(error, CHC_CANCELLED, "cancelled");
 	return status;
+}
+
+/* The records a job names, one Get each. */
+static chc_status read_named(job_run *run, const ProtobufCServiceDescriptor *service,
+                             const char *method, char **ids, size_t count, message_list *list,
+                             chc_error *error)
+{
+	for (size_t i = 0; i < count; i++) {
+		ProtobufCMessage *reply = NULL;
+		chc_status status = matching_get_by_id(service, method, ids[i], &reply, error);
+		if (status == CHC_OK)
+			status = list_add(run, list, reply, error);
+		if (reply != NULL)
+			protobuf_c_message_free_unpacked(reply, NULL);
+		if (status != CHC_OK)
+			return chc_error_set_headline(error, status, "%s %s: %s", method, ids[i],
+			                              error->message ? error->message : "");
+	}
+	return CHC_OK;
 }
 
 static chc_status read_solutions(job_run *run, message_list *list, chc_error *error)
 {
 	const Chc__V1__JobParameters *parameters = run->parameters;
-	for (size_t i = 0; i < parameters->n_solution_ids; i++) {
-		Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-		get.id = parameters->solution_ids[i];
-		ProtobufCMessage *reply = NULL;
-		chc_status status = call(&chc__v1__company_service__descriptor, "GetSolution",
-		                         &get.base, &reply, error);
-		if (status == CHC_OK)
-			status = list_add(run, list, reply, error);
-		if (reply != NULL)
-			protobuf_c_message_free_unpacked(reply, NULL);
-		if (status != CHC_OK)
-			return status;
-	}
 	if (parameters->n_solution_ids > 0)
-		return CHC_OK;
+		return read_named(run, &chc__v1__company_service__descriptor, "GetSolution",
+		                  parameters->solution_ids, parameters->n_solution_ids, list,
+		                  error);
 	Chc__V1__SolutionFilter filter = CHC__V1__SOLUTION_FILTER__INIT;
 	filter.status = CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED;
 	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
-	page.page_size = PAGE_SIZE;
 	Chc__V1__ListSolutionsRequest request = CHC__V1__LIST_SOLUTIONS_REQUEST__INIT;
 	request.filter = &filter;
 	request.page = &page;
-	char token[128] = "";
-	do {
-		page.page_token = token;
-		ProtobufCMessage *reply = NULL;
-		chc_status status = call(&chc__v1__company_service__descriptor, "ListSolutions",
-		                         &request.base, &reply, error);
-		if (status != CHC_OK)
-			return status;
-		const Chc__V1__ListSolutionsResponse *found = (const void *)reply;
-		for (size_t i = 0; i < found->n_solutions && status == CHC_OK; i++)
-			status = list_add(run, list, &found->solutions[i]->base, error);
-		snprintf(token, sizeof(token), "%s",
-		         found->page ? found->page->next_page_token : "");
-		if (!job_run_progress(run, "reading inputs", (int64_t)list->count,
-		                      found->page ? found->page->total_size : 0))
-			status = chc_error_set(error, CHC_CANCELLED, "cancelled");
-		protobuf_c_message_free_unpacked(reply, NULL);
-		if (status != CHC_OK)
-			return status;
-	} while (token[0] != '\0');
-	return CHC_OK;
+	collector into = { run, list };
+	return matching_list_all(&chc__v1__company_service__descriptor, "ListSolutions",
+	                         &request.base, &page, collect, &into, error);
 }
 
 static chc_status read_needs(job_run *run, message_list *list, chc_error *error)
 {
 	const Chc__V1__JobParameters *parameters = run->parameters;
-	for (size_t i = 0; i < parameters->n_need_ids; i++) {
-		Chc__V1__GetNeedRequest get = CHC__V1__GET_NEED_REQUEST__INIT;
-		get.id = parameters->need_ids[i];
-		ProtobufCMessage *reply = NULL;
-		chc_status status = call(&chc__v1__municipality_service__descriptor, "GetNeed",
-		                         &get.base, &reply, error);
-		if (status == CHC_OK)
-			status = list_add(run, list, reply, error);
-		if (reply != NULL)
-			protobuf_c_message_free_unpacked(reply, NULL);
-		if (status != CHC_OK)
-			return status;
-	}
 	if (parameters->n_need_ids > 0)
-		return CHC_OK;
+		return read_named(run, &chc__v1__municipality_service__descriptor, "GetNeed",
+		                  parameters->need_ids, parameters->n_need_ids, list, error);
 	Chc__V1__NeedFilter filter = CHC__V1__NEED_FILTER__INIT;
 	filter.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
 	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
-	page.page_size = PAGE_SIZE;
 	Chc__V1__ListNeedsRequest request = CHC__V1__LIST_NEEDS_REQUEST__INIT;
 	request.filter = &filter;
 	request.page = &page;
-	char token[128] = "";
-	do {
-		page.page_token = token;
-		ProtobufCMessage *reply = NULL;
-		chc_status status = call(&chc__v1__municipality_service__descriptor, "ListNeeds",
-		                         &request.base, &reply, error);
-		if (status != CHC_OK)
-			return status;
-		const Chc__V1__ListNeedsResponse *found = (const void *)reply;
-		for (size_t i = 0; i < found->n_needs && status == CHC_OK; i++)
-			status = list_add(run, list, &found->needs[i]->base, error);
-		snprintf(token, sizeof(token), "%s",
-		         found->page ? found->page->next_page_token : "");
-		protobuf_c_message_free_unpacked(reply, NULL);
-		if (status != CHC_OK)
-			return status;
-	} while (token[0] != '\0');
-	return CHC_OK;
+	collector into = { run, list };
+	return matching_list_all(&chc__v1__municipality_service__descriptor, "ListNeeds",
+	                         &request.base, &page, collect, &into, error);
 }
 
 static chc_status read_reference(job_run *run, message_list *municipalities, message_list *regions,
                                  chc_error *error)
 {
 	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
-	page.page_size = PAGE_SIZE;
 	Chc__V1__ListMunicipalitiesRequest request = CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
 	request.page = &page;
-	char token[128] = "";
-	do {
-		page.page_token = token;
-		ProtobufCMessage *reply = NULL;
-		chc_status status = call(&chc__v1__municipality_service__descriptor,
-		                         "ListMunicipalities", &request.base, &reply, error);
-		if (status != CHC_OK)
-			return status;
-		const Chc__V1__ListMunicipalitiesResponse *found = (const void *)reply;
-		for (size_t i = 0; i < found->n_municipalities && status == CHC_OK; i++)
-			status = list_add(run, municipalities, &found->municipalities[i]->base,
-			                  error);
-		snprintf(token, sizeof(token), "%s",
-		         found->page ? found->page->next_page_token : "");
-		protobuf_c_message_free_unpacked(reply, NULL);
-		if (status != CHC_OK)
-			return status;
-	} while (token[0] != '\0');
+	collector into = { run, municipalities };
+	chc_status status =
+	        matching_list_all(&chc__v1__municipality_service__descriptor, "ListMunicipalities",
+	                          &request.base, &page, collect, &into, error);
 	Chc__V1__ListRegionsRequest list_regions = CHC__V1__LIST_REGIONS_REQUEST__INIT;
 	ProtobufCMessage *reply = NULL;
-	chc_status status = call(&chc__v1__municipality_service__descriptor, "ListRegions",
-	                         &list_regions.base, &reply, error);
+	if (status == CHC_OK)
+		status = chc_client_call(matching_client(),
+		                         &chc__v1__municipality_service__descriptor, "ListRegions",
+		                         &list_regions.base, NULL, &reply, error);
 	if (status != CHC_OK)
 		return status;
 	const Chc__V1__ListRegionsResponse *found = (const void *)reply;

@@ -71,43 +71,13 @@ static bool check_id_list(core_request *request, const char *name, char **ids, s
 }
 
 /* Each id must name a record the owning service has: one Get each. */
-static void check_remote_id(core_request *request, const char *name, size_t index, const char *id,
-                            const ProtobufCServiceDescriptor *service, const char *method,
-                            const ProtobufCMessage *input)
-{
-	ProtobufCMessage *reply = NULL;
-	chc_error error = { 0 };
-	chc_status status =
-	        chc_client_call(matching_client(), service, method, input, NULL, &reply, &error);
-	char field[64];
-	snprintf(field, sizeof(field), "%s[%zu]", name, index);
-	if (status == CHC_NOT_FOUND)
-		core_violation(request, field, "%s does not exist", id);
-	else if (status != CHC_OK)
-		core_fail(request, CHC_UNAVAILABLE, "cannot check %s %s: %s", field, id,
-		          error.message);
-	if (reply != NULL)
-		protobuf_c_message_free_unpacked(reply, NULL);
-	chc_error_fini(&error);
-}
-
-static void check_needs(core_request *request, char **ids, size_t count)
+static void check_remote_ids(core_request *request, const char *name, char **ids, size_t count,
+                             const ProtobufCServiceDescriptor *service, const char *method)
 {
 	for (size_t i = 0; i < count && !core_failed(request); i++) {
-		Chc__V1__GetNeedRequest get = CHC__V1__GET_NEED_REQUEST__INIT;
-		get.id = ids[i];
-		check_remote_id(request, "parameters.need_ids", i, ids[i],
-		                &chc__v1__municipality_service__descriptor, "GetNeed", &get.base);
-	}
-}
-
-static void check_solutions(core_request *request, char **ids, size_t count)
-{
-	for (size_t i = 0; i < count && !core_failed(request); i++) {
-		Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-		get.id = ids[i];
-		check_remote_id(request, "parameters.solution_ids", i, ids[i],
-		                &chc__v1__company_service__descriptor, "GetSolution", &get.base);
+		char field[64];
+		snprintf(field, sizeof(field), "%s[%zu]", name, i);
+		matching_check_exists(request, field, ids[i], service, method);
 	}
 }
 
@@ -181,7 +151,11 @@ bool job_parameters_check(core_request *request, int kind, Chc__V1__JobParameter
 	if (core_failed(request) || !ids_valid)
 		return false;
 	check_test_beds(request, parameters->test_bed_ids, parameters->n_test_bed_ids);
-	check_needs(request, parameters->need_ids, parameters->n_need_ids);
-	check_solutions(request, parameters->solution_ids, parameters->n_solution_ids);
+	check_remote_ids(request, "parameters.need_ids", parameters->need_ids,
+	                 parameters->n_need_ids, &chc__v1__municipality_service__descriptor,
+	                 "GetNeed");
+	check_remote_ids(request, "parameters.solution_ids", parameters->solution_ids,
+	                 parameters->n_solution_ids, &chc__v1__company_service__descriptor,
+	                 "GetSolution");
 	return !core_failed(request);
 }

@@ -47,6 +47,30 @@ chc_status matching_client_start(const core_config *config, chc_error *error);
 void matching_client_stop(void);
 struct chc_client *matching_client(void);
 
+/* Lists are read in pages of this many: the most a List call gives. */
+#define MATCHING_PAGE_SIZE 500
+
+/* Calls a Get method whose request holds one field, id. *reply (may be
+ * NULL: not wanted) is the caller's. CHC_NOT_FOUND when there is none. */
+chc_status matching_get_by_id(const ProtobufCServiceDescriptor *service, const char *method,
+                              const char *id, ProtobufCMessage **reply, chc_error *error);
+
+/* Called for each item a List call returns, with the total it reported;
+ * another status than CHC_OK stops the listing with it. */
+typedef chc_status (*matching_list_item)(void *context, const ProtobufCMessage *item, int64_t total,
+                                         chc_error *error);
+
+/* Calls a List method page by page (request holds page, which this fills)
+ * and hands each item to each. */
+chc_status matching_list_all(const ProtobufCServiceDescriptor *service, const char *method,
+                             ProtobufCMessage *request, Chc__V1__PageRequest *page,
+                             matching_list_item each, void *context, chc_error *error);
+
+/* Records a violation of field when id names no record of the owning
+ * service (a Get by id), UNAVAILABLE when it cannot answer. */
+chc_status matching_check_exists(core_request *request, const char *field, const char *id,
+                                 const ProtobufCServiceDescriptor *service, const char *method);
+
 /* The region of municipality code; CHC_NOT_FOUND for a code that is not
  * one, or the client's failure (UNAVAILABLE ...). */
 chc_status matching_municipality_region(int code, int *region, chc_error *error);

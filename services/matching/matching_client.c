@@ -6,6 +6,7 @@
  * and kept for the life of the process.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,35 +39,113 @@ chc_client *matching_client(void)
 	return client;
 }
 
+chc_status matching_get_by_id(const ProtobufCServiceDescriptor *service, const char *method,
+                              const char *id, ProtobufCMessage **reply, chc_error *error)
+{
+	const ProtobufCMethodDescriptor *called =
+	        protobuf_c_service_descriptor_get_method_by_name(service, method);
+	const ProtobufCFieldDescriptor *id_field =
+	        called ? protobuf_c_message_descriptor_get_field_by_name(called->input, "id")
+	               : NULL;
+	if (id_field == NULL || id_field->type != PROTOBUF_C_TYPE_STRING)
+		return chc_error_set(error, CHC_INTERNAL, "%s takes no id", method);
+	ProtobufCMessage *input = calloc(1, called->input->sizeof_message);
+	if (input == NULL)
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	protobuf_c_message_init(called->input, input);
+	*(const char **)((char *)input + id_field->offset) = id;
+	ProtobufCMessage *found = NULL;
+	chc_status status = chc_client_call(client, service, method, input, NULL, &found, error);
+	free(input);
+	if (reply != NULL)
+		*reply = found;
+	else if (found != NULL)
+		protobuf_c_message_free_unpacked(found, NULL);
+	return status;
+}
+
+chc_status matching_list_all(const ProtobufCServiceDescriptor *service, const char *method,
+                             ProtobufCMessage *request, Chc__V1__PageRequest *page,
+                             matching_list_item each, void *context, chc_error *error)
+{
+	const ProtobufCMethodDescriptor *called =
+	        protobuf_c_service_descriptor_get_method_by_name(service, method);
+	if (called == NULL)
+		return chc_error_set(error, CHC_INTERNAL, "no method %s", method);
+	/* A List reply holds one repeated message field (the items) and a page. */
+	const ProtobufCMessageDescriptor *reply_type = called->output;
+	const ProtobufCFieldDescriptor *items = NULL;
+	for (unsigned i = 0; i < reply_type->n_fields && items == NULL; i++)
+		if (reply_type->fields[i].label == PROTOBUF_C_LABEL_REPEATED &&
+		    reply_type->fields[i].type == PROTOBUF_C_TYPE_MESSAGE)
+			items = &reply_type->fields[i];
+	const ProtobufCFieldDescriptor *page_field =
+	        protobuf_c_message_descriptor_get_field_by_name(reply_type, "page");
+	if (items == NULL)
+		return chc_error_set(error, CHC_INTERNAL, "%s lists nothing", method);
+	char token[256] = "";
+	page->page_size = MATCHING_PAGE_SIZE;
+	do {
+		page->page_token = token;
+		ProtobufCMessage *reply = NULL;
+		chc_status status =
+		        chc_client_call(client, service, method, request, NULL, &reply, error);
+		if (status != CHC_OK)
+			return chc_error_set_headline(error, status, "%s: %s", method,
+			                              error->message ? error->message : "");
+		size_t count = *(const size_t *)((const char *)reply + items->quantifier_offset);
+		ProtobufCMessage *const *item =
+		        *(ProtobufCMessage *const *const *)((const char *)reply + items->offset);
+		const Chc__V1__PageInfo *info =
+		        page_field ? *(Chc__V1__PageInfo *const *)((const char *)reply +
+		                                                   page_field->offset)
+		                   : NULL;
+		for (size_t i = 0; i < count && status == CHC_OK; i++)
+			status = each(context, item[i], info ? info->total_size : 0, error);
+		snprintf(token, sizeof(token), "%s", info ? info->next_page_token : "");
+		protobuf_c_message_free_unpacked(reply, NULL);
+		if (status != CHC_OK)
+			return status;
+	} while (token[0] != '\0');
+	return CHC_OK;
+}
+
+static chc_status remember_region(void *context, const ProtobufCMessage *item, int64_t total,
+                                  chc_error *error)
+{
+	(void)context;
+	(void)total;
+	(void)error;
+	const Chc__V1__Municipality *municipality = (const Chc__V1__Municipality *)item;
+	if (municipality->code > 0 && municipality->code < 1000)
+		region_of_municipality[municipality->code] = municipality->region_code;
+	return CHC_OK;
+}
+
 static chc_status load_reference(chc_error *error)
 {
 	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	Chc__V1__ListMunicipalitiesRequest list = CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
-	page.page_size = 500;
 	list.page = &page;
-	char token[64] = "";
-	do {
-		page.page_token = token;
-		ProtobufCMessage *reply = NULL;
-		chc_status status =
-		        chc_client_call(client, &chc__v1__municipality_service__descriptor,
-		                        "ListMunicipalities", &list.base, NULL, &reply, error);
-		if (status != CHC_OK)
-			return status;
-		const Chc__V1__ListMunicipalitiesResponse *found = (const void *)reply;
-		for (size_t i = 0; i < found->n_municipalities; i++) {
-			int code = found->municipalities[i]->code;
-			if (code > 0 && code < 1000)
-				region_of_municipality[code] =
-				        found->municipalities[i]->region_code;
-		}
-		const char *next = found->page != NULL ? found->page->next_page_token : "";
-		strncpy(token, next, sizeof(token) - 1);
-		token[sizeof(token) - 1] = '\0';
-		protobuf_c_message_free_unpacked(reply, NULL);
-	} while (token[0] != '\0');
-	reference_loaded = true;
-	return CHC_OK;
+	chc_status status =
+	        matching_list_all(&chc__v1__municipality_service__descriptor, "ListMunicipalities",
+	                          &list.base, &page, remember_region, NULL, error);
+	reference_loaded = status == CHC_OK;
+	return status;
+}
+
+chc_status matching_check_exists(core_request *request, const char *field, const char *id,
+                                 const ProtobufCServiceDescriptor *service, const char *method)
+{
+	chc_error error = { 0 };
+	chc_status status = matching_get_by_id(service, method, id, NULL, &error);
+	if (status == CHC_NOT_FOUND)
+		core_violation(request, field, "%s does not exist", id);
+	else if (status != CHC_OK)
+		core_fail(request, CHC_UNAVAILABLE, "cannot check %s %s: %s", field, id,
+		          error.message ? error.message : "");
+	chc_error_fini(&error);
+	return status;
 }
 
 chc_status matching_municipality_region(int code, int *region, chc_error *error)
