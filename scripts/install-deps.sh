@@ -6,10 +6,10 @@ set -euo pipefail
 
 build_packages=(build-essential cmake pkg-config git
 	libnng-dev nng-utils protobuf-c-compiler libprotobuf-c-dev
-	libpq-dev libjansson-dev uuid-dev libssl-dev libmbedtls-dev)
+	libpq-dev libjansson-dev uuid-dev libssl-dev libmbedtls-dev liblemon-dev)
 run_packages=(postgresql-15 postgresql-contrib curl ca-certificates python3)
 test_packages=(libcmocka-dev valgrind cppcheck clang-format protobuf-compiler python3 openssl
-	python3-protobuf)
+	python3-protobuf glpk-utils)
 
 want=("${build_packages[@]}" "${run_packages[@]}")
 case "${1:-}" in

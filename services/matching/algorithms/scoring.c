@@ -1,0 +1,226 @@
+/*
+ * scoring.c - every solution against every need: the hard criteria decide
+ * whether a pair may match (a pair that fails goes to the need's gap
+ * report), the soft criteria rank the matches, and each need keeps its top K
+ * and its nearest misses. Needs are shared among threads; each need is
+ * scored by one thread alone, so the output never depends on timing.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chc/json.h"
+#include "scoring_internal.h"
+
+#define MAX_THREADS 64
+
+typedef struct scoring_run_state {
+	const scoring_input *input;
+	const solution_facts *solutions;
+	const need_facts *needs;
+	scoring_output *output;
+	const uint8_t *feedback_pairs; /* per need, 1 when any feedback names it */
+	atomic_size_t next_need;
+	atomic_size_t needs_done;
+	atomic_bool stop;
+	atomic_bool out_of_memory;
+	atomic_llong pairs_scored;
+} scoring_run_state;
+
+/* Is a ranked before b? Higher score first, then the lower solution id. */
+static bool match_before(const scoring_run_state *state, const scoring_entry *a,
+                         const scoring_entry *b)
+{
+	if (a->score != b->score)
+		return a->score > b->score;
+	return strcmp(state->solutions[a->solution].id, state->solutions[b->solution].id) < 0;
+}
+
+/* Nearer misses first: fewer failed hard criteria, then score, then id. */
+static bool miss_before(const scoring_run_state *state, const scoring_entry *a,
+                        const scoring_entry *b)
+{
+	if (a->failed != b->failed)
+		return a->failed < b->failed;
+	return match_before(state, a, b);
+}
+
+/* Keeps the best `limit` entries in order: a bounded insertion. */
+static void keep(const scoring_run_state *state, scoring_entry *kept, size_t *count, size_t limit,
+                 const scoring_entry *entry,
+                 bool (*before)(const scoring_run_state *, const scoring_entry *,
+                                const scoring_entry *))
+{
+	if (limit == 0)
+		return;
+	if (*count == limit && !before(state, entry, &kept[limit - 1]))
+		return;
+	size_t at = *count < limit ? (*count)++ : limit - 1;
+	while (at > 0 && before(state, entry, &kept[at - 1])) {
+		kept[at] = kept[at - 1];
+		at--;
+	}
+	kept[at] = *entry;
+}
+
+static bool has_feedback(const scoring_input *input, size_t need, size_t solution)
+{
+	for (size_t i = 0; i < input->feedback_count; i++)
+		if (input->feedback[i].need == need && input->feedback[i].solution == solution)
+			return true;
+	return false;
+}
+
+static void score_need(scoring_run_state *state, size_t need)
+{
+	const scoring_input *input = state->input;
+	const need_facts *facts = &state->needs[need];
+	scoring_need_result *result = &state->output->needs[need];
+	size_t top_k = (size_t)input->top_k, gaps = (size_t)input->gap_report_size;
+	result->matches = malloc((top_k + 1) * sizeof(scoring_entry));
+	result->near_misses = malloc((gaps + 1) * sizeof(scoring_entry));
+	if (result->matches == NULL || result->near_misses == NULL) {
+		atomic_store(&state->out_of_memory, true);
+		return;
+	}
+	bool feedback = state->feedback_pairs[need] != 0;
+	for (size_t s = 0; s < input->solution_count; s++) {
+		const solution_facts *solution = &state->solutions[s];
+		scoring_entry entry = { .solution = (uint32_t)s };
+		entry.failed = (uint16_t)scoring_hard_failures(facts, solution);
+		if (entry.failed > 0 && result->near_miss_count == gaps && gaps > 0 &&
+		    entry.failed > result->near_misses[gaps - 1].failed)
+			continue; /* farther off than every miss kept */
+		if (entry.failed > 0 && gaps == 0)
+			continue;
+		entry.score = feedback && has_feedback(input, need, s)
+		                      ? 0
+		                      : scoring_soft_score(facts, solution);
+		if (entry.failed == 0)
+			keep(state, result->matches, &result->match_count, top_k, &entry,
+			     match_before);
+		else
+			keep(state, result->near_misses, &result->near_miss_count, gaps, &entry,
+			     miss_before);
+	}
+	atomic_fetch_add(&state->pairs_scored, (long long)input->solution_count);
+}
+
+static void *scoring_thread(void *argument)
+{
+	scoring_run_state *state = argument;
+	for (;;) {
+		if (atomic_load(&state->stop) || atomic_load(&state->out_of_memory))
+			return NULL;
+		size_t need = atomic_fetch_add(&state->next_need, 1);
+		if (need >= state->input->need_count)
+			return NULL;
+		score_need(state, need);
+		atomic_fetch_add(&state->needs_done, 1);
+	}
+}
+
+static chc_status check(const scoring_input *input, chc_error *error)
+{
+	if (input->top_k < 1)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT, "top_k must be at least 1");
+	if (input->gap_report_size < 0)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT, "gap_report_size is negative");
+	for (int i = 0; i < SCORING_SOFT_COUNT; i++)
+		if (!(input->weights[i] >= 0))
+			return chc_error_set(error, CHC_INVALID_ARGUMENT, "weight %d is negative",
+			                     i);
+	for (size_t i = 0; i < input->feedback_count; i++)
+		if (input->feedback[i].need >= input->need_count ||
+		    input->feedback[i].solution >= input->solution_count)
+			return chc_error_set(error, CHC_INVALID_ARGUMENT,
+			                     "feedback %zu is out of range", i);
+	return CHC_OK;
+}
+
+static void wait_a_little(void)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	nanosleep(&pause, NULL);
+}
+
+chc_status scoring_run(const scoring_input *input, scoring_progress progress, void *context,
+                       scoring_output *output, chc_error *error)
+{
+	memset(output, 0, sizeof(*output));
+	chc_status status = check(input, error);
+	if (status != CHC_OK)
+		return status;
+	solution_facts *solutions = NULL;
+	need_facts *needs = NULL;
+	if (scoring_facts(input, &solutions, &needs, error) != CHC_OK)
+		return CHC_RESOURCE_EXHAUSTED;
+	output->needs = calloc(input->need_count + 1, sizeof(*output->needs));
+	uint8_t *feedback_pairs = calloc(input->need_count + 1, 1);
+	if (output->needs == NULL || feedback_pairs == NULL) {
+		free(solutions);
+		free(needs);
+		free(feedback_pairs);
+		free(output->needs);
+		output->needs = NULL;
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	}
+	output->need_count = input->need_count;
+	for (size_t i = 0; i < input->feedback_count; i++)
+		feedback_pairs[input->feedback[i].need] = 1;
+	scoring_run_state state = {
+		.input = input,
+		.solutions = solutions,
+		.needs = needs,
+		.output = output,
+		.feedback_pairs = feedback_pairs,
+	};
+	long cores = input->threads > 0 ? input->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
+	pthread_t workers[MAX_THREADS];
+	int started = 0;
+	for (int i = 0; i < threads; i++)
+		if (pthread_create(&workers[i], NULL, scoring_thread, &state) == 0)
+			started++;
+	if (started == 0)
+		scoring_thread(&state);
+	/* This thread reports progress while the others score. */
+	while (started > 0 && atomic_load(&state.needs_done) < input->need_count &&
+	       !atomic_load(&state.stop) && !atomic_load(&state.out_of_memory)) {
+		if (progress != NULL && !progress(context, (int64_t)atomic_load(&state.needs_done),
+		                                  (int64_t)input->need_count))
+			atomic_store(&state.stop, true);
+		else
+			wait_a_little();
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	output->pairs_scored = atomic_load(&state.pairs_scored);
+	if (atomic_load(&state.out_of_memory))
+		status = chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	else if (atomic_load(&state.stop))
+		status = chc_error_set(error, CHC_CANCELLED, "cancelled");
+	else if (progress != NULL &&
+	         !progress(context, (int64_t)input->need_count, (int64_t)input->need_count))
+		status = chc_error_set(error, CHC_CANCELLED, "cancelled");
+	free(solutions);
+	free(needs);
+	free(feedback_pairs);
+	if (status != CHC_OK)
+		scoring_output_fini(output);
+	return status;
+}
+
+void scoring_output_fini(scoring_output *output)
+{
+	for (size_t i = 0; output->needs != NULL && i < output->need_count; i++) {
+		free(output->needs[i].matches);
+		free(output->needs[i].near_misses);
+	}
+	free(output->needs);
+	memset(output, 0, sizeof(*output));
+}
