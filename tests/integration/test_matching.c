@@ -337,7 +337,7 @@ static Chc__V1__Job *run_job(const char *request, int expected_state)
 	char get[96];
 	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", job->id);
 	protobuf_c_message_free_unpacked(&job->base, NULL);
-	for (int i = 0; i < 600; i++) {
+	for (int i = 0; i < 2400; i++) {
 		job = (void *)matching_call("GetJob", get, CHC_OK);
 		if (job->state != CHC__V1__JOB_STATE__JOB_STATE_QUEUED &&
 		    job->state != CHC__V1__JOB_STATE__JOB_STATE_RUNNING)
@@ -564,7 +564,7 @@ static Chc__V1__Job *wait_for_phase(const char *job_id, const char *phase)
 {
 	char get[96];
 	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", job_id);
-	for (int i = 0; i < 400; i++) {
+	for (int i = 0; i < 4000; i++) {
 		Chc__V1__Job *job = (void *)matching_call("GetJob", get, CHC_OK);
 		if (job->state == CHC__V1__JOB_STATE__JOB_STATE_RUNNING &&
 		    strcmp(job->phase, phase) == 0)
@@ -600,7 +600,7 @@ static void survives_a_crash(void **state)
 	assert_true(start_matching("0"));
 	char get[96];
 	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", id);
-	for (int i = 0; i < 400; i++) {
+	for (int i = 0; i < 2400; i++) {
 		job = (void *)matching_call("GetJob", get, CHC_OK);
 		if (job->state == CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED)
 			break;
@@ -629,7 +629,7 @@ static void survives_a_crash(void **state)
 	job = (void *)matching_call("CancelJob", get, CHC_OK);
 	assert_true(job->cancel_requested);
 	protobuf_c_message_free_unpacked(&job->base, NULL);
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 2400; i++) {
 		job = (void *)matching_call("GetJob", get, CHC_OK);
 		if (job->state == CHC__V1__JOB_STATE__JOB_STATE_CANCELLED)
 			break;
