@@ -73,15 +73,7 @@ title "chc solution search \"faldforebyggelse\""
 chc solution search "faldforebyggelse" --page-size 5
 
 if [ "$(loaded_total testbed)" = 0 ]; then
-	# Test beds are the matching service's own records; each line is a
-	# CreateTestBed request, validated like a partner's.
-	loaded=0
-	while IFS= read -r line; do
-		[ -n "$line" ] || continue
-		chc call /chc.v1.MatchingService/CreateTestBed "{\"test_bed\": $line}" >/dev/null
-		loaded=$((loaded + 1))
-	done <data/sample/testbeds.jsonl
-	echo "test beds loaded: $loaded"
+	chc testbed import data/sample/testbeds.jsonl
 else
 	echo "test beds already loaded: $(loaded_total testbed)"
 fi

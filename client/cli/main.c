@@ -23,6 +23,13 @@ static const noun nouns[] = {
 	  "contact" },
 	{ "solution", cli_solution,
 	  "solutions: create, get, list, search, update, submit, approve, reject, renew" },
+	{ "testbed", cli_testbed,
+	  "test beds where solutions are tried: create, get, list, update, "
+	  "import" },
+	{ "match", cli_match, "run a matchmaking job: needs, testbeds, stable, consortia" },
+	{ "job", cli_job, "matchmaking jobs: list, get, watch, cancel, results, export, diff" },
+	{ "feedback", cli_feedback,
+	  "\"not a match\" feedback later jobs honour: not-a-match, list" },
 	{ "event", cli_event, "a service's domain events: list (history), watch (live)" },
 	{ "call", cli_call_command, "call any method with a JSON request (for scripts)" },
 };
