@@ -97,8 +97,9 @@ static void pair_examine(const Chc__V1__JobInputs *inputs, const Chc__V1__Soluti
 	if (facts->maturity < 0)
 		facts->maturity = 0;
 	facts->region = facts->local ? FIT_REGION : 0;
-	int evidence = (int)solution->evidence_level;
-	facts->evidence = FIT_EVIDENCE * (evidence > 5 ? 5 : evidence) / 5;
+	/* EVIDENCE_LEVEL_NONE is 1, a MAST assessment 5. */
+	int evidence = (int)solution->evidence_level - 1;
+	facts->evidence = FIT_EVIDENCE * (evidence < 0 ? 0 : evidence > 4 ? 4 : evidence) / 4;
 	int64_t fee_penalty = test_bed->fee_dkk / 5000;
 	facts->fee = fee_penalty >= FIT_FEE ? 0 : FIT_FEE - (int)fee_penalty;
 	int64_t fit = facts->care + facts->maturity + facts->region + facts->evidence + facts->fee;
@@ -257,7 +258,9 @@ chc_status test_bed_pair_reasons_of(job_arena *arena, const Chc__V1__JobInputs *
 	if (status == CHC_OK)
 		status = add_reason(arena, result, "region", facts.local, false, FIT_REGION / 10.0,
 		                    facts.region / 10.0, text);
-	snprintf(text, sizeof(text), "evidence level %d of 5", (int)solution->evidence_level);
+	chc_enum_slug(&chc__v1__evidence_level__descriptor, solution->evidence_level, slug,
+	              sizeof(slug));
+	snprintf(text, sizeof(text), "evidence: %s", solution->evidence_level ? slug : "none");
 	if (status == CHC_OK)
 		status = add_reason(arena, result, "evidence", facts.evidence > 0, false,
 		                    FIT_EVIDENCE / 10.0, facts.evidence / 10.0, text);

@@ -112,7 +112,9 @@ void scoring_solution_facts(const scoring_input *input, const Chc__V1__Solution 
 	facts->standards = enum_mask((const int *)solution->standards, solution->n_standards);
 	facts->trl = solution->trl;
 	facts->device_class = solution->device_class;
-	facts->evidence = solution->evidence_level > 5 ? 5 : (int)solution->evidence_level;
+	/* EVIDENCE_LEVEL_NONE is 1: none stated and none at all both count 0. */
+	int evidence = (int)solution->evidence_level - 1;
+	facts->evidence = evidence < 0 ? 0 : evidence > 4 ? 4 : evidence;
 	facts->price_dkk = solution->indicative_price_dkk;
 	facts->dpa = solution->gdpr_dpa_available;
 	for (size_t i = 0; i < solution->n_languages; i++)
@@ -252,7 +254,7 @@ static int scoring_target_groups(const need_facts *need, const solution_facts *s
 static int scoring_evidence(const need_facts *need, const solution_facts *solution)
 {
 	(void)need;
-	return 200 * solution->evidence;
+	return 250 * solution->evidence; /* none 0, pilot 250 ... MAST 1000 */
 }
 
 static int scoring_deployments(const need_facts *need, const solution_facts *solution)

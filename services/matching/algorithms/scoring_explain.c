@@ -112,8 +112,9 @@ static void soft_detail(int criterion, const need_facts *need, const solution_fa
 		         need->target_group_count);
 		break;
 	case SCORING_EVIDENCE:
-		slug(&chc__v1__evidence_level__descriptor, solution->evidence, name, sizeof(name));
-		snprintf(detail, size, "evidence: %s", solution->evidence ? name : "none stated");
+		slug(&chc__v1__evidence_level__descriptor, solution->evidence + 1, name,
+		     sizeof(name));
+		snprintf(detail, size, "evidence: %s", solution->evidence ? name : "none");
 		break;
 	case SCORING_DEPLOYMENTS:
 		snprintf(detail, size, "%s",

@@ -19,7 +19,7 @@ typedef struct solution_facts {
 	uint32_t size_bands;    /* bit per population band of municipalities deployed in */
 	int trl;
 	int device_class;
-	int evidence; /* 0 to 5 */
+	int evidence; /* 0 (none) to 4 (a MAST assessment) */
 	int64_t price_dkk;
 	bool dpa;
 	bool deployed;
