@@ -1,0 +1,205 @@
+/*
+ * test_assignment.c - the assignment is optimal: on random instances its
+ * total fit equals the optimum of the same instance as a linear programme
+ * solved by GLPK's glpsol (the constraint matrix of a bipartite b-matching
+ * is totally unimodular, so the LP optimum is the integer optimum), and it
+ * respects every capacity and pair.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "assignment.h"
+
+typedef struct instance {
+	int solutions, test_beds;
+	int capacity[16];
+	size_t pairs;
+	int pair_solution[800];
+	int pair_test_bed[800];
+	int64_t pair_fit[800];
+} instance;
+
+static void random_instance(instance *made, unsigned *seed)
+{
+	made->solutions = 1 + rand_r(seed) % 40;
+	made->test_beds = 1 + rand_r(seed) % 8;
+	for (int t = 0; t < made->test_beds; t++)
+		made->capacity[t] = rand_r(seed) % 4; /* 0 too: a full or closed test bed */
+	made->pairs = 0;
+	for (int s = 0; s < made->solutions; s++)
+		for (int t = 0; t < made->test_beds; t++)
+			if (rand_r(seed) % 3 == 0) {
+				made->pair_solution[made->pairs] = s;
+				made->pair_test_bed[made->pairs] = t;
+				made->pair_fit[made->pairs] = 1 + rand_r(seed) % 1000;
+				made->pairs++;
+			}
+}
+
+static assignment_problem problem_of(const instance *made)
+{
+	assignment_problem problem = {
+		.solution_count = made->solutions,
+		.test_bed_count = made->test_beds,
+		.capacity = made->capacity,
+		.pair_count = made->pairs,
+		.pair_solution = made->pair_solution,
+		.pair_test_bed = made->pair_test_bed,
+		.pair_fit = made->pair_fit,
+	};
+	return problem;
+}
+
+/* The LP in CPLEX LP format, solved by glpsol; returns its optimum. */
+static long long glpk_optimum(const instance *made)
+{
+	char lp_path[] = "/tmp/chc-assignment-XXXXXX";
+	int descriptor = mkstemp(lp_path);
+	assert_true(descriptor >= 0);
+	FILE *lp = fdopen(descriptor, "w");
+	fprintf(lp, "Maximize\n obj:");
+	for (size_t i = 0; i < made->pairs; i++)
+		fprintf(lp, " + %lld x%zu", (long long)made->pair_fit[i], i);
+	if (made->pairs == 0)
+		fprintf(lp, " 0 dummy");
+	fprintf(lp, "\nSubject To\n");
+	for (int s = 0; s < made->solutions; s++) {
+		bool any = false;
+		for (size_t i = 0; i < made->pairs; i++)
+			if (made->pair_solution[i] == s) {
+				fprintf(lp, " + x%zu", i);
+				any = true;
+			}
+		if (any)
+			fprintf(lp, " <= 1\n");
+	}
+	for (int t = 0; t < made->test_beds; t++) {
+		bool any = false;
+		for (size_t i = 0; i < made->pairs; i++)
+			if (made->pair_test_bed[i] == t) {
+				fprintf(lp, " + x%zu", i);
+				any = true;
+			}
+		if (any)
+			fprintf(lp, " <= %d\n", made->capacity[t]);
+	}
+	fprintf(lp, "Bounds\n");
+	for (size_t i = 0; i < made->pairs; i++)
+		fprintf(lp, " 0 <= x%zu <= 1\n", i);
+	if (made->pairs == 0)
+		fprintf(lp, " 0 <= dummy <= 0\n");
+	fprintf(lp, "End\n");
+	fclose(lp);
+	char command[256];
+	snprintf(command, sizeof(command), "glpsol --lp %s --output /dev/stdout 2>&1", lp_path);
+	FILE *output = popen(command, "r");
+	assert_non_null(output);
+	char line[512];
+	long long optimum = -1;
+	while (fgets(line, sizeof(line), output) != NULL) {
+		double value = 0;
+		if (sscanf(line, "Objective:  obj = %lf", &value) == 1)
+			optimum = (long long)(value + 0.5);
+	}
+	pclose(output);
+	unlink(lp_path);
+	return optimum;
+}
+
+static void check_feasible(const instance *made, const int *assigned, int64_t total)
+{
+	int used[16] = { 0 };
+	int64_t sum = 0;
+	for (int s = 0; s < made->solutions; s++) {
+		if (assigned[s] < 0)
+			continue;
+		assert_true(assigned[s] < (int)made->pairs);
+		assert_int_equal(made->pair_solution[assigned[s]], s);
+		used[made->pair_test_bed[assigned[s]]]++;
+		sum += made->pair_fit[assigned[s]];
+	}
+	for (int t = 0; t < made->test_beds; t++)
+		assert_true(used[t] <= made->capacity[t]);
+	assert_int_equal(sum, total);
+}
+
+static void optimal_like_glpk(void **state)
+{
+	(void)state;
+	if (system("command -v glpsol >/dev/null 2>&1") != 0)
+		skip(); /* glpk-utils: scripts/install-deps.sh --test installs it */
+	unsigned seed = 20261125;
+	for (int round = 0; round < 60; round++) {
+		instance made;
+		random_instance(&made, &seed);
+		assignment_problem problem = problem_of(&made);
+		int assigned[64];
+		int64_t total = 0;
+		chc_error error = { 0 };
+		assert_int_equal(assignment_solve(&problem, assigned, &total, &error), CHC_OK);
+		check_feasible(&made, assigned, total);
+		long long optimum = glpk_optimum(&made);
+		if (optimum != total)
+			fail_msg("round %d: assignment %lld, LP optimum %lld", round,
+			         (long long)total, optimum);
+		chc_error_fini(&error);
+	}
+}
+
+static void same_answer_every_time(void **state)
+{
+	(void)state;
+	unsigned seed = 7;
+	instance made;
+	random_instance(&made, &seed);
+	assignment_problem problem = problem_of(&made);
+	int first[64], second[64];
+	int64_t total = 0;
+	assert_int_equal(assignment_solve(&problem, first, &total, NULL), CHC_OK);
+	assert_int_equal(assignment_solve(&problem, second, &total, NULL), CHC_OK);
+	assert_memory_equal(first, second, (size_t)made.solutions * sizeof(int));
+}
+
+static void bad_input(void **state)
+{
+	(void)state;
+	int capacity[1] = { 1 };
+	int solution[1] = { 0 }, test_bed[1] = { 0 };
+	int64_t fit[1] = { 0 };
+	assignment_problem problem = { 1, 1, capacity, 1, solution, test_bed, fit };
+	int assigned[1];
+	int64_t total = 0;
+	chc_error error = { 0 };
+	assert_int_equal(assignment_solve(&problem, assigned, &total, &error),
+	                 CHC_INVALID_ARGUMENT);
+	fit[0] = 5;
+	test_bed[0] = 3;
+	assert_int_equal(assignment_solve(&problem, assigned, &total, &error),
+	                 CHC_INVALID_ARGUMENT);
+	test_bed[0] = 0;
+	capacity[0] = -1;
+	assert_int_equal(assignment_solve(&problem, assigned, &total, &error),
+	                 CHC_INVALID_ARGUMENT);
+	chc_error_fini(&error);
+	assignment_problem empty = { 0, 0, NULL, 0, NULL, NULL, NULL };
+	assert_int_equal(assignment_solve(&empty, assigned, &total, NULL), CHC_OK);
+	assert_int_equal(total, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(optimal_like_glpk),
+		cmocka_unit_test(same_answer_every_time),
+		cmocka_unit_test(bad_input),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
