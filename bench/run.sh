@@ -16,6 +16,12 @@
 #    the same lookups against the raw limit, at 1 and 8 clients: rps, p50,
 #    p99, and the ratio of the services' rps to the raw limit's
 # 5. SearchSolutions over the 100 000 solutions (full text): p50, p99
+# 6. the matching jobs through the service (bench/jobs.sh): need_solution at
+#    20,000 solutions x 1,000 needs, the test-bed jobs at 20,000 x 500 and
+#    consortia, from submit to results stored
+# 7. the assignment solver against LEMON's network simplex alone and GLPK's
+#    LP on the same instance, and stable matching, at 20,000 x 500 and
+#    100,000 x 2,000
 #
 # Needs a build with the benchmarks (scripts/build.sh builds them).
 set -euo pipefail
@@ -107,3 +113,9 @@ for clients in 1 8; do
 		"$clients" "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")"
 done
 bash "$CHC_ROOT/bench/jobs.sh"
+
+# The assignment solver against LEMON alone and GLPK's LP on the same
+# instance (GLPK takes minutes at 20,000 x 500; not at all at 100,000 x 2,000).
+printf '\nTest-bed assignment (min-cost flow), one seeded instance each\n'
+"$CHC_BUILD_DIR/bench/chc-bench-assignment" --solutions 20000 --test-beds 500 --glpk
+"$CHC_BUILD_DIR/bench/chc-bench-assignment" --solutions 100000 --test-beds 2000
