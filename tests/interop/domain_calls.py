@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """A partner in another language: Python's protobuf with classes that protoc
 generates from proto/chc/v1, and nngcat as the REQ socket. It shares no code
-with the project. It calls the municipalities and companies services the way
-a partner would: reads reference data, creates and reads back a need and a
-company with a solution, searches, and checks that a bad field comes back as
-INVALID_ARGUMENT naming the field.
+with the project. It calls the services the way a partner would: reads
+reference data, creates and reads back a need and a company with a
+solution, searches, runs every kind of matchmaking job on the matching
+service and reads its results and export, and checks that a bad field comes
+back as INVALID_ARGUMENT naming the field.
 
     domain_calls.py BUILD_DIR SOURCE_DIR     (CHC_TEST_DATABASE_URL set)
 """
 import datetime
+import hashlib
+import json
 import os
 import random
 import socket
@@ -22,9 +25,9 @@ build_dir, source_dir = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp()
 subprocess.run(["protoc", f"--proto_path={source_dir}/proto", f"--python_out={work}"]
                + [f"chc/v1/{name}.proto" for name in
-                  ("rpc", "common", "municipalities", "companies")], check=True)
+                  ("rpc", "common", "municipalities", "companies", "matching")], check=True)
 sys.path.insert(0, work)
-from chc.v1 import common_pb2, companies_pb2, municipalities_pb2, rpc_pb2  # noqa: E402
+from chc.v1 import common_pb2, companies_pb2, matching_pb2, municipalities_pb2, rpc_pb2  # noqa: E402
 
 INVALID_ARGUMENT = 3
 ALREADY_EXISTS = 6
@@ -80,9 +83,75 @@ def call(url, service, method, request, reply_type):
     return response.code, response.message, [v.field for v in response.violations], reply
 
 
+def run_jobs(matching_url):
+    """A test bed, each kind of job to its end, its results and its export."""
+    x = matching_pb2
+    test_bed = x.TestBed(name="Interop Living Lab",
+                         owner=x.TestBedOwner(kind=x.TEST_BED_OWNER_KIND_MUNICIPALITY,
+                                              municipality_code=751),
+                         type=x.TEST_BED_TYPE_LIVING_LAB,
+                         care_areas=[common_pb2.CARE_CATEGORY_TELEMEDICINE],
+                         trl_min=6, trl_max=8, capacity_per_period=2, periods=["2027-Q1"],
+                         region_code=1082, max_device_class=common_pb2.DEVICE_CLASS_IIA)
+    code, message, _, made = call(matching_url, "MatchingService", "CreateTestBed",
+                                  x.CreateTestBedRequest(test_bed=test_bed), x.TestBed)
+    assert code == 0 and made.version == 1, (code, message)
+    bad = x.TestBed()
+    bad.CopyFrom(test_bed)
+    bad.trl_max = 3
+    code, message, fields, _ = call(matching_url, "MatchingService", "CreateTestBed",
+                                    x.CreateTestBedRequest(test_bed=bad), x.TestBed)
+    assert code == INVALID_ARGUMENT and "test_bed.trl_max" in fields, (code, fields)
+    code, message, fields, _ = call(matching_url, "MatchingService", "SubmitJob",
+                                    x.SubmitJobRequest(kind=x.JOB_KIND_NEED_SOLUTION), x.Job)
+    assert code == INVALID_ARGUMENT and "parameters.top_k" in fields, (code, fields)
+
+    kinds = [(x.JOB_KIND_NEED_SOLUTION, x.JobParameters(top_k=10)),
+             (x.JOB_KIND_TESTBED_ASSIGNMENT, x.JobParameters(period="2027-Q1")),
+             (x.JOB_KIND_TESTBED_STABLE, x.JobParameters()),
+             (x.JOB_KIND_CONSORTIA, x.JobParameters(top_k=5))]
+    for kind, parameters in kinds:
+        code, message, _, job = call(matching_url, "MatchingService", "SubmitJob",
+                                     x.SubmitJobRequest(kind=kind, parameters=parameters), x.Job)
+        assert code == 0 and job.state in (x.JOB_STATE_QUEUED, x.JOB_STATE_RUNNING), message
+        for _ in range(600):
+            code, message, _, job = call(matching_url, "MatchingService", "GetJob",
+                                         x.GetJobRequest(id=job.id), x.Job)
+            assert code == 0, message
+            if job.state not in (x.JOB_STATE_QUEUED, x.JOB_STATE_RUNNING):
+                break
+            time.sleep(0.1)
+        assert job.state == x.JOB_STATE_SUCCEEDED, (kind, job.state, job.error)
+        code, message, _, results = call(
+            matching_url, "MatchingService", "ListJobResults",
+            x.ListJobResultsRequest(job_id=job.id, page=common_pb2.PageRequest(page_size=50)),
+            x.ListJobResultsResponse)
+        assert code == 0 and results.page.total_size == job.result_count, message
+        document, offset, digest = b"", 0, ""
+        while True:
+            code, message, _, chunk = call(
+                matching_url, "MatchingService", "ExportJob",
+                x.ExportJobRequest(job_id=job.id, format=x.EXPORT_FORMAT_JSON, offset=offset,
+                                   max_bytes=65536), x.ExportJobResponse)
+            assert code == 0, message
+            document += chunk.data
+            digest = chunk.sha256
+            offset = chunk.next_offset
+            if offset == 0:
+                break
+        assert hashlib.sha256(document).hexdigest() == digest
+        export = json.loads(document)
+        assert export["format"] == "chc-job-export/1"
+        assert export["kind"] == x.JobKind.Name(kind)[len("JOB_KIND_"):].lower().replace(
+            "_", "-"), export["kind"]
+
+
 def main():
     municipalities, municipalities_url = start("municipalities", {})
     companies, companies_url = start("companies", {"CHC_MUNICIPALITIES_URL": municipalities_url})
+    matching, matching_url = start("matching", {"CHC_MUNICIPALITIES_URL": municipalities_url,
+                                                "CHC_COMPANIES_URL": companies_url,
+                                                "CHC_JOB_LEASE_SECONDS": "2"})
     try:
         m = municipalities_pb2
         code, message, _, municipality = call(municipalities_url, "MunicipalityService",
@@ -143,11 +212,13 @@ def main():
                                             name="Interop Bad ApS", cvr="12345678")),
                                         c.Company)
         assert code == INVALID_ARGUMENT and "company.cvr" in fields, (code, message, fields)
-        print("municipalities and companies answer a partner that shares no code: "
-              "GetMunicipality, CreateNeed, GetNeed, CreateCompany, CreateSolution, "
-              "SearchSolutions, and field violations")
+        run_jobs(matching_url)
+        print("the services answer a partner that shares no code: GetMunicipality, "
+              "CreateNeed, GetNeed, CreateCompany, CreateSolution, SearchSolutions, "
+              "CreateTestBed, every kind of job with its results and export, and field "
+              "violations")
     finally:
-        for process in (companies, municipalities):
+        for process in (matching, companies, municipalities):
             process.terminate()
             process.wait(timeout=30)
 
