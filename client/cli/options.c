@@ -21,11 +21,18 @@ static bool is_flag(const char *name, const char *const *flags)
 bool cli_parse(int argc, char **argv, const char *const *flags, cli_arguments *arguments)
 {
 	memset(arguments, 0, sizeof(*arguments));
+	bool only_positionals = false;
 	for (int i = 0; i < argc; i++) {
 		const char *word = argv[i];
-		if (strcmp(word, "-h") == 0)
+		/* "--" ends the options, as everywhere: what follows is taken as
+		 * it is, even "--json" or a search for "-h". */
+		if (!only_positionals && strcmp(word, "--") == 0) {
+			only_positionals = true;
+			continue;
+		}
+		if (!only_positionals && strcmp(word, "-h") == 0)
 			word = "--help";
-		if (strncmp(word, "--", 2) != 0 || word[2] == '\0') {
+		if (only_positionals || strncmp(word, "--", 2) != 0 || word[2] == '\0') {
 			if (arguments->positional_count == CLI_MAX_POSITIONALS) {
 				fprintf(stderr, "chc: too many arguments at \"%s\"\n", word);
 				return false;

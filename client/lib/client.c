@@ -386,14 +386,22 @@ chc_status chc_client_call_bytes(chc_client *client, chc_endpoint endpoint, cons
 	envelope.payload.data = (uint8_t *)payload;
 	envelope.payload.len = length;
 	int64_t deadline = now_unix_ms() + timeout_ms;
+	if (options->deadline_unix_ms > 0 && options->deadline_unix_ms < deadline)
+		deadline = options->deadline_unix_ms;
 	envelope.deadline_unix_ms = deadline;
 
-	chc_status status = CHC_UNAVAILABLE;
+	chc_status status = CHC_DEADLINE_EXCEEDED;
 	int backoff_ms = client->initial_backoff_ms;
 	for (int attempt = 1; attempt <= attempts; attempt++) {
 		int64_t remaining = deadline - now_unix_ms();
-		if (remaining <= 0)
+		if (remaining <= 0) {
+			/* Out of time, not out of reach: the caller may not retry
+			 * what it has no time left for. */
+			status = chc_error_set(error, CHC_DEADLINE_EXCEEDED,
+			                       "the deadline passed before attempt %d was sent",
+			                       attempt);
 			break;
+		}
 		nng_socket socket;
 		status = endpoint_socket(client, endpoint, &socket, error);
 		if (status == CHC_OK) {
@@ -412,8 +420,6 @@ chc_status chc_client_call_bytes(chc_client *client, chc_endpoint endpoint, cons
 		nng_msleep(backoff_ms);
 		backoff_ms *= 2;
 	}
-	if (status == CHC_UNAVAILABLE && error != NULL && error->message == NULL)
-		chc_error_set(error, status, "deadline passed before the call was sent");
 	return status;
 }
 

@@ -63,6 +63,11 @@ typedef struct chc_call_options {
 	const char *idempotency_key; /* NULL: a fresh UUID for writes */
 	const char *request_id;      /* NULL: a fresh UUID */
 	int max_attempts;            /* 0: the client's */
+	/* Absolute deadline in Unix milliseconds, e.g. the deadline of the
+	 * request a service is serving when it calls another; 0: none. The
+	 * call ends at the earlier of this and timeout_ms; one already past
+	 * fails at once with CHC_DEADLINE_EXCEEDED, sending nothing. */
+	int64_t deadline_unix_ms;
 } chc_call_options;
 
 /* Fills options with the defaults (environment not yet read). */

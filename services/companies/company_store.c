@@ -57,18 +57,8 @@ static Chc__V1__Company *company_from_row(core_request *request, PGresult *resul
 	        PQgetvalue(result, row, COLUMN_CATEGORIES), &count);
 	company->n_categories = count;
 	/* Aliases are joined with the unit separator: names may hold commas. */
-	char *aliases = PQgetvalue(result, row, COLUMN_ALIASES);
-	if (aliases[0] != '\0') {
-		size_t items = 1;
-		for (const char *p = aliases; *p != '\0'; p++)
-			items += *p == 31;
-		company->aliases = core_alloc(request, items * sizeof(char *));
-		char *cursor = NULL;
-		for (char *alias = strtok_r(aliases, "\x1f", &cursor);
-		     company->aliases != NULL && alias != NULL;
-		     alias = strtok_r(NULL, "\x1f", &cursor))
-			company->aliases[company->n_aliases++] = alias;
-	}
+	company->aliases = core_split(request, PQgetvalue(result, row, COLUMN_ALIASES), '\x1f',
+	                              &company->n_aliases);
 	company->status = core_enum_value(&chc__v1__company_status__descriptor,
 	                                  PQgetvalue(result, row, COLUMN_STATUS));
 	company->version = strtoll(PQgetvalue(result, row, COLUMN_VERSION), NULL, 10);

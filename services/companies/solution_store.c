@@ -52,7 +52,8 @@ const char solution_expire_sql[] =
         " 'not reviewed for 12 months: renew it') FROM expired e RETURNING 1)"
         " SELECT count(*) FROM told";
 
-static Chc__V1__Deployment **deployments_from_text(core_request *request, char *text, size_t *count)
+static Chc__V1__Deployment **deployments_from_text(core_request *request, const char *text,
+                                                   size_t *count)
 {
 	char **words = core_word_list(request, text, count);
 	Chc__V1__Deployment **deployments =

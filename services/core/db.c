@@ -4,6 +4,8 @@
  */
 #include "db.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +28,7 @@ void core_db_fini(core_db *db)
 	if (db->connection != NULL)
 		PQfinish(db->connection);
 	free(db->url);
+	free(db->prepared);
 	pthread_mutex_destroy(&db->cancel_lock);
 	memset(db, 0, sizeof(*db));
 }
@@ -55,7 +58,70 @@ static void db_forget(core_db *db)
 	if (db->connection != NULL)
 		PQfinish(db->connection);
 	db->connection = NULL;
+	if (db->prepared != NULL)
+		memset(db->prepared, 0, db->prepared_capacity * sizeof(*db->prepared));
 	db->prepared_count = 0;
+}
+
+/* The slot of name in the set: where it is, or the empty one where it goes. */
+static size_t prepared_slot(const core_db *db, const char *name)
+{
+	size_t mask = db->prepared_capacity - 1;
+	size_t slot = (size_t)(((uintptr_t)name >> 3) * 0x9E3779B97F4A7C15u) & mask;
+	while (db->prepared[slot] != NULL && db->prepared[slot] != name)
+		slot = (slot + 1) & mask;
+	return slot;
+}
+
+static bool prepared_contains(const core_db *db, const char *name)
+{
+	return db->prepared_capacity > 0 && db->prepared[prepared_slot(db, name)] == name;
+}
+
+/* Forgets name again (its PREPARE failed): the set is rebuilt without it,
+ * which keeps the probe sequences of the others whole. */
+static void prepared_forget(core_db *db, const char *name)
+{
+	size_t capacity = db->prepared_capacity;
+	const char **old = db->prepared;
+	const char **kept = calloc(capacity, sizeof(*kept));
+	if (kept == NULL) {
+		/* Out of memory: a new connection has no statements, so the set
+		 * is empty and true again. */
+		db_forget(db);
+		return;
+	}
+	db->prepared = kept;
+	db->prepared_count = 0;
+	for (size_t i = 0; i < capacity; i++)
+		if (old[i] != NULL && old[i] != name) {
+			db->prepared[prepared_slot(db, old[i])] = old[i];
+			db->prepared_count++;
+		}
+	free(old);
+}
+
+/* Remembers name; the set doubles before it is half full. */
+static chc_status prepared_add(core_db *db, const char *name)
+{
+	if (2 * (db->prepared_count + 1) > db->prepared_capacity) {
+		size_t capacity = db->prepared_capacity ? 2 * db->prepared_capacity : 64;
+		const char **old = db->prepared;
+		size_t old_capacity = db->prepared_capacity;
+		db->prepared = calloc(capacity, sizeof(*db->prepared));
+		if (db->prepared == NULL) {
+			db->prepared = old;
+			return CHC_RESOURCE_EXHAUSTED;
+		}
+		db->prepared_capacity = capacity;
+		for (size_t i = 0; i < old_capacity; i++)
+			if (old[i] != NULL)
+				db->prepared[prepared_slot(db, old[i])] = old[i];
+		free(old);
+	}
+	db->prepared[prepared_slot(db, name)] = name;
+	db->prepared_count++;
+	return CHC_OK;
 }
 
 PGconn *core_db_connection(core_db *db, chc_error *error)
@@ -180,25 +246,21 @@ chc_status core_query(core_request *request, const core_statement *statement,
                       const char *const *values, PGresult **result)
 {
 	core_db *db = request->database;
-	bool prepared = false;
-	for (int i = 0; i < db->prepared_count; i++) {
-		/* Statements are static structs: comparing names by address is exact. */
-		if (db->prepared[i] == statement->name) {
-			prepared = true;
-			break;
-		}
-	}
-	if (!prepared) {
+	/* Statements are static structs: comparing names by address is exact. */
+	if (!prepared_contains(db, statement->name)) {
+		/* Room first: a statement prepared but not remembered would be
+		 * prepared again on its next use, and PostgreSQL refuses that. */
+		if (prepared_add(db, statement->name) != CHC_OK)
+			return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
 		PGresult *made = PQprepare(request->db, statement->name, statement->sql,
 		                           statement->parameter_count, NULL);
 		chc_status status = result_check(request, made);
 		PQclear(made);
 		if (status != CHC_OK) {
+			prepared_forget(db, statement->name);
 			core_db_note_result(db);
 			return status;
 		}
-		if (db->prepared_count < CORE_DB_MAX_PREPARED)
-			db->prepared[db->prepared_count++] = statement->name;
 	}
 	PGresult *answer = PQexecPrepared(request->db, statement->name, statement->parameter_count,
 	                                  values, NULL, NULL, 0);

@@ -14,14 +14,16 @@
 #include "chc/status.h"
 #include "request.h"
 
-#define CORE_DB_MAX_PREPARED 128
-
 typedef struct core_db {
 	char *url;
 	PGconn *connection;
-	int64_t next_attempt_us;                    /* reconnects are spaced, not hammered */
-	const char *prepared[CORE_DB_MAX_PREPARED]; /* statement names on this connection */
-	int prepared_count;
+	int64_t next_attempt_us; /* reconnects are spaced, not hammered */
+	/* The statements prepared on this connection: an open-addressing set
+	 * of their names' addresses (statements are static), as many as a
+	 * service has; empty again after a reconnect. */
+	const char **prepared;
+	size_t prepared_capacity; /* a power of two, or 0 */
+	size_t prepared_count;
 	/* What another thread needs to cancel the query running on the
 	 * connection (the drain, when its time is up); guarded by cancel_lock. */
 	pthread_mutex_t cancel_lock;

@@ -1,5 +1,6 @@
 #include "enum_columns.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,24 +41,39 @@ char *core_word_array(core_request *request, char *const *words, size_t count)
 	return text;
 }
 
-char **core_word_list(core_request *request, char *text, size_t *count)
+char **core_split(core_request *request, const char *text, char separator, size_t *count)
 {
 	*count = 0;
 	size_t items = 1;
 	for (const char *p = text; *p != '\0'; p++)
-		items += *p == ',';
+		items += *p == separator;
 	char **words = core_alloc(request, items * sizeof(char *));
-	if (words == NULL || text[0] == '\0')
+	/* A copy of its own: text is often libpq's, which is not ours to cut. */
+	char *copy = core_strdup(request, text);
+	if (words == NULL || copy == NULL || copy[0] == '\0')
 		return words;
-	char *cursor = NULL;
-	for (char *word = strtok_r(text, ",", &cursor); word != NULL;
-	     word = strtok_r(NULL, ",", &cursor))
-		words[(*count)++] = word;
+	char *word = copy;
+	for (char *end = copy;; end++) {
+		if (*end != separator && *end != '\0')
+			continue;
+		bool last = *end == '\0';
+		*end = '\0';
+		if (word[0] != '\0')
+			words[(*count)++] = word;
+		if (last)
+			break;
+		word = end + 1;
+	}
 	return words;
 }
 
-int *core_enum_list(core_request *request, const ProtobufCEnumDescriptor *descriptor, char *text,
-                    size_t *count)
+char **core_word_list(core_request *request, const char *text, size_t *count)
+{
+	return core_split(request, text, ',', count);
+}
+
+int *core_enum_list(core_request *request, const ProtobufCEnumDescriptor *descriptor,
+                    const char *text, size_t *count)
 {
 	char **words = core_word_list(request, text, count);
 	if (words == NULL)

@@ -15,15 +15,20 @@ char *core_enum_array(core_request *request, const ProtobufCEnumDescriptor *desc
                       const int *values, size_t count);
 
 /* Parses "a,b" (array_to_string of a slug array) into request-owned
- * values; slugs this build does not know become 0. */
-int *core_enum_list(core_request *request, const ProtobufCEnumDescriptor *descriptor, char *text,
-                    size_t *count);
+ * values; slugs this build does not know become 0. text is not changed. */
+int *core_enum_list(core_request *request, const ProtobufCEnumDescriptor *descriptor,
+                    const char *text, size_t *count);
 
 /* The text[] literal of plain words (languages: '{da,en}'); each word must
  * be letters only (checked by the caller). */
 char *core_word_array(core_request *request, char *const *words, size_t count);
 
-/* Splits "a,b" into request-owned strings pointing into text. */
-char **core_word_list(core_request *request, char *text, size_t *count);
+/* Splits text at each separator into request-owned strings (empty pieces
+ * are skipped). text itself is not changed, so it may be libpq's memory,
+ * and splitting the same row twice gives the same list. */
+char **core_split(core_request *request, const char *text, char separator, size_t *count);
+
+/* core_split at commas ("a,b", array_to_string of a text[]). */
+char **core_word_list(core_request *request, const char *text, size_t *count);
 
 #endif /* CORE_ENUM_COLUMNS_H */

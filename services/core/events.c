@@ -129,31 +129,15 @@ struct core_publisher {
 	pthread_t thread;
 };
 
-/* Splits "a,b" into a vector of pointers into text (modified in place). */
-static char **split_audience(char *text, size_t *count)
-{
-	*count = 0;
-	if (text[0] == '\0')
-		return NULL;
-	size_t commas = 0;
-	for (const char *c = text; *c != '\0'; c++)
-		commas += *c == ',';
-	char **words = malloc((commas + 1) * sizeof(*words));
-	if (words == NULL)
-		return NULL;
-	char *cursor = NULL;
-	for (char *word = strtok_r(text, ",", &cursor); word != NULL;
-	     word = strtok_r(NULL, ",", &cursor))
-		words[(*count)++] = word;
-	return words;
-}
-
-/* Sends one event: its type, a NUL byte, the serialized Event. */
+/* Sends one event: its type, a NUL byte, the serialized Event. Its
+ * audience is split in a request of its own: libpq's memory is not ours to
+ * cut. */
 static void publish_row(core_publisher *publisher, PGresult *result, int row)
 {
 	Chc__V1__Event event;
+	core_request scratch = { .method = "publish" };
 	event_from_row(&event, result, row);
-	event.audience = split_audience(PQgetvalue(result, row, 3), &event.n_audience);
+	event.audience = core_word_list(&scratch, PQgetvalue(result, row, 3), &event.n_audience);
 	size_t type_length = strlen(event.type) + 1;
 	size_t length = type_length + chc__v1__event__get_packed_size(&event);
 	nng_msg *message = NULL;
@@ -163,7 +147,7 @@ static void publish_row(core_publisher *publisher, PGresult *result, int row)
 		if (nng_sendmsg(publisher->socket, message, 0) != 0)
 			nng_msg_free(message);
 	}
-	free(event.audience);
+	core_request_fini(&scratch);
 	publisher->last_seq = event.seq;
 }
 

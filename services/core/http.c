@@ -4,6 +4,8 @@
  */
 #include "http.h"
 
+#include <jansson.h>
+
 #include <nng/nng.h>
 #include <nng/supplemental/http/http.h>
 #include <stdio.h>
@@ -56,22 +58,27 @@ static void handle_readyz(nng_aio *aio)
 	core_http *http = http_of(aio);
 	chc_error error = { 0 };
 	chc_status status = http->ready(http->ready_data, &error);
-	char body[600];
-	int length;
-	if (status == CHC_OK)
-		length = snprintf(body, sizeof(body), "{\"status\":\"ready\"}\n");
-	else
-		length = snprintf(body, sizeof(body),
-		                  "{\"status\":\"not ready\",\"reason\":\"%s\"}\n",
-		                  error.message ? error.message : "");
-	/* The reason comes from libpq; keep the JSON valid if it has quotes. */
-	for (int i = 0; status != CHC_OK && i < length; i++)
-		if (body[i] == '\\' || (unsigned char)body[i] < 0x20)
-			body[i] = ' ';
+	/* The reason is often libpq's ("socket \"/run/...\" failed"): jansson
+	 * escapes what a hand-made string would not. */
+	json_t *document =
+	        status == CHC_OK
+	                ? json_pack("{s:s}", "status", "ready")
+	                : json_pack("{s:s, s:s}", "status", "not ready", "reason",
+	                            error.message ? error.message : chc_status_name(status));
 	chc_error_fini(&error);
-	if (length >= (int)sizeof(body))
-		length = sizeof(body) - 1;
-	http_reply(aio, status == CHC_OK ? 200 : 503, "application/json", body, (size_t)length);
+	char *body = document ? json_dumps(document, JSON_COMPACT) : NULL;
+	json_decref(document);
+	const char *fallback =
+	        status == CHC_OK ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}";
+	const char *text = body ? body : fallback;
+	char reply[1024];
+	int length = snprintf(reply, sizeof(reply), "%s\n", text);
+	if (length >= (int)sizeof(reply)) {
+		/* A reason this long is cut: the status alone still parses. */
+		length = snprintf(reply, sizeof(reply), "%s\n", fallback);
+	}
+	free(body);
+	http_reply(aio, status == CHC_OK ? 200 : 503, "application/json", reply, (size_t)length);
 }
 
 static void handle_metrics(nng_aio *aio)

@@ -65,17 +65,15 @@ static int64_t column_int(PGresult *result, int row, int column)
 	return strtoll(PQgetvalue(result, row, column), NULL, 10);
 }
 
-static chc_status owners_from_text(core_request *request, Chc__V1__Need *need, char *text)
+static chc_status owners_from_text(core_request *request, Chc__V1__Need *need, const char *text)
 {
-	size_t items = 1;
-	for (const char *p = text; *p != '\0'; p++)
-		items += *p == ',';
-	need->owners = core_alloc(request, items * sizeof(*need->owners));
-	if (need->owners == NULL)
+	size_t items = 0;
+	char **words = core_word_list(request, text, &items);
+	need->owners = core_alloc(request, (items + 1) * sizeof(*need->owners));
+	if (words == NULL || need->owners == NULL)
 		return CHC_RESOURCE_EXHAUSTED;
-	char *cursor = NULL;
-	for (char *item = strtok_r(text, ",", &cursor); item != NULL;
-	     item = strtok_r(NULL, ",", &cursor)) {
+	for (size_t i = 0; i < items; i++) {
+		const char *item = words[i];
 		Chc__V1__NeedOwner *owner = core_alloc(request, sizeof(*owner));
 		if (owner == NULL)
 			return CHC_RESOURCE_EXHAUSTED;
