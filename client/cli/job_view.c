@@ -78,7 +78,7 @@ static keyed *index_results(Chc__V1__JobResult *const *results, size_t count, si
 
 static const Chc__V1__JobResult *find(const keyed *index, size_t count, const char *key)
 {
-	keyed probe;
+	keyed probe = { .result = NULL };
 	snprintf(probe.key, sizeof(probe.key), "%s", key);
 	const keyed *found =
 	        count > 0 ? bsearch(&probe, index, count, sizeof(*index), compare_keyed) : NULL;

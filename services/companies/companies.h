@@ -52,15 +52,21 @@ bool companies_cvr_is_valid(const char *cvr);
 /* Validates every field of company (prefix "company."). */
 bool company_validate(core_request *request, const Chc__V1__Company *company);
 
-/* municipality_codes.c: codes checked with the municipalities service
- * through libchc, remembered once known (codes do not change). */
+/* municipality_codes.c: the municipalities and their regions, fetched from
+ * the municipalities service through libchc in one paged call and kept
+ * (codes do not change). */
 chc_status municipality_codes_start(const core_config *config, chc_error *error);
 void municipality_codes_stop(void);
 
 /* Records a violation of field when code is not a municipality; *region
- * receives its region. UNAVAILABLE when the municipalities service cannot
- * answer. */
+ * receives its region. UNAVAILABLE when the table is not loaded yet and the
+ * municipalities service cannot answer. Validation calls it, before any
+ * write. */
 chc_status municipality_code_check(core_request *request, const char *field, int code, int *region);
+
+/* The region of a municipality already checked, from the table alone (no
+ * call); 0 for a code it does not hold. For the store. */
+int municipality_region(int code);
 
 /* company_store.c */
 chc_status company_load(core_request *request, const char *id, bool for_update,

@@ -141,10 +141,12 @@ void companies_archive_company(companies_service *service,
 		FAIL_AND_RETURN();
 	}
 	company->status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED;
-	int region = 0;
+	/* Its code was checked when it was stored; archiving keeps its region,
+	 * read from the table under the row lock, with no call. */
+	int region = municipality_region(company->municipality_code);
 	Chc__V1__Company *stored = NULL;
-	/* The region was stored with the company; archiving keeps it. */
-	if (company->municipality_code != 0 &&
+	/* Only a process that has not loaded the table yet asks for it. */
+	if (region == 0 && company->municipality_code != 0 &&
 	    municipality_code_check(request, "company.municipality_code",
 	                            company->municipality_code, &region) != CHC_OK)
 		FAIL_AND_RETURN();

@@ -1,19 +1,63 @@
 /*
  * municipality_codes.c - the companies service does not read the
  * municipalities schema: it asks the municipalities service through libchc,
- * as any partner would. The 98 codes never change, so a code once known is
- * remembered for the life of the process.
+ * as any partner would. The 98 codes and their regions never change, so the
+ * whole table is fetched once, in one paged List call, and kept for the life
+ * of the process: validation checks codes against it before any write, and
+ * the store reads regions from it without calling anyone.
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "chc/client.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "companies.h"
+#include "log.h"
 
 static chc_client *municipalities_client;
-/* 0 unknown yet, else the region code of the municipality. */
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_bool loaded;
+/* 0 not a municipality, else the region code of the municipality. */
 static atomic_int known_regions[1000];
+
+/* The whole table, page by page; once. */
+static chc_status load(chc_error *error)
+{
+	if (atomic_load(&loaded))
+		return CHC_OK;
+	pthread_mutex_lock(&load_lock);
+	chc_status status = CHC_OK;
+	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
+	Chc__V1__ListMunicipalitiesRequest list = CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
+	page.page_size = 500;
+	list.page = &page;
+	char token[128] = "";
+	while (!atomic_load(&loaded)) {
+		page.page_token = token;
+		ProtobufCMessage *reply = NULL;
+		status = chc_client_call(municipalities_client,
+		                         &chc__v1__municipality_service__descriptor,
+		                         "ListMunicipalities", &list.base, NULL, &reply, error);
+		if (status != CHC_OK)
+			break;
+		const Chc__V1__ListMunicipalitiesResponse *found = (const void *)reply;
+		for (size_t i = 0; i < found->n_municipalities; i++) {
+			int code = found->municipalities[i]->code;
+			if (code > 0 && code < 1000)
+				atomic_store(&known_regions[code],
+				             found->municipalities[i]->region_code);
+		}
+		snprintf(token, sizeof(token), "%s",
+		         found->page ? found->page->next_page_token : "");
+		protobuf_c_message_free_unpacked(reply, NULL);
+		if (token[0] == '\0')
+			atomic_store(&loaded, true);
+	}
+	pthread_mutex_unlock(&load_lock);
+	return status;
+}
 
 chc_status municipality_codes_start(const core_config *config, chc_error *error)
 {
@@ -21,7 +65,15 @@ chc_status municipality_codes_start(const core_config *config, chc_error *error)
 	chc_client_options_init(&options);
 	options.token = config->token;
 	options.timeout_ms = 3000;
-	return chc_client_create(&options, &municipalities_client, error);
+	chc_status status = chc_client_create(&options, &municipalities_client, error);
+	if (status != CHC_OK)
+		return status;
+	/* Early when the municipalities service is up; else on first use. */
+	chc_error ignored = { 0 };
+	if (load(&ignored) != CHC_OK)
+		core_log(CORE_LOG_INFO, "municipality codes not loaded yet: %s", ignored.message);
+	chc_error_fini(&ignored);
+	return CHC_OK;
 }
 
 void municipality_codes_stop(void)
@@ -36,31 +88,24 @@ chc_status municipality_code_check(core_request *request, const char *field, int
 		core_violation(request, field, "%d is not a 3-digit municipality code", code);
 		return CHC_INVALID_ARGUMENT;
 	}
-	int remembered = atomic_load(&known_regions[code]);
-	if (remembered != 0) {
-		*region = remembered;
-		return CHC_OK;
-	}
-	Chc__V1__GetMunicipalityRequest lookup = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
-	lookup.code = code;
-	ProtobufCMessage *reply = NULL;
 	chc_error error = { 0 };
-	chc_status status =
-	        chc_client_call(municipalities_client, &chc__v1__municipality_service__descriptor,
-	                        "GetMunicipality", &lookup.base, NULL, &reply, &error);
-	if (status == CHC_OK) {
-		*region = ((Chc__V1__Municipality *)reply)->region_code;
-		atomic_store(&known_regions[code], *region);
-		protobuf_c_message_free_unpacked(reply, NULL);
-	} else if (status == CHC_NOT_FOUND) {
-		core_violation(request, field, "%d is not a known municipality code", code);
-		status = CHC_INVALID_ARGUMENT;
-	} else {
+	chc_status status = load(&error);
+	if (status != CHC_OK) {
 		core_fail(request, CHC_UNAVAILABLE,
 		          "cannot check the municipality code with the municipalities service: %s",
 		          error.message);
-		status = CHC_UNAVAILABLE;
+		chc_error_fini(&error);
+		return CHC_UNAVAILABLE;
 	}
-	chc_error_fini(&error);
-	return status;
+	*region = atomic_load(&known_regions[code]);
+	if (*region == 0) {
+		core_violation(request, field, "%d is not a known municipality code", code);
+		return CHC_INVALID_ARGUMENT;
+	}
+	return CHC_OK;
+}
+
+int municipality_region(int code)
+{
+	return code > 0 && code < 1000 ? atomic_load(&known_regions[code]) : 0;
 }

@@ -196,11 +196,14 @@ static char *deployment_regions(core_request *request, const Chc__V1__Solution *
 	size_t count = 0;
 	for (size_t i = 0; words != NULL && i < solution->n_deployments; i++) {
 		const Chc__V1__Deployment *d = solution->deployments[i];
-		int region = d->region_code;
-		if (d->municipality_code != 0 &&
-		    municipality_code_check(request, "solution.deployments", d->municipality_code,
-		                            &region) != CHC_OK)
+		/* Validation checked every code; the store only reads the table. */
+		int region = d->municipality_code != 0 ? municipality_region(d->municipality_code)
+		                                       : d->region_code;
+		if (region == 0) {
+			core_fail(request, CHC_INTERNAL, "municipality %d was not checked",
+			          d->municipality_code);
 			return NULL;
+		}
 		words[count++] = core_int_text(request, region);
 	}
 	return words != NULL ? core_word_array(request, words, count) : NULL;

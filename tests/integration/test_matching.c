@@ -452,7 +452,9 @@ static char *export_job(const char *job_id, const char *format, size_t *length)
 		         job_id, format, offset);
 		Chc__V1__ExportJobResponse *chunk =
 		        (void *)matching_call("ExportJob", text, CHC_OK);
-		document = realloc(document, used + chunk->data.len + 1);
+		char *grown = realloc(document, used + chunk->data.len + 1);
+		assert_non_null(grown);
+		document = grown;
 		memcpy(document + used, chunk->data.data, chunk->data.len);
 		used += chunk->data.len;
 		document[used] = '\0';
