@@ -173,147 +173,173 @@ static void copy_field(FILE *out, const char *text, bool last)
 }
 
 /* Validates one row; on success appends it to the COPY text. */
+/* The company of a row, parsed and validated; its region from the
+ * municipality table (checked once for the whole import). */
+static void read_company(import_state *state, const csv_record *record, core_request *scratch,
+                         Chc__V1__Company *company, int *region)
+{
+	company->name = (char *)field_of(state, record, NAME);
+	company->cvr = (char *)field_of(state, record, CVR);
+	company->country = (char *)field_of(state, record, COUNTRY);
+	company->vat_number = (char *)field_of(state, record, VAT_NUMBER);
+	company->legal_form = (char *)field_of(state, record, LEGAL_FORM);
+	company->address = (char *)field_of(state, record, ADDRESS);
+	company->website = (char *)field_of(state, record, WEBSITE);
+	company->description = (char *)field_of(state, record, DESCRIPTION);
+	int size = 0;
+	const char *size_text = field_of(state, record, SIZE_CLASS);
+	if (size_text[0] != '\0' &&
+	    chc_enum_parse(&chc__v1__size_class__descriptor, size_text, &size) != CHC_OK)
+		core_violation(scratch, "size_class", "\"%.20s\" is not a size class", size_text);
+	company->size_class = size;
+	parse_int(scratch, field_of(state, record, MUNICIPALITY_CODE), &company->municipality_code,
+	          "municipality_code");
+	parse_int(scratch, field_of(state, record, FOUNDED_YEAR), &company->founded_year,
+	          "founded_year");
+	int *categories = NULL;
+	size_t category_count = 0;
+	parse_enums(scratch, &chc__v1__care_category__descriptor,
+	            field_of(state, record, CATEGORIES), &categories, &category_count,
+	            "categories");
+	company->categories = (Chc__V1__CareCategory *)categories;
+	company->n_categories = category_count;
+	*region = 0;
+	if (!core_failed(scratch) && company_validate(scratch, company) &&
+	    company->municipality_code != 0)
+		municipality_code_check(scratch, "municipality_code", company->municipality_code,
+		                        region);
+}
+
+/* The row's solution, when it names one, parsed and validated. */
+static void read_solution(import_state *state, const csv_record *record, core_request *scratch,
+                          Chc__V1__Solution *solution)
+{
+	/* The company's id is not known yet; any valid UUID passes. */
+	static char placeholder[] = "00000000-0000-4000-8000-000000000000";
+	solution->company_id = placeholder;
+	solution->name = (char *)field_of(state, record, SOLUTION_NAME);
+	solution->description = (char *)field_of(state, record, SOLUTION_DESCRIPTION);
+	int *values = NULL;
+	size_t count = 0;
+	parse_enums(scratch, &chc__v1__care_category__descriptor,
+	            field_of(state, record, SOLUTION_CATEGORIES), &values, &count,
+	            "solution_categories");
+	solution->categories = (Chc__V1__CareCategory *)values;
+	solution->n_categories = count;
+	parse_enums(scratch, &chc__v1__target_group__descriptor,
+	            field_of(state, record, SOLUTION_TARGET_GROUPS), &values, &count,
+	            "solution_target_groups");
+	solution->target_groups = (Chc__V1__TargetGroup *)values;
+	solution->n_target_groups = count;
+	parse_enums(scratch, &chc__v1__standard__descriptor,
+	            field_of(state, record, SOLUTION_STANDARDS), &values, &count,
+	            "solution_standards");
+	solution->standards = (Chc__V1__Standard *)values;
+	solution->n_standards = count;
+	parse_int(scratch, field_of(state, record, SOLUTION_TRL), &solution->trl, "solution_trl");
+	int device = 0;
+	const char *device_text = field_of(state, record, SOLUTION_DEVICE_CLASS);
+	if (chc_enum_parse(&chc__v1__device_class__descriptor, device_text, &device) != CHC_OK)
+		core_violation(scratch, "solution_device_class", "\"%.20s\" is not a device class",
+		               device_text);
+	solution->device_class = device;
+	if (!core_failed(scratch))
+		solution_validate(scratch, solution, true);
+}
+
+/* Every violation of the row, named by the file's column ("company.cvr" is
+ * the column "cvr"). */
+static void report_row(import_state *state, const core_request *scratch, int row)
+{
+	if (scratch->error.violation_count == 0)
+		add_error(state, row, "", scratch->error.message);
+	for (size_t i = 0; i < scratch->error.violation_count; i++) {
+		const char *field = scratch->error.violations[i].field;
+		if (strncmp(field, "company.", 8) == 0)
+			field += 8;
+		add_error(state, row, field, scratch->error.violations[i].description);
+	}
+}
+
+/* One line of COPY text for the staging table. */
+static void write_row(import_state *state, core_request *scratch, int row,
+                      const Chc__V1__Company *company, int region,
+                      const Chc__V1__Solution *solution, bool has_solution)
+{
+	char row_text[16], region_text[16], municipality_text[16], founded_text[16], trl_text[16];
+	snprintf(row_text, sizeof(row_text), "%d", row);
+	snprintf(region_text, sizeof(region_text), "%d", region);
+	snprintf(municipality_text, sizeof(municipality_text), "%d", company->municipality_code);
+	snprintf(founded_text, sizeof(founded_text), "%d", company->founded_year);
+	snprintf(trl_text, sizeof(trl_text), "%d", solution->trl);
+	char id[37];
+	chc_uuid_generate(id);
+	FILE *out = state->copy;
+	copy_field(out, row_text, false);
+	copy_field(out, id, false);
+	copy_field(out, company->name, false);
+	copy_field(out, company->cvr[0] ? company->cvr : NULL, false);
+	copy_field(out, company->cvr[0] ? "DK" : company->country, false);
+	copy_field(out, company->vat_number, false);
+	copy_field(out, company->legal_form, false);
+	copy_field(out, company->address, false);
+	copy_field(out, company->municipality_code ? municipality_text : NULL, false);
+	copy_field(out, region ? region_text : NULL, false);
+	copy_field(out, company->website, false);
+	copy_field(out,
+	           core_enum_slug(scratch, &chc__v1__size_class__descriptor, company->size_class),
+	           false);
+	copy_field(out, company->founded_year ? founded_text : NULL, false);
+	copy_field(out, company->description, false);
+	copy_field(out,
+	           core_enum_array(scratch, &chc__v1__care_category__descriptor,
+	                           (const int *)company->categories, company->n_categories),
+	           false);
+	copy_field(out, has_solution ? solution->name : NULL, false);
+	copy_field(out, has_solution ? solution->description : NULL, false);
+	copy_field(out,
+	           has_solution ? core_enum_array(scratch, &chc__v1__care_category__descriptor,
+	                                          (const int *)solution->categories,
+	                                          solution->n_categories)
+	                        : NULL,
+	           false);
+	copy_field(out,
+	           has_solution ? core_enum_array(scratch, &chc__v1__target_group__descriptor,
+	                                          (const int *)solution->target_groups,
+	                                          solution->n_target_groups)
+	                        : NULL,
+	           false);
+	copy_field(out, has_solution ? trl_text : NULL, false);
+	copy_field(out,
+	           has_solution ? core_enum_slug(scratch, &chc__v1__device_class__descriptor,
+	                                         solution->device_class)
+	                        : NULL,
+	           false);
+	copy_field(out,
+	           has_solution ? core_enum_array(scratch, &chc__v1__standard__descriptor,
+	                                          (const int *)solution->standards,
+	                                          solution->n_standards)
+	                        : NULL,
+	           true);
+}
+
+/* A row is read, checked, and either written for COPY or reported. */
 static void import_row(import_state *state, const csv_record *record, int row)
 {
 	core_request scratch = { .server = state->request->server,
 		                 .database = state->request->database,
 		                 .principal = state->request->principal };
 	Chc__V1__Company company = CHC__V1__COMPANY__INIT;
-	company.name = (char *)field_of(state, record, NAME);
-	company.cvr = (char *)field_of(state, record, CVR);
-	company.country = (char *)field_of(state, record, COUNTRY);
-	company.vat_number = (char *)field_of(state, record, VAT_NUMBER);
-	company.legal_form = (char *)field_of(state, record, LEGAL_FORM);
-	company.address = (char *)field_of(state, record, ADDRESS);
-	company.website = (char *)field_of(state, record, WEBSITE);
-	company.description = (char *)field_of(state, record, DESCRIPTION);
-	int size = 0;
-	const char *size_text = field_of(state, record, SIZE_CLASS);
-	if (size_text[0] != '\0' &&
-	    chc_enum_parse(&chc__v1__size_class__descriptor, size_text, &size) != CHC_OK)
-		core_violation(&scratch, "size_class", "\"%.20s\" is not a size class", size_text);
-	company.size_class = size;
-	parse_int(&scratch, field_of(state, record, MUNICIPALITY_CODE), &company.municipality_code,
-	          "municipality_code");
-	parse_int(&scratch, field_of(state, record, FOUNDED_YEAR), &company.founded_year,
-	          "founded_year");
-	int *categories = NULL;
-	size_t category_count = 0;
-	parse_enums(&scratch, &chc__v1__care_category__descriptor,
-	            field_of(state, record, CATEGORIES), &categories, &category_count,
-	            "categories");
-	company.categories = (Chc__V1__CareCategory *)categories;
-	company.n_categories = category_count;
 	int region = 0;
-	if (!core_failed(&scratch) && company_validate(&scratch, &company) &&
-	    company.municipality_code != 0)
-		municipality_code_check(&scratch, "municipality_code", company.municipality_code,
-		                        &region);
-
-	const char *solution_name = field_of(state, record, SOLUTION_NAME);
+	read_company(state, record, &scratch, &company, &region);
 	Chc__V1__Solution solution = CHC__V1__SOLUTION__INIT;
-	if (solution_name[0] != '\0' && !core_failed(&scratch)) {
-		/* The company's id is not known yet; any valid UUID passes. */
-		static char placeholder[] = "00000000-0000-4000-8000-000000000000";
-		solution.company_id = placeholder;
-		solution.name = (char *)solution_name;
-		solution.description = (char *)field_of(state, record, SOLUTION_DESCRIPTION);
-		int *values = NULL;
-		size_t count = 0;
-		parse_enums(&scratch, &chc__v1__care_category__descriptor,
-		            field_of(state, record, SOLUTION_CATEGORIES), &values, &count,
-		            "solution_categories");
-		solution.categories = (Chc__V1__CareCategory *)values;
-		solution.n_categories = count;
-		parse_enums(&scratch, &chc__v1__target_group__descriptor,
-		            field_of(state, record, SOLUTION_TARGET_GROUPS), &values, &count,
-		            "solution_target_groups");
-		solution.target_groups = (Chc__V1__TargetGroup *)values;
-		solution.n_target_groups = count;
-		parse_enums(&scratch, &chc__v1__standard__descriptor,
-		            field_of(state, record, SOLUTION_STANDARDS), &values, &count,
-		            "solution_standards");
-		solution.standards = (Chc__V1__Standard *)values;
-		solution.n_standards = count;
-		parse_int(&scratch, field_of(state, record, SOLUTION_TRL), &solution.trl,
-		          "solution_trl");
-		int device = 0;
-		const char *device_text = field_of(state, record, SOLUTION_DEVICE_CLASS);
-		if (chc_enum_parse(&chc__v1__device_class__descriptor, device_text, &device) !=
-		    CHC_OK)
-			core_violation(&scratch, "solution_device_class",
-			               "\"%.20s\" is not a device class", device_text);
-		solution.device_class = device;
-		if (!core_failed(&scratch))
-			solution_validate(&scratch, &solution, true);
-	}
-	if (core_failed(&scratch)) {
-		if (scratch.error.violation_count == 0)
-			add_error(state, row, "", scratch.error.message);
-		for (size_t i = 0; i < scratch.error.violation_count; i++) {
-			/* "company.cvr" is the file's column "cvr". */
-			const char *field = scratch.error.violations[i].field;
-			if (strncmp(field, "company.", 8) == 0)
-				field += 8;
-			add_error(state, row, field, scratch.error.violations[i].description);
-		}
-		core_request_fini(&scratch);
-		return;
-	}
-	char row_text[16], region_text[16], municipality_text[16], founded_text[16], trl_text[16];
-	snprintf(row_text, sizeof(row_text), "%d", row);
-	snprintf(region_text, sizeof(region_text), "%d", region);
-	snprintf(municipality_text, sizeof(municipality_text), "%d", company.municipality_code);
-	snprintf(founded_text, sizeof(founded_text), "%d", company.founded_year);
-	snprintf(trl_text, sizeof(trl_text), "%d", solution.trl);
-	char id[37];
-	chc_uuid_generate(id);
-	FILE *out = state->copy;
-	copy_field(out, row_text, false);
-	copy_field(out, id, false);
-	copy_field(out, company.name, false);
-	copy_field(out, company.cvr[0] ? company.cvr : NULL, false);
-	copy_field(out, company.cvr[0] ? "DK" : company.country, false);
-	copy_field(out, company.vat_number, false);
-	copy_field(out, company.legal_form, false);
-	copy_field(out, company.address, false);
-	copy_field(out, company.municipality_code ? municipality_text : NULL, false);
-	copy_field(out, region ? region_text : NULL, false);
-	copy_field(out, company.website, false);
-	copy_field(out, core_enum_slug(&scratch, &chc__v1__size_class__descriptor, size), false);
-	copy_field(out, company.founded_year ? founded_text : NULL, false);
-	copy_field(out, company.description, false);
-	copy_field(out,
-	           core_enum_array(&scratch, &chc__v1__care_category__descriptor,
-	                           (const int *)company.categories, company.n_categories),
-	           false);
-	bool has_solution = solution_name[0] != '\0';
-	copy_field(out, has_solution ? solution.name : NULL, false);
-	copy_field(out, has_solution ? solution.description : NULL, false);
-	copy_field(out,
-	           has_solution ? core_enum_array(&scratch, &chc__v1__care_category__descriptor,
-	                                          (const int *)solution.categories,
-	                                          solution.n_categories)
-	                        : NULL,
-	           false);
-	copy_field(out,
-	           has_solution ? core_enum_array(&scratch, &chc__v1__target_group__descriptor,
-	                                          (const int *)solution.target_groups,
-	                                          solution.n_target_groups)
-	                        : NULL,
-	           false);
-	copy_field(out, has_solution ? trl_text : NULL, false);
-	copy_field(out,
-	           has_solution ? core_enum_slug(&scratch, &chc__v1__device_class__descriptor,
-	                                         solution.device_class)
-	                        : NULL,
-	           false);
-	copy_field(out,
-	           has_solution
-	                   ? core_enum_array(&scratch, &chc__v1__standard__descriptor,
-	                                     (const int *)solution.standards, solution.n_standards)
-	                   : NULL,
-	           true);
+	bool has_solution = field_of(state, record, SOLUTION_NAME)[0] != '\0';
+	if (has_solution && !core_failed(&scratch))
+		read_solution(state, record, &scratch, &solution);
+	if (core_failed(&scratch))
+		report_row(state, &scratch, row);
+	else
+		write_row(state, &scratch, row, &company, region, &solution, has_solution);
 	core_request_fini(&scratch);
 }
 

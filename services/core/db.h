@@ -1,7 +1,8 @@
 /*
- * db.h - one PostgreSQL connection per worker, reconnected on demand, and
- * the query helpers handlers use. All SQL is parameterised; values travel
- * as text.
+ * db.h - one PostgreSQL connection per worker, reconnected on demand (at
+ * most every 200 ms), the statements prepared on it, and the query helpers
+ * handlers use. All SQL is parameterised; values travel as text. Results a
+ * handler gets belong to its request and are cleared when it ends.
  */
 #ifndef CORE_DB_H
 #define CORE_DB_H
@@ -71,7 +72,9 @@ chc_status core_query(core_request *request, const core_statement *statement,
 chc_status core_query_sql(core_request *request, const char *sql, int parameter_count,
                           const char *const *values, PGresult **result);
 
-/* Runs a command without parameters outside any request (BEGIN, COMMIT). */
+/* Runs a command without parameters whose result nobody keeps: the core's
+ * BEGIN, COMMIT and ROLLBACK around a write, housekeeping's statements. On
+ * failure error holds the mapped status and PostgreSQL's message. */
 chc_status core_db_command(PGconn *connection, const char *sql, chc_error *error);
 
 /*

@@ -18,8 +18,12 @@ ProtobufCService *core_events_service(const char *schema, const char *own_servic
 
 /*
  * Listens with a PUB socket on address (comma separated, like CHC_LISTEN)
- * and starts the thread that publishes events newer than the newest one
- * already stored. An empty address publishes nothing (*publisher = NULL).
+ * and starts the thread that publishes the events stored after it started:
+ * it reads <schema>.events every 200 ms on a connection of its own, so an
+ * event goes out within about that long of its transaction's commit, and a
+ * subscriber that was away catches up with ListEvents. Each message is the
+ * event's type, a NUL byte and the packed chc.v1.Event (subscribers filter
+ * by type prefix). An empty address publishes nothing (*publisher = NULL).
  * Returns CHC_OK, CHC_INVALID_ARGUMENT (bad address), CHC_UNAVAILABLE.
  */
 chc_status core_publisher_start(const char *address, const char *database_url, const char *schema,

@@ -569,11 +569,9 @@ static chc_status server_start(core_server *server, chc_error *error)
 	return start_workers(server, error);
 }
 
-int core_service_main(int argc, char **argv, const core_service_definition *definition)
+/* --help, --version, or a mistake: the exit status, or -1 to go on. */
+static int command_line(int argc, char **argv, const core_service_definition *definition)
 {
-	core_config_defaults defaults = { definition->default_listen,
-		                          definition->default_http_listen,
-		                          definition->default_events_listen };
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return print_usage(definition, stdout);
@@ -586,19 +584,81 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 		        argv[i]);
 		return 2;
 	}
-	/* Block the signals before nng starts its threads, so that only
-	 * sigwait below ever sees them. */
-	sigset_t signals;
-	sigemptyset(&signals);
-	sigaddset(&signals, SIGTERM);
-	sigaddset(&signals, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	return -1;
+}
+
+/* Blocks SIGTERM and SIGINT before nng starts its threads, so that only
+ * the sigwait of the main thread ever sees them. */
+static void block_signals(sigset_t *signals)
+{
+	sigemptyset(signals);
+	sigaddset(signals, SIGTERM);
+	sigaddset(signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/* What runs beside the RPC workers, started after them and stopped after
+ * them. */
+typedef struct server_extras {
+	core_http *http;
+	core_publisher *publisher;
+	bool housekeeping;
+} server_extras;
+
+static chc_status extras_start(core_server *server, const char *log_name, server_extras *extras,
+                               chc_error *error)
+{
+	if (server->config.http_listen[0] != '\0' &&
+	    core_http_start(server->config.http_listen, log_name, ready_for_http, server,
+	                    &extras->http, error) != CHC_OK)
+		return error->code;
+	if (core_publisher_start(server->config.events_listen, server->config.database_url,
+	                         server->definition->schema, server->own_service_name,
+	                         &extras->publisher, error) != CHC_OK)
+		return error->code;
+	extras->housekeeping =
+	        pthread_create(&server->housekeeper, NULL, housekeeping_main, server) == 0;
+	return CHC_OK;
+}
+
+/* The drain and the release of everything, in the order that lets the last
+ * requests' events go out. */
+static void server_stop(core_server *server, server_extras *extras)
+{
+	stop_workers(server);
+	if (extras->housekeeping) {
+		pthread_mutex_lock(&server->housekeeping_lock);
+		pthread_cond_signal(&server->housekeeping_wake);
+		pthread_mutex_unlock(&server->housekeeping_lock);
+		pthread_join(server->housekeeper, NULL);
+	}
+	core_http_stop(extras->http);
+	/* After the workers and housekeeping: their last events go out too. */
+	core_publisher_stop(extras->publisher);
+	if (server->definition->stop != NULL)
+		server->definition->stop();
+	core_dispatch_fini(&server->dispatch);
+	core_idempotency_fini(&server->idempotency);
+	core_db_fini(&server->probe);
+	core_config_fini(&server->config);
+}
+
+int core_service_main(int argc, char **argv, const core_service_definition *definition)
+{
+	int exit_status = command_line(argc, argv, definition);
+	if (exit_status >= 0)
+		return exit_status;
+	sigset_t signals;
+	block_signals(&signals);
 
 	static core_server server;
 	server.definition = definition;
 	snprintf(server.own_service_name, sizeof(server.own_service_name), "%s",
 	         definition->service->descriptor->name);
+	core_config_defaults defaults = { definition->default_listen,
+		                          definition->default_http_listen,
+		                          definition->default_events_listen };
 	chc_error error = { 0 };
 	char log_name[64];
 	snprintf(log_name, sizeof(log_name), "chc-%s", definition->name);
@@ -613,61 +673,28 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 	pthread_mutex_init(&server.housekeeping_lock, NULL);
 	pthread_cond_init(&server.housekeeping_wake, NULL);
 	core_db_init(&server.probe, server.config.database_url);
-	core_http *http = NULL;
-	core_publisher *publisher = NULL;
-	int exit_status = 0;
-	bool housekeeping = false;
-	if (server_start(&server, &error) != CHC_OK) {
+	server_extras extras = { .http = NULL };
+	if (server_start(&server, &error) != CHC_OK ||
+	    extras_start(&server, log_name, &extras, &error) != CHC_OK) {
 		core_log(CORE_LOG_ERROR, "cannot start: %s", error.message);
 		exit_status = 1;
-		goto cleanup;
+	} else {
+		if (server.config.token[0] == '\0')
+			core_log(CORE_LOG_WARN, "CHC_TOKEN is empty: every caller is accepted");
+		core_log(CORE_LOG_INFO, "serving %s %s on %s (http %s, events %s, %d workers)",
+		         server.own_service_name, CHC_VERSION, server.config.listen,
+		         server.config.http_listen[0] ? server.config.http_listen : "off",
+		         server.config.events_listen[0] ? server.config.events_listen : "off",
+		         server.config.workers);
+		int received = 0;
+		sigwait(&signals, &received);
+		core_log(CORE_LOG_INFO, "%s received: draining",
+		         received == SIGTERM ? "SIGTERM" : "SIGINT");
+		exit_status = 0;
 	}
-	if (server.config.http_listen[0] != '\0' &&
-	    core_http_start(server.config.http_listen, log_name, ready_for_http, &server, &http,
-	                    &error) != CHC_OK) {
-		core_log(CORE_LOG_ERROR, "cannot start: %s", error.message);
-		exit_status = 1;
-		goto cleanup;
-	}
-	if (core_publisher_start(server.config.events_listen, server.config.database_url,
-	                         definition->schema, server.own_service_name, &publisher,
-	                         &error) != CHC_OK) {
-		core_log(CORE_LOG_ERROR, "cannot start: %s", error.message);
-		exit_status = 1;
-		goto cleanup;
-	}
-	housekeeping = pthread_create(&server.housekeeper, NULL, housekeeping_main, &server) == 0;
-	if (server.config.token[0] == '\0')
-		core_log(CORE_LOG_WARN, "CHC_TOKEN is empty: every caller is accepted");
-	core_log(CORE_LOG_INFO, "serving %s %s on %s (http %s, events %s, %d workers)",
-	         server.own_service_name, CHC_VERSION, server.config.listen,
-	         server.config.http_listen[0] ? server.config.http_listen : "off",
-	         server.config.events_listen[0] ? server.config.events_listen : "off",
-	         server.config.workers);
-	int received = 0;
-	sigwait(&signals, &received);
-	core_log(CORE_LOG_INFO, "%s received: draining",
-	         received == SIGTERM ? "SIGTERM" : "SIGINT");
-
-cleanup:
-	stop_workers(&server);
-	if (housekeeping) {
-		pthread_mutex_lock(&server.housekeeping_lock);
-		pthread_cond_signal(&server.housekeeping_wake);
-		pthread_mutex_unlock(&server.housekeeping_lock);
-		pthread_join(server.housekeeper, NULL);
-	}
-	core_http_stop(http);
-	/* After the workers and housekeeping: their last events go out too. */
-	core_publisher_stop(publisher);
-	if (definition->stop != NULL)
-		definition->stop();
+	server_stop(&server, &extras);
 	if (exit_status == 0)
 		core_log(CORE_LOG_INFO, "stopped");
-	core_dispatch_fini(&server.dispatch);
-	core_idempotency_fini(&server.idempotency);
-	core_db_fini(&server.probe);
-	core_config_fini(&server.config);
 	chc_error_fini(&error);
 	return exit_status;
 }
