@@ -214,19 +214,6 @@ static int64_t now_unix_ms(void)
 	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-void chc_uuid_generate(char text[37])
-{
-	uuid_t id;
-	uuid_generate_random(id);
-	uuid_unparse_lower(id, text);
-}
-
-bool chc_uuid_is_valid(const char *text)
-{
-	uuid_t id;
-	return text != NULL && strlen(text) == 36 && uuid_parse(text, id) == 0;
-}
-
 /* Reads the reply envelope into the caller's outputs. */
 static chc_status read_response(nng_msg *message, uint8_t **reply, size_t *reply_length,
                                 chc_error *error)

@@ -22,6 +22,7 @@
 
 #include "chc/export.h"
 #include "chc/status.h"
+#include "chc/uuid.h" /* chc_uuid_generate, chc_uuid_is_valid */
 
 #ifdef __cplusplus
 extern "C" {
@@ -169,12 +170,6 @@ CHC_API void chc_stub_fini(chc_stub *stub);
 /* A closure that stores the reply in *(ProtobufCMessage **)closure_data;
  * the caller then owns it (protobuf_c_message_free_unpacked). */
 CHC_API void chc_stub_keep_reply(const ProtobufCMessage *message, void *closure_data);
-
-/* Writes a new random UUID in its 36-character text form to text. */
-CHC_API void chc_uuid_generate(char text[37]);
-
-/* True when text is a UUID in its 36-character text form. */
-CHC_API bool chc_uuid_is_valid(const char *text);
 
 #ifdef __cplusplus
 }

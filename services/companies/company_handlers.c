@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chc/client.h"
+#include "chc/uuid.h"
 #include "companies.h"
 #include "db.h"
 #include "query_builder.h"

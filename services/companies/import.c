@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chc/client.h"
 #include "chc/json.h"
+#include "chc/uuid.h"
 #include "companies.h"
 #include "csv.h"
 #include "db.h"

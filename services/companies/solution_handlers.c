@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "chc/client.h"
+#include "chc/uuid.h"
 #include "companies.h"
 #include "db.h"
 #include "query_builder.h"

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "chc/client.h"
 #include "chc/json.h"
+#include "chc/uuid.h"
 
 /* Counts code points; -1 when text is not valid UTF-8 or holds control
  * characters other than tab and newline. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "algorithm_version.h"
-#include "chc/client.h"
+#include "chc/uuid.h"
 #include "db.h"
 #include "matching.h"
 #include "matching_jobs.h"

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "chc/client.h"
+#include "chc/uuid.h"
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "db.h"

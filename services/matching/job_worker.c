@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "algorithm_version.h"
-#include "chc/client.h"
 #include "chc/json.h"
+#include "chc/uuid.h"
 #include "db.h"
 #include "log.h"
 #include "matching.h"

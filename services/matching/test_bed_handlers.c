@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "chc/client.h"
+#include "chc/uuid.h"
 #include "db.h"
 #include "matching.h"
 #include "query_builder.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chc/client.h"
+#include "chc/uuid.h"
 #include "db.h"
 #include "enum_columns.h"
 #include "municipalities.h"
