@@ -80,11 +80,8 @@ int cli_call_command(cli_state *cli, int argc, char **argv)
 	}
 	int endpoint = chc_endpoint_for_service(service->name);
 	const char *endpoint_name = cli_option_value(&arguments, "endpoint");
-	static const char *const endpoint_names[] = { "companies", "municipalities", "projects",
-		                                      "matching" };
-	for (int i = 0; endpoint_name != NULL && i < CHC_ENDPOINT_COUNT; i++)
-		if (strcmp(endpoint_name, endpoint_names[i]) == 0)
-			endpoint = i;
+	if (endpoint_name != NULL && chc_endpoint_by_name(endpoint_name) >= 0)
+		endpoint = chc_endpoint_by_name(endpoint_name);
 	if (endpoint < 0) {
 		fprintf(stderr, "chc: %s is served by every service: give --endpoint\n",
 		        service->name);

@@ -12,15 +12,6 @@
 #include "chc/v1/events.pb-c.h"
 #include "cli.h"
 
-static const char *const service_names[CHC_ENDPOINT_COUNT] = { "companies", "municipalities",
-	                                                       "projects", "matching" };
-
-/* The live events' default addresses, beside the services' RPC ports. */
-static const char *const default_event_urls[CHC_ENDPOINT_COUNT] = { "tcp://127.0.0.1:7111",
-	                                                            "tcp://127.0.0.1:7112",
-	                                                            "tcp://127.0.0.1:7113",
-	                                                            "tcp://127.0.0.1:7114" };
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -116,7 +107,7 @@ static int watch_events(const cli_arguments *arguments, chc_endpoint endpoint)
 {
 	const char *url = cli_option_value(arguments, "url");
 	if (url == NULL)
-		url = default_event_urls[endpoint];
+		url = chc_endpoint_describe(endpoint)->default_events;
 	const char *type = cli_option_value(arguments, "type");
 	nng_socket socket;
 	int rv = nng_sub0_open(&socket);
@@ -162,10 +153,7 @@ int cli_event(cli_state *cli, int argc, char **argv)
 	}
 	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
 	const char *service = cli_option_value(&arguments, "service");
-	int endpoint = -1;
-	for (int i = 0; service != NULL && i < CHC_ENDPOINT_COUNT; i++)
-		if (strcmp(service, service_names[i]) == 0)
-			endpoint = i;
+	int endpoint = chc_endpoint_by_name(service);
 	if (endpoint < 0 || arguments.positional_count != 1) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;

@@ -19,8 +19,6 @@ int cli_health(cli_state *cli, int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	bool json = cli->json || cli_has_option(&arguments, "json");
-	static const char *const names[CHC_ENDPOINT_COUNT] = { "companies", "municipalities",
-		                                               "projects", "matching" };
 	static const char *const headers[] = { "SERVICE", "ADDRESS", "STATUS", "DETAIL" };
 	cli_table table;
 	cli_table_init(&table, 4, headers);
@@ -44,12 +42,13 @@ int cli_health(cli_state *cli, int argc, char **argv)
 		if (status != CHC_OK || serving != 1)
 			failing++;
 		const char *detail = status == CHC_OK ? "" : error.message;
-		cli_table_add(&table, names[i], chc_client_url(cli->client, (chc_endpoint)i), state,
-		              detail);
-		json_array_append_new(
-		        report, json_pack("{s:s, s:s, s:s, s:s}", "service", names[i], "address",
-		                          chc_client_url(cli->client, (chc_endpoint)i), "status",
-		                          state, "detail", detail ? detail : ""));
+		cli_table_add(&table, chc_endpoint_describe(i)->name,
+		              chc_client_url(cli->client, (chc_endpoint)i), state, detail);
+		json_array_append_new(report,
+		                      json_pack("{s:s, s:s, s:s, s:s}", "service",
+		                                chc_endpoint_describe(i)->name, "address",
+		                                chc_client_url(cli->client, (chc_endpoint)i),
+		                                "status", state, "detail", detail ? detail : ""));
 		chc_error_fini(&error);
 	}
 	if (json) {

@@ -42,12 +42,11 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
 		fprintf(out, "  %-14s %s\n", nouns[i].name, nouns[i].summary);
 	fprintf(out, "\nEvery noun and verb takes --help. --json prints JSON for scripts.\n\n"
-	             "Environment:\n"
-	             "  CHC_COMPANIES_URL       default tcp://127.0.0.1:7101\n"
-	             "  CHC_MUNICIPALITIES_URL  default tcp://127.0.0.1:7102\n"
-	             "  CHC_PROJECTS_URL        default tcp://127.0.0.1:7103\n"
-	             "  CHC_MATCHING_URL        default tcp://127.0.0.1:7104\n"
-	             "  CHC_TOKEN               token sent with every call\n"
+	             "Environment:\n");
+	for (int i = 0; i < CHC_ENDPOINT_COUNT; i++)
+		fprintf(out, "  %-23s default %s\n", chc_endpoint_describe(i)->url_variable,
+		        chc_endpoint_describe(i)->default_url);
+	fprintf(out, "  CHC_TOKEN               token sent with every call\n"
 	             "  CHC_TLS_CA              CA file for tls+tcp:// addresses\n\n"
 	             "Exit status: 0 ok, 1 failure, 2 usage, 3 invalid argument, 4 not found,\n"
 	             "5 conflict (exists, stale version, precondition), 6 not allowed,\n"

@@ -41,18 +41,6 @@ struct chc_client {
 	chc_channel *idle[CHC_ENDPOINT_COUNT];
 };
 
-static const char *const endpoint_variables[CHC_ENDPOINT_COUNT] = {
-	"CHC_COMPANIES_URL", "CHC_MUNICIPALITIES_URL", "CHC_PROJECTS_URL", "CHC_MATCHING_URL"
-};
-static const char *const endpoint_defaults[CHC_ENDPOINT_COUNT] = { "tcp://127.0.0.1:7101",
-	                                                           "tcp://127.0.0.1:7102",
-	                                                           "tcp://127.0.0.1:7103",
-	                                                           "tcp://127.0.0.1:7104" };
-static const char *const endpoint_services[CHC_ENDPOINT_COUNT] = { "chc.v1.CompanyService",
-	                                                           "chc.v1.MunicipalityService",
-	                                                           "chc.v1.ProjectService",
-	                                                           "chc.v1.MatchingService" };
-
 void chc_client_options_init(chc_client_options *options)
 {
 	memset(options, 0, sizeof(*options));
@@ -85,7 +73,8 @@ chc_status chc_client_create(const chc_client_options *options, chc_client **out
 	bool ok = true;
 	for (int i = 0; i < CHC_ENDPOINT_COUNT; i++) {
 		client->urls[i] =
-		        copy_setting(options->urls[i], endpoint_variables[i], endpoint_defaults[i]);
+		        copy_setting(options->urls[i], chc_endpoint_describe(i)->url_variable,
+		                     chc_endpoint_describe(i)->default_url);
 		ok = ok && client->urls[i] != NULL;
 	}
 	client->token = copy_setting(options->token, "CHC_TOKEN", "");
@@ -134,7 +123,7 @@ const char *chc_client_url(const chc_client *client, chc_endpoint endpoint)
 int chc_endpoint_for_service(const char *service_name)
 {
 	for (int i = 0; i < CHC_ENDPOINT_COUNT; i++)
-		if (strcmp(endpoint_services[i], service_name) == 0)
+		if (strcmp(chc_endpoint_describe(i)->service, service_name) == 0)
 			return i;
 	return -1;
 }

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chc/endpoints.h" /* chc_endpoint and the table of the services */
 #include "chc/export.h"
 #include "chc/status.h"
 #include "chc/uuid.h" /* chc_uuid_generate, chc_uuid_is_valid */
@@ -27,15 +28,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Which service process a call goes to. */
-typedef enum chc_endpoint {
-	CHC_ENDPOINT_COMPANIES = 0,
-	CHC_ENDPOINT_MUNICIPALITIES = 1,
-	CHC_ENDPOINT_PROJECTS = 2,
-	CHC_ENDPOINT_MATCHING = 3,
-	CHC_ENDPOINT_COUNT = 4,
-} chc_endpoint;
 
 typedef struct chc_client chc_client;
 

@@ -2,6 +2,7 @@
  * chc-companies - serves chc.v1.CompanyService: the companies that offer
  * digital health solutions.
  */
+#include "chc/endpoints.h"
 #include "companies.h"
 #include "server.h"
 
@@ -26,9 +27,9 @@ int main(int argc, char **argv)
 		.name = "companies",
 		.schema = "companies",
 		.service = &service.base,
-		.default_listen = "tcp://127.0.0.1:7101",
-		.default_http_listen = "127.0.0.1:8101",
-		.default_events_listen = "tcp://127.0.0.1:7111",
+		.default_listen = CHC_DEFAULT_URL(1),
+		.default_http_listen = CHC_DEFAULT_HTTP(1),
+		.default_events_listen = CHC_DEFAULT_EVENTS(1),
 		.start = municipality_codes_start,
 		.stop = municipality_codes_stop,
 		.housekeeping = expire_solutions,

@@ -3,6 +3,7 @@
  * matchmaking jobs and their results. It reads the other services only
  * through libchc.
  */
+#include "chc/endpoints.h"
 #include "matching.h"
 #include "matching_jobs.h"
 #include "server.h"
@@ -36,9 +37,9 @@ int main(int argc, char **argv)
 		.name = "matching",
 		.schema = "matching",
 		.service = &service.base,
-		.default_listen = "tcp://127.0.0.1:7104",
-		.default_http_listen = "127.0.0.1:8104",
-		.default_events_listen = "tcp://127.0.0.1:7114",
+		.default_listen = CHC_DEFAULT_URL(4),
+		.default_http_listen = CHC_DEFAULT_HTTP(4),
+		.default_events_listen = CHC_DEFAULT_EVENTS(4),
 		.start = start,
 		.stop = stop,
 	};

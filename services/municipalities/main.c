@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "chc/endpoints.h"
 #include "municipalities.h"
 #include "server.h"
 
@@ -29,9 +30,9 @@ int main(int argc, char **argv)
 		.name = "municipalities",
 		.schema = "municipalities",
 		.service = &service.base,
-		.default_listen = "tcp://127.0.0.1:7102",
-		.default_http_listen = "127.0.0.1:8102",
-		.default_events_listen = "tcp://127.0.0.1:7112",
+		.default_listen = CHC_DEFAULT_URL(2),
+		.default_http_listen = CHC_DEFAULT_HTTP(2),
+		.default_events_listen = CHC_DEFAULT_EVENTS(2),
 		.housekeeping = expire_needs,
 	};
 	return core_service_main(argc, argv, &definition);

@@ -3,6 +3,7 @@
  * owns its schema; its calls arrive with the projects issue, and every call it
  * does not know yet is answered UNIMPLEMENTED by the core.
  */
+#include "chc/endpoints.h"
 #include "chc/v1/projects.pb-c.h"
 #include "server.h"
 
@@ -14,9 +15,9 @@ int main(int argc, char **argv)
 		.name = "projects",
 		.schema = "projects",
 		.service = &projects_service.base,
-		.default_listen = "tcp://127.0.0.1:7103",
-		.default_http_listen = "127.0.0.1:8103",
-		.default_events_listen = "tcp://127.0.0.1:7113",
+		.default_listen = CHC_DEFAULT_URL(3),
+		.default_http_listen = CHC_DEFAULT_HTTP(3),
+		.default_events_listen = CHC_DEFAULT_EVENTS(3),
 	};
 	return core_service_main(argc, argv, &definition);
 }
