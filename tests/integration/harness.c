@@ -5,11 +5,15 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <nng/supplemental/util/platform.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "chc/v1/rpc.pb-c.h"
 
@@ -274,4 +280,33 @@ const char *harness_date(int days_from_today, char buffer[11])
 	localtime_r(&when, &local);
 	strftime(buffer, 11, "%Y-%m-%d", &local);
 	return buffer;
+}
+
+ProtobufCMessage *harness_call_json(chc_client *client, const ProtobufCServiceDescriptor *service,
+                                    const char *method, const char *json_text, chc_status expected,
+                                    char *field, size_t field_size)
+{
+	const ProtobufCMethodDescriptor *descriptor =
+	        protobuf_c_service_descriptor_get_method_by_name(service, method);
+	if (descriptor == NULL)
+		fail_msg("%s has no method %s", service->name, method);
+	json_error_t parse_error;
+	json_t *json = json_loads(json_text, 0, &parse_error);
+	if (json == NULL)
+		fail_msg("bad test JSON: %s: %s", parse_error.text, json_text);
+	ProtobufCMessage *input = NULL;
+	chc_error error = { 0 };
+	if (chc_json_to_message(descriptor->input, json, &input, &error) != CHC_OK)
+		fail_msg("test JSON does not fit %s: %s", descriptor->input->name, error.message);
+	json_decref(json);
+	ProtobufCMessage *reply = NULL;
+	chc_status status = chc_client_call(client, service, method, input, NULL, &reply, &error);
+	protobuf_c_message_free_unpacked(input, NULL);
+	if (status != expected)
+		fail_msg("%s: expected %s, got %s: %s", method, chc_status_name(expected),
+		         chc_status_name(status), error.message ? error.message : "");
+	if (field != NULL && error.violation_count > 0)
+		snprintf(field, field_size, "%s", error.violations[0].field);
+	chc_error_fini(&error);
+	return reply;
 }

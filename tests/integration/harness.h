@@ -55,6 +55,17 @@ bool harness_alive(const harness_service *service);
 chc_client *harness_client(const harness_service *companies, const harness_service *municipalities,
                            const char *token);
 
+/*
+ * Calls method of service with a request given as JSON text and fails the
+ * test unless the status is expected. When field is not NULL it receives the
+ * first violated field. Returns the reply (caller frees), NULL on failure.
+ */
+struct ProtobufCMessage;
+struct ProtobufCMessage *harness_call_json(chc_client *client,
+                                           const ProtobufCServiceDescriptor *service,
+                                           const char *method, const char *json_text,
+                                           chc_status expected, char *field, size_t field_size);
+
 /* Sends raw bytes on a fresh REQ socket and returns the reply bytes
  * (malloc'd) or NULL after timeout_ms. */
 uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, int timeout_ms,

@@ -23,28 +23,8 @@ static char company_id[37];
 static ProtobufCMessage *call_json(const char *method, const char *json_text, chc_status expected,
                                    char *field, size_t field_size)
 {
-	const ProtobufCMethodDescriptor *descriptor =
-	        protobuf_c_service_descriptor_get_method_by_name(
-	                &chc__v1__company_service__descriptor, method);
-	json_error_t parse_error;
-	json_t *json = json_loads(json_text, 0, &parse_error);
-	if (json == NULL)
-		fail_msg("bad test JSON: %s: %s", parse_error.text, json_text);
-	ProtobufCMessage *input = NULL;
-	chc_error error = { 0 };
-	assert_int_equal(chc_json_to_message(descriptor->input, json, &input, &error), CHC_OK);
-	json_decref(json);
-	ProtobufCMessage *reply = NULL;
-	chc_status status = chc_client_call(client, &chc__v1__company_service__descriptor, method,
-	                                    input, NULL, &reply, &error);
-	protobuf_c_message_free_unpacked(input, NULL);
-	if (status != expected)
-		fail_msg("%s: expected %s, got %s: %s", method, chc_status_name(expected),
-		         chc_status_name(status), error.message ? error.message : "");
-	if (field != NULL && error.violation_count > 0)
-		snprintf(field, field_size, "%s", error.violations[0].field);
-	chc_error_fini(&error);
-	return reply;
+	return harness_call_json(client, &chc__v1__company_service__descriptor, method, json_text,
+	                         expected, field, field_size);
 }
 
 static int start(void **state)
