@@ -68,7 +68,11 @@ chc_status municipality_code_check(core_request *request, const char *field, int
  * call); 0 for a code it does not hold. For the store. */
 int municipality_region(int code);
 
-/* company_store.c */
+/* company_store.c, solution_store.c: the records (entity.h), and typed
+ * wrappers of core_entity_load and core_entity_rows. */
+struct core_entity;
+extern const struct core_entity company_entity;
+extern const struct core_entity solution_entity;
 chc_status company_load(core_request *request, const char *id, bool for_update,
                         Chc__V1__Company **company);
 chc_status company_insert(core_request *request, const Chc__V1__Company *company, int region);

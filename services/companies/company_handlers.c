@@ -8,15 +8,10 @@
 #include "chc/uuid.h"
 #include "companies.h"
 #include "db.h"
+#include "entity.h"
 #include "query_builder.h"
 #include "update_mask.h"
 #include "validate.h"
-
-#define FAIL_AND_RETURN()                                                                          \
-	do {                                                                                       \
-		closure(NULL, closure_data);                                                       \
-		return;                                                                            \
-	} while (0)
 
 /* Validates the fields, then the municipality with its service. */
 static bool company_check(core_request *request, const Chc__V1__Company *company, int *region)
@@ -38,7 +33,7 @@ void companies_create_company(companies_service *service,
 	core_request *request = closure_data;
 	if (input->company == NULL) {
 		core_violation(request, "company", "is required");
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	Chc__V1__Company company = *input->company;
 	char id[37];
@@ -50,7 +45,7 @@ void companies_create_company(companies_service *service,
 	if (!company_check(request, &company, &region) ||
 	    company_insert(request, &company, region) != CHC_OK ||
 	    company_load(request, id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -62,31 +57,16 @@ void companies_get_company(companies_service *service, const Chc__V1__GetCompany
 	Chc__V1__Company *company = NULL;
 	if (!core_check_uuid(request, "id", input->id) ||
 	    company_load(request, input->id, false, &company) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(company, closure_data);
 }
 
+/* The company a caller changes, locked, at the version it read. */
 static Chc__V1__Company *load_for_change(core_request *request, const char *id,
                                          int64_t expected_version)
 {
-	Chc__V1__Company *company = NULL;
-	if (!core_check_uuid(request, "id", id))
-		return NULL;
-	if (expected_version <= 0) {
-		core_violation(request, "expected_version",
-		               "is required: the version of the company you read");
-		return NULL;
-	}
-	if (company_load(request, id, true, &company) != CHC_OK)
-		return NULL;
-	if (company->version != expected_version) {
-		core_fail(
-		        request, CHC_ABORTED,
-		        "company %s changed since you read it: its version is %lld, you read %lld",
-		        id, (long long)company->version, (long long)expected_version);
-		return NULL;
-	}
-	return company;
+	return (Chc__V1__Company *)core_entity_load_for_change(request, &company_entity, "id", id,
+	                                                       expected_version);
 }
 
 static bool apply_mask(core_request *request, Chc__V1__Company *company,
@@ -110,7 +90,7 @@ void companies_update_company(companies_service *service,
 	core_request *request = closure_data;
 	if (input->company == NULL) {
 		core_violation(request, "company", "is required");
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	Chc__V1__Company *company =
 	        load_for_change(request, input->company->id, input->expected_version);
@@ -122,7 +102,7 @@ void companies_update_company(companies_service *service,
 	    !company_check(request, company, &region) ||
 	    company_write(request, company, region) != CHC_OK ||
 	    company_load(request, company->id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -134,11 +114,11 @@ void companies_archive_company(companies_service *service,
 	core_request *request = closure_data;
 	Chc__V1__Company *company = load_for_change(request, input->id, input->expected_version);
 	if (company == NULL)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (company->status == CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "company %s is already archived",
 		          company->id);
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	company->status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED;
 	/* Its code was checked when it was stored; archiving keeps its region,
@@ -149,10 +129,10 @@ void companies_archive_company(companies_service *service,
 	if (region == 0 && company->municipality_code != 0 &&
 	    municipality_code_check(request, "company.municipality_code",
 	                            company->municipality_code, &region) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (company_write(request, company, region) != CHC_OK ||
 	    company_load(request, company->id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -195,7 +175,7 @@ void companies_list_companies(companies_service *service,
 		                                input->size_class));
 	core_page_read(request, input->page, &limit, &offset);
 	if (core_failed(request))
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	core_query_append(&query, " ORDER BY c.name, c.id");
 	core_query_page(request, &query, limit, offset);
 	PGresult *result = NULL;
@@ -203,9 +183,9 @@ void companies_list_companies(companies_service *service,
 	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
 	if (core_query_run(request, &query, &result) != CHC_OK ||
 	    company_rows(request, result, &reply.companies, &reply.n_companies) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (core_page_fill(request, result, COMPANY_COLUMN_COUNT, offset, &page) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	reply.page = &page;
 	closure(&reply, closure_data);
 }
@@ -228,21 +208,21 @@ void companies_delete_company(companies_service *service,
 	core_request *request = closure_data;
 	Chc__V1__Company *company = load_for_change(request, input->id, input->expected_version);
 	if (company == NULL)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	const char *values[] = { company->id };
 	PGresult *result = NULL;
 	if (core_query(request, &company_has_solutions_statement, values, &result) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (strcmp(PQgetvalue(result, 0, 0), "0") != 0) {
 		core_fail(request, CHC_FAILED_PRECONDITION,
 		          "company %s has %s solutions: archive it instead", company->id,
 		          PQgetvalue(result, 0, 0));
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	if (core_query(request, &company_delete_statement, values, &result) != CHC_OK ||
 	    company_event(request, "company.deleted", company->id, company->id, company->name) !=
 	            CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	Chc__V1__DeleteCompanyResponse reply = CHC__V1__DELETE_COMPANY_RESPONSE__INIT;
 	closure(&reply, closure_data);
 }

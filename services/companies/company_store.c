@@ -7,6 +7,7 @@
 
 #include "companies.h"
 #include "db.h"
+#include "entity.h"
 #include "enum_columns.h"
 #include "query_builder.h"
 #include "validate.h"
@@ -32,7 +33,7 @@ enum company_column {
 	COLUMN_ALIASES,
 };
 
-static Chc__V1__Company *company_from_row(core_request *request, PGresult *result, int row)
+static ProtobufCMessage *company_from_row(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__Company *company = core_alloc(request, sizeof(*company));
 	if (company == NULL)
@@ -64,24 +65,14 @@ static Chc__V1__Company *company_from_row(core_request *request, PGresult *resul
 	company->version = strtoll(PQgetvalue(result, row, COLUMN_VERSION), NULL, 10);
 	company->created_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_CREATED), NULL, 10);
 	company->updated_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_UPDATED), NULL, 10);
-	return company;
+	return company != NULL ? &company->base : NULL;
 }
 
 chc_status company_rows(core_request *request, PGresult *result, Chc__V1__Company ***companies,
                         size_t *count)
 {
-	int rows = PQntuples(result);
-	*count = 0;
-	*companies = core_alloc(request, (size_t)(rows + 1) * sizeof(**companies));
-	if (*companies == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	for (int i = 0; i < rows; i++) {
-		Chc__V1__Company *company = company_from_row(request, result, i);
-		if (company == NULL)
-			return CHC_RESOURCE_EXHAUSTED;
-		(*companies)[(*count)++] = company;
-	}
-	return CHC_OK;
+	return core_entity_rows(request, &company_entity, result, (ProtobufCMessage ***)companies,
+	                        count);
 }
 
 static const core_statement company_get_statement = {
@@ -93,23 +84,20 @@ static const core_statement company_get_locked_statement = {
 	"SELECT " COMPANY_COLUMNS " FROM companies.companies c WHERE c.id = $1::uuid FOR UPDATE", 1
 };
 
+const core_entity company_entity = {
+	.noun = "company",
+	.get = &company_get_statement,
+	.get_for_update = &company_get_locked_statement,
+	.from_row = company_from_row,
+};
+
 chc_status company_load(core_request *request, const char *id, bool for_update,
                         Chc__V1__Company **company)
 {
-	const char *values[] = { id };
-	PGresult *result = NULL;
-	chc_status status = core_query(
-	        request, for_update ? &company_get_locked_statement : &company_get_statement,
-	        values, &result);
-	if (status != CHC_OK)
-		return status;
-	if (PQntuples(result) == 0)
-		return core_fail(request, CHC_NOT_FOUND, "no company has id %s", id);
-	Chc__V1__Company *loaded = company_from_row(request, result, 0);
-	if (loaded == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	*company = loaded;
-	return CHC_OK;
+	ProtobufCMessage *loaded = NULL;
+	chc_status status = core_entity_load(request, &company_entity, id, for_update, &loaded);
+	*company = (Chc__V1__Company *)loaded;
+	return status;
 }
 
 #define COMPANY_VALUE_COUNT 15

@@ -10,15 +10,10 @@
 #include "chc/uuid.h"
 #include "companies.h"
 #include "db.h"
+#include "entity.h"
 #include "query_builder.h"
 #include "update_mask.h"
 #include "validate.h"
-
-#define FAIL_AND_RETURN()                                                                          \
-	do {                                                                                       \
-		closure(NULL, closure_data);                                                       \
-		return;                                                                            \
-	} while (0)
 
 /* The company must exist and be active for a solution to be added. */
 static bool company_is_active(core_request *request, const char *company_id)
@@ -47,7 +42,7 @@ void companies_create_solution(companies_service *service,
 	core_request *request = closure_data;
 	if (input->solution == NULL) {
 		core_violation(request, "solution", "is required");
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	Chc__V1__Solution solution = *input->solution;
 	char id[37];
@@ -62,7 +57,7 @@ void companies_create_solution(companies_service *service,
 	    !company_is_active(request, solution.company_id) ||
 	    solution_insert(request, &solution) != CHC_OK ||
 	    solution_load(request, id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -74,31 +69,16 @@ void companies_get_solution(companies_service *service, const Chc__V1__GetSoluti
 	Chc__V1__Solution *solution = NULL;
 	if (!core_check_uuid(request, "id", input->id) ||
 	    solution_load(request, input->id, false, &solution) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(solution, closure_data);
 }
 
+/* The solution a caller changes, locked, at the version it read. */
 static Chc__V1__Solution *load_for_change(core_request *request, const char *id,
                                           int64_t expected_version)
 {
-	Chc__V1__Solution *solution = NULL;
-	if (!core_check_uuid(request, "id", id))
-		return NULL;
-	if (expected_version <= 0) {
-		core_violation(request, "expected_version",
-		               "is required: the version of the solution you read");
-		return NULL;
-	}
-	if (solution_load(request, id, true, &solution) != CHC_OK)
-		return NULL;
-	if (solution->version != expected_version) {
-		core_fail(request, CHC_ABORTED,
-		          "solution %s changed since you read it: its version is %lld, you read "
-		          "%lld",
-		          id, (long long)solution->version, (long long)expected_version);
-		return NULL;
-	}
-	return solution;
+	return (Chc__V1__Solution *)core_entity_load_for_change(request, &solution_entity, "id", id,
+	                                                        expected_version);
 }
 
 static bool apply_mask(core_request *request, Chc__V1__Solution *solution,
@@ -134,16 +114,16 @@ void companies_update_solution(companies_service *service,
 	core_request *request = closure_data;
 	if (input->solution == NULL) {
 		core_violation(request, "solution", "is required");
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	Chc__V1__Solution *solution =
 	        load_for_change(request, input->solution->id, input->expected_version);
 	if (solution == NULL)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (solution->status == CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_ARCHIVED) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "solution %s is archived",
 		          solution->id);
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	Chc__V1__Solution *stored = NULL;
 	if (!apply_mask(request, solution, input->solution, input->update_mask,
@@ -151,7 +131,7 @@ void companies_update_solution(companies_service *service,
 	    !solution_validate(request, solution, false) ||
 	    solution_write(request, solution) != CHC_OK ||
 	    solution_load(request, solution->id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -173,11 +153,11 @@ static void move(core_request *request, const char *id, int64_t expected_version
 	if (step->secretariat_only && request->principal.role != CORE_ROLE_SECRETARIAT) {
 		core_fail(request, CHC_PERMISSION_DENIED, "only the secretariat may %s solutions",
 		          step->name);
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	Chc__V1__Solution *solution = load_for_change(request, id, expected_version);
 	if (solution == NULL)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if ((step->allowed & (1u << solution->status)) == 0) {
 		char status[64];
 		snprintf(status, sizeof(status), "%s",
@@ -185,7 +165,7 @@ static void move(core_request *request, const char *id, int64_t expected_version
 		                        solution->status));
 		core_fail(request, CHC_FAILED_PRECONDITION, "cannot %s solution %s: it is %s",
 		          step->name, solution->id, status);
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	solution->status = step->target;
 	solution->rejection_reason = (char *)(reason != NULL ? reason : "");
@@ -204,7 +184,7 @@ static void move(core_request *request, const char *id, int64_t expected_version
 	    company_event(request, type, solution->company_id, solution->id,
 	                  reason != NULL ? reason : "") != CHC_OK ||
 	    solution_load(request, solution->id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -237,7 +217,7 @@ void companies_reject_solution(companies_service *service,
 	(void)service;
 	core_request *request = closure_data;
 	if (!core_check_text(request, "reason", input->reason, 3, 2000))
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	static const transition step = { "reject", BIT(SUBMITTED),
 		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_REJECTED, true,
 		                         false };
@@ -279,7 +259,7 @@ void companies_expire_solutions(companies_service *service,
 	core_request *request = closure_data;
 	PGresult *result = NULL;
 	if (core_query_sql(request, solution_expire_sql, 0, NULL, &result) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	Chc__V1__ExpireSolutionsResponse reply = CHC__V1__EXPIRE_SOLUTIONS_RESPONSE__INIT;
 	reply.expired = atoi(PQgetvalue(result, 0, 0));
 	closure(&reply, closure_data);

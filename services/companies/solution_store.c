@@ -8,6 +8,7 @@
 
 #include "companies.h"
 #include "db.h"
+#include "entity.h"
 #include "enum_columns.h"
 #include "query_builder.h"
 #include "validate.h"
@@ -74,7 +75,7 @@ static Chc__V1__Deployment **deployments_from_text(core_request *request, const 
 	return deployments;
 }
 
-static Chc__V1__Solution *solution_from_row(core_request *request, PGresult *result, int row)
+static ProtobufCMessage *solution_from_row(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__Solution *s = core_alloc(request, sizeof(*s));
 	if (s == NULL)
@@ -123,24 +124,14 @@ static Chc__V1__Solution *solution_from_row(core_request *request, PGresult *res
 	s->language = PQgetvalue(result, row, COLUMN_LANGUAGE);
 	if (core_failed(request) || s->deployments == NULL || s->languages == NULL)
 		return NULL;
-	return s;
+	return s != NULL ? &s->base : NULL;
 }
 
 chc_status solution_rows(core_request *request, PGresult *result, Chc__V1__Solution ***solutions,
                          size_t *count)
 {
-	int rows = PQntuples(result);
-	*count = 0;
-	*solutions = core_alloc(request, (size_t)(rows + 1) * sizeof(**solutions));
-	if (*solutions == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	for (int i = 0; i < rows; i++) {
-		Chc__V1__Solution *solution = solution_from_row(request, result, i);
-		if (solution == NULL)
-			return CHC_RESOURCE_EXHAUSTED;
-		(*solutions)[(*count)++] = solution;
-	}
-	return CHC_OK;
+	return core_entity_rows(request, &solution_entity, result, (ProtobufCMessage ***)solutions,
+	                        count);
 }
 
 static const core_statement solution_get_statement = {
@@ -152,23 +143,20 @@ static const core_statement solution_get_locked_statement = {
 	"SELECT " SOLUTION_COLUMNS " FROM companies.solutions s WHERE s.id = $1::uuid FOR UPDATE", 1
 };
 
+const core_entity solution_entity = {
+	.noun = "solution",
+	.get = &solution_get_statement,
+	.get_for_update = &solution_get_locked_statement,
+	.from_row = solution_from_row,
+};
+
 chc_status solution_load(core_request *request, const char *id, bool for_update,
                          Chc__V1__Solution **solution)
 {
-	const char *values[] = { id };
-	PGresult *result = NULL;
-	chc_status status = core_query(
-	        request, for_update ? &solution_get_locked_statement : &solution_get_statement,
-	        values, &result);
-	if (status != CHC_OK)
-		return status;
-	if (PQntuples(result) == 0)
-		return core_fail(request, CHC_NOT_FOUND, "no solution has id %s", id);
-	Chc__V1__Solution *loaded = solution_from_row(request, result, 0);
-	if (loaded == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	*solution = loaded;
-	return CHC_OK;
+	ProtobufCMessage *loaded = NULL;
+	chc_status status = core_entity_load(request, &solution_entity, id, for_update, &loaded);
+	*solution = (Chc__V1__Solution *)loaded;
+	return status;
 }
 
 static char *deployments_array(core_request *request, const Chc__V1__Solution *solution)

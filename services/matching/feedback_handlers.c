@@ -9,6 +9,7 @@
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "db.h"
+#include "entity.h"
 #include "matching.h"
 #include "query_builder.h"
 #include "validate.h"
@@ -59,13 +60,13 @@ void matching_record_feedback(matching_service *service,
 	const Chc__V1__Feedback *feedback = input->feedback;
 	if (feedback == NULL) {
 		core_violation(request, "feedback", "is required");
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	bool valid = core_check_uuid(request, "feedback.need_id", feedback->need_id);
 	valid = core_check_uuid(request, "feedback.solution_id", feedback->solution_id) && valid;
 	core_check_text(request, "feedback.reason", feedback->reason, 1, 500);
 	if (core_failed(request) || !valid)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	/* The need and the solution must exist where they are kept. */
 	matching_check_exists(request, "feedback.need_id", feedback->need_id,
 	                      &chc__v1__municipality_service__descriptor, "GetNeed");
@@ -73,7 +74,7 @@ void matching_record_feedback(matching_service *service,
 		matching_check_exists(request, "feedback.solution_id", feedback->solution_id,
 		                      &chc__v1__company_service__descriptor, "GetSolution");
 	if (core_failed(request))
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	const char *values[] = { feedback->need_id, feedback->solution_id, feedback->reason,
 		                 request->principal.subject };
 	PGresult *result = NULL;
@@ -83,7 +84,7 @@ void matching_record_feedback(matching_service *service,
 	    feedback_rows(request, result, &stored, &count) != CHC_OK ||
 	    matching_event(request, "feedback.not_a_match", feedback->need_id,
 	                   feedback->solution_id) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored[0], closure_data);
 }
 
@@ -104,7 +105,7 @@ void matching_list_feedback(matching_service *service, const Chc__V1__ListFeedba
 		core_query_where(&query, "f.solution_id = $?::uuid", input->solution_id);
 	core_page_read(request, input->page, &limit, &offset);
 	if (core_failed(request))
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	core_query_append(&query, " ORDER BY f.need_id, f.solution_id");
 	core_query_page(request, &query, limit, offset);
 	PGresult *result = NULL;
@@ -113,7 +114,7 @@ void matching_list_feedback(matching_service *service, const Chc__V1__ListFeedba
 	if (core_query_run(request, &query, &result) != CHC_OK ||
 	    feedback_rows(request, result, &reply.feedback, &reply.n_feedback) != CHC_OK ||
 	    core_page_fill(request, result, FEEDBACK_COLUMN_COUNT, offset, &page) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	reply.page = &page;
 	closure(&reply, closure_data);
 }

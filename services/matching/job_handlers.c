@@ -10,6 +10,7 @@
 #include "algorithm_version.h"
 #include "chc/uuid.h"
 #include "db.h"
+#include "entity.h"
 #include "matching.h"
 #include "matching_jobs.h"
 #include "query_builder.h"
@@ -51,12 +52,12 @@ void matching_submit_job(matching_service *service, const Chc__V1__SubmitJobRequ
 	Chc__V1__JobParameters defaults = CHC__V1__JOB_PARAMETERS__INIT;
 	Chc__V1__JobParameters parameters = input->parameters ? *input->parameters : defaults;
 	if (!job_parameters_check(request, input->kind, &parameters))
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	uint8_t *packed = NULL;
 	size_t length = 0;
 	if (job_pack(&parameters.base, &packed, &length) != CHC_OK) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	char id[37];
 	chc_uuid_generate(id);
@@ -73,13 +74,13 @@ void matching_submit_job(matching_service *service, const Chc__V1__SubmitJobRequ
 	const char *notify[] = { id };
 	if (values[1] == NULL || values[2] == NULL) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	if (core_query(request, &job_insert_statement, values, &result) != CHC_OK ||
 	    core_query(request, &job_notify_statement, notify, &result) != CHC_OK ||
 	    matching_event(request, "job.submitted", id, values[1]) != CHC_OK ||
 	    job_load(request, id, false, &job) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(job, closure_data);
 }
 
@@ -91,7 +92,7 @@ void matching_get_job(matching_service *service, const Chc__V1__GetJobRequest *i
 	Chc__V1__Job *job = NULL;
 	if (!core_check_uuid(request, "id", input->id) ||
 	    job_load(request, input->id, false, &job) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(job, closure_data);
 }
 
@@ -117,16 +118,14 @@ void matching_list_jobs(matching_service *service, const Chc__V1__ListJobsReques
 		        core_enum_slug(request, &chc__v1__job_state__descriptor, input->state));
 	core_page_read(request, input->page, &limit, &offset);
 	if (core_failed(request))
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	core_query_append(&query, " ORDER BY j.created_at DESC, j.id");
 	core_query_page(request, &query, limit, offset);
-	PGresult *result = NULL;
 	Chc__V1__ListJobsResponse reply = CHC__V1__LIST_JOBS_RESPONSE__INIT;
 	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_query_run(request, &query, &result) != CHC_OK ||
-	    job_rows(request, result, &reply.jobs, &reply.n_jobs) != CHC_OK ||
-	    core_page_fill(request, result, JOB_COLUMN_COUNT, offset, &page) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+	if (core_entity_list(request, &job_entity, &query, JOB_COLUMN_COUNT, offset,
+	                     (ProtobufCMessage ***)&reply.jobs, &reply.n_jobs, &page) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
 	reply.page = &page;
 	closure(&reply, closure_data);
 }
@@ -150,12 +149,12 @@ void matching_cancel_job(matching_service *service, const Chc__V1__CancelJobRequ
 	Chc__V1__Job *job = NULL;
 	if (!core_check_uuid(request, "id", input->id) ||
 	    job_load(request, input->id, true, &job) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (job->state != CHC__V1__JOB_STATE__JOB_STATE_QUEUED &&
 	    job->state != CHC__V1__JOB_STATE__JOB_STATE_RUNNING) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "job %s has already %s", job->id,
 		          core_enum_slug(request, &chc__v1__job_state__descriptor, job->state));
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	const char *values[] = { job->id };
 	PGresult *result = NULL;
@@ -165,6 +164,6 @@ void matching_cancel_job(matching_service *service, const Chc__V1__CancelJobRequ
 	if (core_query(request, &job_cancel_statement, values, &result) != CHC_OK ||
 	    matching_event(request, event, job->id, "") != CHC_OK ||
 	    job_load(request, job->id, false, &job) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(job, closure_data);
 }

@@ -13,6 +13,7 @@
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "db.h"
+#include "entity.h"
 #include "matching.h"
 #include "matching_jobs.h"
 
@@ -195,24 +196,25 @@ static chc_status read_own(job_run *run, core_db *database, message_list *test_b
 	                       run->kind == CHC__V1__JOB_KIND__JOB_KIND_TESTBED_STABLE;
 	if (wants_test_beds && parameters->n_test_bed_ids > 0) {
 		for (size_t i = 0; i < parameters->n_test_bed_ids && status == CHC_OK; i++) {
-			Chc__V1__TestBed *test_bed = NULL;
-			status = test_bed_load(&request, parameters->test_bed_ids[i], false,
-			                       &test_bed);
+			ProtobufCMessage *test_bed = NULL;
+			status = core_entity_load(&request, &test_bed_entity,
+			                          parameters->test_bed_ids[i], false, &test_bed);
 			if (status == CHC_OK)
-				status = list_add(run, test_beds, &test_bed->base, error);
+				status = list_add(run, test_beds, test_bed, error);
 		}
 	} else if (wants_test_beds) {
 		PGresult *result = NULL;
-		Chc__V1__TestBed **found = NULL;
+		ProtobufCMessage **found = NULL;
 		size_t count = 0;
 		status = core_query_sql(&request,
 		                        "SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t "
 		                        "WHERE t.status = 'open' ORDER BY t.id",
 		                        0, NULL, &result);
 		if (status == CHC_OK)
-			status = test_bed_rows(&request, result, &found, &count);
+			status = core_entity_rows(&request, &test_bed_entity, result, &found,
+			                          &count);
 		for (size_t i = 0; i < count && status == CHC_OK; i++)
-			status = list_add(run, test_beds, &found[i]->base, error);
+			status = list_add(run, test_beds, found[i], error);
 	}
 	if (status == CHC_OK && run->kind == CHC__V1__JOB_KIND__JOB_KIND_NEED_SOLUTION) {
 		PGresult *result = NULL;

@@ -9,6 +9,7 @@
 
 #include "algorithm_version.h"
 #include "db.h"
+#include "entity.h"
 #include "matching.h"
 #include "matching_jobs.h"
 #include "query_builder.h"
@@ -45,7 +46,7 @@ void matching_list_job_results(matching_service *service,
 	Chc__V1__Job *job = NULL;
 	if (!core_check_uuid(request, "job_id", input->job_id) ||
 	    job_load(request, input->job_id, false, &job) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	int limit = 0;
 	long offset = 0;
 	core_query_builder query = { .used = 0 };
@@ -67,7 +68,7 @@ void matching_list_job_results(matching_service *service,
 		core_query_where(&query, "r.test_bed_id = $?", input->test_bed_id);
 	core_page_read(request, input->page, &limit, &offset);
 	if (core_failed(request))
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	core_query_append(&query, " ORDER BY r.position");
 	core_query_page(request, &query, limit, offset);
 	PGresult *result = NULL;
@@ -76,7 +77,7 @@ void matching_list_job_results(matching_service *service,
 	if (core_query_run(request, &query, &result) != CHC_OK ||
 	    results_rows(request, result, 0, &reply.results, &reply.n_results) != CHC_OK ||
 	    core_page_fill(request, result, 1, offset, &page) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	reply.page = &page;
 	closure(&reply, closure_data);
 }
@@ -164,19 +165,19 @@ void matching_export_job(matching_service *service, const Chc__V1__ExportJobRequ
 	core_request *request = closure_data;
 	Chc__V1__Job *job = NULL;
 	if (!core_check_uuid(request, "job_id", input->job_id))
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	int format =
 	        input->format != 0 ? input->format : CHC__V1__EXPORT_FORMAT__EXPORT_FORMAT_JSON;
 	core_check_enum(request, "format", &chc__v1__export_format__descriptor, format, true);
 	core_check_range(request, "offset", input->offset, 0, INT64_MAX);
 	core_check_range(request, "max_bytes", input->max_bytes, 0, MAX_CHUNK_BYTES);
 	if (core_failed(request) || job_load(request, input->job_id, false, &job) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (job->state != CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "job %s has not succeeded: it is %s",
 		          job->id,
 		          core_enum_slug(request, &chc__v1__job_state__descriptor, job->state));
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	const char *format_name =
 	        core_enum_slug(request, &chc__v1__export_format__descriptor, format);
@@ -185,15 +186,15 @@ void matching_export_job(matching_service *service, const Chc__V1__ExportJobRequ
 		                 core_int_text(request, chunk) };
 	PGresult *result = NULL;
 	if (core_query(request, &export_chunk_statement, values, &result) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (PQntuples(result) == 0) {
 		if (export_make(request, job, format, format_name) != CHC_OK ||
 		    core_query(request, &export_chunk_statement, values, &result) != CHC_OK)
-			MATCHING_FAIL(closure, closure_data);
+			CORE_FAIL_RETURN(closure, closure_data);
 		if (PQntuples(result) == 0) {
 			core_fail(request, CHC_INTERNAL, "the export of job %s was not kept",
 			          job->id);
-			MATCHING_FAIL(closure, closure_data);
+			CORE_FAIL_RETURN(closure, closure_data);
 		}
 	}
 	Chc__V1__ExportJobResponse reply = CHC__V1__EXPORT_JOB_RESPONSE__INIT;
@@ -202,14 +203,14 @@ void matching_export_job(matching_service *service, const Chc__V1__ExportJobRequ
 	        PQunescapeBytea((const unsigned char *)PQgetvalue(result, 0, 0), &length);
 	if (data == NULL) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	reply.total_bytes = strtoll(PQgetvalue(result, 0, 1), NULL, 10);
 	if (input->offset > reply.total_bytes) {
 		PQfreemem(data);
 		core_violation(request, "offset", "%lld is past the end (%lld bytes)",
 		               (long long)input->offset, (long long)reply.total_bytes);
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	reply.data.data = data;
 	reply.data.len = length;

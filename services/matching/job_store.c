@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "db.h"
+#include "entity.h"
 #include "matching.h"
 #include "matching_jobs.h"
 #include "validate.h"
@@ -40,7 +41,7 @@ static int64_t number(PGresult *result, int row, int column)
 	return strtoll(PQgetvalue(result, row, column), NULL, 10);
 }
 
-static Chc__V1__Job *job_from_row(core_request *request, PGresult *result, int row)
+static ProtobufCMessage *job_from_row(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__Job *job = core_alloc(request, sizeof(*job));
 	if (job == NULL)
@@ -69,23 +70,7 @@ static Chc__V1__Job *job_from_row(core_request *request, PGresult *result, int r
 	job->started_unix_ms = number(result, row, COLUMN_STARTED);
 	job->finished_unix_ms = number(result, row, COLUMN_FINISHED);
 	job->submitted_by = PQgetvalue(result, row, COLUMN_SUBMITTED_BY);
-	return job;
-}
-
-chc_status job_rows(core_request *request, PGresult *result, Chc__V1__Job ***jobs, size_t *count)
-{
-	int rows = PQntuples(result);
-	*count = 0;
-	*jobs = core_alloc(request, (size_t)(rows + 1) * sizeof(**jobs));
-	if (*jobs == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	for (int i = 0; i < rows; i++) {
-		Chc__V1__Job *job = job_from_row(request, result, i);
-		if (job == NULL)
-			return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
-		(*jobs)[(*count)++] = job;
-	}
-	return CHC_OK;
+	return &job->base;
 }
 
 static const core_statement job_get_statement = {
@@ -96,22 +81,17 @@ static const core_statement job_get_locked_statement = {
 	"SELECT " JOB_COLUMNS " FROM matching.jobs j WHERE j.id = $1::uuid FOR UPDATE", 1
 };
 
+const core_entity job_entity = {
+	.noun = "job",
+	.get = &job_get_statement,
+	.get_for_update = &job_get_locked_statement,
+	.from_row = job_from_row,
+};
+
 chc_status job_load(core_request *request, const char *id, bool for_update, Chc__V1__Job **job)
 {
-	const char *values[] = { id };
-	PGresult *result = NULL;
-	chc_status status =
-	        core_query(request, for_update ? &job_get_locked_statement : &job_get_statement,
-	                   values, &result);
-	if (status != CHC_OK)
-		return status;
-	if (PQntuples(result) == 0)
-		return core_fail(request, CHC_NOT_FOUND, "no job has id %s", id);
-	Chc__V1__Job *loaded = job_from_row(request, result, 0);
-	if (loaded == NULL)
-		return core_failed(request)
-		               ? request->error.code
-		               : core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	*job = loaded;
-	return CHC_OK;
+	ProtobufCMessage *loaded = NULL;
+	chc_status status = core_entity_load(request, &job_entity, id, for_update, &loaded);
+	*job = (Chc__V1__Job *)loaded;
+	return status;
 }

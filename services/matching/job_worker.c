@@ -149,8 +149,22 @@ static void wait_for_work(PGconn *connection, int timeout_ms)
 
 /* Progress */
 
+/* Each phase's time goes to the log: where a slow job spends it. */
+static void time_phase(job_run *run, const char *phase)
+{
+	if (run->timed_phase != NULL && strcmp(run->timed_phase, phase) == 0)
+		return;
+	int64_t now = core_monotonic_us();
+	if (run->timed_phase != NULL)
+		core_log(CORE_LOG_INFO, "job %s: %s took %.0f ms", run->id, run->timed_phase,
+		         (double)(now - run->phase_started_us) / 1000);
+	run->timed_phase = phase;
+	run->phase_started_us = now;
+}
+
 bool job_run_progress(job_run *run, const char *phase, int64_t done, int64_t total)
 {
+	time_phase(run, phase);
 	atomic_store(&run->phase, phase);
 	atomic_store(&run->done, done);
 	atomic_store(&run->total, total);

@@ -32,14 +32,6 @@ HANDLER(list_feedback, ListFeedbackRequest, ListFeedbackResponse);
 
 #undef HANDLER
 
-/* Records the failure already set on the request and returns from a
- * handler. */
-#define MATCHING_FAIL(closure, closure_data)                                                       \
-	do {                                                                                       \
-		(closure)(NULL, (closure_data));                                                   \
-		return;                                                                            \
-	} while (0)
-
 /* matching_client.c: the libchc client to the other services, and the
  * municipality reference data (fetched once in one paged call). */
 struct chc_client;
@@ -89,10 +81,8 @@ bool test_bed_validate(core_request *request, const Chc__V1__TestBed *test_bed);
 	"(extract(epoch FROM t.updated_at) * 1000)::bigint"
 #define TEST_BED_COLUMN_COUNT 23
 
-chc_status test_bed_load(core_request *request, const char *id, bool for_update,
-                         Chc__V1__TestBed **test_bed);
-chc_status test_bed_rows(core_request *request, PGresult *result, Chc__V1__TestBed ***test_beds,
-                         size_t *count);
+/* Test beds as records: core_entity_load, _list, _load_for_change. */
+extern const struct core_entity test_bed_entity;
 chc_status test_bed_insert(core_request *request, const Chc__V1__TestBed *test_bed);
 chc_status test_bed_write(core_request *request, const Chc__V1__TestBed *test_bed);
 

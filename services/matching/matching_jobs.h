@@ -61,8 +61,9 @@ bool job_parameters_check(core_request *request, int kind, Chc__V1__JobParameter
 	"coalesce((extract(epoch FROM j.finished_at) * 1000)::bigint, 0), j.submitted_by"
 #define JOB_COLUMN_COUNT 17
 
+/* Jobs as records (entity.h); job_load is core_entity_load typed. */
+extern const struct core_entity job_entity;
 chc_status job_load(core_request *request, const char *id, bool for_update, Chc__V1__Job **job);
-chc_status job_rows(core_request *request, PGresult *result, Chc__V1__Job ***jobs, size_t *count);
 
 /* The slug of a kind as stored ("need-solution"), and back. */
 const char *job_kind_name(int kind);
@@ -93,6 +94,8 @@ typedef struct job_run {
 	size_t result_capacity;
 	char summary[256];
 	int phase_pause_ms;
+	const char *timed_phase; /* the phase whose time is being taken, for the log */
+	int64_t phase_started_us;
 	/* Progress, written by the run and read by the heartbeat. */
 	_Atomic(const char *) phase;
 	atomic_llong done;

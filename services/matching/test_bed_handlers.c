@@ -5,6 +5,7 @@
 
 #include "chc/uuid.h"
 #include "db.h"
+#include "entity.h"
 #include "matching.h"
 #include "query_builder.h"
 #include "update_mask.h"
@@ -17,7 +18,7 @@ void matching_create_test_bed(matching_service *service, const Chc__V1__CreateTe
 	core_request *request = closure_data;
 	if (input->test_bed == NULL) {
 		core_violation(request, "test_bed", "is required");
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	Chc__V1__TestBed test_bed = *input->test_bed;
 	char id[37];
@@ -25,13 +26,13 @@ void matching_create_test_bed(matching_service *service, const Chc__V1__CreateTe
 	test_bed.id = id;
 	if (test_bed.status == 0)
 		test_bed.status = CHC__V1__TEST_BED_STATUS__TEST_BED_STATUS_OPEN;
-	Chc__V1__TestBed *stored = NULL;
+	ProtobufCMessage *stored = NULL;
 	if (!test_bed_validate(request, &test_bed) ||
 	    test_bed_insert(request, &test_bed) != CHC_OK ||
 	    matching_event(request, "testbed.created", id, test_bed.name) != CHC_OK ||
-	    test_bed_load(request, id, false, &stored) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
-	closure(stored, closure_data);
+	    core_entity_load(request, &test_bed_entity, id, false, &stored) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	closure((Chc__V1__TestBed *)stored, closure_data);
 }
 
 void matching_get_test_bed(matching_service *service, const Chc__V1__GetTestBedRequest *input,
@@ -39,11 +40,11 @@ void matching_get_test_bed(matching_service *service, const Chc__V1__GetTestBedR
 {
 	(void)service;
 	core_request *request = closure_data;
-	Chc__V1__TestBed *test_bed = NULL;
+	ProtobufCMessage *test_bed = NULL;
 	if (!core_check_uuid(request, "id", input->id) ||
-	    test_bed_load(request, input->id, false, &test_bed) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
-	closure(test_bed, closure_data);
+	    core_entity_load(request, &test_bed_entity, input->id, false, &test_bed) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	closure((Chc__V1__TestBed *)test_bed, closure_data);
 }
 
 void matching_update_test_bed(matching_service *service, const Chc__V1__UpdateTestBedRequest *input,
@@ -70,34 +71,21 @@ void matching_update_test_bed(matching_service *service, const Chc__V1__UpdateTe
 		                                 NULL };
 	if (input->test_bed == NULL) {
 		core_violation(request, "test_bed", "is required");
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
-	if (!core_check_uuid(request, "test_bed.id", input->test_bed->id))
-		MATCHING_FAIL(closure, closure_data);
-	if (input->expected_version <= 0) {
-		core_violation(request, "expected_version",
-		               "is required: the version of the test bed you read");
-		MATCHING_FAIL(closure, closure_data);
-	}
-	Chc__V1__TestBed *test_bed = NULL;
-	if (test_bed_load(request, input->test_bed->id, true, &test_bed) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
-	if (test_bed->version != input->expected_version) {
-		core_fail(request, CHC_ABORTED,
-		          "test bed %s changed since you read it: its version is %lld, you read "
-		          "%lld",
-		          test_bed->id, (long long)test_bed->version,
-		          (long long)input->expected_version);
-		MATCHING_FAIL(closure, closure_data);
-	}
-	Chc__V1__TestBed *stored = NULL;
+	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)core_entity_load_for_change(
+	        request, &test_bed_entity, "test_bed.id", input->test_bed->id,
+	        input->expected_version);
+	if (test_bed == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	ProtobufCMessage *stored = NULL;
 	if (!core_apply_update_mask(request, &test_bed->base, &input->test_bed->base,
 	                            input->update_mask, input->n_update_mask, updatable, NULL) ||
 	    !test_bed_validate(request, test_bed) || test_bed_write(request, test_bed) != CHC_OK ||
 	    matching_event(request, "testbed.updated", test_bed->id, test_bed->name) != CHC_OK ||
-	    test_bed_load(request, test_bed->id, false, &stored) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
-	closure(stored, closure_data);
+	    core_entity_load(request, &test_bed_entity, test_bed->id, false, &stored) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	closure((Chc__V1__TestBed *)stored, closure_data);
 }
 
 void matching_list_test_beds(matching_service *service, const Chc__V1__ListTestBedsRequest *input,
@@ -133,16 +121,15 @@ void matching_list_test_beds(matching_service *service, const Chc__V1__ListTestB
 		                                input->status));
 	core_page_read(request, input->page, &limit, &offset);
 	if (core_failed(request))
-		MATCHING_FAIL(closure, closure_data);
+		CORE_FAIL_RETURN(closure, closure_data);
 	core_query_append(&query, " ORDER BY t.name, t.id");
 	core_query_page(request, &query, limit, offset);
-	PGresult *result = NULL;
 	Chc__V1__ListTestBedsResponse reply = CHC__V1__LIST_TEST_BEDS_RESPONSE__INIT;
 	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_query_run(request, &query, &result) != CHC_OK ||
-	    test_bed_rows(request, result, &reply.test_beds, &reply.n_test_beds) != CHC_OK ||
-	    core_page_fill(request, result, TEST_BED_COLUMN_COUNT, offset, &page) != CHC_OK)
-		MATCHING_FAIL(closure, closure_data);
+	if (core_entity_list(request, &test_bed_entity, &query, TEST_BED_COLUMN_COUNT, offset,
+	                     (ProtobufCMessage ***)&reply.test_beds, &reply.n_test_beds,
+	                     &page) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
 	reply.page = &page;
 	closure(&reply, closure_data);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "entity.h"
 #include "enum_columns.h"
 #include "matching.h"
 #include "query_builder.h"
@@ -48,7 +49,7 @@ static char *column_copy(core_request *request, PGresult *result, int row, int c
 	return core_strdup(request, PQgetvalue(result, row, column));
 }
 
-static Chc__V1__TestBed *test_bed_from_row(core_request *request, PGresult *result, int row)
+static ProtobufCMessage *test_bed_from_row(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__TestBed *test_bed = core_alloc(request, sizeof(*test_bed));
 	Chc__V1__TestBedOwner *owner = core_alloc(request, sizeof(*owner));
@@ -99,24 +100,7 @@ static Chc__V1__TestBed *test_bed_from_row(core_request *request, PGresult *resu
 	if (test_bed->care_areas == NULL || test_bed->periods == NULL ||
 	    test_bed->standards == NULL)
 		return NULL;
-	return test_bed;
-}
-
-chc_status test_bed_rows(core_request *request, PGresult *result, Chc__V1__TestBed ***test_beds,
-                         size_t *count)
-{
-	int rows = PQntuples(result);
-	*count = 0;
-	*test_beds = core_alloc(request, (size_t)(rows + 1) * sizeof(**test_beds));
-	if (*test_beds == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	for (int i = 0; i < rows; i++) {
-		Chc__V1__TestBed *test_bed = test_bed_from_row(request, result, i);
-		if (test_bed == NULL)
-			return CHC_RESOURCE_EXHAUSTED;
-		(*test_beds)[(*count)++] = test_bed;
-	}
-	return CHC_OK;
+	return &test_bed->base;
 }
 
 static const core_statement test_bed_get_statement = {
@@ -128,24 +112,12 @@ static const core_statement test_bed_get_locked_statement = {
 	"SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t WHERE t.id = $1::uuid FOR UPDATE", 1
 };
 
-chc_status test_bed_load(core_request *request, const char *id, bool for_update,
-                         Chc__V1__TestBed **test_bed)
-{
-	const char *values[] = { id };
-	PGresult *result = NULL;
-	chc_status status = core_query(
-	        request, for_update ? &test_bed_get_locked_statement : &test_bed_get_statement,
-	        values, &result);
-	if (status != CHC_OK)
-		return status;
-	if (PQntuples(result) == 0)
-		return core_fail(request, CHC_NOT_FOUND, "no test bed has id %s", id);
-	Chc__V1__TestBed *loaded = test_bed_from_row(request, result, 0);
-	if (loaded == NULL)
-		return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	*test_bed = loaded;
-	return CHC_OK;
-}
+const core_entity test_bed_entity = {
+	.noun = "test bed",
+	.get = &test_bed_get_statement,
+	.get_for_update = &test_bed_get_locked_statement,
+	.from_row = test_bed_from_row,
+};
 
 #define TEST_BED_VALUE_COUNT 20
 

@@ -37,6 +37,9 @@ HANDLER(expire_needs, ExpireNeedsRequest, ExpireNeedsResponse);
 
 /* Loads the need with id, locking its row when for_update. NOT_FOUND when
  * there is none. The need is request-owned. */
+/* Needs as records (entity.h); need_load and need_rows are typed wrappers. */
+struct core_entity;
+extern const struct core_entity need_entity;
 chc_status need_load(core_request *request, const char *id, bool for_update, Chc__V1__Need **need);
 
 /* Turns the rows of a need query (NEED_COLUMNS) into request-owned needs. */

@@ -9,6 +9,7 @@
 
 #include "chc/uuid.h"
 #include "db.h"
+#include "entity.h"
 #include "enum_columns.h"
 #include "municipalities.h"
 #include "query_builder.h"
@@ -113,7 +114,7 @@ static chc_status criteria_from_json(core_request *request, Chc__V1__Need *need,
 	return core_failed(request) ? request->error.code : CHC_OK;
 }
 
-static Chc__V1__Need *need_from_row(core_request *request, PGresult *result, int row)
+static ProtobufCMessage *need_from_row(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__Need *need = core_alloc(request, sizeof(*need));
 	Chc__V1__BudgetRange *budget = core_alloc(request, sizeof(*budget));
@@ -162,23 +163,12 @@ static Chc__V1__Need *need_from_row(core_request *request, PGresult *result, int
 	need->updated_unix_ms = column_int(result, row, COLUMN_UPDATED);
 	if (owners_from_text(request, need, PQgetvalue(result, row, COLUMN_OWNERS)) != CHC_OK)
 		return NULL;
-	return need;
+	return need != NULL ? &need->base : NULL;
 }
 
 chc_status need_rows(core_request *request, PGresult *result, Chc__V1__Need ***needs, size_t *count)
 {
-	int rows = PQntuples(result);
-	*count = 0;
-	*needs = core_alloc(request, (size_t)(rows + 1) * sizeof(**needs));
-	if (*needs == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	for (int i = 0; i < rows; i++) {
-		Chc__V1__Need *need = need_from_row(request, result, i);
-		if (need == NULL)
-			return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
-		(*needs)[(*count)++] = need;
-	}
-	return CHC_OK;
+	return core_entity_rows(request, &need_entity, result, (ProtobufCMessage ***)needs, count);
 }
 
 static const core_statement need_get_statement = {
@@ -189,22 +179,19 @@ static const core_statement need_get_locked_statement = {
 	"SELECT " NEED_COLUMNS " FROM municipalities.needs n WHERE n.id = $1::uuid FOR UPDATE", 1
 };
 
+const core_entity need_entity = {
+	.noun = "need",
+	.get = &need_get_statement,
+	.get_for_update = &need_get_locked_statement,
+	.from_row = need_from_row,
+};
+
 chc_status need_load(core_request *request, const char *id, bool for_update, Chc__V1__Need **need)
 {
-	const char *values[] = { id };
-	PGresult *result = NULL;
-	chc_status status =
-	        core_query(request, for_update ? &need_get_locked_statement : &need_get_statement,
-	                   values, &result);
-	if (status != CHC_OK)
-		return status;
-	if (PQntuples(result) == 0)
-		return core_fail(request, CHC_NOT_FOUND, "no need has id %s", id);
-	Chc__V1__Need *loaded = need_from_row(request, result, 0);
-	if (loaded == NULL)
-		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
-	*need = loaded;
-	return CHC_OK;
+	ProtobufCMessage *loaded = NULL;
+	chc_status status = core_entity_load(request, &need_entity, id, for_update, &loaded);
+	*need = (Chc__V1__Need *)loaded;
+	return status;
 }
 
 static char *criteria_json(core_request *request, const Chc__V1__Need *need)

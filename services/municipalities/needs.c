@@ -8,15 +8,10 @@
 
 #include "chc/uuid.h"
 #include "db.h"
+#include "entity.h"
 #include "municipalities.h"
 #include "update_mask.h"
 #include "validate.h"
-
-#define FAIL_AND_RETURN()                                                                          \
-	do {                                                                                       \
-		closure(NULL, closure_data);                                                       \
-		return;                                                                            \
-	} while (0)
 
 void municipalities_create_need(municipalities_service *service,
                                 const Chc__V1__CreateNeedRequest *input,
@@ -36,12 +31,12 @@ void municipalities_create_need(municipalities_service *service,
 	if (need.status == CHC__V1__NEED_STATUS__NEED_STATUS_UNSPECIFIED)
 		need.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
 	if (!need_validate(request, &need, true) || !need_validate_owners_exist(request, &need))
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	Chc__V1__Need *stored = NULL;
 	if (need_insert(request, &need) != CHC_OK ||
 	    need_event(request, "need.created", &need, need.title) != CHC_OK ||
 	    need_load(request, id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -53,7 +48,7 @@ void municipalities_get_need(municipalities_service *service, const Chc__V1__Get
 	Chc__V1__Need *need = NULL;
 	if (!core_check_uuid(request, "id", input->id) ||
 	    need_load(request, input->id, false, &need) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(need, closure_data);
 }
 
@@ -135,39 +130,39 @@ void municipalities_update_need(municipalities_service *service,
 	core_request *request = closure_data;
 	if (input->need == NULL) {
 		core_violation(request, "need", "is required");
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	Chc__V1__Need *need =
 	        load_for_change(request, input->need->id, input->expected_version, true);
 	if (need == NULL)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (need->status == CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED ||
 	    need->status == CHC__V1__NEED_STATUS__NEED_STATUS_EXPIRED) {
 		core_fail(request, CHC_FAILED_PRECONDITION,
 		          "need %s is closed or expired: reopen it before changing it", need->id);
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	if (!apply_mask(request, need, input->need, input->update_mask, input->n_update_mask))
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	/* A deadline that is changed must lie ahead; one left alone may have
 	 * passed (expiry handles that). */
 	bool deadline_changed = mask_names(input->update_mask, input->n_update_mask, "deadline");
 	if (!need_validate(request, need, false))
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (deadline_changed) {
 		Chc__V1__Need probe = *need;
 		probe.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
 		if (!need_validate(request, &probe, true))
-			FAIL_AND_RETURN();
+			CORE_FAIL_RETURN(closure, closure_data);
 	}
 	if (mask_names(input->update_mask, input->n_update_mask, "owners") &&
 	    !need_validate_owners_exist(request, need))
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	Chc__V1__Need *stored = NULL;
 	if (need_write(request, need) != CHC_OK ||
 	    need_event(request, "need.updated", need, "") != CHC_OK ||
 	    need_load(request, need->id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -183,17 +178,17 @@ void municipalities_close_need(municipalities_service *service,
 	                ? NULL
 	                : load_for_change(request, input->id, input->expected_version, false);
 	if (need == NULL)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (need->status == CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "need %s is already closed", need->id);
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	need->status = CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED;
 	Chc__V1__Need *stored = NULL;
 	if (need_write(request, need) != CHC_OK ||
 	    need_event(request, "need.closed", need, input->reason) != CHC_OK ||
 	    need_load(request, need->id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -205,18 +200,18 @@ void municipalities_reopen_need(municipalities_service *service,
 	core_request *request = closure_data;
 	Chc__V1__Need *need = load_for_change(request, input->id, input->expected_version, false);
 	if (need == NULL)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	if (need->status != CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED &&
 	    need->status != CHC__V1__NEED_STATUS__NEED_STATUS_EXPIRED) {
 		core_fail(request, CHC_FAILED_PRECONDITION,
 		          "need %s is not closed or expired, so it cannot be reopened", need->id);
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	need->status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
 	if (input->deadline[0] != '\0') {
 		need->deadline = input->deadline;
 		if (!core_check_date(request, "deadline", input->deadline, true))
-			FAIL_AND_RETURN();
+			CORE_FAIL_RETURN(closure, closure_data);
 	}
 	/* The need must be valid as new: a passed deadline needs a new one. */
 	if (!need_validate(request, need, true)) {
@@ -224,13 +219,13 @@ void municipalities_reopen_need(municipalities_service *service,
 			core_fail(request, CHC_INVALID_ARGUMENT,
 			          "deadline: the need's deadline %s has passed; give a new one",
 			          need->deadline);
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	Chc__V1__Need *stored = NULL;
 	if (need_write(request, need) != CHC_OK ||
 	    need_event(request, "need.reopened", need, need->deadline) != CHC_OK ||
 	    need_load(request, need->id, false, &stored) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
 
@@ -243,7 +238,7 @@ void municipalities_expire_needs(municipalities_service *service,
 	core_request *request = closure_data;
 	PGresult *result = NULL;
 	if (core_query_sql(request, need_expire_sql, 0, NULL, &result) != CHC_OK)
-		FAIL_AND_RETURN();
+		CORE_FAIL_RETURN(closure, closure_data);
 	Chc__V1__ExpireNeedsResponse reply = CHC__V1__EXPIRE_NEEDS_RESPONSE__INIT;
 	reply.expired = atoi(PQgetvalue(result, 0, 0));
 	closure(&reply, closure_data);

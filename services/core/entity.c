@@ -1,0 +1,91 @@
+/*
+ * entity.c - records read, listed and locked for change the same way in
+ * every service.
+ */
+#include "entity.h"
+
+#include "validate.h"
+
+chc_status core_entity_load(core_request *request, const core_entity *entity, const char *id,
+                            bool for_update, ProtobufCMessage **message)
+{
+	const char *values[] = { id };
+	PGresult *result = NULL;
+	chc_status status = core_query(request, for_update ? entity->get_for_update : entity->get,
+	                               values, &result);
+	if (status != CHC_OK)
+		return status;
+	if (PQntuples(result) == 0)
+		return core_fail(request, CHC_NOT_FOUND, "no %s has id %s", entity->noun, id);
+	ProtobufCMessage *loaded = entity->from_row(request, result, 0);
+	if (loaded == NULL)
+		return core_failed(request)
+		               ? request->error.code
+		               : core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	*message = loaded;
+	return CHC_OK;
+}
+
+chc_status core_entity_rows(core_request *request, const core_entity *entity, PGresult *result,
+                            ProtobufCMessage ***messages, size_t *count)
+{
+	int rows = PQntuples(result);
+	*count = 0;
+	*messages = core_alloc(request, (size_t)(rows + 1) * sizeof(**messages));
+	if (*messages == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	for (int i = 0; i < rows; i++) {
+		ProtobufCMessage *message = entity->from_row(request, result, i);
+		if (message == NULL)
+			return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
+		(*messages)[(*count)++] = message;
+	}
+	return CHC_OK;
+}
+
+/* The message's "version" field; every record that changes has one. */
+static int64_t version_of(const ProtobufCMessage *message)
+{
+	const ProtobufCFieldDescriptor *field =
+	        protobuf_c_message_descriptor_get_field_by_name(message->descriptor, "version");
+	if (field == NULL || field->type != PROTOBUF_C_TYPE_INT64)
+		return -1;
+	return *(const int64_t *)((const char *)message + field->offset);
+}
+
+ProtobufCMessage *core_entity_load_for_change(core_request *request, const core_entity *entity,
+                                              const char *id_field, const char *id,
+                                              int64_t expected_version)
+{
+	if (!core_check_uuid(request, id_field, id))
+		return NULL;
+	if (expected_version <= 0) {
+		core_violation(request, "expected_version",
+		               "is required: the version of the %s you read", entity->noun);
+		return NULL;
+	}
+	ProtobufCMessage *message = NULL;
+	if (core_entity_load(request, entity, id, true, &message) != CHC_OK)
+		return NULL;
+	int64_t version = version_of(message);
+	if (version != expected_version) {
+		core_fail(request, CHC_ABORTED,
+		          "%s %s changed since you read it: its version is %lld, you read %lld",
+		          entity->noun, id, (long long)version, (long long)expected_version);
+		return NULL;
+	}
+	return message;
+}
+
+chc_status core_entity_list(core_request *request, const core_entity *entity,
+                            const core_query_builder *query, int total_column, long offset,
+                            ProtobufCMessage ***messages, size_t *count, Chc__V1__PageInfo *page)
+{
+	PGresult *result = NULL;
+	chc_status status = core_query_run(request, query, &result);
+	if (status == CHC_OK)
+		status = core_entity_rows(request, entity, result, messages, count);
+	if (status == CHC_OK)
+		status = core_page_fill(request, result, total_column, offset, page);
+	return status;
+}
