@@ -629,13 +629,62 @@ static void survives_a_crash(void **state)
 	assert_true(start_matching("0"));
 }
 
+/* Two instances on one queue: every job runs once, on one of them. */
+static void two_instances_share_the_queue(void **state)
+{
+	(void)state;
+	harness_service second;
+	const char *const extra[] = { environment[0], environment[1], "CHC_JOB_LEASE_SECONDS=2",
+		                      NULL };
+	assert_true(harness_start(&second, "matching", extra));
+	char ids[8][37];
+	for (int i = 0; i < 8; i++) {
+		Chc__V1__Job *job = (void *)matching_call(
+		        "SubmitJob",
+		        i % 2 ? "{\"kind\":\"testbed-stable\"}"
+		              : "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":3}}",
+		        CHC_OK);
+		snprintf(ids[i], sizeof(ids[i]), "%s", job->id);
+		protobuf_c_message_free_unpacked(&job->base, NULL);
+	}
+	PGconn *database = harness_database();
+	for (int i = 0; i < 8; i++) {
+		char get[320];
+		snprintf(get, sizeof(get), "{\"id\":\"%.36s\"}", ids[i]);
+		Chc__V1__Job *job = NULL;
+		for (int wait = 0; wait < 2400; wait++) {
+			job = (void *)matching_call("GetJob", get, CHC_OK);
+			if (job->state == CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED)
+				break;
+			protobuf_c_message_free_unpacked(&job->base, NULL);
+			job = NULL;
+			usleep(50 * 1000);
+		}
+		assert_non_null(job);
+		assert_int_equal(job->attempts, 1);
+		char sql[400];
+		snprintf(sql, sizeof(sql),
+		         "SELECT count(*) FROM matching.job_results WHERE job_id = '%.36s'",
+		         ids[i]);
+		assert_int_equal(atoll(harness_sql_value(database, sql)), job->result_count);
+		protobuf_c_message_free_unpacked(&job->base, NULL);
+	}
+	PQfinish(database);
+	assert_int_equal(harness_stop(&second), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_beds),      cmocka_unit_test(bad_parameters),
-		cmocka_unit_test(need_solution),  cmocka_unit_test(feedback_is_honoured),
-		cmocka_unit_test(exports_repeat), cmocka_unit_test(test_bed_assignment),
-		cmocka_unit_test(consortia),      cmocka_unit_test(survives_a_crash),
+		cmocka_unit_test(test_beds),
+		cmocka_unit_test(bad_parameters),
+		cmocka_unit_test(need_solution),
+		cmocka_unit_test(feedback_is_honoured),
+		cmocka_unit_test(exports_repeat),
+		cmocka_unit_test(test_bed_assignment),
+		cmocka_unit_test(consortia),
+		cmocka_unit_test(survives_a_crash),
+		cmocka_unit_test(two_instances_share_the_queue),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
