@@ -7,32 +7,34 @@
 #include "chc/v1/companies.pb-c.h"
 #include "cli.h"
 #include "fields.h"
+#include "noun.h"
 
 static const ProtobufCServiceDescriptor *const service = &chc__v1__company_service__descriptor;
 
 static const cli_field company_fields[] = {
-	{ "name", "name", FIELD_TEXT, "company name" },
-	{ "cvr", "cvr", FIELD_TEXT, "Danish CVR number (8 digits)" },
-	{ "country", "country", FIELD_TEXT, "ISO country code, for foreign companies" },
-	{ "vat-number", "vat_number", FIELD_TEXT, "VAT number, for foreign companies" },
-	{ "legal-form", "legal_form", FIELD_TEXT, "ApS, A/S, GmbH, ..." },
-	{ "address", "address", FIELD_TEXT, "postal address" },
-	{ "municipality", "municipality_code", FIELD_INT, "municipality code of the address" },
-	{ "website", "website", FIELD_TEXT, "https://..." },
-	{ "size", "size_class", FIELD_TEXT, "micro, small, medium, large" },
-	{ "founded", "founded_year", FIELD_INT, "year founded" },
-	{ "description", "description", FIELD_TEXT, "what the company does" },
+	{ "name", "name", FIELD_TEXT, "company name", NULL },
+	{ "cvr", "cvr", FIELD_TEXT, "Danish CVR number (8 digits)", NULL },
+	{ "country", "country", FIELD_TEXT, "ISO country code, for foreign companies", NULL },
+	{ "vat-number", "vat_number", FIELD_TEXT, "VAT number, for foreign companies", NULL },
+	{ "legal-form", "legal_form", FIELD_TEXT, "ApS, A/S, GmbH, ...", NULL },
+	{ "address", "address", FIELD_TEXT, "postal address", NULL },
+	{ "municipality", "municipality_code", FIELD_INT, "municipality code of the address",
+	  NULL },
+	{ "website", "website", FIELD_TEXT, "https://...", NULL },
+	{ "size", "size_class", FIELD_TEXT, "its size:", &chc__v1__size_class__descriptor },
+	{ "founded", "founded_year", FIELD_INT, "year founded", NULL },
+	{ "description", "description", FIELD_TEXT, "what the company does", NULL },
 	{ "category", "categories", FIELD_TEXT_LIST,
-	  "repeatable: telemedicine, remote-monitoring, ..." },
+	  "repeatable, what it works with:", &chc__v1__care_category__descriptor },
 };
 #define COMPANY_FIELD_COUNT (sizeof(company_fields) / sizeof(company_fields[0]))
 
 static const cli_field filter_fields[] = {
-	{ "category", "category", FIELD_TEXT, "category" },
-	{ "municipality", "municipality_code", FIELD_INT, "municipality code" },
-	{ "region", "region_code", FIELD_INT, "region code" },
-	{ "status", "status", FIELD_TEXT, "active or archived" },
-	{ "size", "size_class", FIELD_TEXT, "micro, small, medium, large" },
+	{ "category", "category", FIELD_TEXT, "category", NULL },
+	{ "municipality", "municipality_code", FIELD_INT, "municipality code", NULL },
+	{ "region", "region_code", FIELD_INT, "region code", NULL },
+	{ "status", "status", FIELD_TEXT, "in this status:", &chc__v1__company_status__descriptor },
+	{ "size", "size_class", FIELD_TEXT, "of this size", NULL },
 };
 #define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
 
@@ -241,115 +243,97 @@ static int import_one(cli_state *cli, json_t *object, int line, void *context)
 	return code;
 }
 
-static void usage(FILE *out)
+/* FILE.csv through COPY, or FILE.jsonl a company (with its solutions and
+ * contacts) per line. */
+static int import_command(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                          json_t *request)
 {
-	fprintf(out,
-	        "Usage: chc company create FIELDS\n"
-	        "       chc company get ID\n"
-	        "       chc company list [FILTERS] [--page-size N] [--page-token T]\n"
-	        "       chc company update ID --version V FIELDS\n"
-	        "       chc company archive ID --version V\n"
-	        "       chc company import FILE.csv [--dry-run]\n"
-	        "                    companies with a solution each, through COPY; bad rows are\n"
-	        "                    reported with row, field and reason (docs/csv-import.md)\n"
-	        "       chc company import FILE.jsonl [--publish]\n"
-	        "                    one company per line, or {\"company\": {...}, \"solutions\":\n"
-	        "                    [...], \"contacts\": [...]}; --publish approves the "
-	        "solutions\n"
-	        "       chc company duplicates [--min-similarity S]\n"
-	        "       chc company merge KEEP_ID MERGE_ID\n"
-	        "       chc company contact add|list|remove ...\n\n"
-	        "FIELDS:\n");
-	cli_fields_help(out, company_fields, COMPANY_FIELD_COUNT);
-	fprintf(out, "\nFILTERS:\n");
-	cli_fields_help(out, filter_fields, FILTER_FIELD_COUNT);
+	(void)noun;
+	(void)request;
+	const char *path = cli_noun_id(arguments);
+	if (path == NULL)
+		return CLI_EXIT_USAGE;
+	if (strstr(path, ".csv") != NULL)
+		return cli_company_import_csv(cli, path, cli_has_option(arguments, "dry-run"));
+	int imported = 0;
+	bool publish = cli_has_option(arguments, "publish");
+	int failures = cli_import_lines(path, import_one, cli, &publish, &imported);
+	if (failures >= 0)
+		printf("imported %d companies, %d failed\n", imported, failures);
+	return failures == 0 ? CLI_EXIT_OK : failures < 0 ? CLI_EXIT_USAGE : CLI_EXIT_INVALID;
 }
+
+static int duplicates_command(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                              json_t *request)
+{
+	(void)noun;
+	const char *similarity = cli_option_value(arguments, "min-similarity");
+	if (similarity != NULL)
+		json_object_set_new(request, "min_similarity", json_real(atof(similarity)));
+	json_object_set_new(request, "page", cli_page_json(arguments));
+	return cli_call_json(cli, service, "FindDuplicateCompanies", request, print_reply);
+}
+
+static int merge_command(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                         json_t *request)
+{
+	(void)noun;
+	if (arguments->positional_count != 3)
+		return CLI_EXIT_USAGE;
+	json_object_set_new(request, "keep_id", json_string(arguments->positionals[1]));
+	json_object_set_new(request, "merge_id", json_string(arguments->positionals[2]));
+	return cli_call_json(cli, service, "MergeCompanies", request, print_reply);
+}
+
+static int contact_verb(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                        json_t *request)
+{
+	(void)noun;
+	const char *action = cli_noun_id(arguments);
+	return contact_command(cli, arguments, action ? action : "", request);
+}
+
+static const cli_verb verbs[] = {
+	{ "create", CLI_VERB_CREATE, "CreateCompany", "FIELDS", NULL },
+	{ "get", CLI_VERB_GET, "GetCompany", "ID", NULL },
+	{ "list", CLI_VERB_LIST, "ListCompanies", "[FILTERS]", NULL },
+	{ "update", CLI_VERB_UPDATE, "UpdateCompany", "ID --version V FIELDS", NULL },
+	{ "archive", CLI_VERB_ACTION, "ArchiveCompany", "ID --version V", NULL },
+	{ "delete", CLI_VERB_ACTION, "DeleteCompany", "ID --version V  only one without solutions",
+	  NULL },
+	{ "import", CLI_VERB_CUSTOM, NULL,
+	  "FILE.csv [--dry-run] | FILE.jsonl [--publish]   (docs/csv-import.md)", import_command },
+	{ "duplicates", CLI_VERB_CUSTOM, NULL, "[--min-similarity S]", duplicates_command },
+	{ "merge", CLI_VERB_CUSTOM, NULL, "KEEP_ID MERGE_ID   solutions and contacts move",
+	  merge_command },
+	{ "contact", CLI_VERB_CUSTOM, NULL, "add|list|remove ...", contact_verb },
+};
+
+static const char *const flags[] = { "dry-run", "publish", NULL };
+static const char *const options[] = { "version",        "page-size", "page-token", "dry-run",
+	                               "min-similarity", "email",     "phone",      "role",
+	                               "consent",        "publish",   NULL };
+
+static const cli_noun noun = {
+	.name = "company",
+	.plural = "companies",
+	.service = &chc__v1__company_service__descriptor,
+	.wrapper = "company",
+	.fields = company_fields,
+	.field_count = COMPANY_FIELD_COUNT,
+	.filters = filter_fields,
+	.filter_count = FILTER_FIELD_COUNT,
+	.flags = flags,
+	.options = options,
+	.verbs = verbs,
+	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
+	.print = print_reply,
+	.example = "  chc company create --name \"Nordlys Telehealth\" --cvr 12345674 "
+	           "--municipality 751 \\\n"
+	           "    --category telemedicine --size small\n",
+};
 
 int cli_company(cli_state *cli, int argc, char **argv)
 {
-	cli_arguments arguments;
-	static const char *const flags[] = { "dry-run", "publish", NULL };
-	static const char *const extra[] = { "version",        "page-size", "page-token", "dry-run",
-		                             "min-similarity", "email",     "phone",      "role",
-		                             "consent",        "publish",   NULL };
-	if (!cli_parse(argc, argv, flags, &arguments))
-		return CLI_EXIT_USAGE;
-	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
-	const char *id = arguments.positional_count > 1 ? arguments.positionals[1] : NULL;
-	cli->json = cli->json || cli_has_option(&arguments, "json");
-	if (cli_has_option(&arguments, "help")) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	if (verb[0] == '\0') {
-		usage(stderr);
-		return CLI_EXIT_USAGE;
-	}
-	bool is_list = strcmp(verb, "list") == 0;
-	const cli_field *fields = is_list ? filter_fields : company_fields;
-	size_t count = is_list ? FILTER_FIELD_COUNT : COMPANY_FIELD_COUNT;
-	if (!cli_reject_unknown(&arguments, cli_fields_names(fields, count, extra)))
-		return CLI_EXIT_USAGE;
-	json_t *request = json_object();
-	json_t *body = is_list ? request : json_object();
-	json_t *mask = json_array();
-	long long version = 0;
-	int code = CLI_EXIT_USAGE;
-	if (!cli_fields_to_json(&arguments, fields, count, body, mask) ||
-	    !cli_option_int(&arguments, "version", &version)) {
-		code = CLI_EXIT_USAGE;
-	} else if (strcmp(verb, "create") == 0 && id == NULL) {
-		json_object_set(request, "company", body);
-		code = cli_call_json(cli, service, "CreateCompany", request, print_reply);
-	} else if (strcmp(verb, "get") == 0 && id != NULL) {
-		json_object_set_new(request, "id", json_string(id));
-		code = cli_call_json(cli, service, "GetCompany", request, print_reply);
-	} else if (is_list && id == NULL) {
-		json_object_set_new(request, "page", cli_page_json(&arguments));
-		code = cli_call_json(cli, service, "ListCompanies", request, print_reply);
-	} else if (strcmp(verb, "update") == 0 && id != NULL) {
-		json_object_set_new(body, "id", json_string(id));
-		json_object_set(request, "company", body);
-		json_object_set(request, "update_mask", mask);
-		json_object_set_new(request, "expected_version", json_integer(version));
-		code = cli_call_json(cli, service, "UpdateCompany", request, print_reply);
-	} else if (strcmp(verb, "archive") == 0 && id != NULL) {
-		json_object_set_new(request, "id", json_string(id));
-		json_object_set_new(request, "expected_version", json_integer(version));
-		code = cli_call_json(cli, service, "ArchiveCompany", request, print_reply);
-	} else if (strcmp(verb, "import") == 0 && id != NULL && strstr(id, ".csv") != NULL) {
-		code = cli_company_import_csv(cli, id, cli_has_option(&arguments, "dry-run"));
-	} else if (strcmp(verb, "delete") == 0 && id != NULL) {
-		json_object_set_new(request, "id", json_string(id));
-		json_object_set_new(request, "expected_version", json_integer(version));
-		code = cli_call_json(cli, service, "DeleteCompany", request, print_reply);
-	} else if (strcmp(verb, "duplicates") == 0 && id == NULL) {
-		const char *similarity = cli_option_value(&arguments, "min-similarity");
-		if (similarity != NULL)
-			json_object_set_new(request, "min_similarity", json_real(atof(similarity)));
-		json_object_set_new(request, "page", cli_page_json(&arguments));
-		code = cli_call_json(cli, service, "FindDuplicateCompanies", request, print_reply);
-	} else if (strcmp(verb, "merge") == 0 && id != NULL && arguments.positional_count == 3) {
-		json_object_set_new(request, "keep_id", json_string(id));
-		json_object_set_new(request, "merge_id", json_string(arguments.positionals[2]));
-		code = cli_call_json(cli, service, "MergeCompanies", request, print_reply);
-	} else if (strcmp(verb, "contact") == 0 && id != NULL) {
-		code = contact_command(cli, &arguments, id, request);
-	} else if (strcmp(verb, "import") == 0 && id != NULL) {
-		int imported = 0;
-		bool publish = cli_has_option(&arguments, "publish");
-		int failures = cli_import_lines(id, import_one, cli, &publish, &imported);
-		if (failures >= 0)
-			printf("imported %d companies, %d failed\n", imported, failures);
-		code = failures == 0  ? CLI_EXIT_OK
-		       : failures < 0 ? CLI_EXIT_USAGE
-		                      : CLI_EXIT_INVALID;
-	} else {
-		usage(stderr);
-	}
-	if (body != request)
-		json_decref(body);
-	json_decref(request);
-	json_decref(mask);
-	return code;
+	return cli_run_noun(cli, &noun, argc, argv);
 }

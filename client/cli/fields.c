@@ -126,10 +126,37 @@ bool cli_fields_to_json(const cli_arguments *arguments, const cli_field *fields,
 	return true;
 }
 
+/* The values of an enum as its slugs, from the descriptor: the help can
+ * never fall behind the .proto files. */
+static void print_values(FILE *out, const ProtobufCEnumDescriptor *values)
+{
+	int column = 26;
+	fprintf(out, "  %24s", "");
+	for (unsigned i = 0, shown = 0; i < values->n_values; i++) {
+		if (values->values[i].value == 0)
+			continue;
+		char slug[64];
+		chc_enum_slug(values, values->values[i].value, slug, sizeof(slug));
+		if (column + (int)strlen(slug) + 2 > 100) {
+			fprintf(out, ",\n  %24s", "");
+			column = 26;
+		} else if (shown > 0) {
+			fprintf(out, ", ");
+		}
+		fprintf(out, "%s", slug);
+		column += (int)strlen(slug) + 2;
+		shown++;
+	}
+	fprintf(out, "\n");
+}
+
 void cli_fields_help(FILE *out, const cli_field *fields, size_t field_count)
 {
-	for (size_t i = 0; i < field_count; i++)
+	for (size_t i = 0; i < field_count; i++) {
 		fprintf(out, "  --%-20s %s\n", fields[i].flag, fields[i].help);
+		if (fields[i].values != NULL)
+			print_values(out, fields[i].values);
+	}
 }
 
 const char *const *cli_fields_names(const cli_field *fields, size_t field_count,

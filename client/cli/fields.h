@@ -22,6 +22,7 @@ typedef struct cli_field {
 	const char *path; /* field path in the message, "budget.min_dkk" */
 	cli_field_kind kind;
 	const char *help;
+	const ProtobufCEnumDescriptor *values; /* an enum's: its slugs are listed in --help */
 } cli_field;
 
 /* Fills object from the options in fields; mask receives the top-level

@@ -8,48 +8,51 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "cli.h"
 #include "fields.h"
-
-static const ProtobufCServiceDescriptor *const service = &chc__v1__municipality_service__descriptor;
+#include "noun.h"
 
 static const cli_field need_fields[] = {
 	{ "owner", "owners", FIELD_OWNERS,
-	  "owner code, repeatable: municipality (101) or region (1084)" },
-	{ "title", "title", FIELD_TEXT, "short title" },
-	{ "description", "description", FIELD_TEXT, "what is needed and why" },
-	{ "care-area", "care_area", FIELD_TEXT, "category: remote-monitoring, telemedicine, ..." },
-	{ "target-group", "target_groups", FIELD_TEXT_LIST, "repeatable: citizens-with-copd, ..." },
-	{ "min-trl", "min_trl", FIELD_INT, "minimum technology readiness level, 1 to 9" },
+	  "owner code, repeatable: municipality (101) or region (1084)", NULL },
+	{ "title", "title", FIELD_TEXT, "short title", NULL },
+	{ "description", "description", FIELD_TEXT, "what is needed and why", NULL },
+	{ "care-area", "care_area", FIELD_TEXT,
+	  "what it is about:", &chc__v1__care_category__descriptor },
+	{ "target-group", "target_groups", FIELD_TEXT_LIST,
+	  "repeatable, who it is for:", &chc__v1__target_group__descriptor },
+	{ "min-trl", "min_trl", FIELD_INT, "minimum technology readiness level, 1 to 9", NULL },
 	{ "device-class", "max_device_class", FIELD_TEXT,
-	  "highest MDR class accepted: not-a-device, i, iia, iib, iii" },
-	{ "standard", "required_standards", FIELD_TEXT_LIST, "repeatable: medcom, hl7-fhir, ..." },
+	  "the highest MDR class accepted:", &chc__v1__device_class__descriptor },
+	{ "standard", "required_standards", FIELD_TEXT_LIST,
+	  "repeatable, a standard required:", &chc__v1__standard__descriptor },
 	{ "gdpr-dpa", "gdpr_dpa_required", FIELD_BOOL,
-	  "true when a data processing agreement is required" },
-	{ "budget-min", "budget.min_dkk", FIELD_INT, "budget from, DKK" },
-	{ "budget-max", "budget.max_dkk", FIELD_INT, "budget up to, DKK" },
+	  "true when a data processing agreement is required", NULL },
+	{ "budget-min", "budget.min_dkk", FIELD_INT, "budget from, DKK", NULL },
+	{ "budget-max", "budget.max_dkk", FIELD_INT, "budget up to, DKK", NULL },
 	{ "route", "procurement_route", FIELD_TEXT,
-	  "direct-purchase, ski-framework, open-tender, pre-commercial, innovation-procurement, "
-	  "innovation-partnership" },
-	{ "deadline", "deadline", FIELD_TEXT, "YYYY-MM-DD" },
-	{ "criterion", "criteria", FIELD_CRITERIA, "repeatable name=weight, weights sum to 100" },
-	{ "contact-name", "contact.name", FIELD_TEXT, "contact person" },
-	{ "contact-email", "contact.email", FIELD_TEXT, "contact e-mail" },
-	{ "contact-phone", "contact.phone", FIELD_TEXT, "contact phone" },
-	{ "status", "status", FIELD_TEXT, "draft, open, in-dialogue, matched" },
-	{ "language", "language", FIELD_TEXT, "da or en" },
+	  "how it will be bought:", &chc__v1__procurement_route__descriptor },
+	{ "deadline", "deadline", FIELD_TEXT, "YYYY-MM-DD", NULL },
+	{ "criterion", "criteria", FIELD_CRITERIA,
+	  "repeatable NAME=WEIGHT, the weights summing to 100; NAME one of:",
+	  &chc__v1__evaluation_criterion__descriptor },
+	{ "contact-name", "contact.name", FIELD_TEXT, "contact person", NULL },
+	{ "contact-email", "contact.email", FIELD_TEXT, "contact e-mail", NULL },
+	{ "contact-phone", "contact.phone", FIELD_TEXT, "contact phone", NULL },
+	{ "status", "status", FIELD_TEXT, "draft, open, in-dialogue or matched", NULL },
+	{ "language", "language", FIELD_TEXT, "da or en", NULL },
 };
 #define NEED_FIELD_COUNT (sizeof(need_fields) / sizeof(need_fields[0]))
 
 static const cli_field filter_fields[] = {
-	{ "owner-municipality", "owner_municipality_code", FIELD_INT,
-	  "owned by this municipality" },
-	{ "owner-region", "owner_region_code", FIELD_INT, "owned by this region" },
-	{ "region", "region_code", FIELD_INT,
-	  "owned in this region (region or its municipalities)" },
-	{ "care-area", "care_area", FIELD_TEXT, "category" },
-	{ "status", "status", FIELD_TEXT, "draft, open, in-dialogue, matched, closed, expired" },
-	{ "route", "procurement_route", FIELD_TEXT, "procurement route" },
-	{ "deadline-from", "deadline_from", FIELD_TEXT, "YYYY-MM-DD" },
-	{ "deadline-to", "deadline_to", FIELD_TEXT, "YYYY-MM-DD" },
+	{ "owner-municipality", "owner_municipality_code", FIELD_INT, "owned by this municipality",
+	  NULL },
+	{ "owner-region", "owner_region_code", FIELD_INT, "owned by this region", NULL },
+	{ "region", "region_code", FIELD_INT, "owned in this region (region or its municipalities)",
+	  NULL },
+	{ "care-area", "care_area", FIELD_TEXT, "about this care area", NULL },
+	{ "status", "status", FIELD_TEXT, "in this status:", &chc__v1__need_status__descriptor },
+	{ "route", "procurement_route", FIELD_TEXT, "bought this way", NULL },
+	{ "deadline-from", "deadline_from", FIELD_TEXT, "YYYY-MM-DD", NULL },
+	{ "deadline-to", "deadline_to", FIELD_TEXT, "YYYY-MM-DD", NULL },
 };
 #define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
 
@@ -129,122 +132,63 @@ static void print_reply(const ProtobufCMessage *reply)
 	}
 }
 
-static int call_json(cli_state *cli, const char *method, json_t *request, bool quiet)
+/* close --reason TEXT, reopen --deadline YYYY-MM-DD. */
+static int close_or_reopen(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                           json_t *request)
 {
-	return cli_call_json(cli, service, method, request, quiet ? NULL : print_reply);
+	(void)cli;
+	(void)noun;
+	const char *verb = arguments->positionals[0];
+	const char *option = verb[0] == 'c' ? "reason" : "deadline";
+	const char *value = cli_option_value(arguments, option);
+	if (value != NULL)
+		json_object_set_new(request, option, json_string(value));
+	return CLI_EXIT_OK;
 }
 
-static int import_one(cli_state *cli, json_t *object, int line, void *context)
-{
-	(void)context;
-	json_t *request = json_pack("{s:O}", "need", object);
-	int code = call_json(cli, "CreateNeed", request, true);
-	json_decref(request);
-	if (code != CLI_EXIT_OK)
-		fprintf(stderr, "  (line %d)\n", line);
-	return code;
-}
+static const cli_verb verbs[] = {
+	{ "create", CLI_VERB_CREATE, "CreateNeed", "FIELDS                  publish a need", NULL },
+	{ "get", CLI_VERB_GET, "GetNeed", "ID", NULL },
+	{ "list", CLI_VERB_LIST, "ListNeeds", "[FILTERS]", NULL },
+	{ "search", CLI_VERB_SEARCH, "SearchNeeds",
+	  "WORDS [FILTERS]         full text, Danish and English", NULL },
+	{ "update", CLI_VERB_UPDATE, "UpdateNeed",
+	  "ID --version V FIELDS   change the fields given", NULL },
+	{ "close", CLI_VERB_ACTION, "CloseNeed", "ID [--version V] [--reason TEXT]",
+	  close_or_reopen },
+	{ "reopen", CLI_VERB_ACTION, "ReopenNeed", "ID [--version V] [--deadline YYYY-MM-DD]",
+	  close_or_reopen },
+	{ "expire", CLI_VERB_PLAIN, "ExpireNeeds",
+	  "                        expire needs past deadline or idle", NULL },
+	{ "import", CLI_VERB_IMPORT, "CreateNeed",
+	  "FILE.jsonl              create one need per JSON line", NULL },
+};
 
-static void usage(FILE *out)
-{
-	fprintf(out, "Usage: chc need create FIELDS           publish a need\n"
-	             "       chc need get ID\n"
-	             "       chc need list [FILTERS] [--page-size N] [--page-token T]\n"
-	             "       chc need search WORDS [FILTERS]  full text, Danish and English\n"
-	             "       chc need update ID --version V FIELDS   change the fields given\n"
-	             "       chc need close ID [--version V] [--reason TEXT]\n"
-	             "       chc need reopen ID [--version V] [--deadline YYYY-MM-DD]\n"
-	             "       chc need expire                  expire needs past deadline or idle\n"
-	             "       chc need import FILE.jsonl       create one need per JSON line\n\n"
-	             "FIELDS:\n");
-	cli_fields_help(out, need_fields, NEED_FIELD_COUNT);
-	fprintf(out, "\nFILTERS:\n");
-	cli_fields_help(out, filter_fields, FILTER_FIELD_COUNT);
-	fprintf(out, "\nExample:\n"
-	             "  chc need create --owner 101 --owner 147 --title \"Hjemmemonitorering af "
-	             "KOL\" \\\n"
-	             "    --care-area remote-monitoring --target-group citizens-with-copd "
-	             "--min-trl 7 \\\n"
-	             "    --device-class iia --standard medcom --route open-tender \\\n"
-	             "    --deadline 2027-06-30 --criterion price=40 --criterion quality=60\n");
-}
+static const char *const options[] = { "version", "reason", "page-size", "page-token", NULL };
+
+static const cli_noun noun = {
+	.name = "need",
+	.plural = "needs",
+	.service = &chc__v1__municipality_service__descriptor,
+	.wrapper = "need",
+	.filter_wrapper = "filter",
+	.fields = need_fields,
+	.field_count = NEED_FIELD_COUNT,
+	.filters = filter_fields,
+	.filter_count = FILTER_FIELD_COUNT,
+	.options = options,
+	.verbs = verbs,
+	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
+	.print = print_reply,
+	.example = "  chc need create --owner 101 --owner 147 --title \"Hjemmemonitorering af "
+	           "KOL\" \\\n"
+	           "    --care-area remote-monitoring --target-group citizens-with-copd "
+	           "--min-trl 7 \\\n"
+	           "    --device-class iia --standard medcom --route open-tender \\\n"
+	           "    --deadline 2027-06-30 --criterion price=40 --criterion quality=60\n",
+};
 
 int cli_need(cli_state *cli, int argc, char **argv)
 {
-	cli_arguments arguments;
-	static const char *const extra[] = { "version", "reason", "page-size", "page-token", NULL };
-	if (!cli_parse(argc, argv, NULL, &arguments))
-		return CLI_EXIT_USAGE;
-	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
-	const char *id = arguments.positional_count > 1 ? arguments.positionals[1] : NULL;
-	cli->json = cli->json || cli_has_option(&arguments, "json");
-	if (cli_has_option(&arguments, "help")) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	if (verb[0] == '\0') {
-		usage(stderr);
-		return CLI_EXIT_USAGE;
-	}
-	bool is_list = strcmp(verb, "list") == 0 || strcmp(verb, "search") == 0;
-	const cli_field *fields = is_list ? filter_fields : need_fields;
-	size_t count = is_list ? FILTER_FIELD_COUNT : NEED_FIELD_COUNT;
-	if (!cli_reject_unknown(&arguments, cli_fields_names(fields, count, extra)))
-		return CLI_EXIT_USAGE;
-	json_t *request = json_object();
-	json_t *body = json_object();
-	json_t *mask = json_array();
-	int code = CLI_EXIT_USAGE;
-	long long version = 0;
-	if (!cli_fields_to_json(&arguments, fields, count, body, mask) ||
-	    !cli_option_int(&arguments, "version", &version)) {
-		code = CLI_EXIT_USAGE;
-	} else if (strcmp(verb, "create") == 0 && id == NULL) {
-		json_object_set(request, "need", body);
-		code = call_json(cli, "CreateNeed", request, false);
-	} else if (strcmp(verb, "get") == 0 && id != NULL) {
-		json_object_set_new(request, "id", json_string(id));
-		code = call_json(cli, "GetNeed", request, false);
-	} else if (strcmp(verb, "list") == 0) {
-		json_object_set(request, "filter", body);
-		json_object_set_new(request, "page", cli_page_json(&arguments));
-		code = call_json(cli, "ListNeeds", request, false);
-	} else if (strcmp(verb, "search") == 0 && id != NULL) {
-		json_object_set_new(request, "query", json_string(id));
-		json_object_set(request, "filter", body);
-		json_object_set_new(request, "page", cli_page_json(&arguments));
-		code = call_json(cli, "SearchNeeds", request, false);
-	} else if (strcmp(verb, "update") == 0 && id != NULL) {
-		json_object_set_new(body, "id", json_string(id));
-		json_object_set(request, "need", body);
-		json_object_set(request, "update_mask", mask);
-		json_object_set_new(request, "expected_version", json_integer(version));
-		code = call_json(cli, "UpdateNeed", request, false);
-	} else if ((strcmp(verb, "close") == 0 || strcmp(verb, "reopen") == 0) && id != NULL) {
-		json_object_set_new(request, "id", json_string(id));
-		json_object_set_new(request, "expected_version", json_integer(version));
-		const char *reason = cli_option_value(&arguments, "reason");
-		if (reason != NULL && verb[0] == 'c')
-			json_object_set_new(request, "reason", json_string(reason));
-		const char *deadline = cli_option_value(&arguments, "deadline");
-		if (deadline != NULL && verb[0] == 'r')
-			json_object_set_new(request, "deadline", json_string(deadline));
-		code = call_json(cli, verb[0] == 'c' ? "CloseNeed" : "ReopenNeed", request, false);
-	} else if (strcmp(verb, "expire") == 0 && id == NULL) {
-		code = call_json(cli, "ExpireNeeds", request, false);
-	} else if (strcmp(verb, "import") == 0 && id != NULL) {
-		int imported = 0;
-		int failures = cli_import_lines(id, import_one, cli, NULL, &imported);
-		if (failures >= 0)
-			printf("imported %d needs, %d failed\n", imported, failures);
-		code = failures == 0  ? CLI_EXIT_OK
-		       : failures < 0 ? CLI_EXIT_USAGE
-		                      : CLI_EXIT_INVALID;
-	} else {
-		usage(stderr);
-	}
-	json_decref(request);
-	json_decref(body);
-	json_decref(mask);
-	return code;
+	return cli_run_noun(cli, &noun, argc, argv);
 }

@@ -8,46 +8,48 @@
 #include "chc/v1/companies.pb-c.h"
 #include "cli.h"
 #include "fields.h"
-
-static const ProtobufCServiceDescriptor *const service = &chc__v1__company_service__descriptor;
+#include "noun.h"
 
 static const cli_field solution_fields[] = {
-	{ "company", "company_id", FIELD_TEXT, "id of the company that sells it" },
-	{ "name", "name", FIELD_TEXT, "name of the solution" },
-	{ "description", "description", FIELD_TEXT, "what it does, for whom" },
-	{ "category", "categories", FIELD_TEXT_LIST, "repeatable: remote-monitoring, ..." },
-	{ "target-group", "target_groups", FIELD_TEXT_LIST, "repeatable: citizens-with-copd, ..." },
-	{ "trl", "trl", FIELD_INT, "technology readiness level, 1 to 9" },
-	{ "device-class", "device_class", FIELD_TEXT, "not-a-device, i, iia, iib, iii" },
-	{ "ce-marked", "ce_marked", FIELD_BOOL, "true when CE marked" },
+	{ "company", "company_id", FIELD_TEXT, "id of the company that sells it", NULL },
+	{ "name", "name", FIELD_TEXT, "name of the solution", NULL },
+	{ "description", "description", FIELD_TEXT, "what it does, for whom", NULL },
+	{ "category", "categories", FIELD_TEXT_LIST,
+	  "repeatable, what it does:", &chc__v1__care_category__descriptor },
+	{ "target-group", "target_groups", FIELD_TEXT_LIST,
+	  "repeatable, who it serves:", &chc__v1__target_group__descriptor },
+	{ "trl", "trl", FIELD_INT, "technology readiness level, 1 to 9", NULL },
+	{ "device-class", "device_class", FIELD_TEXT,
+	  "its class under the MDR:", &chc__v1__device_class__descriptor },
+	{ "ce-marked", "ce_marked", FIELD_BOOL, "true when CE marked", NULL },
 	{ "standard", "standards", FIELD_TEXT_LIST,
-	  "repeatable: medcom, hl7-fhir, iso-27001, ..." },
+	  "repeatable, a standard it supports:", &chc__v1__standard__descriptor },
 	{ "gdpr-dpa", "gdpr_dpa_available", FIELD_BOOL,
-	  "true when a data processing agreement is offered" },
-	{ "hosting", "data_hosting", FIELD_TEXT, "where data is hosted: Denmark, EU, ..." },
+	  "true when a data processing agreement is offered", NULL },
+	{ "hosting", "data_hosting", FIELD_TEXT, "where data is hosted: Denmark, EU, ...", NULL },
 	{ "evidence", "evidence_level", FIELD_TEXT,
-	  "none, pilot, observational-study, randomised-trial, mast-assessment" },
-	{ "spoken-language", "languages", FIELD_TEXT_LIST, "repeatable: da, en, ..." },
+	  "the strongest evidence of its effect:", &chc__v1__evidence_level__descriptor },
+	{ "spoken-language", "languages", FIELD_TEXT_LIST, "repeatable: da, en, ...", NULL },
 	{ "price-model", "price_model", FIELD_TEXT,
-	  "subscription, per-citizen, license, one-off, pay-per-use" },
-	{ "price", "indicative_price_dkk", FIELD_INT, "indicative price, DKK" },
+	  "how it is paid for:", &chc__v1__price_model__descriptor },
+	{ "price", "indicative_price_dkk", FIELD_INT, "indicative price, DKK", NULL },
 	{ "deployed-in", "deployments", FIELD_OWNERS,
-	  "repeatable: municipality (101) or region (1084)" },
-	{ "language", "language", FIELD_TEXT, "language of the text: da or en" },
+	  "repeatable: municipality (101) or region (1084)", NULL },
+	{ "language", "language", FIELD_TEXT, "language of the text: da or en", NULL },
 };
 #define SOLUTION_FIELD_COUNT (sizeof(solution_fields) / sizeof(solution_fields[0]))
 
 static const cli_field filter_fields[] = {
-	{ "company", "company_id", FIELD_TEXT, "sold by this company" },
-	{ "category", "category", FIELD_TEXT, "category" },
-	{ "municipality", "municipality_code", FIELD_INT, "deployed in this municipality" },
-	{ "region", "region_code", FIELD_INT, "deployed in this region" },
+	{ "company", "company_id", FIELD_TEXT, "sold by this company", NULL },
+	{ "category", "category", FIELD_TEXT, "category", NULL },
+	{ "municipality", "municipality_code", FIELD_INT, "deployed in this municipality", NULL },
+	{ "region", "region_code", FIELD_INT, "deployed in this region", NULL },
 	{ "status", "status", FIELD_TEXT,
-	  "draft, submitted, published, rejected, archived, expired" },
-	{ "trl-min", "trl_min", FIELD_INT, "lowest TRL" },
-	{ "trl-max", "trl_max", FIELD_INT, "highest TRL" },
-	{ "device-class", "device_class", FIELD_TEXT, "MDR class" },
-	{ "standard", "standard", FIELD_TEXT, "supports this standard" },
+	  "in this status:", &chc__v1__solution_status__descriptor },
+	{ "trl-min", "trl_min", FIELD_INT, "lowest TRL", NULL },
+	{ "trl-max", "trl_max", FIELD_INT, "highest TRL", NULL },
+	{ "device-class", "device_class", FIELD_TEXT, "MDR class", NULL },
+	{ "standard", "standard", FIELD_TEXT, "supports this standard", NULL },
 };
 #define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
 
@@ -106,98 +108,75 @@ static void print_reply(const ProtobufCMessage *reply)
 	cli_print_json(reply);
 }
 
-static void usage(FILE *out)
+/* search --all: the secretariat sees drafts and submissions too. */
+static int search_all(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                      json_t *request)
 {
-	fprintf(out, "Usage: chc solution create FIELDS             a draft solution\n"
-	             "       chc solution get ID\n"
-	             "       chc solution list [FILTERS]\n"
-	             "       chc solution search WORDS [FILTERS] [--all]   published only, unless "
-	             "--all\n"
-	             "       chc solution update ID --version V FIELDS\n"
-	             "       chc solution submit|approve|renew|archive ID --version V\n"
-	             "       chc solution reject ID --version V --reason TEXT\n"
-	             "       chc solution expire               expire solutions unreviewed for 12 "
-	             "months\n\n"
-	             "FIELDS:\n");
-	cli_fields_help(out, solution_fields, SOLUTION_FIELD_COUNT);
-	fprintf(out, "\nFILTERS:\n");
-	cli_fields_help(out, filter_fields, FILTER_FIELD_COUNT);
+	(void)cli;
+	(void)noun;
+	json_object_set_new(request, "include_unpublished",
+	                    json_boolean(cli_has_option(arguments, "all")));
+	return CLI_EXIT_OK;
 }
+
+/* reject --reason TEXT: the reason goes back to the company. */
+static int with_reason(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                       json_t *request)
+{
+	(void)cli;
+	(void)noun;
+	const char *reason = cli_option_value(arguments, "reason");
+	json_object_set_new(request, "reason", json_string(reason ? reason : ""));
+	return CLI_EXIT_OK;
+}
+
+static const cli_verb verbs[] = {
+	{ "create", CLI_VERB_CREATE, "CreateSolution", "FIELDS                  a draft solution",
+	  NULL },
+	{ "get", CLI_VERB_GET, "GetSolution", "ID", NULL },
+	{ "list", CLI_VERB_LIST, "ListSolutions", "[FILTERS]", NULL },
+	{ "search", CLI_VERB_SEARCH, "SearchSolutions",
+	  "WORDS [FILTERS] [--all] published only, unless --all", search_all },
+	{ "update", CLI_VERB_UPDATE, "UpdateSolution", "ID --version V FIELDS", NULL },
+	{ "submit", CLI_VERB_ACTION, "SubmitSolution", "ID --version V          for review", NULL },
+	{ "approve", CLI_VERB_ACTION, "ApproveSolution", "ID --version V          publish it",
+	  NULL },
+	{ "reject", CLI_VERB_ACTION, "RejectSolution", "ID --version V --reason TEXT",
+	  with_reason },
+	{ "renew", CLI_VERB_ACTION, "RenewSolution", "ID --version V          reviewed again",
+	  NULL },
+	{ "archive", CLI_VERB_ACTION, "ArchiveSolution", "ID --version V", NULL },
+	{ "expire", CLI_VERB_PLAIN, "ExpireSolutions",
+	  "                        expire solutions unreviewed for 12 months", NULL },
+};
+
+static const char *const flags[] = { "all", NULL };
+static const char *const options[] = {
+	"version", "reason", "page-size", "page-token", "all", NULL
+};
+
+static const cli_noun noun = {
+	.name = "solution",
+	.plural = "solutions",
+	.service = &chc__v1__company_service__descriptor,
+	.wrapper = "solution",
+	.filter_wrapper = "filter",
+	.fields = solution_fields,
+	.field_count = SOLUTION_FIELD_COUNT,
+	.filters = filter_fields,
+	.filter_count = FILTER_FIELD_COUNT,
+	.flags = flags,
+	.options = options,
+	.verbs = verbs,
+	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
+	.print = print_reply,
+	.example = "  chc solution create --company ID --name \"Nordlys Home\" --category "
+	           "remote-monitoring \\\n"
+	           "    --target-group citizens-with-copd --trl 8 --device-class iia --standard "
+	           "medcom\n",
+};
 
 int cli_solution(cli_state *cli, int argc, char **argv)
 {
-	static const char *const flags[] = { "all", NULL };
-	static const char *const extra[] = { "version",    "reason", "page-size",
-		                             "page-token", "all",    NULL };
-	cli_arguments arguments;
-	if (!cli_parse(argc, argv, flags, &arguments))
-		return CLI_EXIT_USAGE;
-	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
-	const char *id = arguments.positional_count > 1 ? arguments.positionals[1] : NULL;
-	cli->json = cli->json || cli_has_option(&arguments, "json");
-	if (cli_has_option(&arguments, "help")) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	bool is_list = strcmp(verb, "list") == 0 || strcmp(verb, "search") == 0;
-	const cli_field *fields = is_list ? filter_fields : solution_fields;
-	size_t count = is_list ? FILTER_FIELD_COUNT : SOLUTION_FIELD_COUNT;
-	if (!cli_reject_unknown(&arguments, cli_fields_names(fields, count, extra)))
-		return CLI_EXIT_USAGE;
-	json_t *request = json_object();
-	json_t *body = json_object();
-	json_t *mask = json_array();
-	long long version = 0;
-	int code = CLI_EXIT_USAGE;
-	static const char *const actions[][2] = { { "submit", "SubmitSolution" },
-		                                  { "approve", "ApproveSolution" },
-		                                  { "renew", "RenewSolution" },
-		                                  { "archive", "ArchiveSolution" },
-		                                  { "reject", "RejectSolution" } };
-	const char *action = NULL;
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(verb, actions[i][0]) == 0)
-			action = actions[i][1];
-	if (!cli_fields_to_json(&arguments, fields, count, body, mask) ||
-	    !cli_option_int(&arguments, "version", &version)) {
-		code = CLI_EXIT_USAGE;
-	} else if (strcmp(verb, "create") == 0 && id == NULL) {
-		json_object_set(request, "solution", body);
-		code = cli_call_json(cli, service, "CreateSolution", request, print_reply);
-	} else if (strcmp(verb, "get") == 0 && id != NULL) {
-		json_object_set_new(request, "id", json_string(id));
-		code = cli_call_json(cli, service, "GetSolution", request, print_reply);
-	} else if (strcmp(verb, "list") == 0 && id == NULL) {
-		json_object_set(request, "filter", body);
-		json_object_set_new(request, "page", cli_page_json(&arguments));
-		code = cli_call_json(cli, service, "ListSolutions", request, print_reply);
-	} else if (strcmp(verb, "search") == 0 && id != NULL) {
-		json_object_set_new(request, "query", json_string(id));
-		json_object_set(request, "filter", body);
-		json_object_set_new(request, "include_unpublished",
-		                    json_boolean(cli_has_option(&arguments, "all")));
-		json_object_set_new(request, "page", cli_page_json(&arguments));
-		code = cli_call_json(cli, service, "SearchSolutions", request, print_reply);
-	} else if (strcmp(verb, "update") == 0 && id != NULL) {
-		json_object_set_new(body, "id", json_string(id));
-		json_object_set(request, "solution", body);
-		json_object_set(request, "update_mask", mask);
-		json_object_set_new(request, "expected_version", json_integer(version));
-		code = cli_call_json(cli, service, "UpdateSolution", request, print_reply);
-	} else if (action != NULL && id != NULL) {
-		json_object_set_new(request, "id", json_string(id));
-		json_object_set_new(request, "expected_version", json_integer(version));
-		const char *reason = cli_option_value(&arguments, "reason");
-		if (strcmp(verb, "reject") == 0)
-			json_object_set_new(request, "reason", json_string(reason ? reason : ""));
-		code = cli_call_json(cli, service, action, request, print_reply);
-	} else if (strcmp(verb, "expire") == 0 && id == NULL) {
-		code = cli_call_json(cli, service, "ExpireSolutions", request, print_reply);
-	} else {
-		usage(stderr);
-	}
-	json_decref(request);
-	json_decref(body);
-	json_decref(mask);
-	return code;
+	return cli_run_noun(cli, &noun, argc, argv);
 }

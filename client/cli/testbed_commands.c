@@ -8,47 +8,50 @@
 #include "chc/v1/matching.pb-c.h"
 #include "cli.h"
 #include "fields.h"
-
-static const ProtobufCServiceDescriptor *const service = &chc__v1__matching_service__descriptor;
+#include "noun.h"
 
 static const cli_field test_bed_fields[] = {
-	{ "name", "name", FIELD_TEXT, "what it is called" },
-	{ "description", "description", FIELD_TEXT, "what it offers" },
+	{ "name", "name", FIELD_TEXT, "what it is called", NULL },
+	{ "description", "description", FIELD_TEXT, "what it offers", NULL },
 	{ "owner-kind", "owner.kind", FIELD_TEXT,
-	  "region, municipality, hospital, university, private" },
+	  "who owns it:", &chc__v1__test_bed_owner_kind__descriptor },
 	{ "owner-municipality", "owner.municipality_code", FIELD_INT,
-	  "the owning municipality (owner kind municipality)" },
-	{ "owner-region", "owner.region_code", FIELD_INT, "the owning region (owner kind region)" },
+	  "the owning municipality (owner kind municipality)", NULL },
+	{ "owner-region", "owner.region_code", FIELD_INT, "the owning region (owner kind region)",
+	  NULL },
 	{ "organisation", "owner.organisation", FIELD_TEXT,
-	  "the hospital, university or company that runs it" },
-	{ "type", "type", FIELD_TEXT,
-	  "hospital-ward, home-care-unit, living-lab, simulation-lab, virtual-environment, "
-	  "care-home, general-practice" },
+	  "the hospital, university or company that runs it", NULL },
+	{ "type", "type", FIELD_TEXT, "what kind of place:", &chc__v1__test_bed_type__descriptor },
 	{ "care-area", "care_areas", FIELD_TEXT_LIST,
-	  "repeatable: remote-monitoring, elderly-care, ..." },
-	{ "trl-min", "trl_min", FIELD_INT, "lowest TRL it takes, 1 to 9" },
-	{ "trl-max", "trl_max", FIELD_INT, "highest TRL it takes, 1 to 9" },
-	{ "capacity", "capacity_per_period", FIELD_INT, "solutions hosted at once in one period" },
-	{ "period", "periods", FIELD_TEXT_LIST, "repeatable: an open period, 2027-Q1 or 2027-03" },
-	{ "region", "region_code", FIELD_INT, "where it is, 1081 to 1085" },
-	{ "fee", "fee_dkk", FIELD_INT, "fee per solution, DKK" },
+	  "repeatable, a care area it can test:", &chc__v1__care_category__descriptor },
+	{ "trl-min", "trl_min", FIELD_INT, "lowest TRL it takes, 1 to 9", NULL },
+	{ "trl-max", "trl_max", FIELD_INT, "highest TRL it takes, 1 to 9", NULL },
+	{ "capacity", "capacity_per_period", FIELD_INT, "solutions hosted at once in one period",
+	  NULL },
+	{ "period", "periods", FIELD_TEXT_LIST, "repeatable: an open period, 2027-Q1 or 2027-03",
+	  NULL },
+	{ "region", "region_code", FIELD_INT, "where it is, 1081 to 1085", NULL },
+	{ "fee", "fee_dkk", FIELD_INT, "fee per solution, DKK", NULL },
 	{ "max-device-class", "max_device_class", FIELD_TEXT,
-	  "highest MDR class it accepts: not-a-device, i, iia, iib, iii" },
+	  "the highest MDR class it accepts:", &chc__v1__device_class__descriptor },
 	{ "dpa-required", "dpa_required", FIELD_BOOL,
-	  "true when a data processing agreement is required" },
+	  "true when a data processing agreement is required", NULL },
 	{ "standard", "standards", FIELD_TEXT_LIST,
-	  "repeatable: a standard a solution must integrate with" },
-	{ "preference", "preference", FIELD_TEXT,
-	  "how it ranks solutions for stable matching: fit, maturity, evidence, local" },
-	{ "status", "status", FIELD_TEXT, "open, paused, closed" },
+	  "repeatable, a standard a solution must integrate with:",
+	  &chc__v1__standard__descriptor },
+	{ "preference", "preference", FIELD_TEXT, "how it ranks solutions for stable matching:",
+	  &chc__v1__test_bed_preference__descriptor },
+	{ "status", "status", FIELD_TEXT,
+	  "only open ones are matched:", &chc__v1__test_bed_status__descriptor },
 };
 #define TEST_BED_FIELD_COUNT (sizeof(test_bed_fields) / sizeof(test_bed_fields[0]))
 
 static const cli_field filter_fields[] = {
-	{ "region", "region_code", FIELD_INT, "in this region" },
-	{ "care-area", "care_area", FIELD_TEXT, "takes this care area" },
-	{ "trl", "trl", FIELD_INT, "its TRL window holds this TRL" },
-	{ "status", "status", FIELD_TEXT, "open, paused, closed" },
+	{ "region", "region_code", FIELD_INT, "in this region", NULL },
+	{ "care-area", "care_area", FIELD_TEXT, "takes this care area",
+	  &chc__v1__care_category__descriptor },
+	{ "trl", "trl", FIELD_INT, "its TRL window holds this TRL", NULL },
+	{ "status", "status", FIELD_TEXT, "in this status", &chc__v1__test_bed_status__descriptor },
 };
 #define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
 
@@ -138,97 +141,38 @@ static void print_reply(const ProtobufCMessage *reply)
 	}
 }
 
-static int import_one(cli_state *cli, json_t *object, int line, void *context)
-{
-	(void)context;
-	json_t *request = json_pack("{s:O}", "test_bed", object);
-	int code = cli_call_json(cli, service, "CreateTestBed", request, NULL);
-	json_decref(request);
-	if (code != CLI_EXIT_OK)
-		fprintf(stderr, "  (line %d)\n", line);
-	return code;
-}
+static const cli_verb verbs[] = {
+	{ "create", CLI_VERB_CREATE, "CreateTestBed", "FIELDS", NULL },
+	{ "get", CLI_VERB_GET, "GetTestBed", "ID", NULL },
+	{ "list", CLI_VERB_LIST, "ListTestBeds", "[FILTERS]", NULL },
+	{ "update", CLI_VERB_UPDATE, "UpdateTestBed",
+	  "ID --version V FIELDS       change the fields given", NULL },
+	{ "import", CLI_VERB_IMPORT, "CreateTestBed",
+	  "FILE.jsonl                  one test bed per JSON line", NULL },
+};
 
-static void usage(FILE *out)
-{
-	fprintf(out, "Usage: chc testbed create FIELDS\n"
-	             "       chc testbed get ID\n"
-	             "       chc testbed list [FILTERS] [--page-size N] [--page-token T]\n"
-	             "       chc testbed update ID --version V FIELDS   change the fields given\n"
-	             "       chc testbed import FILE.jsonl   create one test bed per JSON line\n\n"
-	             "FIELDS:\n");
-	cli_fields_help(out, test_bed_fields, TEST_BED_FIELD_COUNT);
-	fprintf(out, "\nFILTERS:\n");
-	cli_fields_help(out, filter_fields, FILTER_FIELD_COUNT);
-	fprintf(out, "\nExample:\n"
-	             "  chc testbed create --name \"Hvidovre Hospital, lungemedicin\" --owner-kind "
-	             "region \\\n"
-	             "    --owner-region 1084 --region 1084 --type hospital-ward --care-area "
-	             "remote-monitoring \\\n"
-	             "    --trl-min 5 --trl-max 8 --capacity 2 --period 2027-Q1 --period 2027-Q2 "
-	             "\\\n"
-	             "    --max-device-class iib --dpa-required true --standard hl7-fhir\n");
-}
+static const cli_noun noun = {
+	.name = "testbed",
+	.plural = "test beds",
+	.service = &chc__v1__matching_service__descriptor,
+	.wrapper = "test_bed",
+	.fields = test_bed_fields,
+	.field_count = TEST_BED_FIELD_COUNT,
+	.filters = filter_fields,
+	.filter_count = FILTER_FIELD_COUNT,
+	.verbs = verbs,
+	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
+	.print = print_reply,
+	.example = "  chc testbed create --name \"Hvidovre Hospital, lungemedicin\" --owner-kind "
+	           "region \\\n"
+	           "    --owner-region 1084 --region 1084 --type hospital-ward --care-area "
+	           "remote-monitoring \\\n"
+	           "    --trl-min 5 --trl-max 8 --capacity 2 --period 2027-Q1 --period 2027-Q2 "
+	           "\\\n"
+	           "    --max-device-class iib --dpa-required true --standard hl7-fhir\n",
+};
 
 int cli_testbed(cli_state *cli, int argc, char **argv)
 {
-	cli_arguments arguments;
-	static const char *const extra[] = { "version", "page-size", "page-token", NULL };
-	if (!cli_parse(argc, argv, NULL, &arguments))
-		return CLI_EXIT_USAGE;
-	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
-	const char *id = arguments.positional_count > 1 ? arguments.positionals[1] : NULL;
-	cli->json = cli->json || cli_has_option(&arguments, "json");
-	if (cli_has_option(&arguments, "help")) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	if (verb[0] == '\0') {
-		usage(stderr);
-		return CLI_EXIT_USAGE;
-	}
-	bool is_list = strcmp(verb, "list") == 0;
-	const cli_field *fields = is_list ? filter_fields : test_bed_fields;
-	size_t count = is_list ? FILTER_FIELD_COUNT : TEST_BED_FIELD_COUNT;
-	if (!cli_reject_unknown(&arguments, cli_fields_names(fields, count, extra)))
-		return CLI_EXIT_USAGE;
-	json_t *request = json_object();
-	json_t *body = json_object();
-	json_t *mask = json_array();
-	int code = CLI_EXIT_USAGE;
-	long long version = 0;
-	if (!cli_fields_to_json(&arguments, fields, count, body, mask) ||
-	    !cli_option_int(&arguments, "version", &version)) {
-		code = CLI_EXIT_USAGE;
-	} else if (strcmp(verb, "create") == 0 && id == NULL) {
-		json_object_set(request, "test_bed", body);
-		code = cli_call_json(cli, service, "CreateTestBed", request, print_reply);
-	} else if (strcmp(verb, "get") == 0 && id != NULL) {
-		json_object_set_new(request, "id", json_string(id));
-		code = cli_call_json(cli, service, "GetTestBed", request, print_reply);
-	} else if (is_list && id == NULL) {
-		json_object_update(request, body);
-		json_object_set_new(request, "page", cli_page_json(&arguments));
-		code = cli_call_json(cli, service, "ListTestBeds", request, print_reply);
-	} else if (strcmp(verb, "update") == 0 && id != NULL) {
-		json_object_set_new(body, "id", json_string(id));
-		json_object_set(request, "test_bed", body);
-		json_object_set(request, "update_mask", mask);
-		json_object_set_new(request, "expected_version", json_integer(version));
-		code = cli_call_json(cli, service, "UpdateTestBed", request, print_reply);
-	} else if (strcmp(verb, "import") == 0 && id != NULL) {
-		int imported = 0;
-		int failures = cli_import_lines(id, import_one, cli, NULL, &imported);
-		if (failures >= 0)
-			printf("imported %d test beds, %d failed\n", imported, failures);
-		code = failures == 0  ? CLI_EXIT_OK
-		       : failures < 0 ? CLI_EXIT_USAGE
-		                      : CLI_EXIT_INVALID;
-	} else {
-		usage(stderr);
-	}
-	json_decref(request);
-	json_decref(body);
-	json_decref(mask);
-	return code;
+	return cli_run_noun(cli, &noun, argc, argv);
 }
