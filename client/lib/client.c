@@ -32,6 +32,7 @@ struct chc_client {
 	char *urls[CHC_ENDPOINT_COUNT];
 	char *token;
 	char *tls_ca_file;
+	size_t max_reply_bytes;
 	int timeout_ms;
 	int max_attempts;
 	int initial_backoff_ms;
@@ -47,6 +48,17 @@ void chc_client_options_init(chc_client_options *options)
 	options->timeout_ms = 10000;
 	options->max_attempts = 3;
 	options->initial_backoff_ms = 50;
+}
+
+/* As the services: four times CHC_MAX_MESSAGE_BYTES (default 4 MiB). */
+static size_t default_reply_limit(void)
+{
+	const char *text = getenv("CHC_MAX_MESSAGE_BYTES");
+	char *end = NULL;
+	unsigned long long bytes = text != NULL ? strtoull(text, &end, 10) : 0;
+	if (text == NULL || end == text || *end != '\0' || bytes < 1024)
+		bytes = 4194304;
+	return (size_t)bytes * 4;
 }
 
 static char *copy_setting(const char *given, const char *variable, const char *fallback)
@@ -79,6 +91,8 @@ chc_status chc_client_create(const chc_client_options *options, chc_client **out
 	}
 	client->token = copy_setting(options->token, "CHC_TOKEN", "");
 	client->tls_ca_file = copy_setting(options->tls_ca_file, "CHC_TLS_CA", "");
+	client->max_reply_bytes =
+	        options->max_reply_bytes > 0 ? options->max_reply_bytes : default_reply_limit();
 	client->timeout_ms = options->timeout_ms > 0 ? options->timeout_ms : 10000;
 	client->max_attempts = options->max_attempts > 0 ? options->max_attempts : 3;
 	client->initial_backoff_ms =
@@ -169,6 +183,7 @@ static chc_status endpoint_socket(chc_client *client, chc_endpoint endpoint, nng
 			status = chc_error_set(error, CHC_RESOURCE_EXHAUSTED,
 			                       "cannot open a socket: %s", nng_strerror(rv));
 		} else {
+			nng_socket_set_size(opened, NNG_OPT_RECVMAXSZ, client->max_reply_bytes);
 			nng_socket_set_ms(opened, NNG_OPT_RECONNMINT, 20);
 			nng_socket_set_ms(opened, NNG_OPT_RECONNMAXT, 1000);
 			if (strncmp(url, "tls+tcp://", 10) == 0) {

@@ -47,6 +47,12 @@ typedef struct chc_client_options {
 	/* PEM file of the CA that signs the services' certificates, for
 	 * tls+tcp:// addresses. NULL: CHC_TLS_CA from the environment. */
 	const char *tls_ca_file;
+	/* The largest reply accepted, in bytes. 0: four times
+	 * CHC_MAX_MESSAGE_BYTES from the environment (the services' own limit,
+	 * default 4 MiB), as the services accept; nng's default of 1 MiB would
+	 * drop a large export chunk or list page, and the call would look like
+	 * a timeout. */
+	size_t max_reply_bytes;
 } chc_client_options;
 
 /* Per-call settings; zero-initialise and set what you need. */

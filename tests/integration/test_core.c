@@ -147,13 +147,46 @@ static void deadline_already_passed(void **state)
 	assert_int_equal(harness_stop(&service), 0);
 }
 
+/* libchc's reply limit is applied (a tiny one drops a 98-row list), and
+ * its default is the services' own, not nng's 1 MiB. */
+static void reply_limit(void **state)
+{
+	(void)state;
+	harness_service service;
+	assert_true(harness_start(&service, "municipalities", NULL));
+	Chc__V1__ListMunicipalitiesRequest request = CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
+	for (int round = 0; round < 2; round++) {
+		chc_client_options options;
+		chc_client_options_init(&options);
+		options.urls[CHC_ENDPOINT_MUNICIPALITIES] = service.url;
+		options.timeout_ms = 1500;
+		options.max_attempts = 1;
+		options.max_reply_bytes = round == 0 ? 1024 : 0;
+		chc_client *client = NULL;
+		assert_int_equal(chc_client_create(&options, &client, NULL), CHC_OK);
+		ProtobufCMessage *reply = NULL;
+		chc_error error = { 0 };
+		chc_status status =
+		        chc_client_call(client, &chc__v1__municipality_service__descriptor,
+		                        "ListMunicipalities", &request.base, NULL, &reply, &error);
+		if (round == 0) {
+			assert_int_not_equal(status, CHC_OK);
+		} else {
+			assert_int_equal(status, CHC_OK);
+			protobuf_c_message_free_unpacked(reply, NULL);
+		}
+		chc_error_fini(&error);
+		chc_client_destroy(client);
+	}
+	assert_int_equal(harness_stop(&service), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(many_statements),
-		cmocka_unit_test(lists_decoded_twice),
-		cmocka_unit_test(readyz_is_json),
-		cmocka_unit_test(deadline_already_passed),
+		cmocka_unit_test(many_statements), cmocka_unit_test(lists_decoded_twice),
+		cmocka_unit_test(readyz_is_json),  cmocka_unit_test(deadline_already_passed),
+		cmocka_unit_test(reply_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
