@@ -1,23 +1,45 @@
 /*
- * chc-projects - serves chc.v1.ProjectService. The service answers health checks and
- * owns its schema; its calls arrive with the projects issue, and every call it
- * does not know yet is answered UNIMPLEMENTED by the core.
+ * chc-projects - serves chc.v1.ProjectService: collaboration projects with
+ * a lifecycle, participants, milestones and joint investment. It reaches
+ * the other services only through libchc.
  */
+#include <stdio.h>
+
 #include "chc/endpoints.h"
-#include "chc/v1/projects.pb-c.h"
+#include "projects.h"
 #include "server.h"
 
-static Chc__V1__ProjectService_Service projects_service = CHC__V1__PROJECT_SERVICE__INIT(projects_);
+static projects_service service = CHC__V1__PROJECT_SERVICE__INIT(projects_);
+
+/* Milestones newly past due are told once, as milestone.overdue events. */
+static chc_status tell_overdue(PGconn *connection, chc_error *error)
+{
+	PGresult *result = PQexec(connection, project_overdue_sql);
+	chc_status status = CHC_OK;
+	if (PQresultStatus(result) != PGRES_COMMAND_OK)
+		status = chc_error_set(error, CHC_INTERNAL, "overdue milestones: %s",
+		                       PQresultErrorMessage(result));
+	PQclear(result);
+	return status;
+}
+
+static chc_status start(const core_config *config, chc_error *error)
+{
+	return projects_client_start(config, error);
+}
 
 int main(int argc, char **argv)
 {
 	static const core_service_definition definition = {
 		.name = "projects",
 		.schema = "projects",
-		.service = &projects_service.base,
+		.service = &service.base,
 		.default_listen = CHC_DEFAULT_URL(3),
 		.default_http_listen = CHC_DEFAULT_HTTP(3),
 		.default_events_listen = CHC_DEFAULT_EVENTS(3),
+		.housekeeping = tell_overdue,
+		.start = start,
+		.stop = projects_client_stop,
 	};
 	return core_service_main(argc, argv, &definition);
 }

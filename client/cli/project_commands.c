@@ -1,0 +1,175 @@
+/*
+ * project_commands.c - chc project get|list|search|status|overdue|import:
+ * collaboration projects. Projects are created from JSON (import), since a
+ * project comes with its participants.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/v1/projects.pb-c.h"
+#include "cli.h"
+#include "fields.h"
+#include "noun.h"
+
+static const cli_field project_fields[] = {
+	{ "title", "title", FIELD_TEXT, "what the collaboration is", NULL },
+	{ "description", "description", FIELD_TEXT, "its aim and plan", NULL },
+	{ "need", "need_ids", FIELD_TEXT_LIST, "repeatable: a need it answers", NULL },
+	{ "solution", "solution_ids", FIELD_TEXT_LIST, "repeatable: a solution it tries", NULL },
+	{ "test-bed", "test_bed_ids", FIELD_TEXT_LIST, "repeatable: a test bed it uses", NULL },
+	{ "language", "language", FIELD_TEXT, "da or en", NULL },
+};
+#define PROJECT_FIELD_COUNT (sizeof(project_fields) / sizeof(project_fields[0]))
+
+static const cli_field filter_fields[] = {
+	{ "status", "status", FIELD_TEXT, "in this status:", &chc__v1__project_status__descriptor },
+	{ "region", "region_code", FIELD_INT, "with a participant in this region", NULL },
+	{ "need", "need_id", FIELD_TEXT, "answering this need", NULL },
+	{ "solution", "solution_id", FIELD_TEXT, "trying this solution", NULL },
+	{ "test-bed", "test_bed_id", FIELD_TEXT, "using this test bed", NULL },
+};
+#define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
+
+static void party_text(const Chc__V1__Party *party, char *text, size_t size)
+{
+	char kind[64];
+	if (party == NULL) {
+		snprintf(text, size, "-");
+		return;
+	}
+	cli_slug(&chc__v1__party_kind__descriptor, party->kind, kind);
+	snprintf(text, size, "%s %s", kind, party->name[0] ? party->name : "");
+}
+
+static void print_project(const Chc__V1__Project *p)
+{
+	char text[64];
+	printf("%s  %s\n", p->id, p->title);
+	printf("  status:   %s (version %lld)\n",
+	       cli_slug(&chc__v1__project_status__descriptor, p->status, text),
+	       (long long)p->version);
+	printf("  budget:   %lld.%02lld DKK\n", (long long)(p->budget_ore / 100),
+	       (long long)(p->budget_ore % 100));
+	for (size_t i = 0; i < p->n_participants; i++) {
+		const Chc__V1__Participant *x = p->participants[i];
+		char who[256], role[64];
+		party_text(x->party, who, sizeof(who));
+		printf("  %-10s %-40s %12lld.%02lld DKK  %6s%%\n",
+		       cli_slug(&chc__v1__participant_role__descriptor, x->role, role), who,
+		       (long long)(x->commitment_ore / 100), (long long)(x->commitment_ore % 100),
+		       x->share_percent);
+	}
+	for (size_t i = 0; i < p->n_milestones; i++)
+		printf("  milestone %s  %s  %s%s\n", p->milestones[i]->id, p->milestones[i]->due,
+		       p->milestones[i]->title, p->milestones[i]->done ? "  (done)" : "");
+	for (size_t i = 0; i < p->n_history; i++) {
+		const Chc__V1__HistoryEntry *h = p->history[i];
+		char from[64], to[64];
+		printf("  history  %-18s %s -> %s  %s %s\n", h->kind,
+		       cli_slug(&chc__v1__project_status__descriptor, h->from, from),
+		       cli_slug(&chc__v1__project_status__descriptor, h->to, to), h->by, h->reason);
+	}
+}
+
+static void print_table(Chc__V1__Project **projects, size_t count, const float *ranks)
+{
+	static const char *const headers[] = { "ID", "STATUS", "RANK", "TITLE" };
+	cli_table table;
+	cli_table_init(&table, 4, headers);
+	for (size_t i = 0; i < count; i++) {
+		char status[64], rank[16] = "";
+		if (ranks != NULL)
+			snprintf(rank, sizeof(rank), "%.3f", ranks[i]);
+		cli_table_add(
+		        &table, projects[i]->id,
+		        cli_slug(&chc__v1__project_status__descriptor, projects[i]->status, status),
+		        rank, projects[i]->title);
+	}
+	cli_table_print(&table, stdout);
+	cli_table_fini(&table);
+}
+
+static void print_reply(const ProtobufCMessage *reply)
+{
+	if (reply->descriptor == &chc__v1__project__descriptor) {
+		print_project((const Chc__V1__Project *)reply);
+	} else if (reply->descriptor == &chc__v1__list_projects_response__descriptor) {
+		const Chc__V1__ListProjectsResponse *list = (const void *)reply;
+		print_table(list->projects, list->n_projects, NULL);
+		cli_print_page(list->n_projects, list->page, "projects");
+	} else if (reply->descriptor == &chc__v1__search_projects_response__descriptor) {
+		const Chc__V1__SearchProjectsResponse *list = (const void *)reply;
+		print_table(list->projects, list->n_projects, list->ranks);
+		cli_print_page(list->n_projects, list->page, "matching projects");
+	} else if (reply->descriptor == &chc__v1__list_overdue_milestones_response__descriptor) {
+		const Chc__V1__ListOverdueMilestonesResponse *list = (const void *)reply;
+		for (size_t i = 0; i < list->n_milestones; i++)
+			printf("%s  due %s  project %s  %s\n", list->milestones[i]->id,
+			       list->milestones[i]->due, list->milestones[i]->project_id,
+			       list->milestones[i]->title);
+		cli_print_page(list->n_milestones, list->page, "overdue milestones");
+	} else {
+		cli_print_json(reply);
+	}
+}
+
+/* status ID --version V --to STATUS [--reason TEXT] */
+static int move_to(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                   json_t *request)
+{
+	(void)cli;
+	(void)noun;
+	const char *to = cli_option_value(arguments, "to");
+	const char *reason = cli_option_value(arguments, "reason");
+	if (to == NULL)
+		return CLI_EXIT_USAGE;
+	json_object_set_new(request, "status", json_string(to));
+	json_object_set_new(request, "reason", json_string(reason ? reason : ""));
+	return CLI_EXIT_OK;
+}
+
+static int overdue(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                   json_t *request)
+{
+	json_object_set_new(request, "page", cli_page_json(arguments));
+	return cli_call_json(cli, noun->service, "ListOverdueMilestones", request, noun->print);
+}
+
+static const cli_verb verbs[] = {
+	{ "get", CLI_VERB_GET, "GetProject", "ID", NULL },
+	{ "list", CLI_VERB_LIST, "ListProjects", "[FILTERS]", NULL },
+	{ "search", CLI_VERB_SEARCH, "SearchProjects", "WORDS [FILTERS]   Danish and English",
+	  NULL },
+	{ "update", CLI_VERB_UPDATE, "UpdateProject", "ID --version V FIELDS", NULL },
+	{ "status", CLI_VERB_ACTION, "ChangeProjectStatus",
+	  "ID --version V --to STATUS [--reason TEXT]   along the lifecycle", move_to },
+	{ "overdue", CLI_VERB_CUSTOM, NULL, "                  milestones past due, all projects",
+	  overdue },
+	{ "import", CLI_VERB_IMPORT, "CreateProject",
+	  "FILE.jsonl        a project (chc.v1.Project as JSON) per line", NULL },
+};
+
+static const char *const options[] = { "version", "to", "reason", "page-size", "page-token", NULL };
+
+static const cli_noun noun = {
+	.name = "project",
+	.plural = "projects",
+	.service = &chc__v1__project_service__descriptor,
+	.wrapper = "project",
+	.filter_wrapper = "filter",
+	.fields = project_fields,
+	.field_count = PROJECT_FIELD_COUNT,
+	.filters = filter_fields,
+	.filter_count = FILTER_FIELD_COUNT,
+	.options = options,
+	.verbs = verbs,
+	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
+	.print = print_reply,
+	.example =
+	        "  chc project status ID --version 3 --to testing --reason \"contract signed\"\n",
+};
+
+int cli_project(cli_state *cli, int argc, char **argv)
+{
+	return cli_run_noun(cli, &noun, argc, argv);
+}

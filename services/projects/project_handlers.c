@@ -1,0 +1,426 @@
+/*
+ * project_handlers.c - create, read and change a project: its fields, its
+ * status along the lifecycle, its participants and their commitments, its
+ * milestones. Every change is kept in the history and published as an
+ * event, in the request's transaction.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "chc/uuid.h"
+#include "db.h"
+#include "entity.h"
+#include "projects.h"
+#include "query_builder.h"
+#include "update_mask.h"
+#include "validate.h"
+
+/* The project a caller changes, locked, at the version it read, whole. */
+static Chc__V1__Project *load_for_change(core_request *request, const char *id,
+                                         int64_t expected_version)
+{
+	Chc__V1__Project *project = (Chc__V1__Project *)core_entity_load_for_change(
+	        request, &project_entity, "project_id", id, expected_version);
+	if (project == NULL || project_complete(request, project) != CHC_OK)
+		return NULL;
+	return project;
+}
+
+static void reply_loaded(core_request *request, const char *id, Chc__V1__Project_Closure closure)
+{
+	Chc__V1__Project *project = NULL;
+	if (project_load(request, id, false, &project) != CHC_OK)
+		CORE_FAIL_RETURN(closure, request);
+	closure(project, request);
+}
+
+static bool validate_text(core_request *request, const Chc__V1__Project *project)
+{
+	core_check_text(request, "project.title", project->title, 3, 200);
+	core_check_text(request, "project.description", project->description, 0, 4000);
+	if (project->language[0] != '\0' && strcmp(project->language, "da") != 0 &&
+	    strcmp(project->language, "en") != 0)
+		core_violation(request, "project.language", "must be \"da\" or \"en\"");
+	return !core_failed(request);
+}
+
+/* The participants of a new project: each checked with its service, one
+ * lead, no party twice, no commitment below zero. */
+static bool validate_participants(core_request *request, const Chc__V1__Project *project,
+                                  project_party *checked)
+{
+	if (project->n_participants == 0 || project->n_participants > 50) {
+		core_violation(request, "project.participants", "needs 1 to 50 participants");
+		return false;
+	}
+	size_t leads = 0;
+	for (size_t i = 0; i < project->n_participants; i++) {
+		const Chc__V1__Participant *participant = project->participants[i];
+		char field[64];
+		snprintf(field, sizeof(field), "project.participants[%zu].role", i);
+		core_check_enum(request, field, &chc__v1__participant_role__descriptor,
+		                participant->role, true);
+		leads += participant->role == CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD;
+		if (participant->commitment_ore < 0) {
+			snprintf(field, sizeof(field), "project.participants[%zu].commitment_ore",
+			         i);
+			core_violation(request, field, "must not be below zero");
+		}
+	}
+	if (leads != 1)
+		core_violation(request, "project.participants", "needs exactly one lead, not %zu",
+		               leads);
+	for (size_t i = 0; i < project->n_participants && !core_failed(request); i++) {
+		char field[64];
+		snprintf(field, sizeof(field), "project.participants[%zu].party", i);
+		if (project_party_check(request, field, project->participants[i]->party,
+		                        &checked[i]) != CHC_OK)
+			break;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(checked[k].key, checked[i].key) == 0)
+				core_violation(request, field,
+				               "takes part already (participant %zu)", k);
+	}
+	return !core_failed(request);
+}
+
+void projects_create_project(projects_service *service, const Chc__V1__CreateProjectRequest *input,
+                             Chc__V1__Project_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (input->project == NULL) {
+		core_violation(request, "project", "is required");
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	Chc__V1__Project project = *input->project;
+	char id[37];
+	chc_uuid_generate(id);
+	project.id = id;
+	if (project.status == 0)
+		project.status = CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED;
+	if (project.status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED &&
+	    project.status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING)
+		core_violation(request, "project.status", "a project starts proposed or exploring");
+	project_party *checked =
+	        core_alloc(request, (project.n_participants + 1) * sizeof(*checked));
+	if (checked == NULL || !validate_text(request, &project) ||
+	    !validate_participants(request, &project, checked) ||
+	    project_links_check(request, &project) != CHC_OK ||
+	    project_insert(request, &project) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	for (size_t i = 0; i < project.n_participants; i++)
+		if (project_participant_add(request, id, &checked[i], project.participants[i]->role,
+		                            project.participants[i]->commitment_ore,
+		                            (int)i) != CHC_OK)
+			CORE_FAIL_RETURN(closure, closure_data);
+	if (project_history_add(request, id, "status", 0, project.status, "created", NULL, 0) !=
+	            CHC_OK ||
+	    project_event(request, "project.created", id, project.title) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply_loaded(request, id, closure);
+}
+
+void projects_get_project(projects_service *service, const Chc__V1__GetProjectRequest *input,
+                          Chc__V1__Project_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (!core_check_uuid(request, "id", input->id))
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply_loaded(request, input->id, closure);
+}
+
+void projects_update_project(projects_service *service, const Chc__V1__UpdateProjectRequest *input,
+                             Chc__V1__Project_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	static const char *const updatable[] = {
+		"title", "description", "need_ids", "solution_ids", "test_bed_ids", "language", NULL
+	};
+	if (input->project == NULL) {
+		core_violation(request, "project", "is required");
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	Chc__V1__Project *project =
+	        load_for_change(request, input->project->id, input->expected_version);
+	if (project == NULL ||
+	    !core_apply_update_mask(request, &project->base, &input->project->base,
+	                            input->update_mask, input->n_update_mask, updatable, NULL) ||
+	    !validate_text(request, project) || project_links_check(request, project) != CHC_OK ||
+	    project_write(request, project) != CHC_OK ||
+	    project_event(request, "project.updated", project->id, project->title) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply_loaded(request, project->id, closure);
+}
+
+void projects_change_project_status(projects_service *service,
+                                    const Chc__V1__ChangeProjectStatusRequest *input,
+                                    Chc__V1__Project_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	core_check_enum(request, "status", &chc__v1__project_status__descriptor, input->status,
+	                true);
+	core_check_text(request, "reason", input->reason, 0, 500);
+	if (core_failed(request))
+		CORE_FAIL_RETURN(closure, closure_data);
+	Chc__V1__Project *project = load_for_change(request, input->id, input->expected_version);
+	if (project == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	int from = project->status;
+	if (!project_move_allowed(from, input->status)) {
+		core_fail(request, CHC_FAILED_PRECONDITION,
+		          "project %s is %s: it may move to %s, not to %s", project->id,
+		          core_enum_slug(request, &chc__v1__project_status__descriptor, from),
+		          project_moves_from(request, from),
+		          core_enum_slug(request, &chc__v1__project_status__descriptor,
+		                         input->status));
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	project->status = input->status;
+	char detail[160];
+	snprintf(detail, sizeof(detail), "%s -> %s",
+	         core_enum_slug(request, &chc__v1__project_status__descriptor, from),
+	         core_enum_slug(request, &chc__v1__project_status__descriptor, input->status));
+	if (project_write(request, project) != CHC_OK ||
+	    project_history_add(request, project->id, "status", from, input->status, input->reason,
+	                        NULL, 0) != CHC_OK ||
+	    project_event(request, "project.status_changed", project->id, detail) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply_loaded(request, project->id, closure);
+}
+
+/* The participant with key, or NULL. */
+static Chc__V1__Participant *participant_of(Chc__V1__Project *project, const char *key)
+{
+	for (size_t i = 0; i < project->n_participants; i++) {
+		char other[96];
+		if (project_party_key(project->participants[i]->party, other) &&
+		    strcmp(other, key) == 0)
+			return project->participants[i];
+	}
+	return NULL;
+}
+
+static bool has_lead(const Chc__V1__Project *project)
+{
+	for (size_t i = 0; i < project->n_participants; i++)
+		if (project->participants[i]->role ==
+		    CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD)
+			return true;
+	return false;
+}
+
+void projects_add_participant(projects_service *service,
+                              const Chc__V1__AddParticipantRequest *input,
+                              Chc__V1__Project_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	const Chc__V1__Participant *participant = input->participant;
+	if (participant == NULL) {
+		core_violation(request, "participant", "is required");
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	core_check_enum(request, "participant.role", &chc__v1__participant_role__descriptor,
+	                participant->role, true);
+	if (participant->commitment_ore < 0)
+		core_violation(request, "participant.commitment_ore", "must not be below zero");
+	project_party checked;
+	if (core_failed(request) || project_party_check(request, "participant.party",
+	                                                participant->party, &checked) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	Chc__V1__Project *project =
+	        load_for_change(request, input->project_id, input->expected_version);
+	if (project == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	if (participant_of(project, checked.key) != NULL) {
+		core_fail(request, CHC_ALREADY_EXISTS, "%s takes part in project %s already",
+		          checked.name, project->id);
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	if (participant->role == CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD &&
+	    has_lead(project)) {
+		core_fail(request, CHC_FAILED_PRECONDITION,
+		          "project %s has a lead already: a project has exactly one", project->id);
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	if (project_participant_add(request, project->id, &checked, participant->role,
+	                            participant->commitment_ore,
+	                            (int)project->n_participants) != CHC_OK ||
+	    project_write(request, project) != CHC_OK ||
+	    project_history_add(request, project->id, "participant_joined", 0, 0, checked.name,
+	                        checked.key, participant->commitment_ore) != CHC_OK ||
+	    project_event(request, "project.participant_joined", project->id, checked.key) !=
+	            CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply_loaded(request, project->id, closure);
+}
+
+static const core_statement participant_delete_statement = {
+	"project_participant_delete",
+	"DELETE FROM projects.participants WHERE project_id = $1::uuid AND party = $2", 2
+};
+static const core_statement commitment_statement = {
+	"project_commitment",
+	"UPDATE projects.participants SET commitment_ore = $3::bigint "
+	"WHERE project_id = $1::uuid AND party = $2",
+	3
+};
+
+/* The participant a change is about; NOT_FOUND when it does not take part. */
+static Chc__V1__Participant *find_participant(core_request *request, Chc__V1__Project *project,
+                                              const Chc__V1__Party *party, char key[96])
+{
+	if (!project_party_key(party, key)) {
+		core_violation(request, "party", "names no participant");
+		return NULL;
+	}
+	Chc__V1__Participant *participant = participant_of(project, key);
+	if (participant == NULL)
+		core_fail(request, CHC_NOT_FOUND, "%s does not take part in project %s", key,
+		          project->id);
+	return participant;
+}
+
+/* A participant who leaves takes its commitment with it, in the history. */
+void projects_remove_participant(projects_service *service,
+                                 const Chc__V1__RemoveParticipantRequest *input,
+                                 Chc__V1__Project_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (!core_check_text(request, "reason", input->reason, 0, 500))
+		CORE_FAIL_RETURN(closure, closure_data);
+	Chc__V1__Project *project =
+	        load_for_change(request, input->project_id, input->expected_version);
+	char key[96];
+	Chc__V1__Participant *participant =
+	        project ? find_participant(request, project, input->party, key) : NULL;
+	if (participant == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	if (participant->role == CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD) {
+		core_fail(request, CHC_FAILED_PRECONDITION,
+		          "%s leads project %s: make another participant the lead first", key,
+		          project->id);
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	const char *values[] = { project->id, key };
+	PGresult *result = NULL;
+	if (core_query(request, &participant_delete_statement, values, &result) != CHC_OK ||
+	    project_write(request, project) != CHC_OK ||
+	    project_history_add(request, project->id, "participant_left", 0, 0, input->reason, key,
+	                        participant->commitment_ore) != CHC_OK ||
+	    project_event(request, "project.participant_left", project->id, key) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply_loaded(request, project->id, closure);
+}
+
+void projects_set_commitment(projects_service *service, const Chc__V1__SetCommitmentRequest *input,
+                             Chc__V1__Project_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (input->commitment_ore < 0) {
+		core_violation(request, "commitment_ore", "must not be below zero");
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	Chc__V1__Project *project =
+	        load_for_change(request, input->project_id, input->expected_version);
+	char key[96];
+	Chc__V1__Participant *participant =
+	        project ? find_participant(request, project, input->party, key) : NULL;
+	if (participant == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	const char *values[] = { project->id, key, core_int_text(request, input->commitment_ore) };
+	PGresult *result = NULL;
+	if (core_query(request, &commitment_statement, values, &result) != CHC_OK ||
+	    project_write(request, project) != CHC_OK ||
+	    project_history_add(request, project->id, "commitment", 0, 0, "", key,
+	                        input->commitment_ore) != CHC_OK ||
+	    project_event(request, "project.commitment_changed", project->id, key) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply_loaded(request, project->id, closure);
+}
+
+static const core_statement milestone_insert_statement = {
+	"project_milestone_insert",
+	"INSERT INTO projects.milestones (id, project_id, position, title, due, responsible) "
+	"VALUES ($1::uuid, $2::uuid, $3::int, $4, $5::date, $6)",
+	6
+};
+
+void projects_add_milestone(projects_service *service, const Chc__V1__AddMilestoneRequest *input,
+                            Chc__V1__Project_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	const Chc__V1__Milestone *milestone = input->milestone;
+	if (milestone == NULL) {
+		core_violation(request, "milestone", "is required");
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	core_check_text(request, "milestone.title", milestone->title, 2, 200);
+	core_check_date(request, "milestone.due", milestone->due, true);
+	if (core_failed(request))
+		CORE_FAIL_RETURN(closure, closure_data);
+	Chc__V1__Project *project =
+	        load_for_change(request, input->project_id, input->expected_version);
+	if (project == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	char key[96] = "";
+	if (milestone->responsible != NULL &&
+	    find_participant(request, project, milestone->responsible, key) == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	char id[37];
+	chc_uuid_generate(id);
+	const char *values[] = { id,
+		                 project->id,
+		                 core_int_text(request, (long long)project->n_milestones),
+		                 milestone->title,
+		                 milestone->due,
+		                 key };
+	PGresult *result = NULL;
+	if (core_query(request, &milestone_insert_statement, values, &result) != CHC_OK ||
+	    project_write(request, project) != CHC_OK ||
+	    project_event(request, "milestone.added", project->id, milestone->title) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply_loaded(request, project->id, closure);
+}
+
+static const core_statement milestone_done_statement = {
+	"project_milestone_done",
+	"UPDATE projects.milestones SET done = $3::boolean WHERE project_id = $1::uuid AND "
+	"id = $2::uuid",
+	3
+};
+
+void projects_set_milestone_done(projects_service *service,
+                                 const Chc__V1__SetMilestoneDoneRequest *input,
+                                 Chc__V1__Project_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (!core_check_uuid(request, "milestone_id", input->milestone_id))
+		CORE_FAIL_RETURN(closure, closure_data);
+	Chc__V1__Project *project =
+	        load_for_change(request, input->project_id, input->expected_version);
+	if (project == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	const char *values[] = { project->id, input->milestone_id, input->done ? "true" : "false" };
+	PGresult *result = NULL;
+	if (core_query(request, &milestone_done_statement, values, &result) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	if (strcmp(PQcmdTuples(result), "1") != 0) {
+		core_fail(request, CHC_NOT_FOUND, "project %s has no milestone %s", project->id,
+		          input->milestone_id);
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	if (project_write(request, project) != CHC_OK ||
+	    project_event(request, input->done ? "milestone.done" : "milestone.reopened",
+	                  project->id, input->milestone_id) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply_loaded(request, project->id, closure);
+}

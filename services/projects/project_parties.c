@@ -1,0 +1,299 @@
+/*
+ * project_parties.c - who takes part in a project, checked with the service
+ * that keeps it, through libchc (the projects service reads no other
+ * schema): companies with the companies service, municipalities and regions
+ * with the municipalities service, test beds with the matching service.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/client.h"
+#include "chc/v1/companies.pb-c.h"
+#include "chc/v1/matching.pb-c.h"
+#include "chc/v1/municipalities.pb-c.h"
+#include "projects.h"
+#include "validate.h"
+
+static chc_client *client;
+
+chc_status projects_client_start(const core_config *config, chc_error *error)
+{
+	chc_client_options options;
+	chc_client_options_init(&options);
+	options.token = config->token;
+	options.timeout_ms = 5000;
+	return chc_client_create(&options, &client, error);
+}
+
+void projects_client_stop(void)
+{
+	chc_client_destroy(client);
+	client = NULL;
+}
+
+/* One Get through libchc; the failure recorded on request, naming what. */
+static ProtobufCMessage *fetch(core_request *request, const char *field, const char *what,
+                               const ProtobufCServiceDescriptor *service, const char *method,
+                               const ProtobufCMessage *input)
+{
+	ProtobufCMessage *reply = NULL;
+	chc_error error = { 0 };
+	chc_call_options options = { .deadline_unix_ms = request->deadline_unix_ms };
+	chc_status status =
+	        chc_client_call(client, service, method, input, &options, &reply, &error);
+	if (status == CHC_NOT_FOUND)
+		core_fail(request, CHC_NOT_FOUND, "%s: no %s", field, what);
+	else if (status != CHC_OK)
+		core_fail(request, CHC_UNAVAILABLE, "cannot check %s (%s): %s", field, what,
+		          error.message ? error.message : "");
+	chc_error_fini(&error);
+	return reply;
+}
+
+static chc_status check_company(core_request *request, const char *field,
+                                const Chc__V1__Party *party, project_party *checked)
+{
+	char id_field[96];
+	snprintf(id_field, sizeof(id_field), "%s.company_id", field);
+	if (!core_check_uuid(request, id_field, party->company_id))
+		return CHC_INVALID_ARGUMENT;
+	Chc__V1__GetCompanyRequest get = CHC__V1__GET_COMPANY_REQUEST__INIT;
+	get.id = party->company_id;
+	char what[96];
+	snprintf(what, sizeof(what), "company %s", party->company_id);
+	Chc__V1__Company *company = (Chc__V1__Company *)fetch(request, id_field, what,
+	                                                      &chc__v1__company_service__descriptor,
+	                                                      "GetCompany", &get.base);
+	if (company == NULL)
+		return request->error.code;
+	snprintf(checked->key, sizeof(checked->key), "company:%s", party->company_id);
+	snprintf(checked->name, sizeof(checked->name), "%s", company->name);
+	protobuf_c_message_free_unpacked(&company->base, NULL);
+	return CHC_OK;
+}
+
+static chc_status check_municipality(core_request *request, const char *field,
+                                     const Chc__V1__Party *party, project_party *checked)
+{
+	char code_field[96];
+	snprintf(code_field, sizeof(code_field), "%s.municipality_code", field);
+	if (!core_check_range(request, code_field, party->municipality_code, 100, 999))
+		return CHC_INVALID_ARGUMENT;
+	Chc__V1__GetMunicipalityRequest get = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
+	get.code = party->municipality_code;
+	char what[96];
+	snprintf(what, sizeof(what), "municipality %d", party->municipality_code);
+	Chc__V1__Municipality *municipality = (Chc__V1__Municipality *)fetch(
+	        request, code_field, what, &chc__v1__municipality_service__descriptor,
+	        "GetMunicipality", &get.base);
+	if (municipality == NULL)
+		return request->error.code;
+	snprintf(checked->key, sizeof(checked->key), "municipality:%d", party->municipality_code);
+	snprintf(checked->name, sizeof(checked->name), "%s", municipality->name);
+	checked->region_code = municipality->region_code;
+	protobuf_c_message_free_unpacked(&municipality->base, NULL);
+	return CHC_OK;
+}
+
+static chc_status check_region(core_request *request, const char *field,
+                               const Chc__V1__Party *party, project_party *checked)
+{
+	char code_field[96];
+	snprintf(code_field, sizeof(code_field), "%s.region_code", field);
+	if (!core_check_range(request, code_field, party->region_code, 1081, 1085))
+		return CHC_INVALID_ARGUMENT;
+	Chc__V1__GetRegionRequest get = CHC__V1__GET_REGION_REQUEST__INIT;
+	get.code = party->region_code;
+	char what[96];
+	snprintf(what, sizeof(what), "region %d", party->region_code);
+	Chc__V1__Region *region = (Chc__V1__Region *)fetch(
+	        request, code_field, what, &chc__v1__municipality_service__descriptor, "GetRegion",
+	        &get.base);
+	if (region == NULL)
+		return request->error.code;
+	snprintf(checked->key, sizeof(checked->key), "region:%d", party->region_code);
+	snprintf(checked->name, sizeof(checked->name), "%s", region->name);
+	checked->region_code = party->region_code;
+	protobuf_c_message_free_unpacked(&region->base, NULL);
+	return CHC_OK;
+}
+
+static chc_status check_test_bed(core_request *request, const char *field,
+                                 const Chc__V1__Party *party, project_party *checked)
+{
+	char id_field[96];
+	snprintf(id_field, sizeof(id_field), "%s.test_bed_id", field);
+	if (!core_check_uuid(request, id_field, party->test_bed_id))
+		return CHC_INVALID_ARGUMENT;
+	Chc__V1__GetTestBedRequest get = CHC__V1__GET_TEST_BED_REQUEST__INIT;
+	get.id = party->test_bed_id;
+	char what[96];
+	snprintf(what, sizeof(what), "test bed %s", party->test_bed_id);
+	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)fetch(
+	        request, id_field, what, &chc__v1__matching_service__descriptor, "GetTestBed",
+	        &get.base);
+	if (test_bed == NULL)
+		return request->error.code;
+	snprintf(checked->key, sizeof(checked->key), "test_bed:%s", party->test_bed_id);
+	snprintf(checked->name, sizeof(checked->name), "%s", test_bed->name);
+	checked->region_code = test_bed->region_code;
+	protobuf_c_message_free_unpacked(&test_bed->base, NULL);
+	return CHC_OK;
+}
+
+chc_status project_party_check(core_request *request, const char *field,
+                               const Chc__V1__Party *party, project_party *checked)
+{
+	memset(checked, 0, sizeof(*checked));
+	if (party == NULL) {
+		core_violation(request, field, "is required");
+		return CHC_INVALID_ARGUMENT;
+	}
+	char kind_field[96];
+	snprintf(kind_field, sizeof(kind_field), "%s.kind", field);
+	if (!core_check_enum(request, kind_field, &chc__v1__party_kind__descriptor, party->kind,
+	                     true))
+		return CHC_INVALID_ARGUMENT;
+	switch (party->kind) {
+	case CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY:
+		return check_company(request, field, party, checked);
+	case CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY:
+		return check_municipality(request, field, party, checked);
+	case CHC__V1__PARTY_KIND__PARTY_KIND_REGION:
+		return check_region(request, field, party, checked);
+	case CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED:
+		return check_test_bed(request, field, party, checked);
+	default: {
+		char name_field[96];
+		snprintf(name_field, sizeof(name_field), "%s.organisation", field);
+		if (!core_check_text(request, name_field, party->organisation, 2, 150))
+			return CHC_INVALID_ARGUMENT;
+		snprintf(checked->key, sizeof(checked->key), "%s:%s",
+		         party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_HOSPITAL
+		                 ? "hospital"
+		                 : "knowledge_institution",
+		         party->organisation);
+		snprintf(checked->name, sizeof(checked->name), "%s", party->organisation);
+		return CHC_OK;
+	}
+	}
+}
+
+bool project_party_key(const Chc__V1__Party *party, char key[96])
+{
+	if (party == NULL)
+		return false;
+	switch (party->kind) {
+	case CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY:
+		snprintf(key, 96, "company:%.60s", party->company_id);
+		return party->company_id[0] != '\0';
+	case CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY:
+		snprintf(key, 96, "municipality:%d", party->municipality_code);
+		return party->municipality_code != 0;
+	case CHC__V1__PARTY_KIND__PARTY_KIND_REGION:
+		snprintf(key, 96, "region:%d", party->region_code);
+		return party->region_code != 0;
+	case CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED:
+		snprintf(key, 96, "test_bed:%.60s", party->test_bed_id);
+		return party->test_bed_id[0] != '\0';
+	case CHC__V1__PARTY_KIND__PARTY_KIND_HOSPITAL:
+	case CHC__V1__PARTY_KIND__PARTY_KIND_KNOWLEDGE_INSTITUTION:
+		snprintf(key, 96, "%s:%.70s",
+		         party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_HOSPITAL
+		                 ? "hospital"
+		                 : "knowledge_institution",
+		         party->organisation);
+		return party->organisation[0] != '\0';
+	default:
+		return false;
+	}
+}
+
+Chc__V1__Party *project_party_from_key(core_request *request, const char *key)
+{
+	Chc__V1__Party *party = core_alloc(request, sizeof(*party));
+	if (party == NULL)
+		return NULL;
+	chc__v1__party__init(party);
+	const char *value = strchr(key, ':');
+	if (value == NULL)
+		return party;
+	size_t kind_length = (size_t)(value - key);
+	value++;
+	if (strncmp(key, "company", kind_length) == 0) {
+		party->kind = CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
+		party->company_id = core_strdup(request, value);
+	} else if (strncmp(key, "municipality", kind_length) == 0) {
+		party->kind = CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY;
+		party->municipality_code = atoi(value);
+	} else if (strncmp(key, "region", kind_length) == 0) {
+		party->kind = CHC__V1__PARTY_KIND__PARTY_KIND_REGION;
+		party->region_code = atoi(value);
+	} else if (strncmp(key, "test_bed", kind_length) == 0) {
+		party->kind = CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED;
+		party->test_bed_id = core_strdup(request, value);
+	} else {
+		party->kind = strncmp(key, "hospital", kind_length) == 0
+		                      ? CHC__V1__PARTY_KIND__PARTY_KIND_HOSPITAL
+		                      : CHC__V1__PARTY_KIND__PARTY_KIND_KNOWLEDGE_INSTITUTION;
+		party->organisation = core_strdup(request, value);
+	}
+	return party;
+}
+
+/* Each linked record, one Get: present, and in the state a project needs. */
+chc_status project_links_check(core_request *request, const Chc__V1__Project *project)
+{
+	for (size_t i = 0; i < project->n_need_ids && !core_failed(request); i++) {
+		char field[64], what[96];
+		snprintf(field, sizeof(field), "project.need_ids[%zu]", i);
+		snprintf(what, sizeof(what), "need %s", project->need_ids[i]);
+		if (!core_check_uuid(request, field, project->need_ids[i]))
+			break;
+		Chc__V1__GetNeedRequest get = CHC__V1__GET_NEED_REQUEST__INIT;
+		get.id = project->need_ids[i];
+		Chc__V1__Need *need = (Chc__V1__Need *)fetch(
+		        request, field, what, &chc__v1__municipality_service__descriptor, "GetNeed",
+		        &get.base);
+		if (need != NULL && need->status != CHC__V1__NEED_STATUS__NEED_STATUS_OPEN &&
+		    need->status != CHC__V1__NEED_STATUS__NEED_STATUS_IN_DIALOGUE)
+			core_fail(request, CHC_FAILED_PRECONDITION, "%s: need %s is not open",
+			          field, need->id);
+		if (need != NULL)
+			protobuf_c_message_free_unpacked(&need->base, NULL);
+	}
+	for (size_t i = 0; i < project->n_solution_ids && !core_failed(request); i++) {
+		char field[64], what[96];
+		snprintf(field, sizeof(field), "project.solution_ids[%zu]", i);
+		snprintf(what, sizeof(what), "solution %s", project->solution_ids[i]);
+		if (!core_check_uuid(request, field, project->solution_ids[i]))
+			break;
+		Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
+		get.id = project->solution_ids[i];
+		Chc__V1__Solution *solution = (Chc__V1__Solution *)fetch(
+		        request, field, what, &chc__v1__company_service__descriptor, "GetSolution",
+		        &get.base);
+		if (solution != NULL &&
+		    solution->status != CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED)
+			core_fail(request, CHC_FAILED_PRECONDITION,
+			          "%s: solution %s is not published", field, solution->id);
+		if (solution != NULL)
+			protobuf_c_message_free_unpacked(&solution->base, NULL);
+	}
+	for (size_t i = 0; i < project->n_test_bed_ids && !core_failed(request); i++) {
+		char field[64], what[96];
+		snprintf(field, sizeof(field), "project.test_bed_ids[%zu]", i);
+		snprintf(what, sizeof(what), "test bed %s", project->test_bed_ids[i]);
+		if (!core_check_uuid(request, field, project->test_bed_ids[i]))
+			break;
+		Chc__V1__GetTestBedRequest get = CHC__V1__GET_TEST_BED_REQUEST__INIT;
+		get.id = project->test_bed_ids[i];
+		ProtobufCMessage *test_bed =
+		        fetch(request, field, what, &chc__v1__matching_service__descriptor,
+		              "GetTestBed", &get.base);
+		if (test_bed != NULL)
+			protobuf_c_message_free_unpacked(test_bed, NULL);
+	}
+	return core_failed(request) ? request->error.code : CHC_OK;
+}
