@@ -143,8 +143,8 @@ static void tokens_are_checked(void **state)
 	expect_code(
 	        harness_envelope_call(guarded.url, "/chc.v1.Health/Check", NULL, 0, 0, "s3cret"),
 	        CHC_OK);
-	/* A known method of a service without calls yet is unknown. */
-	expect_code(harness_envelope_call(guarded.url, "/chc.v1.ProjectService/CreateProject", NULL,
+	/* With the right token, a method the service does not have is unknown. */
+	expect_code(harness_envelope_call(guarded.url, "/chc.v1.ProjectService/NoSuchMethod", NULL,
 	                                  0, 0, "s3cret"),
 	            CHC_UNIMPLEMENTED);
 }
