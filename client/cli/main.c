@@ -30,6 +30,8 @@ static const noun nouns[] = {
 	{ "job", cli_job, "matchmaking jobs: list, get, watch, cancel, results, export, diff" },
 	{ "feedback", cli_feedback,
 	  "\"not a match\" feedback later jobs honour: not-a-match, list" },
+	{ "interest", cli_interest,
+	  "expressions of interest, mutual opt-in: create, get, list, accept, decline, withdraw" },
 	{ "project", cli_project,
 	  "collaboration projects: get, list, search, update, status, overdue, import" },
 	{ "event", cli_event, "a service's domain events: list (history), watch (live)" },

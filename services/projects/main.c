@@ -11,8 +11,9 @@
 
 static projects_service service = CHC__V1__PROJECT_SERVICE__INIT(projects_);
 
-/* Milestones newly past due are told once, as milestone.overdue events. */
-static chc_status tell_overdue(PGconn *connection, chc_error *error)
+/* Milestones newly past due are told once (milestone.overdue); interests
+ * unanswered are reminded, then expire. */
+static chc_status housekeeping(PGconn *connection, chc_error *error)
 {
 	PGresult *result = PQexec(connection, project_overdue_sql);
 	chc_status status = CHC_OK;
@@ -20,11 +21,15 @@ static chc_status tell_overdue(PGconn *connection, chc_error *error)
 		status = chc_error_set(error, CHC_INTERNAL, "overdue milestones: %s",
 		                       PQresultErrorMessage(result));
 	PQclear(result);
+	if (status == CHC_OK)
+		status = interests_housekeeping(connection, error);
 	return status;
 }
 
 static chc_status start(const core_config *config, chc_error *error)
 {
+	if (interests_settings_load(error) != CHC_OK)
+		return error->code;
 	return projects_client_start(config, error);
 }
 
@@ -37,7 +42,7 @@ int main(int argc, char **argv)
 		.default_listen = CHC_DEFAULT_URL(3),
 		.default_http_listen = CHC_DEFAULT_HTTP(3),
 		.default_events_listen = CHC_DEFAULT_EVENTS(3),
-		.housekeeping = tell_overdue,
+		.housekeeping = housekeeping,
 		.start = start,
 		.stop = projects_client_stop,
 	};

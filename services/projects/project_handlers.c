@@ -424,3 +424,47 @@ void projects_set_milestone_done(projects_service *service,
 		CORE_FAIL_RETURN(closure, closure_data);
 	reply_loaded(request, project->id, closure);
 }
+
+static const core_statement project_interest_statement = {
+	"project_interest",
+	"UPDATE projects.projects SET interest_id = $2::uuid WHERE id = $1::uuid", 2
+};
+
+chc_status project_open_from_interest(core_request *request, const char *interest_id,
+                                      const project_party *lead, const project_party *partner,
+                                      const char *need_id, const char *solution_id,
+                                      const char *title, char project_id[37])
+{
+	Chc__V1__Project project = CHC__V1__PROJECT__INIT;
+	chc_uuid_generate(project_id);
+	char *needs[] = { (char *)need_id };
+	char *solutions[] = { (char *)solution_id };
+	project.id = project_id;
+	project.title = (char *)title;
+	project.description = (char *)"Opened when both sides accepted an expression of interest.";
+	project.need_ids = needs;
+	project.n_need_ids = 1;
+	project.solution_ids = solutions;
+	project.n_solution_ids = 1;
+	project.status = CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING;
+	const char *values[] = { project_id, interest_id };
+	PGresult *result = NULL;
+	chc_status status = project_insert(request, &project);
+	if (status == CHC_OK)
+		status = project_participant_add(request, project_id, lead,
+		                                 CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD,
+		                                 0, 0);
+	if (status == CHC_OK)
+		status = project_participant_add(
+		        request, project_id, partner,
+		        CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_PARTNER, 0, 1);
+	if (status == CHC_OK)
+		status = core_query(request, &project_interest_statement, values, &result);
+	if (status == CHC_OK)
+		status = project_history_add(request, project_id, "status", 0, project.status,
+		                             "both sides accepted an expression of interest", NULL,
+		                             0);
+	if (status == CHC_OK)
+		status = project_event(request, "project.created", project_id, title);
+	return status;
+}

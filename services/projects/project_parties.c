@@ -32,10 +32,9 @@ void projects_client_stop(void)
 	client = NULL;
 }
 
-/* One Get through libchc; the failure recorded on request, naming what. */
-static ProtobufCMessage *fetch(core_request *request, const char *field, const char *what,
-                               const ProtobufCServiceDescriptor *service, const char *method,
-                               const ProtobufCMessage *input)
+ProtobufCMessage *project_fetch(core_request *request, const char *field, const char *what,
+                                const ProtobufCServiceDescriptor *service, const char *method,
+                                const ProtobufCMessage *input)
 {
 	ProtobufCMessage *reply = NULL;
 	chc_error error = { 0 };
@@ -62,9 +61,9 @@ static chc_status check_company(core_request *request, const char *field,
 	get.id = party->company_id;
 	char what[96];
 	snprintf(what, sizeof(what), "company %s", party->company_id);
-	Chc__V1__Company *company = (Chc__V1__Company *)fetch(request, id_field, what,
-	                                                      &chc__v1__company_service__descriptor,
-	                                                      "GetCompany", &get.base);
+	Chc__V1__Company *company = (Chc__V1__Company *)project_fetch(
+	        request, id_field, what, &chc__v1__company_service__descriptor, "GetCompany",
+	        &get.base);
 	if (company == NULL)
 		return request->error.code;
 	snprintf(checked->key, sizeof(checked->key), "company:%s", party->company_id);
@@ -84,7 +83,7 @@ static chc_status check_municipality(core_request *request, const char *field,
 	get.code = party->municipality_code;
 	char what[96];
 	snprintf(what, sizeof(what), "municipality %d", party->municipality_code);
-	Chc__V1__Municipality *municipality = (Chc__V1__Municipality *)fetch(
+	Chc__V1__Municipality *municipality = (Chc__V1__Municipality *)project_fetch(
 	        request, code_field, what, &chc__v1__municipality_service__descriptor,
 	        "GetMunicipality", &get.base);
 	if (municipality == NULL)
@@ -107,7 +106,7 @@ static chc_status check_region(core_request *request, const char *field,
 	get.code = party->region_code;
 	char what[96];
 	snprintf(what, sizeof(what), "region %d", party->region_code);
-	Chc__V1__Region *region = (Chc__V1__Region *)fetch(
+	Chc__V1__Region *region = (Chc__V1__Region *)project_fetch(
 	        request, code_field, what, &chc__v1__municipality_service__descriptor, "GetRegion",
 	        &get.base);
 	if (region == NULL)
@@ -130,7 +129,7 @@ static chc_status check_test_bed(core_request *request, const char *field,
 	get.id = party->test_bed_id;
 	char what[96];
 	snprintf(what, sizeof(what), "test bed %s", party->test_bed_id);
-	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)fetch(
+	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_fetch(
 	        request, id_field, what, &chc__v1__matching_service__descriptor, "GetTestBed",
 	        &get.base);
 	if (test_bed == NULL)
@@ -253,7 +252,7 @@ chc_status project_links_check(core_request *request, const Chc__V1__Project *pr
 			break;
 		Chc__V1__GetNeedRequest get = CHC__V1__GET_NEED_REQUEST__INIT;
 		get.id = project->need_ids[i];
-		Chc__V1__Need *need = (Chc__V1__Need *)fetch(
+		Chc__V1__Need *need = (Chc__V1__Need *)project_fetch(
 		        request, field, what, &chc__v1__municipality_service__descriptor, "GetNeed",
 		        &get.base);
 		if (need != NULL && need->status != CHC__V1__NEED_STATUS__NEED_STATUS_OPEN &&
@@ -271,7 +270,7 @@ chc_status project_links_check(core_request *request, const Chc__V1__Project *pr
 			break;
 		Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
 		get.id = project->solution_ids[i];
-		Chc__V1__Solution *solution = (Chc__V1__Solution *)fetch(
+		Chc__V1__Solution *solution = (Chc__V1__Solution *)project_fetch(
 		        request, field, what, &chc__v1__company_service__descriptor, "GetSolution",
 		        &get.base);
 		if (solution != NULL &&
@@ -290,10 +289,52 @@ chc_status project_links_check(core_request *request, const Chc__V1__Project *pr
 		Chc__V1__GetTestBedRequest get = CHC__V1__GET_TEST_BED_REQUEST__INIT;
 		get.id = project->test_bed_ids[i];
 		ProtobufCMessage *test_bed =
-		        fetch(request, field, what, &chc__v1__matching_service__descriptor,
-		              "GetTestBed", &get.base);
+		        project_fetch(request, field, what, &chc__v1__matching_service__descriptor,
+		                      "GetTestBed", &get.base);
 		if (test_bed != NULL)
 			protobuf_c_message_free_unpacked(test_bed, NULL);
 	}
 	return core_failed(request) ? request->error.code : CHC_OK;
+}
+
+chc_status project_record_not_a_match(core_request *request, const char *need_id,
+                                      const char *solution_id, const char *reason)
+{
+	Chc__V1__Feedback feedback = CHC__V1__FEEDBACK__INIT;
+	feedback.need_id = (char *)need_id;
+	feedback.solution_id = (char *)solution_id;
+	feedback.reason = (char *)reason;
+	Chc__V1__RecordFeedbackRequest record = CHC__V1__RECORD_FEEDBACK_REQUEST__INIT;
+	record.feedback = &feedback;
+	ProtobufCMessage *reply = project_fetch(request, "feedback", "feedback service",
+	                                        &chc__v1__matching_service__descriptor,
+	                                        "RecordFeedback", &record.base);
+	if (reply == NULL)
+		return request->error.code;
+	protobuf_c_message_free_unpacked(reply, NULL);
+	return CHC_OK;
+}
+
+chc_status project_job_has_match(core_request *request, const char *job_id, const char *need_id,
+                                 const char *solution_id)
+{
+	Chc__V1__ListJobResultsRequest list = CHC__V1__LIST_JOB_RESULTS_REQUEST__INIT;
+	list.job_id = (char *)job_id;
+	list.kind = CHC__V1__RESULT_KIND__RESULT_KIND_MATCH;
+	list.need_id = (char *)need_id;
+	list.solution_id = (char *)solution_id;
+	char what[96];
+	snprintf(what, sizeof(what), "job %s", job_id);
+	Chc__V1__ListJobResultsResponse *found = (Chc__V1__ListJobResultsResponse *)project_fetch(
+	        request, "job_id", what, &chc__v1__matching_service__descriptor, "ListJobResults",
+	        &list.base);
+	if (found == NULL)
+		return request->error.code;
+	chc_status status = found->n_results > 0
+	                            ? CHC_OK
+	                            : core_fail(request, CHC_NOT_FOUND,
+	                                        "job %s matched no solution %s to need %s", job_id,
+	                                        solution_id, need_id);
+	protobuf_c_message_free_unpacked(&found->base, NULL);
+	return status;
 }

@@ -26,6 +26,7 @@ enum project_column {
 	COLUMN_VERSION,
 	COLUMN_CREATED,
 	COLUMN_UPDATED,
+	COLUMN_INTEREST,
 };
 
 static int64_t number(PGresult *result, int row, int column)
@@ -54,6 +55,7 @@ static ProtobufCMessage *project_from_row(core_request *request, PGresult *resul
 	project->version = number(result, row, COLUMN_VERSION);
 	project->created_unix_ms = number(result, row, COLUMN_CREATED);
 	project->updated_unix_ms = number(result, row, COLUMN_UPDATED);
+	project->interest_id = PQgetvalue(result, row, COLUMN_INTEREST);
 	if (project->need_ids == NULL || project->solution_ids == NULL ||
 	    project->test_bed_ids == NULL)
 		return NULL;

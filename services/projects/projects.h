@@ -18,6 +18,13 @@ typedef Chc__V1__ProjectService_Service projects_service;
 	void projects_##name(projects_service *service, const Chc__V1__##input *request,           \
 	                     Chc__V1__##output##_Closure closure, void *closure_data)
 
+HANDLER(create_interest, CreateInterestRequest, Interest);
+HANDLER(create_interest_from_job, CreateInterestFromJobRequest, Interest);
+HANDLER(get_interest, GetInterestRequest, Interest);
+HANDLER(list_interests, ListInterestsRequest, ListInterestsResponse);
+HANDLER(accept_interest, AnswerInterestRequest, Interest);
+HANDLER(decline_interest, AnswerInterestRequest, Interest);
+HANDLER(withdraw_interest, AnswerInterestRequest, Interest);
 HANDLER(create_project, CreateProjectRequest, Project);
 HANDLER(get_project, GetProjectRequest, Project);
 HANDLER(update_project, UpdateProjectRequest, Project);
@@ -58,6 +65,21 @@ bool project_party_key(const Chc__V1__Party *party, char key[96]);
 /* The Party message of a stored key, request-owned. */
 Chc__V1__Party *project_party_from_key(core_request *request, const char *key);
 
+/* One Get (or List) through libchc with the request's deadline; NULL with
+ * NOT_FOUND ("<field>: no <what>") or UNAVAILABLE recorded. The reply is
+ * the caller's. */
+ProtobufCMessage *project_fetch(core_request *request, const char *field, const char *what,
+                                const ProtobufCServiceDescriptor *service, const char *method,
+                                const ProtobufCMessage *input);
+
+/* "Not a match" for the pair, recorded with the matching service. */
+chc_status project_record_not_a_match(core_request *request, const char *need_id,
+                                      const char *solution_id, const char *reason);
+
+/* CHC_OK when the job matched the solution to the need; NOT_FOUND else. */
+chc_status project_job_has_match(core_request *request, const char *job_id, const char *need_id,
+                                 const char *solution_id);
+
 /* Needs must be open, solutions published, test beds known (NOT_FOUND or
  * FAILED_PRECONDITION naming the one that is not). */
 chc_status project_links_check(core_request *request, const Chc__V1__Project *project);
@@ -72,8 +94,8 @@ const char *project_moves_from(core_request *request, int from);
 	"p.id, p.title, p.description, array_to_string(p.need_ids, ','), "                         \
 	"array_to_string(p.solution_ids, ','), array_to_string(p.test_bed_ids, ','), p.status, "   \
 	"p.language, p.version, (extract(epoch FROM p.created_at) * 1000)::bigint, "               \
-	"(extract(epoch FROM p.updated_at) * 1000)::bigint"
-#define PROJECT_COLUMN_COUNT 11
+	"(extract(epoch FROM p.updated_at) * 1000)::bigint, coalesce(p.interest_id::text, '')"
+#define PROJECT_COLUMN_COUNT 12
 
 struct core_entity;
 extern const struct core_entity project_entity;
@@ -92,6 +114,16 @@ chc_status project_history_add(core_request *request, const char *project_id, co
                                int64_t commitment_ore);
 chc_status project_event(core_request *request, const char *type, const char *project_id,
                          const char *detail);
+
+/* project_interests.c: the interest settings and housekeeping. */
+chc_status interests_settings_load(chc_error *error);
+chc_status interests_housekeeping(PGconn *connection, chc_error *error);
+
+/* Opens the project of an accepted interest; its id in project_id. */
+chc_status project_open_from_interest(core_request *request, const char *interest_id,
+                                      const project_party *lead, const project_party *partner,
+                                      const char *need_id, const char *solution_id,
+                                      const char *title, char project_id[37]);
 
 /* Housekeeping: a milestone.overdue event for each milestone newly past
  * due in an open project. */

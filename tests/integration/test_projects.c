@@ -11,16 +11,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "chc/v1/companies.pb-c.h"
+#include "chc/v1/matching.pb-c.h"
+#include "chc/v1/municipalities.pb-c.h"
 #include "chc/v1/projects.pb-c.h"
 #include "harness.h"
 
 static harness_service municipalities, companies, matching, projects;
 static chc_client *client;
 static char company_id[37];
+static char need_id[37];
+static char solution_ids[3][37];
 static char environment[3][128];
 
 static ProtobufCMessage *call(const char *method, const char *json, chc_status expected)
@@ -52,7 +57,8 @@ static int start(void **state)
 	if (!harness_start(&matching, "matching", for_matching))
 		return -1;
 	snprintf(environment[2], sizeof(environment[2]), "CHC_MATCHING_URL=%s", matching.url);
-	const char *const for_projects[] = { environment[0], environment[1], environment[2], NULL };
+	const char *const for_projects[] = { environment[0], environment[1], environment[2],
+		                             "CHC_HOUSEKEEPING_INTERVAL=1", NULL };
 	if (!harness_start(&projects, "projects", for_projects))
 		return -1;
 	chc_client_options options;
@@ -72,6 +78,47 @@ static int start(void **state)
 		return -1;
 	snprintf(company_id, sizeof(company_id), "%s", company->id);
 	protobuf_c_message_free_unpacked(&company->base, NULL);
+	char deadline[11], text[1024];
+	harness_date(90, deadline);
+	snprintf(text, sizeof(text),
+	         "{\"need\":{\"owners\":[{\"municipality_code\":101}],\"title\":\"KOL hjemme\","
+	         "\"care_area\":\"remote-monitoring\",\"target_groups\":[\"citizens-with-copd\"],"
+	         "\"min_trl\":6,\"max_device_class\":\"iib\",\"procurement_route\":"
+	         "\"open-tender\",\"deadline\":\"%s\",\"status\":\"open\",\"budget\":{"
+	         "\"min_dkk\":100000,\"max_dkk\":900000}}}",
+	         deadline);
+	Chc__V1__Need *need =
+	        (void *)harness_call_json(client, &chc__v1__municipality_service__descriptor,
+	                                  "CreateNeed", text, CHC_OK, NULL, 0);
+	if (need == NULL)
+		return -1;
+	snprintf(need_id, sizeof(need_id), "%s", need->id);
+	protobuf_c_message_free_unpacked(&need->base, NULL);
+	for (int i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text),
+		         "{\"solution\":{\"company_id\":\"%s\",\"name\":\"Lungeur %d\","
+		         "\"categories\":[\"remote-monitoring\"],\"target_groups\":["
+		         "\"citizens-with-copd\"],\"trl\":8,\"device_class\":\"iia\"}}",
+		         company_id, i);
+		Chc__V1__Solution *solution =
+		        (void *)harness_call_json(client, &chc__v1__company_service__descriptor,
+		                                  "CreateSolution", text, CHC_OK, NULL, 0);
+		if (solution == NULL)
+			return -1;
+		snprintf(solution_ids[i], sizeof(solution_ids[i]), "%s", solution->id);
+		long version = (long)solution->version;
+		protobuf_c_message_free_unpacked(&solution->base, NULL);
+		const char *const steps[] = { "SubmitSolution", "ApproveSolution" };
+		for (int step = 0; step < 2; step++) {
+			snprintf(text, sizeof(text), "{\"id\":\"%s\",\"expected_version\":%ld}",
+			         solution_ids[i], version);
+			solution = (void *)harness_call_json(client,
+			                                     &chc__v1__company_service__descriptor,
+			                                     steps[step], text, CHC_OK, NULL, 0);
+			version = (long)solution->version;
+			protobuf_c_message_free_unpacked(&solution->base, NULL);
+		}
+	}
 	return 0;
 }
 
@@ -334,6 +381,175 @@ static void milestones_lists_and_search(void **state)
 	protobuf_c_message_free_unpacked(&project->base, NULL);
 }
 
+static Chc__V1__Interest *interest_from_company(int solution, chc_status expected)
+{
+	char text[512];
+	snprintf(text, sizeof(text),
+	         "{\"interest\":{\"sender\":{\"kind\":\"company\",\"company_id\":\"%s\"},"
+	         "\"need_id\":\"%s\",\"solution_id\":\"%s\",\"message\":\"Vi kan hjælpe\"}}",
+	         company_id, need_id, solution_ids[solution]);
+	return (void *)call("CreateInterest", text, expected);
+}
+
+static Chc__V1__Interest *answer(const char *method, const Chc__V1__Interest *interest,
+                                 const char *as, const char *reason, chc_status expected)
+{
+	char text[512];
+	snprintf(text, sizeof(text),
+	         "{\"id\":\"%s\",\"expected_version\":%lld,\"as\":%s,\"reason\":\"%s\"}",
+	         interest->id, (long long)interest->version, as, reason);
+	return (void *)call(method, text, expected);
+}
+
+static const char copenhagen[] = "{\"kind\":\"municipality\",\"municipality_code\":101}";
+
+/* Mutual opt-in: the receiver sees an anonymous card, names are revealed
+ * when both have accepted, and a project opens. */
+static void interests_open_projects(void **state)
+{
+	(void)state;
+	Chc__V1__Interest *sent = interest_from_company(0, CHC_OK);
+	assert_int_equal(sent->state, CHC__V1__INTEREST_STATE__INTEREST_STATE_OPEN);
+	assert_int_equal(sent->receiver->municipality_code, 101);
+	assert_null(interest_from_company(0, CHC_ALREADY_EXISTS));
+	char text[512];
+	snprintf(text, sizeof(text), "{\"id\":\"%s\",\"as\":%s}", sent->id, copenhagen);
+	ProtobufCMessage *seen = call("GetInterest", text, CHC_OK);
+	const Chc__V1__Interest *card_view = (const void *)seen;
+	assert_null(card_view->sender);
+	assert_non_null(card_view->card);
+	assert_int_equal(card_view->card->trl, 8);
+	assert_string_equal(card_view->card->summary, "Lungeur 0");
+	/* Nothing in the receiver's bytes names the company. */
+	size_t length = protobuf_c_message_get_packed_size(seen);
+	uint8_t *bytes = malloc(length + 1);
+	protobuf_c_message_pack(seen, bytes);
+	assert_null(memmem(bytes, length, company_id, strlen(company_id)));
+	assert_null(memmem(bytes, length, "Projekt Sundhed", 15));
+	assert_null(memmem(bytes, length, "10000300", 8));
+	free(bytes);
+	protobuf_c_message_free_unpacked(seen, NULL);
+
+	char company[128];
+	snprintf(company, sizeof(company), "{\"kind\":\"company\",\"company_id\":\"%s\"}",
+	         company_id);
+	assert_null(answer("AcceptInterest", sent, company, "", CHC_PERMISSION_DENIED));
+	Chc__V1__Interest *accepted = answer("AcceptInterest", sent, copenhagen, "", CHC_OK);
+	assert_int_equal(accepted->state, CHC__V1__INTEREST_STATE__INTEREST_STATE_ACCEPTED);
+	assert_non_null(accepted->sender); /* revealed now */
+	assert_string_equal(accepted->sender->name, "Projekt Sundhed ApS");
+	snprintf(text, sizeof(text), "{\"id\":\"%s\"}", accepted->project_id);
+	Chc__V1__Project *project = (void *)call("GetProject", text, CHC_OK);
+	assert_int_equal(project->status, CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING);
+	assert_int_equal(project->n_participants, 2);
+	assert_string_equal(project->interest_id, sent->id);
+	const Chc__V1__Participant *lead =
+	        participant(project, CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY);
+	assert_int_equal(lead->role, CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD);
+	assert_null(answer("AcceptInterest", accepted, copenhagen, "", CHC_FAILED_PRECONDITION));
+	protobuf_c_message_free_unpacked(&project->base, NULL);
+	protobuf_c_message_free_unpacked(&accepted->base, NULL);
+	protobuf_c_message_free_unpacked(&sent->base, NULL);
+}
+
+/* A decline reaches the matching service as "not a match"; a withdrawal is
+ * the sender's; an unanswered interest is reminded, then expires. */
+static void decline_withdraw_expire(void **state)
+{
+	(void)state;
+	Chc__V1__Interest *sent = interest_from_company(1, CHC_OK);
+	assert_null(answer("DeclineInterest", sent, copenhagen, "", CHC_INVALID_ARGUMENT));
+	Chc__V1__Interest *declined =
+	        answer("DeclineInterest", sent, copenhagen, "tried it in 2025", CHC_OK);
+	assert_int_equal(declined->state, CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED);
+	char text[512];
+	snprintf(text, sizeof(text), "{\"need_id\":\"%s\",\"solution_id\":\"%s\"}", need_id,
+	         solution_ids[1]);
+	Chc__V1__ListFeedbackResponse *feedback =
+	        (void *)harness_call_json(client, &chc__v1__matching_service__descriptor,
+	                                  "ListFeedback", text, CHC_OK, NULL, 0);
+	assert_int_equal(feedback->n_feedback, 1);
+	assert_string_equal(feedback->feedback[0]->reason, "tried it in 2025");
+	protobuf_c_message_free_unpacked(&feedback->base, NULL);
+
+	Chc__V1__Interest *again = interest_from_company(1, CHC_OK);
+	char company[128];
+	snprintf(company, sizeof(company), "{\"kind\":\"company\",\"company_id\":\"%s\"}",
+	         company_id);
+	assert_null(answer("WithdrawInterest", again, copenhagen, "", CHC_PERMISSION_DENIED));
+	Chc__V1__Interest *withdrawn = answer("WithdrawInterest", again, company, "", CHC_OK);
+	assert_int_equal(withdrawn->state, CHC__V1__INTEREST_STATE__INTEREST_STATE_WITHDRAWN);
+
+	Chc__V1__Interest *old = interest_from_company(2, CHC_OK);
+	Chc__V1__Interest *older = NULL;
+	PGconn *database = harness_database();
+	snprintf(text, sizeof(text),
+	         "UPDATE projects.interests SET created_at = now() - interval '31 days' "
+	         "WHERE id = '%s'",
+	         old->id);
+	harness_sql_value(database, text);
+	/* Housekeeping runs every second here (CHC_HOUSEKEEPING_INTERVAL=1). */
+	snprintf(text, sizeof(text), "{\"id\":\"%s\"}", old->id);
+	for (int i = 0; i < 100; i++) {
+		older = (void *)call("GetInterest", text, CHC_OK);
+		if (older->state == CHC__V1__INTEREST_STATE__INTEREST_STATE_EXPIRED)
+			break;
+		protobuf_c_message_free_unpacked(&older->base, NULL);
+		older = NULL;
+		usleep(100 * 1000);
+	}
+	assert_non_null(older);
+	snprintf(text, sizeof(text),
+	         "SELECT count(*) FROM projects.events WHERE type = 'interest.expired' AND "
+	         "subject_id = '%s'",
+	         old->id);
+	assert_string_equal(harness_sql_value(database, text), "1");
+	PQfinish(database);
+	protobuf_c_message_free_unpacked(&older->base, NULL);
+	protobuf_c_message_free_unpacked(&old->base, NULL);
+	protobuf_c_message_free_unpacked(&withdrawn->base, NULL);
+	protobuf_c_message_free_unpacked(&again->base, NULL);
+	protobuf_c_message_free_unpacked(&declined->base, NULL);
+	protobuf_c_message_free_unpacked(&sent->base, NULL);
+}
+
+/* A matching job's result becomes an interest in one call; a pair the job
+ * did not match is NOT_FOUND. */
+static void interest_from_a_job(void **state)
+{
+	(void)state;
+	char text[512];
+	snprintf(text, sizeof(text),
+	         "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":3,\"need_ids\":"
+	         "[\"%s\"],\"solution_ids\":[\"%s\"]}}",
+	         need_id, solution_ids[2]);
+	Chc__V1__Job *job = (void *)harness_call_json(
+	        client, &chc__v1__matching_service__descriptor, "SubmitJob", text, CHC_OK, NULL, 0);
+	char get[96];
+	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", job->id);
+	for (int i = 0; i < 200 && job->state != CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED; i++) {
+		protobuf_c_message_free_unpacked(&job->base, NULL);
+		usleep(50 * 1000);
+		job = (void *)harness_call_json(client, &chc__v1__matching_service__descriptor,
+		                                "GetJob", get, CHC_OK, NULL, 0);
+	}
+	assert_int_equal(job->state, CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED);
+	snprintf(text, sizeof(text),
+	         "{\"job_id\":\"%s\",\"need_id\":\"%s\",\"solution_id\":\"%s\",\"sender\":"
+	         "%s,\"message\":\"Fra matchmaking\"}",
+	         job->id, need_id, solution_ids[2], copenhagen);
+	Chc__V1__Interest *interest = (void *)call("CreateInterestFromJob", text, CHC_OK);
+	assert_string_equal(interest->from_job_id, job->id);
+	assert_int_equal(interest->receiver->kind, CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY);
+	snprintf(text, sizeof(text),
+	         "{\"job_id\":\"%s\",\"need_id\":\"%s\",\"solution_id\":\"%s\",\"sender\":"
+	         "%s}",
+	         job->id, need_id, solution_ids[0], copenhagen);
+	assert_null(call("CreateInterestFromJob", text, CHC_NOT_FOUND));
+	protobuf_c_message_free_unpacked(&interest->base, NULL);
+	protobuf_c_message_free_unpacked(&job->base, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +558,9 @@ int main(void)
 		cmocka_unit_test(lifecycle),
 		cmocka_unit_test(participants_and_commitments),
 		cmocka_unit_test(milestones_lists_and_search),
+		cmocka_unit_test(interests_open_projects),
+		cmocka_unit_test(decline_withdraw_expire),
+		cmocka_unit_test(interest_from_a_job),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }

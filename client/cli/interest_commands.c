@@ -1,0 +1,176 @@
+/*
+ * interest_commands.c - chc interest create|from-job|get|list|accept|
+ * decline|withdraw: expressions of interest with mutual opt-in. A side is
+ * written KIND:VALUE: company:<id>, municipality:101, region:1084.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/v1/projects.pb-c.h"
+#include "cli.h"
+#include "noun.h"
+
+/* "municipality:101" as a Party in JSON; NULL (with a message) when it is
+ * not one. */
+static json_t *party_json(const char *option, const char *text)
+{
+	const char *colon = text ? strchr(text, ':') : NULL;
+	if (colon == NULL) {
+		fprintf(stderr,
+		        "chc: --%s takes KIND:VALUE, such as municipality:101 or "
+		        "company:ID\n",
+		        option);
+		return NULL;
+	}
+	char kind[32];
+	snprintf(kind, sizeof(kind), "%.*s", (int)(colon - text), text);
+	const char *value = colon + 1;
+	if (strcmp(kind, "company") == 0)
+		return json_pack("{s:s, s:s}", "kind", kind, "company_id", value);
+	if (strcmp(kind, "municipality") == 0)
+		return json_pack("{s:s, s:i}", "kind", kind, "municipality_code", atoi(value));
+	if (strcmp(kind, "region") == 0)
+		return json_pack("{s:s, s:i}", "kind", kind, "region_code", atoi(value));
+	fprintf(stderr, "chc: --%s: a company, municipality or region\n", option);
+	return NULL;
+}
+
+static void print_interest(const Chc__V1__Interest *interest)
+{
+	char state[64];
+	printf("%s  %s\n", interest->id,
+	       cli_slug(&chc__v1__interest_state__descriptor, interest->state, state));
+	printf("  from:     %s\n", interest->sender ? interest->sender->name : "(anonymous)");
+	printf("  to:       %s\n", interest->receiver ? interest->receiver->name : "");
+	printf("  need:     %s   solution: %s\n", interest->need_id, interest->solution_id);
+	if (interest->card != NULL)
+		printf("  card:     %s, TRL %d, %zu categories, %zu standards\n",
+		       interest->card->summary, interest->card->trl, interest->card->n_categories,
+		       interest->card->n_standards);
+	if (interest->message[0] != '\0')
+		printf("  message:  %s\n", interest->message);
+	if (interest->decline_reason[0] != '\0')
+		printf("  declined: %s\n", interest->decline_reason);
+	if (interest->project_id[0] != '\0')
+		printf("  project:  %s\n", interest->project_id);
+	printf("  version:  %lld\n", (long long)interest->version);
+}
+
+static void print_reply(const ProtobufCMessage *reply)
+{
+	if (reply->descriptor == &chc__v1__interest__descriptor) {
+		print_interest((const Chc__V1__Interest *)reply);
+	} else if (reply->descriptor == &chc__v1__list_interests_response__descriptor) {
+		const Chc__V1__ListInterestsResponse *list = (const void *)reply;
+		for (size_t i = 0; i < list->n_interests; i++)
+			print_interest(list->interests[i]);
+		cli_print_page(list->n_interests, list->page, "interests");
+	} else {
+		cli_print_json(reply);
+	}
+}
+
+/* Adds the party of option to request under key; false on a bad value. */
+static bool add_party(const cli_arguments *arguments, const char *option, json_t *request,
+                      const char *key)
+{
+	const char *text = cli_option_value(arguments, option);
+	if (text == NULL)
+		return true;
+	json_t *party = party_json(option, text);
+	if (party == NULL)
+		return false;
+	json_object_set_new(request, key, party);
+	return true;
+}
+
+static int create(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                  json_t *request)
+{
+	json_t *interest = json_object();
+	json_object_set_new(request, "interest", interest);
+	const char *need = cli_option_value(arguments, "need");
+	const char *solution = cli_option_value(arguments, "solution");
+	const char *message = cli_option_value(arguments, "message");
+	json_object_set_new(interest, "need_id", json_string(need ? need : ""));
+	json_object_set_new(interest, "solution_id", json_string(solution ? solution : ""));
+	json_object_set_new(interest, "message", json_string(message ? message : ""));
+	if (!add_party(arguments, "as", interest, "sender"))
+		return CLI_EXIT_USAGE;
+	const char *job = cli_option_value(arguments, "from-job");
+	if (job == NULL)
+		return cli_call_json(cli, noun->service, "CreateInterest", request, noun->print);
+	json_t *from_job = json_pack("{s:s, s:s, s:s, s:s}", "job_id", job, "need_id",
+	                             need ? need : "", "solution_id", solution ? solution : "",
+	                             "message", message ? message : "");
+	json_t *sender = json_object_get(interest, "sender");
+	if (sender != NULL)
+		json_object_set(from_job, "sender", sender);
+	int code =
+	        cli_call_json(cli, noun->service, "CreateInterestFromJob", from_job, noun->print);
+	json_decref(from_job);
+	return code;
+}
+
+/* get, accept, decline, withdraw: ID [--as KIND:VALUE] [--version V]. */
+static int with_side(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                     json_t *request)
+{
+	(void)cli;
+	(void)noun;
+	const char *reason = cli_option_value(arguments, "reason");
+	if (reason != NULL)
+		json_object_set_new(request, "reason", json_string(reason));
+	return add_party(arguments, "as", request, "as") ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
+static int list(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                json_t *request)
+{
+	const char *state = cli_option_value(arguments, "state");
+	if (state != NULL)
+		json_object_set_new(request, "state", json_string(state));
+	if (!add_party(arguments, "as", request, "party"))
+		return CLI_EXIT_USAGE;
+	json_object_set_new(request, "page", cli_page_json(arguments));
+	return cli_call_json(cli, noun->service, "ListInterests", request, noun->print);
+}
+
+static const cli_verb verbs[] = {
+	{ "create", CLI_VERB_CUSTOM, NULL,
+	  "--as KIND:VALUE --need ID --solution ID [--message TEXT] [--from-job JOB]", create },
+	{ "get", CLI_VERB_GET, "GetInterest",
+	  "ID [--as KIND:VALUE]   the card, unless both accepted", with_side },
+	{ "list", CLI_VERB_CUSTOM, NULL, "[--as KIND:VALUE] [--state S]", list },
+	{ "accept", CLI_VERB_ACTION, "AcceptInterest",
+	  "ID --version V --as KIND:VALUE   the receiver; opens a project", with_side },
+	{ "decline", CLI_VERB_ACTION, "DeclineInterest",
+	  "ID --version V --as KIND:VALUE --reason TEXT   \"not a match\" for matching",
+	  with_side },
+	{ "withdraw", CLI_VERB_ACTION, "WithdrawInterest", "ID --version V --as KIND:VALUE",
+	  with_side },
+};
+
+static const char *const options[] = { "as",        "need",       "solution", "message",
+	                               "from-job",  "state",      "reason",   "version",
+	                               "page-size", "page-token", NULL };
+
+static const cli_noun noun = {
+	.name = "interest",
+	.plural = "interests",
+	.service = &chc__v1__project_service__descriptor,
+	.options = options,
+	.verbs = verbs,
+	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
+	.print = print_reply,
+	.example = "  chc interest create --as company:ID --need NEED --solution SOLUTION "
+	           "--message \"Vi kan hjælpe\"\n"
+	           "  chc interest get ID --as municipality:101      (no sender before both "
+	           "accept)\n"
+	           "  chc interest accept ID --version 1 --as municipality:101\n",
+};
+
+int cli_interest(cli_state *cli, int argc, char **argv)
+{
+	return cli_run_noun(cli, &noun, argc, argv);
+}

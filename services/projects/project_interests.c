@@ -1,0 +1,640 @@
+/*
+ * project_interests.c - expressions of interest, the way into a project,
+ * with mutual opt-in: a company expresses interest in a need with one of its
+ * solutions, or a municipality or region owning a need in a solution. The
+ * receiver first sees an anonymous card (the facts of the sender's side,
+ * never who sent it); names are revealed when both have accepted, and then a
+ * project opens in status exploring. A decline is recorded with the matching
+ * service as "not a match" for the pair. Housekeeping reminds the receiver
+ * of an interest unanswered for CHC_INTEREST_REMINDER_DAYS (14) and expires
+ * it after CHC_INTEREST_EXPIRY_DAYS (30).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chc/uuid.h"
+#include "chc/v1/companies.pb-c.h"
+#include "chc/v1/municipalities.pb-c.h"
+#include "db.h"
+#include "entity.h"
+#include "projects.h"
+#include "query_builder.h"
+#include "validate.h"
+
+static int reminder_days = 14;
+static int expiry_days = 30;
+
+static chc_status days_setting(const char *name, int *days, chc_error *error)
+{
+	const char *text = getenv(name);
+	if (text == NULL || text[0] == '\0')
+		return CHC_OK;
+	char *end = NULL;
+	long value = strtol(text, &end, 10);
+	if (*end != '\0' || value < 1 || value > 3650)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT, "%s=%s: expected 1 to 3650 days",
+		                     name, text);
+	*days = (int)value;
+	return CHC_OK;
+}
+
+chc_status interests_settings_load(chc_error *error)
+{
+	if (days_setting("CHC_INTEREST_REMINDER_DAYS", &reminder_days, error) != CHC_OK ||
+	    days_setting("CHC_INTEREST_EXPIRY_DAYS", &expiry_days, error) != CHC_OK)
+		return error->code;
+	return CHC_OK;
+}
+
+chc_status interests_housekeeping(PGconn *connection, chc_error *error)
+{
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+	         "WITH expired AS (UPDATE projects.interests SET state = 'expired', "
+	         "version = version + 1, updated_at = now() WHERE state = 'open' AND created_at < "
+	         "now() - make_interval(days => %d) RETURNING id), reminded AS (UPDATE "
+	         "projects.interests SET reminded = true WHERE state = 'open' AND NOT reminded AND "
+	         "created_at < now() - make_interval(days => %d) AND id NOT IN (SELECT id FROM "
+	         "expired) RETURNING id) INSERT INTO projects.events (type, subject_id, audience) "
+	         "SELECT 'interest.expired', id::text, '{secretariat}'::text[] FROM expired UNION ALL "
+	         "SELECT 'interest.reminder', id::text, '{secretariat}'::text[] FROM reminded",
+	         expiry_days, reminder_days);
+	PGresult *result = PQexec(connection, sql);
+	chc_status status = CHC_OK;
+	if (PQresultStatus(result) != PGRES_COMMAND_OK)
+		status = chc_error_set(error, CHC_INTERNAL, "interest housekeeping: %s",
+		                       PQresultErrorMessage(result));
+	PQclear(result);
+	return status;
+}
+
+#define INTEREST_COLUMNS                                                                           \
+	"i.id, i.sender, i.sender_name, i.receiver, i.receiver_name, i.need_id, i.solution_id, "   \
+	"i.message, i.state, i.decline_reason, coalesce(i.project_id::text, ''), i.card, "         \
+	"i.from_job_id, i.reminded, i.version, (extract(epoch FROM i.created_at) * "               \
+	"1000)::bigint, "                                                                          \
+	"(extract(epoch FROM i.updated_at) * 1000)::bigint"
+
+enum interest_column {
+	COLUMN_ID,
+	COLUMN_SENDER,
+	COLUMN_SENDER_NAME,
+	COLUMN_RECEIVER,
+	COLUMN_RECEIVER_NAME,
+	COLUMN_NEED,
+	COLUMN_SOLUTION,
+	COLUMN_MESSAGE,
+	COLUMN_STATE,
+	COLUMN_DECLINE_REASON,
+	COLUMN_PROJECT,
+	COLUMN_CARD,
+	COLUMN_JOB,
+	COLUMN_REMINDED,
+	COLUMN_VERSION,
+	COLUMN_CREATED,
+	COLUMN_UPDATED,
+	INTEREST_COLUMN_COUNT,
+};
+
+static void *request_allocate(void *data, size_t size)
+{
+	return core_alloc(data, size);
+}
+
+static void request_release(void *data, void *pointer)
+{
+	(void)data;
+	(void)pointer;
+}
+
+/* The interest of a row as viewer (a party key, "" for the secretariat)
+ * may see it: the receiver sees no sender until both have accepted. */
+static Chc__V1__Interest *interest_from_row(core_request *request, PGresult *result, int row,
+                                            const char *viewer)
+{
+	Chc__V1__Interest *interest = core_alloc(request, sizeof(*interest));
+	if (interest == NULL)
+		return NULL;
+	chc__v1__interest__init(interest);
+	interest->id = PQgetvalue(result, row, COLUMN_ID);
+	interest->state = core_enum_value(&chc__v1__interest_state__descriptor,
+	                                  PQgetvalue(result, row, COLUMN_STATE));
+	const char *sender = PQgetvalue(result, row, COLUMN_SENDER);
+	bool revealed = interest->state == CHC__V1__INTEREST_STATE__INTEREST_STATE_ACCEPTED ||
+	                viewer[0] == '\0' || strcmp(viewer, sender) == 0;
+	if (revealed) {
+		interest->sender = project_party_from_key(request, sender);
+		if (interest->sender != NULL)
+			interest->sender->name = PQgetvalue(result, row, COLUMN_SENDER_NAME);
+	}
+	interest->receiver =
+	        project_party_from_key(request, PQgetvalue(result, row, COLUMN_RECEIVER));
+	if (interest->receiver != NULL)
+		interest->receiver->name = PQgetvalue(result, row, COLUMN_RECEIVER_NAME);
+	interest->need_id = PQgetvalue(result, row, COLUMN_NEED);
+	interest->solution_id = PQgetvalue(result, row, COLUMN_SOLUTION);
+	interest->message = PQgetvalue(result, row, COLUMN_MESSAGE);
+	interest->decline_reason = PQgetvalue(result, row, COLUMN_DECLINE_REASON);
+	interest->project_id = PQgetvalue(result, row, COLUMN_PROJECT);
+	interest->from_job_id = PQgetvalue(result, row, COLUMN_JOB);
+	interest->reminded = PQgetvalue(result, row, COLUMN_REMINDED)[0] == 't';
+	interest->version = strtoll(PQgetvalue(result, row, COLUMN_VERSION), NULL, 10);
+	interest->created_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_CREATED), NULL, 10);
+	interest->updated_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_UPDATED), NULL, 10);
+	size_t length = 0;
+	unsigned char *bytes = PQunescapeBytea(
+	        (const unsigned char *)PQgetvalue(result, row, COLUMN_CARD), &length);
+	ProtobufCAllocator allocator = { request_allocate, request_release, request };
+	if (bytes != NULL)
+		interest->card = chc__v1__anonymous_card__unpack(&allocator, length, bytes);
+	PQfreemem(bytes);
+	if (interest->receiver == NULL || (revealed && interest->sender == NULL))
+		return NULL;
+	return interest;
+}
+
+static const core_statement interest_get_statement = {
+	"interest_get",
+	"SELECT " INTEREST_COLUMNS " FROM projects.interests i WHERE i.id = $1::uuid", 1
+};
+static const core_statement interest_get_locked_statement = {
+	"interest_get_for_update",
+	"SELECT " INTEREST_COLUMNS " FROM projects.interests i WHERE i.id = $1::uuid FOR UPDATE", 1
+};
+
+/* The interest as viewer sees it; the row is kept in *row_result. */
+static Chc__V1__Interest *interest_load(core_request *request, const char *id, bool for_update,
+                                        const char *viewer)
+{
+	if (!core_check_uuid(request, "id", id))
+		return NULL;
+	const char *values[] = { id };
+	PGresult *result = NULL;
+	if (core_query(request,
+	               for_update ? &interest_get_locked_statement : &interest_get_statement,
+	               values, &result) != CHC_OK)
+		return NULL;
+	if (PQntuples(result) == 0) {
+		core_fail(request, CHC_NOT_FOUND, "no interest has id %s", id);
+		return NULL;
+	}
+	Chc__V1__Interest *interest = interest_from_row(request, result, 0, viewer);
+	if (interest == NULL && !core_failed(request))
+		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	return interest;
+}
+
+/* The viewer's key from an optional "as" party ("" when none is given). */
+static bool viewer_key(core_request *request, const Chc__V1__Party *as, char key[96])
+{
+	key[0] = '\0';
+	if (as == NULL || as->kind == 0)
+		return true;
+	if (!project_party_key(as, key)) {
+		core_violation(request, "as", "names no party");
+		return false;
+	}
+	return true;
+}
+
+/* Card, sender and receiver of a new interest in the pair. */
+typedef struct interest_sides {
+	project_party sender;
+	project_party receiver;
+	Chc__V1__AnonymousCard card;
+	Chc__V1__CareCategory care_area;
+	char title[300];
+} interest_sides;
+
+static chc_status read_sides(core_request *request, const Chc__V1__Party *sender_party,
+                             const char *need_id, const char *solution_id, interest_sides *sides)
+{
+	memset(sides, 0, sizeof(*sides));
+	chc__v1__anonymous_card__init(&sides->card);
+	bool valid = core_check_uuid(request, "interest.need_id", need_id);
+	valid = core_check_uuid(request, "interest.solution_id", solution_id) && valid;
+	if (!valid ||
+	    project_party_check(request, "interest.sender", sender_party, &sides->sender) != CHC_OK)
+		return core_failed(request) ? request->error.code : CHC_INVALID_ARGUMENT;
+	Chc__V1__GetNeedRequest get_need = CHC__V1__GET_NEED_REQUEST__INIT;
+	get_need.id = (char *)need_id;
+	Chc__V1__Need *need = (Chc__V1__Need *)project_fetch(
+	        request, "interest.need_id", "such need",
+	        &chc__v1__municipality_service__descriptor, "GetNeed", &get_need.base);
+	Chc__V1__GetSolutionRequest get_solution = CHC__V1__GET_SOLUTION_REQUEST__INIT;
+	get_solution.id = (char *)solution_id;
+	Chc__V1__Solution *solution =
+	        need == NULL
+	                ? NULL
+	                : (Chc__V1__Solution *)project_fetch(request, "interest.solution_id",
+	                                                     "such solution",
+	                                                     &chc__v1__company_service__descriptor,
+	                                                     "GetSolution", &get_solution.base);
+	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
+	if (status == CHC_OK && need->status != CHC__V1__NEED_STATUS__NEED_STATUS_OPEN &&
+	    need->status != CHC__V1__NEED_STATUS__NEED_STATUS_IN_DIALOGUE)
+		status =
+		        core_fail(request, CHC_FAILED_PRECONDITION, "need %s is not open", need_id);
+	if (status == CHC_OK &&
+	    solution->status != CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED)
+		status = core_fail(request, CHC_FAILED_PRECONDITION, "solution %s is not published",
+		                   solution_id);
+	Chc__V1__Party receiver = CHC__V1__PARTY__INIT;
+	char receiver_company[64] = ""; /* outlives the solution message */
+	if (status == CHC_OK && sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY) {
+		/* A company offers its own solution to the need's (first) owner;
+		 * the receiver sees the solution's facts. */
+		if (strcmp(solution->company_id, sender_party->company_id) != 0)
+			status = core_violation(request, "interest.solution_id",
+			                        "is not a solution of the sending company");
+		receiver.kind = need->owners[0]->municipality_code
+		                        ? CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY
+		                        : CHC__V1__PARTY_KIND__PARTY_KIND_REGION;
+		receiver.municipality_code = need->owners[0]->municipality_code;
+		receiver.region_code = need->owners[0]->region_code;
+		Chc__V1__Solution *s = solution;
+		sides->card.n_categories = s->n_categories;
+		sides->card.categories = core_alloc(request, (s->n_categories + 1) * sizeof(int));
+		sides->card.n_target_groups = s->n_target_groups;
+		sides->card.target_groups =
+		        core_alloc(request, (s->n_target_groups + 1) * sizeof(int));
+		sides->card.n_standards = s->n_standards;
+		sides->card.standards = core_alloc(request, (s->n_standards + 1) * sizeof(int));
+		if (sides->card.categories && sides->card.target_groups && sides->card.standards) {
+			memcpy(sides->card.categories, s->categories,
+			       s->n_categories * sizeof(int));
+			memcpy(sides->card.target_groups, s->target_groups,
+			       s->n_target_groups * sizeof(int));
+			memcpy(sides->card.standards, s->standards, s->n_standards * sizeof(int));
+		}
+		sides->card.trl = s->trl;
+		sides->card.device_class = s->device_class;
+		sides->card.summary = core_strdup(request, s->name);
+	} else if (status == CHC_OK &&
+	           (sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY ||
+	            sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_REGION)) {
+		/* A public buyer offers its own need to the solution's company;
+		 * the company sees the need's facts. */
+		bool owns = false;
+		for (size_t i = 0; i < need->n_owners; i++)
+			owns = owns || (need->owners[i]->municipality_code ==
+			                        sender_party->municipality_code &&
+			                need->owners[i]->region_code == sender_party->region_code);
+		if (!owns)
+			status = core_violation(
+			        request, "interest.need_id",
+			        "is not a need of the sending municipality or region");
+		receiver.kind = CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
+		snprintf(receiver_company, sizeof(receiver_company), "%s", solution->company_id);
+		receiver.company_id = receiver_company;
+		sides->care_area = need->care_area;
+		sides->card.categories = &sides->care_area;
+		sides->card.n_categories = 1;
+		sides->card.n_target_groups = need->n_target_groups;
+		sides->card.target_groups =
+		        core_alloc(request, (need->n_target_groups + 1) * sizeof(int));
+		sides->card.n_standards = need->n_required_standards;
+		sides->card.standards =
+		        core_alloc(request, (need->n_required_standards + 1) * sizeof(int));
+		if (sides->card.target_groups && sides->card.standards) {
+			memcpy(sides->card.target_groups, need->target_groups,
+			       need->n_target_groups * sizeof(int));
+			memcpy(sides->card.standards, need->required_standards,
+			       need->n_required_standards * sizeof(int));
+		}
+		sides->card.trl = need->min_trl;
+		sides->card.device_class = need->max_device_class;
+		sides->card.region_code = sides->sender.region_code;
+		if (need->budget != NULL) {
+			Chc__V1__BudgetRange *budget = core_alloc(request, sizeof(*budget));
+			if (budget != NULL) {
+				chc__v1__budget_range__init(budget);
+				budget->min_dkk = need->budget->min_dkk;
+				budget->max_dkk = need->budget->max_dkk;
+				sides->card.budget = budget;
+			}
+		}
+		sides->card.summary = core_strdup(request, need->title);
+	} else if (status == CHC_OK) {
+		status = core_violation(request, "interest.sender.kind",
+		                        "a company, a municipality or a region expresses interest");
+	}
+	if (status == CHC_OK)
+		snprintf(sides->title, sizeof(sides->title), "%.140s + %.140s", need->title,
+		         solution->name);
+	if (need != NULL)
+		protobuf_c_message_free_unpacked(&need->base, NULL);
+	if (solution != NULL)
+		protobuf_c_message_free_unpacked(&solution->base, NULL);
+	if (status == CHC_OK)
+		status = project_party_check(request, "interest.receiver", &receiver,
+		                             &sides->receiver);
+	return status;
+}
+
+static const core_statement interest_open_statement = {
+	"interest_open",
+	"SELECT id FROM projects.interests WHERE need_id = $1::uuid AND solution_id = $2::uuid "
+	"AND state = 'open'",
+	2
+};
+static const core_statement interest_insert_statement = {
+	"interest_insert",
+	"INSERT INTO projects.interests (id, sender, sender_name, receiver, receiver_name, "
+	"need_id, solution_id, message, card, from_job_id) VALUES ($1::uuid, $2, $3, $4, $5, "
+	"$6::uuid, $7::uuid, $8, $9::bytea, $10)",
+	10
+};
+
+/* "\\x0a1b..." of packed bytes, request-owned. */
+static char *bytea_text(core_request *request, const ProtobufCMessage *message)
+{
+	size_t length = protobuf_c_message_get_packed_size(message);
+	uint8_t *bytes = core_alloc(request, length + 1);
+	char *text = core_alloc(request, 2 * length + 3);
+	if (bytes == NULL || text == NULL)
+		return NULL;
+	protobuf_c_message_pack(message, bytes);
+	static const char digits[] = "0123456789abcdef";
+	text[0] = '\\';
+	text[1] = 'x';
+	for (size_t i = 0; i < length; i++) {
+		text[2 + 2 * i] = digits[bytes[i] >> 4];
+		text[3 + 2 * i] = digits[bytes[i] & 15];
+	}
+	return text;
+}
+
+static void create(core_request *request, const Chc__V1__Party *sender, const char *need_id,
+                   const char *solution_id, const char *message, const char *job_id,
+                   Chc__V1__Interest_Closure closure)
+{
+	interest_sides sides;
+	core_check_text(request, "interest.message", message, 0, 2000);
+	if (core_failed(request) ||
+	    read_sides(request, sender, need_id, solution_id, &sides) != CHC_OK)
+		CORE_FAIL_RETURN(closure, request);
+	const char *pair[] = { need_id, solution_id };
+	PGresult *result = NULL;
+	if (core_query(request, &interest_open_statement, pair, &result) != CHC_OK)
+		CORE_FAIL_RETURN(closure, request);
+	if (PQntuples(result) > 0) {
+		core_fail(request, CHC_ALREADY_EXISTS,
+		          "interest %s is open for this need and solution already",
+		          PQgetvalue(result, 0, 0));
+		CORE_FAIL_RETURN(closure, request);
+	}
+	char id[37];
+	chc_uuid_generate(id);
+	const char *values[] = { id,
+		                 sides.sender.key,
+		                 sides.sender.name,
+		                 sides.receiver.key,
+		                 sides.receiver.name,
+		                 need_id,
+		                 solution_id,
+		                 message,
+		                 bytea_text(request, &sides.card.base),
+		                 job_id };
+	if (values[8] == NULL) {
+		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		CORE_FAIL_RETURN(closure, request);
+	}
+	/* The event names the pair, not the sender: it is read by more than
+	 * the two sides. */
+	Chc__V1__Interest *interest = NULL;
+	if (core_query(request, &interest_insert_statement, values, &result) != CHC_OK ||
+	    project_event(request, "interest.created", id, sides.receiver.key) != CHC_OK ||
+	    (interest = interest_load(request, id, false, sides.sender.key)) == NULL)
+		CORE_FAIL_RETURN(closure, request);
+	closure(interest, request);
+}
+
+void projects_create_interest(projects_service *service,
+                              const Chc__V1__CreateInterestRequest *input,
+                              Chc__V1__Interest_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	const Chc__V1__Interest *interest = input->interest;
+	if (interest == NULL) {
+		core_violation(request, "interest", "is required");
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	create(request, interest->sender, interest->need_id, interest->solution_id,
+	       interest->message, "", closure);
+}
+
+void projects_create_interest_from_job(projects_service *service,
+                                       const Chc__V1__CreateInterestFromJobRequest *input,
+                                       Chc__V1__Interest_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	bool valid = core_check_uuid(request, "job_id", input->job_id);
+	valid = core_check_uuid(request, "need_id", input->need_id) && valid;
+	valid = core_check_uuid(request, "solution_id", input->solution_id) && valid;
+	if (!valid || project_job_has_match(request, input->job_id, input->need_id,
+	                                    input->solution_id) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	create(request, input->sender, input->need_id, input->solution_id, input->message,
+	       input->job_id, closure);
+}
+
+void projects_get_interest(projects_service *service, const Chc__V1__GetInterestRequest *input,
+                           Chc__V1__Interest_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	char viewer[96];
+	Chc__V1__Interest *interest = NULL;
+	if (!viewer_key(request, input->as, viewer) ||
+	    (interest = interest_load(request, input->id, false, viewer)) == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	closure(interest, closure_data);
+}
+
+void projects_list_interests(projects_service *service, const Chc__V1__ListInterestsRequest *input,
+                             Chc__V1__ListInterestsResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	char viewer[96] = "";
+	int limit = 0;
+	long offset = 0;
+	core_query_builder query = { .used = 0 };
+	core_query_append(&query, "SELECT " INTEREST_COLUMNS ", count(*) OVER () "
+	                          "FROM projects.interests i WHERE true");
+	if (input->party != NULL && viewer_key(request, input->party, viewer) && viewer[0])
+		core_query_where(&query, "$? IN (i.sender, i.receiver)",
+		                 core_strdup(request, viewer));
+	if (input->state != 0 &&
+	    core_check_enum(request, "state", &chc__v1__interest_state__descriptor, input->state,
+	                    false))
+		core_query_where(&query, "i.state = $?",
+		                 core_enum_slug(request, &chc__v1__interest_state__descriptor,
+		                                input->state));
+	core_page_read(request, input->page, &limit, &offset);
+	if (core_failed(request))
+		CORE_FAIL_RETURN(closure, closure_data);
+	core_query_append(&query, " ORDER BY i.created_at DESC, i.id");
+	core_query_page(request, &query, limit, offset);
+	PGresult *result = NULL;
+	Chc__V1__ListInterestsResponse reply = CHC__V1__LIST_INTERESTS_RESPONSE__INIT;
+	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
+	if (core_query_run(request, &query, &result) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	int rows = PQntuples(result);
+	reply.interests = core_alloc(request, (size_t)(rows + 1) * sizeof(void *));
+	for (int i = 0; reply.interests != NULL && i < rows; i++) {
+		Chc__V1__Interest *interest = interest_from_row(request, result, i, viewer);
+		if (interest == NULL)
+			CORE_FAIL_RETURN(closure, closure_data);
+		reply.interests[reply.n_interests++] = interest;
+	}
+	if (reply.interests == NULL ||
+	    core_page_fill(request, result, INTEREST_COLUMN_COUNT, offset, &page) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	reply.page = &page;
+	closure(&reply, closure_data);
+}
+
+/* The open interest an answer is about, locked, at the version read, and
+ * answered by the side that may: the receiver, or for a withdrawal the
+ * sender. */
+static Chc__V1__Interest *load_for_answer(core_request *request,
+                                          const Chc__V1__AnswerInterestRequest *input,
+                                          bool by_sender, char viewer[96])
+{
+	if (!viewer_key(request, input->as, viewer))
+		return NULL;
+	if (viewer[0] == '\0') {
+		core_violation(request, "as", "is required: the side that answers");
+		return NULL;
+	}
+	if (input->expected_version <= 0) {
+		core_violation(request, "expected_version",
+		               "is required: the version of the interest you read");
+		return NULL;
+	}
+	Chc__V1__Interest *interest = interest_load(request, input->id, true, "");
+	if (interest == NULL)
+		return NULL;
+	char sender[96], receiver[96];
+	project_party_key(interest->sender, sender);
+	project_party_key(interest->receiver, receiver);
+	if (strcmp(viewer, by_sender ? sender : receiver) != 0) {
+		core_fail(request, CHC_PERMISSION_DENIED, "only the %s of interest %s may %s",
+		          by_sender ? "sender" : "receiver", interest->id,
+		          by_sender ? "withdraw it" : "answer it");
+		return NULL;
+	}
+	if (interest->version != input->expected_version) {
+		core_fail(
+		        request, CHC_ABORTED,
+		        "interest %s changed since you read it: its version is %lld, you read %lld",
+		        interest->id, (long long)interest->version,
+		        (long long)input->expected_version);
+		return NULL;
+	}
+	if (interest->state != CHC__V1__INTEREST_STATE__INTEREST_STATE_OPEN) {
+		core_fail(request, CHC_FAILED_PRECONDITION, "interest %s is %s, not open",
+		          interest->id,
+		          core_enum_slug(request, &chc__v1__interest_state__descriptor,
+		                         interest->state));
+		return NULL;
+	}
+	return interest;
+}
+
+static const core_statement interest_answer_statement = {
+	"interest_answer",
+	"UPDATE projects.interests SET state = $2, decline_reason = $3, project_id = "
+	"nullif($4, '')::uuid, version = version + 1, updated_at = now() WHERE id = $1::uuid",
+	4
+};
+
+static chc_status answer(core_request *request, const Chc__V1__Interest *interest, int state,
+                         const char *reason, const char *project_id, const char *event)
+{
+	const char *values[] = {
+		interest->id, core_enum_slug(request, &chc__v1__interest_state__descriptor, state),
+		reason, project_id
+	};
+	PGresult *result = NULL;
+	chc_status status = core_query(request, &interest_answer_statement, values, &result);
+	if (status == CHC_OK)
+		status = project_event(request, event, interest->id, reason);
+	return status;
+}
+
+/* Both sides have accepted: a project opens, led by the public buyer. */
+void projects_accept_interest(projects_service *service,
+                              const Chc__V1__AnswerInterestRequest *input,
+                              Chc__V1__Interest_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	char viewer[96];
+	Chc__V1__Interest *interest = load_for_answer(request, input, false, viewer);
+	if (interest == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	interest_sides sides;
+	if (read_sides(request, interest->sender, interest->need_id, interest->solution_id,
+	               &sides) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	bool sender_is_company = interest->sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
+	char project_id[37];
+	Chc__V1__Interest *answered = NULL;
+	if (project_open_from_interest(
+	            request, interest->id, sender_is_company ? &sides.receiver : &sides.sender,
+	            sender_is_company ? &sides.sender : &sides.receiver, interest->need_id,
+	            interest->solution_id, sides.title, project_id) != CHC_OK ||
+	    answer(request, interest, CHC__V1__INTEREST_STATE__INTEREST_STATE_ACCEPTED, "",
+	           project_id, "interest.accepted") != CHC_OK ||
+	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	closure(answered, closure_data);
+}
+
+/* A decline is "not a match" for the pair in every later matching job. */
+void projects_decline_interest(projects_service *service,
+                               const Chc__V1__AnswerInterestRequest *input,
+                               Chc__V1__Interest_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (!core_check_text(request, "reason", input->reason, 3, 500))
+		CORE_FAIL_RETURN(closure, closure_data);
+	char viewer[96];
+	Chc__V1__Interest *interest = load_for_answer(request, input, false, viewer);
+	Chc__V1__Interest *answered = NULL;
+	if (interest == NULL ||
+	    answer(request, interest, CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED,
+	           input->reason, "", "interest.declined") != CHC_OK ||
+	    project_record_not_a_match(request, interest->need_id, interest->solution_id,
+	                               input->reason) != CHC_OK ||
+	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	closure(answered, closure_data);
+}
+
+void projects_withdraw_interest(projects_service *service,
+                                const Chc__V1__AnswerInterestRequest *input,
+                                Chc__V1__Interest_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	if (!core_check_text(request, "reason", input->reason, 0, 500))
+		CORE_FAIL_RETURN(closure, closure_data);
+	char viewer[96];
+	Chc__V1__Interest *interest = load_for_answer(request, input, true, viewer);
+	Chc__V1__Interest *answered = NULL;
+	if (interest == NULL ||
+	    answer(request, interest, CHC__V1__INTEREST_STATE__INTEREST_STATE_WITHDRAWN,
+	           input->reason, "", "interest.withdrawn") != CHC_OK ||
+	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	closure(answered, closure_data);
+}
