@@ -57,7 +57,8 @@ chc_status interests_housekeeping(PGconn *connection, chc_error *error)
 	         "projects.interests SET reminded = true WHERE state = 'open' AND NOT reminded AND "
 	         "created_at < now() - make_interval(days => %d) AND id NOT IN (SELECT id FROM "
 	         "expired) RETURNING id) INSERT INTO projects.events (type, subject_id, audience) "
-	         "SELECT 'interest.expired', id::text, '{secretariat}'::text[] FROM expired UNION ALL "
+	         "SELECT 'interest.expired', id::text, '{secretariat}'::text[] FROM expired UNION "
+	         "ALL "
 	         "SELECT 'interest.reminder', id::text, '{secretariat}'::text[] FROM reminded",
 	         expiry_days, reminder_days);
 	PGresult *result = PQexec(connection, sql);
