@@ -13,10 +13,21 @@ extern "C" {
 #endif
 
 /*
- * Whether a method writes, from its short name: every method is a write
- * except those whose names start with Get, List, Search, Find, Check,
- * Export or Count. Writes run in one server-side transaction and carry an
- * idempotency key. Thread-safe.
+ * Whether a method writes. The rule lives in the .proto files: a method
+ * that only reads declares protobuf's standard method option
+ *
+ *   rpc GetNeed(GetNeedRequest) returns (Need) {
+ *     option idempotency_level = NO_SIDE_EFFECTS;
+ *   }
+ *
+ * and every other method writes. protobuf-c does not keep method options
+ * at run time, so the build reads them from protoc-c's descriptor set into
+ * a table compiled into this library (client/common/method_access_gen.c).
+ * method_name is the full gRPC-form name ("/chc.v1.MunicipalityService/
+ * GetNeed") or the short one ("GetNeed"; the build fails if two methods of
+ * one short name disagree). A name not in the .proto files counts as a
+ * write: the safe side, since writes run in one server-side transaction and
+ * carry an idempotency key. Thread-safe.
  */
 CHC_API bool chc_method_is_write(const char *method_name);
 

@@ -42,7 +42,7 @@ chc_status core_dispatch_add(core_dispatch *dispatch, ProtobufCService *service,
 			.service = service,
 			.index = i,
 			.descriptor = method,
-			.is_write = needs_database && chc_method_is_write(method->name),
+			.is_write = needs_database && chc_method_is_write(full_name),
 			.needs_database = needs_database,
 		};
 		qsort(dispatch->methods, dispatch->count, sizeof(core_method), method_compare);
