@@ -119,6 +119,38 @@ title "consortia: municipalities whose needs are alike, to buy together"
 consortia_job=$(run_job consortia --top-k 3)
 chc job results "$consortia_job" --kind consortium --page-size 5 --reasons
 
+title "from a match to a collaboration: interest, mutual opt-in, a project"
+json_field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+read -r need solution < <(chc --json job results "$needs_job" --kind match --page-size 1 |
+	json_field 'd["results"][0]["need_id"], d["results"][0]["solution_id"]' | tr -d "(),'")
+owner=$(chc --json need get "$need" | json_field \
+	'("municipality:%d" % d["owners"][0]["municipality_code"]) if d["owners"][0].get("municipality_code") else ("region:%d" % d["owners"][0]["region_code"])')
+company="company:$(chc --json solution get "$solution" | json_field 'd["company_id"]')"
+echo "the best match of need $need is solution $solution; $owner expresses interest"
+interest=$(chc --json interest create --as "$owner" --from-job "$needs_job" --need "$need" \
+	--solution "$solution" --message "Vi vil gerne høre mere" | json_field 'd["id"]')
+title "chc interest get $interest --as $company   (the company sees an anonymous card)"
+chc interest get "$interest" --as "$company"
+title "chc interest accept ... --as $company   (both sides accepted: names revealed, a project opens)"
+project=$(chc --json interest accept "$interest" --version 1 --as "$company" | json_field 'd["project_id"]')
+version() { chc --json project get "$project" | json_field 'd["version"]'; }
+# Two municipalities invest together (never the owner itself): integer øre,
+# shares computed by the service.
+investors=()
+for code in 101 147 751; do
+	[ "$owner" = "municipality:$code" ] || investors+=("municipality:$code")
+done
+chc project join "$project" --version "$(version)" --party "${investors[0]}" --role investor \
+	--ore 30000000 >/dev/null
+chc project join "$project" --version "$(version)" --party "${investors[1]}" --role investor \
+	--ore 15000000 >/dev/null
+chc project milestone "$project" --version "$(version)" --title "Kontrakt underskrevet" \
+	--due "$(date -d '+60 days' +%F)" --party "$owner" >/dev/null
+chc project status "$project" --version "$(version)" --to agreed \
+	--reason "begge parter har underskrevet hensigtserklæringen" >/dev/null
+title "chc project get $project   (participants, the joint investment and its shares, a milestone, the history)"
+chc project get "$project"
+
 title "exports (documented in docs/job-export.md)"
 for job in "$needs_job" "$assignment_job" "$consortia_job"; do
 	chc job export "$job" --format json --output "$exports/$job.json"

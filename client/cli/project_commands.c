@@ -38,7 +38,16 @@ static void party_text(const Chc__V1__Party *party, char *text, size_t size)
 		return;
 	}
 	cli_slug(&chc__v1__party_kind__descriptor, party->kind, kind);
-	snprintf(text, size, "%s %s", kind, party->name[0] ? party->name : "");
+	if (party->name[0] != '\0')
+		snprintf(text, size, "%s %s", kind, party->name);
+	else if (party->municipality_code || party->region_code)
+		snprintf(text, size, "%s %d", kind,
+		         party->municipality_code ? party->municipality_code : party->region_code);
+	else
+		snprintf(text, size, "%s %s", kind,
+		         party->company_id[0]    ? party->company_id
+		         : party->test_bed_id[0] ? party->test_bed_id
+		                                 : party->organisation);
 }
 
 static void print_project(const Chc__V1__Project *p)
@@ -64,10 +73,20 @@ static void print_project(const Chc__V1__Project *p)
 		       p->milestones[i]->title, p->milestones[i]->done ? "  (done)" : "");
 	for (size_t i = 0; i < p->n_history; i++) {
 		const Chc__V1__HistoryEntry *h = p->history[i];
-		char from[64], to[64];
-		printf("  history  %-18s %s -> %s  %s %s\n", h->kind,
-		       cli_slug(&chc__v1__project_status__descriptor, h->from, from),
-		       cli_slug(&chc__v1__project_status__descriptor, h->to, to), h->by, h->reason);
+		char from[64], to[64], who[256];
+		if (strcmp(h->kind, "status") == 0) {
+			printf("  history  status %s -> %s  (%s) %s\n",
+			       h->from ? cli_slug(&chc__v1__project_status__descriptor, h->from,
+			                          from)
+			               : "new",
+			       cli_slug(&chc__v1__project_status__descriptor, h->to, to), h->by,
+			       h->reason);
+		} else {
+			party_text(h->party, who, sizeof(who));
+			printf("  history  %s: %s, %lld.%02lld DKK  (%s) %s\n", h->kind, who,
+			       (long long)(h->commitment_ore / 100),
+			       (long long)(h->commitment_ore % 100), h->by, h->reason);
+		}
 	}
 }
 
@@ -135,6 +154,121 @@ static int overdue(cli_state *cli, const cli_noun *noun, const cli_arguments *ar
 	return cli_call_json(cli, noun->service, "ListOverdueMilestones", request, noun->print);
 }
 
+/* "municipality:101" as a Party; NULL (with a message) when it is not. */
+static json_t *party_json(const char *text)
+{
+	const char *colon = text ? strchr(text, ':') : NULL;
+	if (colon == NULL) {
+		fprintf(stderr,
+		        "chc: --party takes KIND:VALUE: company:ID, municipality:101, "
+		        "region:1084, test_bed:ID, hospital:NAME, knowledge_institution:NAME\n");
+		return NULL;
+	}
+	char kind[32];
+	snprintf(kind, sizeof(kind), "%.*s", (int)(colon - text), text);
+	const char *value = colon + 1;
+	if (strcmp(kind, "company") == 0)
+		return json_pack("{s:s, s:s}", "kind", kind, "company_id", value);
+	if (strcmp(kind, "municipality") == 0)
+		return json_pack("{s:s, s:i}", "kind", kind, "municipality_code", atoi(value));
+	if (strcmp(kind, "region") == 0)
+		return json_pack("{s:s, s:i}", "kind", kind, "region_code", atoi(value));
+	if (strcmp(kind, "test_bed") == 0)
+		return json_pack("{s:s, s:s}", "kind", "test-bed", "test_bed_id", value);
+	return json_pack("{s:s, s:s}", "kind",
+	                 strcmp(kind, "hospital") == 0 ? "hospital" : "knowledge-institution",
+	                 "organisation", value);
+}
+
+/* The project id and version every change names; false on a bad line. */
+static bool change_of(const cli_arguments *arguments, json_t *request)
+{
+	long long version = 0;
+	const char *id = cli_noun_id(arguments);
+	if (id == NULL || !cli_option_int(arguments, "version", &version))
+		return false;
+	json_object_set_new(request, "project_id", json_string(id));
+	json_object_set_new(request, "expected_version", json_integer(version));
+	return true;
+}
+
+/* join ID --version V --party KIND:VALUE --role ROLE [--ore N] */
+static int join(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                json_t *request)
+{
+	const char *role = cli_option_value(arguments, "role");
+	json_t *party = party_json(cli_option_value(arguments, "party"));
+	long long ore = 0;
+	if (!change_of(arguments, request) || party == NULL || role == NULL ||
+	    !cli_option_int(arguments, "ore", &ore)) {
+		json_decref(party);
+		return CLI_EXIT_USAGE;
+	}
+	json_object_set_new(request, "participant",
+	                    json_pack("{s:o, s:s, s:I}", "party", party, "role", role,
+	                              "commitment_ore", (json_int_t)ore));
+	return cli_call_json(cli, noun->service, "AddParticipant", request, noun->print);
+}
+
+/* leave ID --version V --party KIND:VALUE [--reason TEXT] */
+static int leave(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                 json_t *request)
+{
+	json_t *party = party_json(cli_option_value(arguments, "party"));
+	const char *reason = cli_option_value(arguments, "reason");
+	if (!change_of(arguments, request) || party == NULL) {
+		json_decref(party);
+		return CLI_EXIT_USAGE;
+	}
+	json_object_set_new(request, "party", party);
+	json_object_set_new(request, "reason", json_string(reason ? reason : ""));
+	return cli_call_json(cli, noun->service, "RemoveParticipant", request, noun->print);
+}
+
+/* commit ID --version V --party KIND:VALUE --ore N */
+static int commit(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                  json_t *request)
+{
+	json_t *party = party_json(cli_option_value(arguments, "party"));
+	long long ore = 0;
+	if (!change_of(arguments, request) || party == NULL ||
+	    !cli_option_int(arguments, "ore", &ore)) {
+		json_decref(party);
+		return CLI_EXIT_USAGE;
+	}
+	json_object_set_new(request, "party", party);
+	json_object_set_new(request, "commitment_ore", json_integer(ore));
+	return cli_call_json(cli, noun->service, "SetCommitment", request, noun->print);
+}
+
+/* milestone ID --version V --title T --due YYYY-MM-DD [--party KIND:VALUE],
+ * or milestone ID --version V --done MILESTONE_ID */
+static int milestone(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                     json_t *request)
+{
+	if (!change_of(arguments, request))
+		return CLI_EXIT_USAGE;
+	const char *done = cli_option_value(arguments, "done");
+	if (done != NULL) {
+		json_object_set_new(request, "milestone_id", json_string(done));
+		json_object_set_new(request, "done", json_true());
+		return cli_call_json(cli, noun->service, "SetMilestoneDone", request, noun->print);
+	}
+	const char *title = cli_option_value(arguments, "title");
+	const char *due = cli_option_value(arguments, "due");
+	json_t *item = json_pack("{s:s, s:s}", "title", title ? title : "", "due", due ? due : "");
+	if (cli_has_option(arguments, "party")) {
+		json_t *party = party_json(cli_option_value(arguments, "party"));
+		if (party == NULL) {
+			json_decref(item);
+			return CLI_EXIT_USAGE;
+		}
+		json_object_set_new(item, "responsible", party);
+	}
+	json_object_set_new(request, "milestone", item);
+	return cli_call_json(cli, noun->service, "AddMilestone", request, noun->print);
+}
+
 static const cli_verb verbs[] = {
 	{ "get", CLI_VERB_GET, "GetProject", "ID", NULL },
 	{ "list", CLI_VERB_LIST, "ListProjects", "[FILTERS]", NULL },
@@ -143,13 +277,23 @@ static const cli_verb verbs[] = {
 	{ "update", CLI_VERB_UPDATE, "UpdateProject", "ID --version V FIELDS", NULL },
 	{ "status", CLI_VERB_ACTION, "ChangeProjectStatus",
 	  "ID --version V --to STATUS [--reason TEXT]   along the lifecycle", move_to },
+	{ "join", CLI_VERB_CUSTOM, NULL,
+	  "ID --version V --party KIND:VALUE --role ROLE [--ore N]   investors commit øre", join },
+	{ "leave", CLI_VERB_CUSTOM, NULL,
+	  "ID --version V --party KIND:VALUE [--reason T]   takes its commitment along", leave },
+	{ "commit", CLI_VERB_CUSTOM, NULL, "ID --version V --party KIND:VALUE --ore N", commit },
+	{ "milestone", CLI_VERB_CUSTOM, NULL,
+	  "ID --version V --title T --due YYYY-MM-DD [--party P] | --done MILESTONE_ID",
+	  milestone },
 	{ "overdue", CLI_VERB_CUSTOM, NULL, "                  milestones past due, all projects",
 	  overdue },
 	{ "import", CLI_VERB_IMPORT, "CreateProject",
 	  "FILE.jsonl        a project (chc.v1.Project as JSON) per line", NULL },
 };
 
-static const char *const options[] = { "version", "to", "reason", "page-size", "page-token", NULL };
+static const char *const options[] = { "version",    "to",    "reason", "page-size",
+	                               "page-token", "party", "role",   "ore",
+	                               "due",        "done",  NULL };
 
 static const cli_noun noun = {
 	.name = "project",

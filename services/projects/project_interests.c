@@ -208,6 +208,17 @@ typedef struct interest_sides {
 	char title[300];
 } interest_sides;
 
+/* The card owns copies of the enum lists, allocated with the request, so it
+ * outlives the need and solution it was read from. protobuf-c makes every
+ * enum int-sized, so one copier serves all of them. */
+static void *copy_enums(core_request *request, const void *values, size_t count)
+{
+	void *copy = core_alloc(request, (count + 1) * sizeof(int));
+	if (copy != NULL && count > 0)
+		memcpy(copy, values, count * sizeof(int));
+	return copy;
+}
+
 static chc_status read_sides(core_request *request, const Chc__V1__Party *sender_party,
                              const char *need_id, const char *solution_id, interest_sides *sides)
 {
@@ -256,22 +267,22 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		receiver.region_code = need->owners[0]->region_code;
 		Chc__V1__Solution *s = solution;
 		sides->card.n_categories = s->n_categories;
-		sides->card.categories = core_alloc(request, (s->n_categories + 1) * sizeof(int));
+		sides->card.categories = copy_enums(request, s->categories, s->n_categories);
 		sides->card.n_target_groups = s->n_target_groups;
 		sides->card.target_groups =
-		        core_alloc(request, (s->n_target_groups + 1) * sizeof(int));
+		        copy_enums(request, s->target_groups, s->n_target_groups);
 		sides->card.n_standards = s->n_standards;
-		sides->card.standards = core_alloc(request, (s->n_standards + 1) * sizeof(int));
-		if (sides->card.categories && sides->card.target_groups && sides->card.standards) {
-			memcpy(sides->card.categories, s->categories,
-			       s->n_categories * sizeof(int));
-			memcpy(sides->card.target_groups, s->target_groups,
-			       s->n_target_groups * sizeof(int));
-			memcpy(sides->card.standards, s->standards, s->n_standards * sizeof(int));
-		}
+		sides->card.standards = copy_enums(request, s->standards, s->n_standards);
 		sides->card.trl = s->trl;
 		sides->card.device_class = s->device_class;
-		sides->card.summary = core_strdup(request, s->name);
+		/* Names and titles often carry who made them: the summary is the
+		 * kind of thing, never its name. */
+		sides->card.summary = core_strdup(
+		        request,
+		        s->n_categories > 0
+		                ? core_enum_slug(request, &chc__v1__care_category__descriptor,
+		                                 s->categories[0])
+		                : "a solution");
 	} else if (status == CHC_OK &&
 	           (sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY ||
 	            sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_REGION)) {
@@ -294,16 +305,10 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		sides->card.n_categories = 1;
 		sides->card.n_target_groups = need->n_target_groups;
 		sides->card.target_groups =
-		        core_alloc(request, (need->n_target_groups + 1) * sizeof(int));
+		        copy_enums(request, need->target_groups, need->n_target_groups);
 		sides->card.n_standards = need->n_required_standards;
 		sides->card.standards =
-		        core_alloc(request, (need->n_required_standards + 1) * sizeof(int));
-		if (sides->card.target_groups && sides->card.standards) {
-			memcpy(sides->card.target_groups, need->target_groups,
-			       need->n_target_groups * sizeof(int));
-			memcpy(sides->card.standards, need->required_standards,
-			       need->n_required_standards * sizeof(int));
-		}
+		        copy_enums(request, need->required_standards, need->n_required_standards);
 		sides->card.trl = need->min_trl;
 		sides->card.device_class = need->max_device_class;
 		sides->card.region_code = sides->sender.region_code;
@@ -316,7 +321,9 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 				sides->card.budget = budget;
 			}
 		}
-		sides->card.summary = core_strdup(request, need->title);
+		sides->card.summary = core_strdup(
+		        request, core_enum_slug(request, &chc__v1__care_category__descriptor,
+		                                need->care_area));
 	} else if (status == CHC_OK) {
 		status = core_violation(request, "interest.sender.kind",
 		                        "a company, a municipality or a region expresses interest");

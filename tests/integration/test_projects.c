@@ -419,7 +419,7 @@ static void interests_open_projects(void **state)
 	assert_null(card_view->sender);
 	assert_non_null(card_view->card);
 	assert_int_equal(card_view->card->trl, 8);
-	assert_string_equal(card_view->card->summary, "Lungeur 0");
+	assert_string_equal(card_view->card->summary, "remote-monitoring");
 	/* Nothing in the receiver's bytes names the company. */
 	size_t length = protobuf_c_message_get_packed_size(seen);
 	uint8_t *bytes = malloc(length + 1);
@@ -427,6 +427,7 @@ static void interests_open_projects(void **state)
 	assert_null(memmem(bytes, length, company_id, strlen(company_id)));
 	assert_null(memmem(bytes, length, "Projekt Sundhed", 15));
 	assert_null(memmem(bytes, length, "10000300", 8));
+	assert_null(memmem(bytes, length, "Lungeur", 7)); /* the solution's name */
 	free(bytes);
 	protobuf_c_message_free_unpacked(seen, NULL);
 
@@ -550,6 +551,88 @@ static void interest_from_a_job(void **state)
 	protobuf_c_message_free_unpacked(&job->base, NULL);
 }
 
+/* Every pair of statuses: the move is accepted exactly when the lifecycle
+ * allows it. */
+static void every_move(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "",        "proposed", "exploring",
+		                             "agreed",  "testing",  "evaluating",
+		                             "scaling", "closed",   "cancelled" };
+	/* How to reach each status from proposed. */
+	static const char *const paths[9][6] = {
+		[1] = { NULL },
+		[2] = { "exploring", NULL },
+		[3] = { "exploring", "agreed", NULL },
+		[4] = { "exploring", "agreed", "testing", NULL },
+		[5] = { "exploring", "agreed", "testing", "evaluating", NULL },
+		[6] = { "exploring", "agreed", "testing", "evaluating", "scaling", NULL },
+		[7] = { "exploring", "closed", NULL },
+		[8] = { "cancelled", NULL },
+	};
+	static const bool allowed[9][9] = {
+		[1] = { [2] = true, [8] = true },
+		[2] = { [3] = true, [7] = true, [8] = true },
+		[3] = { [4] = true, [8] = true },
+		[4] = { [5] = true, [8] = true },
+		[5] = { [4] = true, [6] = true, [7] = true, [8] = true },
+		[6] = { [7] = true, [8] = true },
+	};
+	for (int from = 1; from <= 8; from++) {
+		for (int to = 1; to <= 8; to++) {
+			Chc__V1__Project *project = create("");
+			char id[37];
+			snprintf(id, sizeof(id), "%s", project->id);
+			long version = (long)project->version;
+			protobuf_c_message_free_unpacked(&project->base, NULL);
+			for (int step = 0; paths[from][step] != NULL; step++) {
+				project = move(id, version, paths[from][step], CHC_OK);
+				version = (long)project->version;
+				protobuf_c_message_free_unpacked(&project->base, NULL);
+			}
+			project = move(id, version, names[to],
+			               allowed[from][to] ? CHC_OK : CHC_FAILED_PRECONDITION);
+			if (project != NULL)
+				protobuf_c_message_free_unpacked(&project->base, NULL);
+		}
+	}
+}
+
+/* An interest unanswered for 14 days gets one reminder event. */
+static void reminder(void **state)
+{
+	(void)state;
+	Chc__V1__Interest *sent = interest_from_company(0, CHC_OK);
+	PGconn *database = harness_database();
+	char text[256];
+	snprintf(text, sizeof(text),
+	         "UPDATE projects.interests SET created_at = now() - interval '15 days' "
+	         "WHERE id = '%s'",
+	         sent->id);
+	harness_sql_value(database, text);
+	snprintf(text, sizeof(text), "{\"id\":\"%s\"}", sent->id);
+	Chc__V1__Interest *seen = NULL;
+	for (int i = 0; i < 100; i++) {
+		seen = (void *)call("GetInterest", text, CHC_OK);
+		if (seen->reminded)
+			break;
+		protobuf_c_message_free_unpacked(&seen->base, NULL);
+		seen = NULL;
+		usleep(100 * 1000);
+	}
+	assert_non_null(seen);
+	assert_int_equal(seen->state, CHC__V1__INTEREST_STATE__INTEREST_STATE_OPEN);
+	snprintf(text, sizeof(text),
+	         "SELECT count(*) FROM projects.events WHERE type = 'interest.reminder' AND "
+	         "subject_id = '%s'",
+	         sent->id);
+	usleep(1500 * 1000); /* another housekeeping round: still one reminder */
+	assert_string_equal(harness_sql_value(database, text), "1");
+	PQfinish(database);
+	protobuf_c_message_free_unpacked(&seen->base, NULL);
+	protobuf_c_message_free_unpacked(&sent->base, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +644,8 @@ int main(void)
 		cmocka_unit_test(interests_open_projects),
 		cmocka_unit_test(decline_withdraw_expire),
 		cmocka_unit_test(interest_from_a_job),
+		cmocka_unit_test(every_move),
+		cmocka_unit_test(reminder),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }

@@ -25,12 +25,15 @@ build_dir, source_dir = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp()
 subprocess.run(["protoc", f"--proto_path={source_dir}/proto", f"--python_out={work}"]
                + [f"chc/v1/{name}.proto" for name in
-                  ("rpc", "common", "municipalities", "companies", "matching")], check=True)
+                  ("rpc", "common", "municipalities", "companies", "matching", "projects")],
+               check=True)
 sys.path.insert(0, work)
-from chc.v1 import common_pb2, companies_pb2, matching_pb2, municipalities_pb2, rpc_pb2  # noqa: E402
+from chc.v1 import (common_pb2, companies_pb2, matching_pb2, municipalities_pb2,  # noqa: E402
+                    projects_pb2, rpc_pb2)
 
 INVALID_ARGUMENT = 3
 ALREADY_EXISTS = 6
+FAILED_PRECONDITION = 9
 
 
 def free_port():
@@ -146,12 +149,79 @@ def run_jobs(matching_url):
             "_", "-"), export["kind"]
 
 
+def collaborate(municipalities_url, companies_url, projects_url):
+    """A company's interest in a need, seen anonymously, accepted, a project."""
+    m, c, p = municipalities_pb2, companies_pb2, projects_pb2
+    deadline = (datetime.date.today() + datetime.timedelta(days=100)).isoformat()
+    need = m.Need(owners=[m.NeedOwner(municipality_code=751)], title="Interop: KOL hjemme",
+                  care_area=common_pb2.CARE_CATEGORY_REMOTE_MONITORING, min_trl=6,
+                  max_device_class=common_pb2.DEVICE_CLASS_IIB,
+                  procurement_route=m.PROCUREMENT_ROUTE_OPEN_TENDER, deadline=deadline,
+                  status=m.NEED_STATUS_OPEN)
+    code, message, _, need = call(municipalities_url, "MunicipalityService", "CreateNeed",
+                                  m.CreateNeedRequest(need=need), m.Need)
+    assert code == 0, message
+    company = c.Company(name="Interop Samarbejde ApS", cvr=unique_cvr(), municipality_code=751)
+    code, message, _, company = call(companies_url, "CompanyService", "CreateCompany",
+                                     c.CreateCompanyRequest(company=company), c.Company)
+    assert code == 0, message
+    solution = c.Solution(company_id=company.id, name="Interop Lungeur",
+                          categories=[common_pb2.CARE_CATEGORY_REMOTE_MONITORING], trl=8,
+                          device_class=common_pb2.DEVICE_CLASS_IIA)
+    code, message, _, solution = call(companies_url, "CompanyService", "CreateSolution",
+                                      c.CreateSolutionRequest(solution=solution), c.Solution)
+    assert code == 0, message
+    for step in ("SubmitSolution", "ApproveSolution"):
+        code, message, _, solution = call(
+            companies_url, "CompanyService", step,
+            c.SolutionActionRequest(id=solution.id, expected_version=solution.version),
+            c.Solution)
+        assert code == 0, message
+    sender = p.Party(kind=p.PARTY_KIND_COMPANY, company_id=company.id)
+    receiver = p.Party(kind=p.PARTY_KIND_MUNICIPALITY, municipality_code=751)
+    interest = p.Interest(sender=sender, need_id=need.id, solution_id=solution.id,
+                          message="Interop")
+    code, message, _, interest = call(projects_url, "ProjectService", "CreateInterest",
+                                      p.CreateInterestRequest(interest=interest), p.Interest)
+    assert code == 0, message
+    code, message, _, seen = call(projects_url, "ProjectService", "GetInterest",
+                                  p.GetInterestRequest(id=interest.id, **{"as": receiver}),
+                                  p.Interest)
+    assert code == 0 and not seen.HasField("sender"), (code, message)
+    assert company.id.encode() not in seen.SerializeToString()
+    code, message, _, accepted = call(
+        projects_url, "ProjectService", "AcceptInterest",
+        p.AnswerInterestRequest(id=interest.id, expected_version=interest.version,
+                                **{"as": receiver}), p.Interest)
+    assert code == 0 and accepted.sender.company_id == company.id, message
+    code, message, _, project = call(projects_url, "ProjectService", "GetProject",
+                                     p.GetProjectRequest(id=accepted.project_id), p.Project)
+    assert code == 0 and project.status == p.PROJECT_STATUS_EXPLORING, message
+    assert len(project.participants) == 2
+    code, message, _, _ = call(projects_url, "ProjectService", "ChangeProjectStatus",
+                               p.ChangeProjectStatusRequest(id=project.id,
+                                                            expected_version=project.version,
+                                                            status=p.PROJECT_STATUS_SCALING),
+                               p.Project)
+    assert code == FAILED_PRECONDITION and "exploring" in message, (code, message)
+    code, message, _, moved = call(projects_url, "ProjectService", "ChangeProjectStatus",
+                                   p.ChangeProjectStatusRequest(id=project.id,
+                                                                expected_version=project.version,
+                                                                status=p.PROJECT_STATUS_AGREED,
+                                                                reason="interop"),
+                                   p.Project)
+    assert code == 0 and moved.status == p.PROJECT_STATUS_AGREED, message
+
+
 def main():
     municipalities, municipalities_url = start("municipalities", {})
     companies, companies_url = start("companies", {"CHC_MUNICIPALITIES_URL": municipalities_url})
     matching, matching_url = start("matching", {"CHC_MUNICIPALITIES_URL": municipalities_url,
                                                 "CHC_COMPANIES_URL": companies_url,
                                                 "CHC_JOB_LEASE_SECONDS": "2"})
+    projects, projects_url = start("projects", {"CHC_MUNICIPALITIES_URL": municipalities_url,
+                                                "CHC_COMPANIES_URL": companies_url,
+                                                "CHC_MATCHING_URL": matching_url})
     try:
         m = municipalities_pb2
         code, message, _, municipality = call(municipalities_url, "MunicipalityService",
@@ -213,12 +283,14 @@ def main():
                                         c.Company)
         assert code == INVALID_ARGUMENT and "company.cvr" in fields, (code, message, fields)
         run_jobs(matching_url)
+        collaborate(municipalities_url, companies_url, projects_url)
         print("the services answer a partner that shares no code: GetMunicipality, "
               "CreateNeed, GetNeed, CreateCompany, CreateSolution, SearchSolutions, "
-              "CreateTestBed, every kind of job with its results and export, and field "
+              "CreateTestBed, every kind of job with its results and export, an interest "
+              "seen anonymously and accepted into a project, its lifecycle, and field "
               "violations")
     finally:
-        for process in (matching, companies, municipalities):
+        for process in (projects, matching, companies, municipalities):
             process.terminate()
             process.wait(timeout=30)
 
