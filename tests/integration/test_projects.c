@@ -3,7 +3,8 @@
  * companies and matching services: participants checked where they are
  * kept, exactly one lead, commitments and shares in integer øre, every move
  * the lifecycle allows and the ones it forbids, the history, milestones past
- * due, lists, search, and each bad input refused with nothing written.
+ * due, lists, search, interests, idempotency keys, and each bad input
+ * refused with nothing written.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
+#include "chc/json.h"
+#include "chc/uuid.h"
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/matching.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
@@ -453,6 +457,28 @@ static void interests_open_projects(void **state)
 	protobuf_c_message_free_unpacked(&sent->base, NULL);
 }
 
+/* A need-solution job for the test's need and one solution, run to the end. */
+static Chc__V1__Job *match_need_with(const char *solution_id)
+{
+	char text[512];
+	snprintf(text, sizeof(text),
+	         "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":3,\"need_ids\":"
+	         "[\"%s\"],\"solution_ids\":[\"%s\"]}}",
+	         need_id, solution_id);
+	Chc__V1__Job *job = (void *)harness_call_json(
+	        client, &chc__v1__matching_service__descriptor, "SubmitJob", text, CHC_OK, NULL, 0);
+	char get[96];
+	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", job->id);
+	for (int i = 0; i < 200 && job->state != CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED; i++) {
+		protobuf_c_message_free_unpacked(&job->base, NULL);
+		usleep(50 * 1000);
+		job = (void *)harness_call_json(client, &chc__v1__matching_service__descriptor,
+		                                "GetJob", get, CHC_OK, NULL, 0);
+	}
+	assert_int_equal(job->state, CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED);
+	return job;
+}
+
 /* A decline reaches the matching service as "not a match"; a withdrawal is
  * the sender's; an unanswered interest is reminded, then expires. */
 static void decline_withdraw_expire(void **state)
@@ -472,6 +498,21 @@ static void decline_withdraw_expire(void **state)
 	assert_int_equal(feedback->n_feedback, 1);
 	assert_string_equal(feedback->feedback[0]->reason, "tried it in 2025");
 	protobuf_c_message_free_unpacked(&feedback->base, NULL);
+	/* The next job still lists the pair, scored 0 with the decline's reason. */
+	Chc__V1__Job *job = match_need_with(solution_ids[1]);
+	snprintf(text, sizeof(text), "{\"job_id\":\"%s\",\"solution_id\":\"%s\"}", job->id,
+	         solution_ids[1]);
+	Chc__V1__ListJobResultsResponse *found =
+	        (void *)harness_call_json(client, &chc__v1__matching_service__descriptor,
+	                                  "ListJobResults", text, CHC_OK, NULL, 0);
+	assert_int_equal(found->n_results, 1);
+	assert_true(found->results[0]->score == 0);
+	bool told = false;
+	for (size_t i = 0; i < found->results[0]->n_reasons; i++)
+		told = told || strstr(found->results[0]->reasons[i]->detail, "tried it in 2025");
+	assert_true(told);
+	protobuf_c_message_free_unpacked(&found->base, NULL);
+	protobuf_c_message_free_unpacked(&job->base, NULL);
 
 	Chc__V1__Interest *again = interest_from_company(1, CHC_OK);
 	char company[128];
@@ -520,21 +561,7 @@ static void interest_from_a_job(void **state)
 {
 	(void)state;
 	char text[512];
-	snprintf(text, sizeof(text),
-	         "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":3,\"need_ids\":"
-	         "[\"%s\"],\"solution_ids\":[\"%s\"]}}",
-	         need_id, solution_ids[2]);
-	Chc__V1__Job *job = (void *)harness_call_json(
-	        client, &chc__v1__matching_service__descriptor, "SubmitJob", text, CHC_OK, NULL, 0);
-	char get[96];
-	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", job->id);
-	for (int i = 0; i < 200 && job->state != CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED; i++) {
-		protobuf_c_message_free_unpacked(&job->base, NULL);
-		usleep(50 * 1000);
-		job = (void *)harness_call_json(client, &chc__v1__matching_service__descriptor,
-		                                "GetJob", get, CHC_OK, NULL, 0);
-	}
-	assert_int_equal(job->state, CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED);
+	Chc__V1__Job *job = match_need_with(solution_ids[2]);
 	snprintf(text, sizeof(text),
 	         "{\"job_id\":\"%s\",\"need_id\":\"%s\",\"solution_id\":\"%s\",\"sender\":"
 	         "%s,\"message\":\"Fra matchmaking\"}",
@@ -549,6 +576,54 @@ static void interest_from_a_job(void **state)
 	assert_null(call("CreateInterestFromJob", text, CHC_NOT_FOUND));
 	protobuf_c_message_free_unpacked(&interest->base, NULL);
 	protobuf_c_message_free_unpacked(&job->base, NULL);
+}
+
+/* A write repeated with its idempotency key returns the first reply and
+ * writes once; the same key on another request is refused. */
+static void repeated_writes(void **state)
+{
+	(void)state;
+	char *text = project_request("");
+	json_t *json = json_loads(text, 0, NULL);
+	free(text);
+	ProtobufCMessage *request = NULL;
+	assert_int_equal(chc_json_to_message(&chc__v1__create_project_request__descriptor, json,
+	                                     &request, NULL),
+	                 CHC_OK);
+	json_decref(json);
+	PGconn *database = harness_database();
+	const char *count = "SELECT count(*) FROM projects.projects";
+	long before = atol(harness_sql_value(database, count));
+	char key[37];
+	chc_uuid_generate(key);
+	chc_call_options options = { .idempotency_key = key };
+	Chc__V1__Project *first = NULL, *second = NULL;
+	assert_int_equal(chc_client_call(client, &chc__v1__project_service__descriptor,
+	                                 "CreateProject", request, &options,
+	                                 (ProtobufCMessage **)&first, NULL),
+	                 CHC_OK);
+	assert_int_equal(chc_client_call(client, &chc__v1__project_service__descriptor,
+	                                 "CreateProject", request, &options,
+	                                 (ProtobufCMessage **)&second, NULL),
+	                 CHC_OK);
+	assert_string_equal(first->id, second->id);
+	assert_int_equal(atol(harness_sql_value(database, count)), before + 1);
+
+	Chc__V1__ChangeProjectStatusRequest move = CHC__V1__CHANGE_PROJECT_STATUS_REQUEST__INIT;
+	move.id = first->id;
+	move.expected_version = first->version;
+	move.status = CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING;
+	move.reason = "same key, another call";
+	Chc__V1__Project *moved = NULL;
+	assert_int_equal(chc_client_call(client, &chc__v1__project_service__descriptor,
+	                                 "ChangeProjectStatus", &move.base, &options,
+	                                 (ProtobufCMessage **)&moved, NULL),
+	                 CHC_FAILED_PRECONDITION);
+	assert_null(moved);
+	PQfinish(database);
+	protobuf_c_message_free_unpacked(&first->base, NULL);
+	protobuf_c_message_free_unpacked(&second->base, NULL);
+	protobuf_c_message_free_unpacked(request, NULL);
 }
 
 /* Every pair of statuses: the move is accepted exactly when the lifecycle
@@ -646,6 +721,7 @@ int main(void)
 		cmocka_unit_test(interest_from_a_job),
 		cmocka_unit_test(every_move),
 		cmocka_unit_test(reminder),
+		cmocka_unit_test(repeated_writes),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
