@@ -154,14 +154,16 @@ static int overdue(cli_state *cli, const cli_noun *noun, const cli_arguments *ar
 	return cli_call_json(cli, noun->service, "ListOverdueMilestones", request, noun->print);
 }
 
-/* "municipality:101" as a Party; NULL (with a message) when it is not. */
-static json_t *party_json(const char *text)
+/* --OPTION municipality:101 as a Party; NULL (with a message) when it is not. */
+static json_t *party_json(const cli_arguments *arguments, const char *option)
 {
+	const char *text = cli_option_value(arguments, option);
 	const char *colon = text ? strchr(text, ':') : NULL;
 	if (colon == NULL) {
 		fprintf(stderr,
-		        "chc: --party takes KIND:VALUE: company:ID, municipality:101, "
-		        "region:1084, test_bed:ID, hospital:NAME, knowledge_institution:NAME\n");
+		        "chc: --%s takes KIND:VALUE: company:ID, municipality:101, "
+		        "region:1084, test_bed:ID, hospital:NAME, knowledge_institution:NAME\n",
+		        option);
 		return NULL;
 	}
 	char kind[32];
@@ -197,7 +199,7 @@ static int join(cli_state *cli, const cli_noun *noun, const cli_arguments *argum
                 json_t *request)
 {
 	const char *role = cli_option_value(arguments, "role");
-	json_t *party = party_json(cli_option_value(arguments, "party"));
+	json_t *party = party_json(arguments, "party");
 	long long ore = 0;
 	if (!change_of(arguments, request) || party == NULL || role == NULL ||
 	    !cli_option_int(arguments, "ore", &ore)) {
@@ -214,7 +216,7 @@ static int join(cli_state *cli, const cli_noun *noun, const cli_arguments *argum
 static int leave(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
                  json_t *request)
 {
-	json_t *party = party_json(cli_option_value(arguments, "party"));
+	json_t *party = party_json(arguments, "party");
 	const char *reason = cli_option_value(arguments, "reason");
 	if (!change_of(arguments, request) || party == NULL) {
 		json_decref(party);
@@ -229,7 +231,7 @@ static int leave(cli_state *cli, const cli_noun *noun, const cli_arguments *argu
 static int commit(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
                   json_t *request)
 {
-	json_t *party = party_json(cli_option_value(arguments, "party"));
+	json_t *party = party_json(arguments, "party");
 	long long ore = 0;
 	if (!change_of(arguments, request) || party == NULL ||
 	    !cli_option_int(arguments, "ore", &ore)) {
@@ -258,7 +260,7 @@ static int milestone(cli_state *cli, const cli_noun *noun, const cli_arguments *
 	const char *due = cli_option_value(arguments, "due");
 	json_t *item = json_pack("{s:s, s:s}", "title", title ? title : "", "due", due ? due : "");
 	if (cli_has_option(arguments, "party")) {
-		json_t *party = party_json(cli_option_value(arguments, "party"));
+		json_t *party = party_json(arguments, "party");
 		if (party == NULL) {
 			json_decref(item);
 			return CLI_EXIT_USAGE;
@@ -269,7 +271,31 @@ static int milestone(cli_state *cli, const cli_noun *noun, const cli_arguments *
 	return cli_call_json(cli, noun->service, "AddMilestone", request, noun->print);
 }
 
+/* create --lead KIND:VALUE FIELDS: the lead is the one participant a
+ * project must have; the others join afterwards. */
+static int create(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
+                  json_t *request)
+{
+	json_t *lead = party_json(arguments, "lead");
+	json_t *project = json_object();
+	json_t *mask = json_array();
+	bool ok = lead != NULL && cli_noun_id(arguments) == NULL &&
+	          cli_fields_to_json(arguments, noun->fields, noun->field_count, project, mask);
+	json_decref(mask);
+	if (!ok) {
+		json_decref(lead);
+		json_decref(project);
+		return CLI_EXIT_USAGE;
+	}
+	json_object_set_new(project, "participants",
+	                    json_pack("[{s:o, s:s}]", "party", lead, "role", "lead"));
+	json_object_set_new(request, "project", project);
+	return cli_call_json(cli, noun->service, "CreateProject", request, noun->print);
+}
+
 static const cli_verb verbs[] = {
+	{ "create", CLI_VERB_CUSTOM, NULL, "--lead KIND:VALUE --title T FIELDS   others join later",
+	  create },
 	{ "get", CLI_VERB_GET, "GetProject", "ID", NULL },
 	{ "list", CLI_VERB_LIST, "ListProjects", "[FILTERS]", NULL },
 	{ "search", CLI_VERB_SEARCH, "SearchProjects", "WORDS [FILTERS]   Danish and English",
@@ -293,7 +319,7 @@ static const cli_verb verbs[] = {
 
 static const char *const options[] = { "version",    "to",    "reason", "page-size",
 	                               "page-token", "party", "role",   "ore",
-	                               "due",        "done",  NULL };
+	                               "due",        "done",  "lead",   NULL };
 
 static const cli_noun noun = {
 	.name = "project",
