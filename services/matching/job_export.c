@@ -44,6 +44,7 @@ static const char *const need_fields[] = { "id",
 	                                   "procurement_route",
 	                                   "deadline",
 	                                   "criteria",
+	                                   "language",
 	                                   NULL };
 static const char *const test_bed_fields[] = { "id",
 	                                       "name",

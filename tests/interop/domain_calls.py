@@ -9,8 +9,10 @@ back as INVALID_ARGUMENT naming the field.
 
     domain_calls.py BUILD_DIR SOURCE_DIR     (CHC_TEST_DATABASE_URL set)
 """
+import csv
 import datetime
 import hashlib
+import io
 import json
 import os
 import random
@@ -86,9 +88,159 @@ def call(url, service, method, request, reply_type):
     return response.code, response.message, [v.field for v in response.violations], reply
 
 
-def run_jobs(matching_url):
-    """A test bed, each kind of job to its end, its results and its export."""
+CLASSES = ["unspecified", "not-a-device", "i", "iia", "iib", "iii"]
+EVIDENCE = ["unspecified", "none", "pilot", "observational-study", "randomised-trial",
+            "mast-assessment"]
+RESULT_KINDS = {"need-solution": {"match", "near-miss"},
+                "testbed-assignment": {"assigned", "unassigned"},
+                "testbed-stable": {"assigned", "unassigned"},
+                "consortia": {"consortium"}}
+
+
+def export_kind(kind):
+    return matching_pb2.JobKind.Name(kind)[len("JOB_KIND_"):].lower().replace("_", "-")
+
+
+def check_export(export, kind, test_bed_id):
+    """What docs/job-export.md promises a partner, checked on the document
+    alone: the members in order, the result kinds, and for test-bed jobs that
+    every pair is allowed with the fit the rules give and that the
+    assignment keeps within the capacities; for need_solution that every
+    match passes its need's hard criteria."""
+    members = ["format", "kind", "algorithm_version", "parameters", "inputs", "results"]
+    if kind.startswith("testbed-"):
+        members += ["capacities", "pairs"]
+    assert list(export) == members, list(export)
+    assert export["algorithm_version"], export["algorithm_version"]
+    assert {r["kind"] for r in export["results"]} <= RESULT_KINDS[kind], kind
+    inputs = export["inputs"]
+    solutions = {s["id"]: s for s in inputs["solutions"]}
+    assert [s["id"] for s in inputs["solutions"]] == sorted(solutions)
+    for solution in inputs["solutions"]:
+        assert "description" not in solution and "contacts" not in solution
+    if kind.startswith("testbed-"):
+        assert "needs" not in inputs
+        beds = {t["id"]: t for t in inputs["test_beds"]}
+        assert test_bed_id in beds, "the test bed made above is an input"
+        region_of = {m["code"]: m["region_code"] for m in inputs["municipalities"]}
+        assert export["pairs"] == sorted(export["pairs"], key=lambda p: (p[0], p[1]))
+        fit = {}
+        for s_id, t_id, f in export["pairs"]:
+            s, t = solutions[s_id], beds[t_id]
+            categories = s.get("categories", [])
+            overlap = sum(c in t["care_areas"] for c in categories)
+            trl = s.get("trl", 0)
+            assert overlap > 0 and t["trl_min"] <= trl <= t["trl_max"], (s, t)
+            assert (CLASSES.index(s.get("device_class", "unspecified"))
+                    <= CLASSES.index(t["max_device_class"])), (s, t)
+            assert s.get("gdpr_dpa_available") or not t.get("dpa_required"), (s, t)
+            assert set(t.get("standards", [])) <= set(s.get("standards", [])), (s, t)
+            local = any(d.get("region_code") == t["region_code"]
+                        or region_of.get(d.get("municipality_code")) == t["region_code"]
+                        for d in s.get("deployments", []))
+            level = min(max(EVIDENCE.index(s.get("evidence_level", "unspecified")) - 1, 0), 4)
+            window = t["trl_max"] - t["trl_min"] + 1
+            expected = (400 * overlap // max(len(categories), 1)
+                        + max(0, 200 * (trl - t["trl_min"] + 1) // window)
+                        + (200 if local else 0) + 100 * level // 4
+                        + max(0, 100 - t.get("fee_dkk", 0) // 5000))
+            assert f == min(max(expected, 1), 1000), (s_id, t_id, f, expected)
+            fit[s_id, t_id] = f
+        used, placed = {}, set()
+        for r in export["results"]:
+            if r["kind"] == "assigned":
+                pair = (r["solution_id"], r["test_bed_id"])
+                assert pair in fit, pair
+                assert abs(r["score"] - fit[pair] / 10) < 1e-9, (r, fit[pair])
+                assert r["solution_id"] not in placed, r
+                placed.add(r["solution_id"])
+                used[r["test_bed_id"]] = used.get(r["test_bed_id"], 0) + 1
+        assert set(export["capacities"]) == set(beds)
+        assert all(used.get(t, 0) <= n for t, n in export["capacities"].items()), used
+    else:
+        assert "test_beds" not in inputs
+        for need in inputs["needs"]:
+            assert "contact" not in need and "description" not in need
+    if kind == "need-solution":
+        needs = {n["id"]: n for n in inputs["needs"]}
+        zero = {(f["need_id"], f["solution_id"]) for f in inputs["feedback"]}
+        for r in export["results"]:
+            if r["kind"] != "match":
+                continue
+            need, s = needs[r["need_id"]], solutions[r["solution_id"]]
+            assert s.get("trl", 0) >= need.get("min_trl", 0), (need, s)
+            if need.get("max_device_class"):
+                assert (CLASSES.index(s.get("device_class", "unspecified"))
+                        <= CLASSES.index(need["max_device_class"])), (need, s)
+            assert set(need.get("required_standards", [])) <= set(s.get("standards", []))
+            assert s.get("gdpr_dpa_available") or not need.get("gdpr_dpa_required")
+            assert 1 <= r["rank"] <= export["parameters"]["top_k"], r
+            if (r["need_id"], r["solution_id"]) in zero:
+                assert r.get("score", 0) == 0, r
+
+
+def read_export(matching_url, job_id, export_format):
+    """The whole document in chunks of 64 KiB, checked against its SHA-256."""
     x = matching_pb2
+    document, offset, digest = b"", 0, ""
+    while True:
+        code, message, _, chunk = call(
+            matching_url, "MatchingService", "ExportJob",
+            x.ExportJobRequest(job_id=job_id, format=export_format, offset=offset,
+                               max_bytes=65536), x.ExportJobResponse)
+        assert code == 0, message
+        assert chunk.total_bytes > 0 and offset + len(chunk.data) <= chunk.total_bytes
+        document += chunk.data
+        digest = chunk.sha256
+        offset = chunk.next_offset
+        if offset == 0:
+            break
+    assert len(document) == chunk.total_bytes
+    assert hashlib.sha256(document).hexdigest() == digest
+    return document
+
+
+def published_solution(companies_url, **fields):
+    """A company with one solution, submitted and approved."""
+    c = companies_pb2
+    company = c.Company(name="Interop Afprøvning ApS", cvr=unique_cvr(), municipality_code=751)
+    code, message, _, company = call(companies_url, "CompanyService", "CreateCompany",
+                                     c.CreateCompanyRequest(company=company), c.Company)
+    assert code == 0, message
+    code, message, _, solution = call(companies_url, "CompanyService", "CreateSolution",
+                                      c.CreateSolutionRequest(solution=c.Solution(
+                                          company_id=company.id, **fields)), c.Solution)
+    assert code == 0, message
+    for step in ("SubmitSolution", "ApproveSolution"):
+        code, message, _, solution = call(
+            companies_url, "CompanyService", step,
+            c.SolutionActionRequest(id=solution.id, expected_version=solution.version),
+            c.Solution)
+        assert code == 0, message
+    return solution
+
+
+def run_jobs(matching_url, municipalities_url, companies_url):
+    """A test bed, each kind of job to its end, its results and its export.
+    The database is shared with other tests: the checks hold whatever else
+    is in it, and a need and a solution made here make them bite."""
+    x, m = matching_pb2, municipalities_pb2
+    deadline = (datetime.date.today() + datetime.timedelta(days=120)).isoformat()
+    code, message, _, need = call(
+        municipalities_url, "MunicipalityService", "CreateNeed",
+        m.CreateNeedRequest(need=m.Need(
+            owners=[m.NeedOwner(municipality_code=751)], title="Interop: telemedicin i eget hjem",
+            care_area=common_pb2.CARE_CATEGORY_TELEMEDICINE, min_trl=7,
+            max_device_class=common_pb2.DEVICE_CLASS_IIA,
+            procurement_route=m.PROCUREMENT_ROUTE_OPEN_TENDER, deadline=deadline,
+            status=m.NEED_STATUS_OPEN)), m.Need)
+    assert code == 0, message
+    solution = published_solution(companies_url, name="Interop Telemedicin",
+                                  categories=[common_pb2.CARE_CATEGORY_TELEMEDICINE], trl=7,
+                                  device_class=common_pb2.DEVICE_CLASS_I,
+                                  gdpr_dpa_available=True,
+                                  evidence_level=companies_pb2.EVIDENCE_LEVEL_PILOT,
+                                  deployments=[companies_pb2.Deployment(municipality_code=751)])
     test_bed = x.TestBed(name="Interop Living Lab",
                          owner=x.TestBedOwner(kind=x.TEST_BED_OWNER_KIND_MUNICIPALITY,
                                               municipality_code=751),
@@ -130,23 +282,38 @@ def run_jobs(matching_url):
             x.ListJobResultsRequest(job_id=job.id, page=common_pb2.PageRequest(page_size=50)),
             x.ListJobResultsResponse)
         assert code == 0 and results.page.total_size == job.result_count, message
-        document, offset, digest = b"", 0, ""
-        while True:
-            code, message, _, chunk = call(
-                matching_url, "MatchingService", "ExportJob",
-                x.ExportJobRequest(job_id=job.id, format=x.EXPORT_FORMAT_JSON, offset=offset,
-                                   max_bytes=65536), x.ExportJobResponse)
-            assert code == 0, message
-            document += chunk.data
-            digest = chunk.sha256
-            offset = chunk.next_offset
-            if offset == 0:
-                break
-        assert hashlib.sha256(document).hexdigest() == digest
+        assert {x.ResultKind.Name(r.kind)[len("RESULT_KIND_"):].lower().replace("_", "-")
+                for r in results.results} <= RESULT_KINDS[export_kind(kind)], results
+        document = read_export(matching_url, job.id, x.EXPORT_FORMAT_JSON)
+        assert document.endswith(b"}\n") and b"\n" not in document[:-1]
         export = json.loads(document)
         assert export["format"] == "chc-job-export/1"
-        assert export["kind"] == x.JobKind.Name(kind)[len("JOB_KIND_"):].lower().replace(
-            "_", "-"), export["kind"]
+        slug = export_kind(kind)
+        assert export["kind"] == slug, export["kind"]
+        assert export["algorithm_version"] == job.algorithm_version
+        assert len(export["results"]) == job.result_count
+        assert export["parameters"]["top_k"] == parameters.top_k
+        check_export(export, slug, made.id)
+        ids = [s["id"] for s in export["inputs"]["solutions"]]
+        assert solution.id in ids, "the solution published above is an input"
+        if slug.startswith("testbed-"):
+            assert any(p[:2] == [solution.id, made.id] for p in export["pairs"]), \
+                "the solution fits the test bed"
+            assert solution.id in {r.get("solution_id") for r in export["results"]}, \
+                "a solution seeking a test bed is assigned or told why not"
+        if slug == "need-solution":
+            assert need.id in [n["id"] for n in export["inputs"]["needs"]]
+            assert any(r["kind"] == "match" and r["need_id"] == need.id
+                       for r in export["results"]), "a need with a fitting solution has a match"
+        assert read_export(matching_url, job.id, x.EXPORT_FORMAT_JSON) == document
+        table = read_export(matching_url, job.id, x.EXPORT_FORMAT_CSV).decode()
+        header = ("kind,rank,need_id,need_title,solution_id,solution_name,test_bed_id,"
+                  "test_bed_name,score,members,explanation")
+        assert table.startswith(header + "\r\n") and table.endswith("\r\n"), table[:200]
+        rows = list(csv.reader(io.StringIO(table, newline="")))
+        assert len(rows) == 1 + job.result_count
+        assert all(len(row) == 11 for row in rows), rows[:3]
+        assert {row[0] for row in rows[1:]} <= RESULT_KINDS[slug]
 
 
 def collaborate(municipalities_url, companies_url, projects_url):
@@ -282,7 +449,7 @@ def main():
                                             name="Interop Bad ApS", cvr="12345678")),
                                         c.Company)
         assert code == INVALID_ARGUMENT and "company.cvr" in fields, (code, message, fields)
-        run_jobs(matching_url)
+        run_jobs(matching_url, municipalities_url, companies_url)
         collaborate(municipalities_url, companies_url, projects_url)
         print("the services answer a partner that shares no code: GetMunicipality, "
               "CreateNeed, GetNeed, CreateCompany, CreateSolution, SearchSolutions, "
