@@ -206,3 +206,30 @@ int cli_import_lines(const char *path, cli_line_importer create, cli_state *cli,
 	fclose(file);
 	return failures;
 }
+
+json_t *cli_party_json(const cli_arguments *arguments, const char *option)
+{
+	const char *text = cli_option_value(arguments, option);
+	const char *colon = text ? strchr(text, ':') : NULL;
+	if (colon == NULL) {
+		fprintf(stderr,
+		        "chc: --%s takes KIND:VALUE: company:ID, municipality:101, "
+		        "region:1084, test_bed:ID, hospital:NAME, knowledge_institution:NAME\n",
+		        option);
+		return NULL;
+	}
+	char kind[32];
+	snprintf(kind, sizeof(kind), "%.*s", (int)(colon - text), text);
+	const char *value = colon + 1;
+	if (strcmp(kind, "company") == 0)
+		return json_pack("{s:s, s:s}", "kind", kind, "company_id", value);
+	if (strcmp(kind, "municipality") == 0)
+		return json_pack("{s:s, s:i}", "kind", kind, "municipality_code", atoi(value));
+	if (strcmp(kind, "region") == 0)
+		return json_pack("{s:s, s:i}", "kind", kind, "region_code", atoi(value));
+	if (strcmp(kind, "test_bed") == 0)
+		return json_pack("{s:s, s:s}", "kind", "test-bed", "test_bed_id", value);
+	return json_pack("{s:s, s:s}", "kind",
+	                 strcmp(kind, "hospital") == 0 ? "hospital" : "knowledge-institution",
+	                 "organisation", value);
+}

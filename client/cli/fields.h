@@ -31,6 +31,12 @@ typedef struct cli_field {
 bool cli_fields_to_json(const cli_arguments *arguments, const cli_field *fields, size_t field_count,
                         json_t *object, json_t *mask);
 
+/* The party in --option KIND:VALUE (company:ID, municipality:101,
+ * region:1084, test_bed:ID, hospital:NAME, knowledge_institution:NAME) as a
+ * chc.v1.Party JSON object; NULL, with a message, when the option is missing
+ * or does not parse. */
+json_t *cli_party_json(const cli_arguments *arguments, const char *option);
+
 /* Prints "  --flag VALUE   help" for each field. */
 void cli_fields_help(FILE *out, const cli_field *fields, size_t field_count);
 

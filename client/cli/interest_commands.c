@@ -1,39 +1,16 @@
 /*
  * interest_commands.c - chc interest create|from-job|get|list|accept|
  * decline|withdraw: expressions of interest with mutual opt-in. A side is
- * written KIND:VALUE: company:<id>, municipality:101, region:1084.
+ * written KIND:VALUE: company:<id>, municipality:101, region:1084,
+ * test_bed:<id>.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "chc/v1/projects.pb-c.h"
 #include "cli.h"
+#include "fields.h"
 #include "noun.h"
-
-/* "municipality:101" as a Party in JSON; NULL (with a message) when it is
- * not one. */
-static json_t *party_json(const char *option, const char *text)
-{
-	const char *colon = text ? strchr(text, ':') : NULL;
-	if (colon == NULL) {
-		fprintf(stderr,
-		        "chc: --%s takes KIND:VALUE, such as municipality:101 or "
-		        "company:ID\n",
-		        option);
-		return NULL;
-	}
-	char kind[32];
-	snprintf(kind, sizeof(kind), "%.*s", (int)(colon - text), text);
-	const char *value = colon + 1;
-	if (strcmp(kind, "company") == 0)
-		return json_pack("{s:s, s:s}", "kind", kind, "company_id", value);
-	if (strcmp(kind, "municipality") == 0)
-		return json_pack("{s:s, s:i}", "kind", kind, "municipality_code", atoi(value));
-	if (strcmp(kind, "region") == 0)
-		return json_pack("{s:s, s:i}", "kind", kind, "region_code", atoi(value));
-	fprintf(stderr, "chc: --%s: a company, municipality or region\n", option);
-	return NULL;
-}
 
 static void print_interest(const Chc__V1__Interest *interest)
 {
@@ -42,7 +19,11 @@ static void print_interest(const Chc__V1__Interest *interest)
 	       cli_slug(&chc__v1__interest_state__descriptor, interest->state, state));
 	printf("  from:     %s\n", interest->sender ? interest->sender->name : "(anonymous)");
 	printf("  to:       %s\n", interest->receiver ? interest->receiver->name : "");
-	printf("  need:     %s   solution: %s\n", interest->need_id, interest->solution_id);
+	if (interest->test_bed_id[0] != '\0')
+		printf("  test bed: %s   solution: %s\n", interest->test_bed_id,
+		       interest->solution_id);
+	else
+		printf("  need:     %s   solution: %s\n", interest->need_id, interest->solution_id);
 	if (interest->card != NULL)
 		printf("  card:     %s, TRL %d, %zu categories, %zu standards\n",
 		       interest->card->summary, interest->card->trl, interest->card->n_categories,
@@ -74,10 +55,9 @@ static void print_reply(const ProtobufCMessage *reply)
 static bool add_party(const cli_arguments *arguments, const char *option, json_t *request,
                       const char *key)
 {
-	const char *text = cli_option_value(arguments, option);
-	if (text == NULL)
+	if (!cli_has_option(arguments, option))
 		return true;
-	json_t *party = party_json(option, text);
+	json_t *party = cli_party_json(arguments, option);
 	if (party == NULL)
 		return false;
 	json_object_set_new(request, key, party);
@@ -138,7 +118,9 @@ static int list(cli_state *cli, const cli_noun *noun, const cli_arguments *argum
 
 static const cli_verb verbs[] = {
 	{ "create", CLI_VERB_CUSTOM, NULL,
-	  "--as KIND:VALUE --need ID --solution ID [--message TEXT] [--from-job JOB]", create },
+	  "--as KIND:VALUE --need ID --solution ID [--message TEXT] [--from-job JOB]\n"
+	  "                                       a test bed: --as test_bed:ID --solution ID",
+	  create },
 	{ "get", CLI_VERB_GET, "GetInterest",
 	  "ID [--as KIND:VALUE]   the card, unless both accepted", with_side },
 	{ "list", CLI_VERB_CUSTOM, NULL, "[--as KIND:VALUE] [--state S]", list },

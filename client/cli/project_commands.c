@@ -154,34 +154,6 @@ static int overdue(cli_state *cli, const cli_noun *noun, const cli_arguments *ar
 	return cli_call_json(cli, noun->service, "ListOverdueMilestones", request, noun->print);
 }
 
-/* --OPTION municipality:101 as a Party; NULL (with a message) when it is not. */
-static json_t *party_json(const cli_arguments *arguments, const char *option)
-{
-	const char *text = cli_option_value(arguments, option);
-	const char *colon = text ? strchr(text, ':') : NULL;
-	if (colon == NULL) {
-		fprintf(stderr,
-		        "chc: --%s takes KIND:VALUE: company:ID, municipality:101, "
-		        "region:1084, test_bed:ID, hospital:NAME, knowledge_institution:NAME\n",
-		        option);
-		return NULL;
-	}
-	char kind[32];
-	snprintf(kind, sizeof(kind), "%.*s", (int)(colon - text), text);
-	const char *value = colon + 1;
-	if (strcmp(kind, "company") == 0)
-		return json_pack("{s:s, s:s}", "kind", kind, "company_id", value);
-	if (strcmp(kind, "municipality") == 0)
-		return json_pack("{s:s, s:i}", "kind", kind, "municipality_code", atoi(value));
-	if (strcmp(kind, "region") == 0)
-		return json_pack("{s:s, s:i}", "kind", kind, "region_code", atoi(value));
-	if (strcmp(kind, "test_bed") == 0)
-		return json_pack("{s:s, s:s}", "kind", "test-bed", "test_bed_id", value);
-	return json_pack("{s:s, s:s}", "kind",
-	                 strcmp(kind, "hospital") == 0 ? "hospital" : "knowledge-institution",
-	                 "organisation", value);
-}
-
 /* The project id and version every change names; false on a bad line. */
 static bool change_of(const cli_arguments *arguments, json_t *request)
 {
@@ -199,7 +171,7 @@ static int join(cli_state *cli, const cli_noun *noun, const cli_arguments *argum
                 json_t *request)
 {
 	const char *role = cli_option_value(arguments, "role");
-	json_t *party = party_json(arguments, "party");
+	json_t *party = cli_party_json(arguments, "party");
 	long long ore = 0;
 	if (!change_of(arguments, request) || party == NULL || role == NULL ||
 	    !cli_option_int(arguments, "ore", &ore)) {
@@ -216,7 +188,7 @@ static int join(cli_state *cli, const cli_noun *noun, const cli_arguments *argum
 static int leave(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
                  json_t *request)
 {
-	json_t *party = party_json(arguments, "party");
+	json_t *party = cli_party_json(arguments, "party");
 	const char *reason = cli_option_value(arguments, "reason");
 	if (!change_of(arguments, request) || party == NULL) {
 		json_decref(party);
@@ -231,7 +203,7 @@ static int leave(cli_state *cli, const cli_noun *noun, const cli_arguments *argu
 static int commit(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
                   json_t *request)
 {
-	json_t *party = party_json(arguments, "party");
+	json_t *party = cli_party_json(arguments, "party");
 	long long ore = 0;
 	if (!change_of(arguments, request) || party == NULL ||
 	    !cli_option_int(arguments, "ore", &ore)) {
@@ -260,7 +232,7 @@ static int milestone(cli_state *cli, const cli_noun *noun, const cli_arguments *
 	const char *due = cli_option_value(arguments, "due");
 	json_t *item = json_pack("{s:s, s:s}", "title", title ? title : "", "due", due ? due : "");
 	if (cli_has_option(arguments, "party")) {
-		json_t *party = party_json(arguments, "party");
+		json_t *party = cli_party_json(arguments, "party");
 		if (party == NULL) {
 			json_decref(item);
 			return CLI_EXIT_USAGE;
@@ -276,7 +248,7 @@ static int milestone(cli_state *cli, const cli_noun *noun, const cli_arguments *
 static int create(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
                   json_t *request)
 {
-	json_t *lead = party_json(arguments, "lead");
+	json_t *lead = cli_party_json(arguments, "lead");
 	json_t *project = json_object();
 	json_t *mask = json_array();
 	bool ok = lead != NULL && cli_noun_id(arguments) == NULL &&

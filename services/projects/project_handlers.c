@@ -430,34 +430,34 @@ static const core_statement project_interest_statement = {
 	"UPDATE projects.projects SET interest_id = $2::uuid WHERE id = $1::uuid", 2
 };
 
-chc_status project_open_from_interest(core_request *request, const char *interest_id,
-                                      const project_party *lead, const project_party *partner,
-                                      const char *need_id, const char *solution_id,
-                                      const char *title, char project_id[37])
+chc_status project_open_from_interest(core_request *request, const project_opening *opening,
+                                      char project_id[37])
 {
 	Chc__V1__Project project = CHC__V1__PROJECT__INIT;
 	chc_uuid_generate(project_id);
-	char *needs[] = { (char *)need_id };
-	char *solutions[] = { (char *)solution_id };
+	char *needs[] = { (char *)opening->need_id };
+	char *test_beds[] = { (char *)opening->test_bed_id };
+	char *solutions[] = { (char *)opening->solution_id };
 	project.id = project_id;
-	project.title = (char *)title;
+	project.title = (char *)opening->title;
 	project.description = (char *)"Opened when both sides accepted an expression of interest.";
 	project.need_ids = needs;
-	project.n_need_ids = 1;
+	project.n_need_ids = opening->need_id[0] != '\0';
+	project.test_bed_ids = test_beds;
+	project.n_test_bed_ids = opening->test_bed_id[0] != '\0';
 	project.solution_ids = solutions;
 	project.n_solution_ids = 1;
 	project.status = CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING;
-	const char *values[] = { project_id, interest_id };
+	const char *values[] = { project_id, opening->interest_id };
 	PGresult *result = NULL;
 	chc_status status = project_insert(request, &project);
 	if (status == CHC_OK)
-		status = project_participant_add(request, project_id, lead,
+		status = project_participant_add(request, project_id, opening->lead,
 		                                 CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD,
 		                                 0, 0);
 	if (status == CHC_OK)
-		status = project_participant_add(
-		        request, project_id, partner,
-		        CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_PARTNER, 0, 1);
+		status = project_participant_add(request, project_id, opening->partner,
+		                                 opening->partner_role, 0, 1);
 	if (status == CHC_OK)
 		status = core_query(request, &project_interest_statement, values, &result);
 	if (status == CHC_OK)
@@ -465,6 +465,6 @@ chc_status project_open_from_interest(core_request *request, const char *interes
 		                             "both sides accepted an expression of interest", NULL,
 		                             0);
 	if (status == CHC_OK)
-		status = project_event(request, "project.created", project_id, title);
+		status = project_event(request, "project.created", project_id, opening->title);
 	return status;
 }

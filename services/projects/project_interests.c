@@ -1,7 +1,8 @@
 /*
  * project_interests.c - expressions of interest, the way into a project,
  * with mutual opt-in: a company expresses interest in a need with one of its
- * solutions, or a municipality or region owning a need in a solution. The
+ * solutions, a municipality or region owning a need in a solution, or a
+ * test bed (its owner, sending as the test bed) in a solution. The
  * receiver first sees an anonymous card (the facts of the sender's side,
  * never who sent it); names are revealed when both have accepted, and then a
  * project opens in status exploring. A decline is recorded with the matching
@@ -15,6 +16,7 @@
 
 #include "chc/uuid.h"
 #include "chc/v1/companies.pb-c.h"
+#include "chc/v1/matching.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "db.h"
 #include "entity.h"
@@ -75,7 +77,7 @@ chc_status interests_housekeeping(PGconn *connection, chc_error *error)
 	"i.message, i.state, i.decline_reason, coalesce(i.project_id::text, ''), i.card, "         \
 	"i.from_job_id, i.reminded, i.version, (extract(epoch FROM i.created_at) * "               \
 	"1000)::bigint, "                                                                          \
-	"(extract(epoch FROM i.updated_at) * 1000)::bigint"
+	"(extract(epoch FROM i.updated_at) * 1000)::bigint, coalesce(i.test_bed_id::text, '')"
 
 enum interest_column {
 	COLUMN_ID,
@@ -95,6 +97,7 @@ enum interest_column {
 	COLUMN_VERSION,
 	COLUMN_CREATED,
 	COLUMN_UPDATED,
+	COLUMN_TEST_BED,
 	INTEREST_COLUMN_COUNT,
 };
 
@@ -135,6 +138,17 @@ static Chc__V1__Interest *interest_from_row(core_request *request, PGresult *res
 		interest->receiver->name = PQgetvalue(result, row, COLUMN_RECEIVER_NAME);
 	interest->need_id = PQgetvalue(result, row, COLUMN_NEED);
 	interest->solution_id = PQgetvalue(result, row, COLUMN_SOLUTION);
+	interest->test_bed_id = PQgetvalue(result, row, COLUMN_TEST_BED);
+	/* The id of the sender's side leads to the sender in one call: the
+	 * receiver gets the card instead until both have accepted. */
+	if (!revealed) {
+		if (strncmp(sender, "company:", 8) == 0)
+			interest->solution_id = (char *)"";
+		else if (strncmp(sender, "test_bed:", 9) == 0)
+			interest->test_bed_id = (char *)"";
+		else
+			interest->need_id = (char *)"";
+	}
 	interest->message = PQgetvalue(result, row, COLUMN_MESSAGE);
 	interest->decline_reason = PQgetvalue(result, row, COLUMN_DECLINE_REASON);
 	interest->project_id = PQgetvalue(result, row, COLUMN_PROJECT);
@@ -219,11 +233,96 @@ static void *copy_enums(core_request *request, const void *values, size_t count)
 	return copy;
 }
 
+/* A test bed offers itself to a solution's company; the company sees the
+ * test bed's facts: what it takes, not who runs it. */
+static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Party *sender_party,
+                                      const char *test_bed_id, const char *solution_id,
+                                      interest_sides *sides)
+{
+	if (test_bed_id[0] == '\0')
+		test_bed_id = sender_party->test_bed_id;
+	if (strcmp(test_bed_id, sender_party->test_bed_id) != 0) {
+		core_violation(request, "interest.test_bed_id", "is not the sending test bed");
+		return CHC_INVALID_ARGUMENT;
+	}
+	if (!core_check_uuid(request, "interest.solution_id", solution_id) ||
+	    project_party_check(request, "interest.sender", sender_party, &sides->sender) != CHC_OK)
+		return core_failed(request) ? request->error.code : CHC_INVALID_ARGUMENT;
+	Chc__V1__GetTestBedRequest get_test_bed = CHC__V1__GET_TEST_BED_REQUEST__INIT;
+	get_test_bed.id = (char *)test_bed_id;
+	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_fetch(
+	        request, "interest.test_bed_id", "such test bed",
+	        &chc__v1__matching_service__descriptor, "GetTestBed", &get_test_bed.base);
+	Chc__V1__GetSolutionRequest get_solution = CHC__V1__GET_SOLUTION_REQUEST__INIT;
+	get_solution.id = (char *)solution_id;
+	Chc__V1__Solution *solution =
+	        test_bed == NULL
+	                ? NULL
+	                : (Chc__V1__Solution *)project_fetch(request, "interest.solution_id",
+	                                                     "such solution",
+	                                                     &chc__v1__company_service__descriptor,
+	                                                     "GetSolution", &get_solution.base);
+	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
+	if (status == CHC_OK &&
+	    solution->status != CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED)
+		status = core_fail(request, CHC_FAILED_PRECONDITION, "solution %s is not published",
+		                   solution_id);
+	Chc__V1__Party receiver = CHC__V1__PARTY__INIT;
+	char receiver_company[64] = ""; /* outlives the solution message */
+	if (status == CHC_OK) {
+		receiver.kind = CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
+		snprintf(receiver_company, sizeof(receiver_company), "%s", solution->company_id);
+		receiver.company_id = receiver_company;
+		sides->card.n_categories = test_bed->n_care_areas;
+		sides->card.categories =
+		        copy_enums(request, test_bed->care_areas, test_bed->n_care_areas);
+		sides->card.n_standards = test_bed->n_standards;
+		sides->card.standards =
+		        copy_enums(request, test_bed->standards, test_bed->n_standards);
+		sides->card.trl = test_bed->trl_min;
+		sides->card.device_class = test_bed->max_device_class;
+		sides->card.region_code = test_bed->region_code;
+		sides->card.summary = core_strdup(
+		        request,
+		        test_bed->n_care_areas > 0
+		                ? core_enum_slug(request, &chc__v1__care_category__descriptor,
+		                                 test_bed->care_areas[0])
+		                : "a test bed");
+		snprintf(sides->title, sizeof(sides->title), "%.140s + %.140s", test_bed->name,
+		         solution->name);
+	}
+	if (test_bed != NULL)
+		protobuf_c_message_free_unpacked(&test_bed->base, NULL);
+	if (solution != NULL)
+		protobuf_c_message_free_unpacked(&solution->base, NULL);
+	if (status == CHC_OK)
+		status = project_party_check(request, "interest.receiver", &receiver,
+		                             &sides->receiver);
+	return status;
+}
+
+/* The two sides of an interest and the card the receiver sees: of a need
+ * and a solution, or of a test bed and a solution. */
 static chc_status read_sides(core_request *request, const Chc__V1__Party *sender_party,
-                             const char *need_id, const char *solution_id, interest_sides *sides)
+                             const char *need_id, const char *test_bed_id, const char *solution_id,
+                             interest_sides *sides)
 {
 	memset(sides, 0, sizeof(*sides));
 	chc__v1__anonymous_card__init(&sides->card);
+	if (sender_party != NULL &&
+	    sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED) {
+		if (need_id[0] != '\0') {
+			core_violation(request, "interest.need_id",
+			               "a test bed's interest names no need");
+			return CHC_INVALID_ARGUMENT;
+		}
+		return read_test_bed_sides(request, sender_party, test_bed_id, solution_id, sides);
+	}
+	if (test_bed_id[0] != '\0') {
+		core_violation(request, "interest.test_bed_id",
+		               "is for a test bed's interest: the sender is not a test bed");
+		return CHC_INVALID_ARGUMENT;
+	}
 	bool valid = core_check_uuid(request, "interest.need_id", need_id);
 	valid = core_check_uuid(request, "interest.solution_id", solution_id) && valid;
 	if (!valid ||
@@ -325,8 +424,10 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		        request, core_enum_slug(request, &chc__v1__care_category__descriptor,
 		                                need->care_area));
 	} else if (status == CHC_OK) {
-		status = core_violation(request, "interest.sender.kind",
-		                        "a company, a municipality or a region expresses interest");
+		status = core_violation(
+		        request, "interest.sender.kind",
+		        "a company, a municipality, a region or a test bed expresses "
+		        "interest");
 	}
 	if (status == CHC_OK)
 		snprintf(sides->title, sizeof(sides->title), "%.140s + %.140s", need->title,
@@ -343,16 +444,17 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 
 static const core_statement interest_open_statement = {
 	"interest_open",
-	"SELECT id FROM projects.interests WHERE need_id = $1::uuid AND solution_id = $2::uuid "
+	"SELECT id FROM projects.interests WHERE need_id IS NOT DISTINCT FROM nullif($1, '')::uuid "
+	"AND test_bed_id IS NOT DISTINCT FROM nullif($2, '')::uuid AND solution_id = $3::uuid "
 	"AND state = 'open'",
-	2
+	3
 };
 static const core_statement interest_insert_statement = {
 	"interest_insert",
 	"INSERT INTO projects.interests (id, sender, sender_name, receiver, receiver_name, "
-	"need_id, solution_id, message, card, from_job_id) VALUES ($1::uuid, $2, $3, $4, $5, "
-	"$6::uuid, $7::uuid, $8, $9::bytea, $10)",
-	10
+	"need_id, solution_id, message, card, from_job_id, test_bed_id) VALUES ($1::uuid, $2, $3, "
+	"$4, $5, nullif($6, '')::uuid, $7::uuid, $8, $9::bytea, $10, nullif($11, '')::uuid)",
+	11
 };
 
 /* "\\x0a1b..." of packed bytes, request-owned. */
@@ -374,22 +476,31 @@ static char *bytea_text(core_request *request, const ProtobufCMessage *message)
 	return text;
 }
 
-static void create(core_request *request, const Chc__V1__Party *sender, const char *need_id,
-                   const char *solution_id, const char *message, const char *job_id,
-                   Chc__V1__Interest_Closure closure)
+/* The pair an interest is about: a need or a test bed, and a solution. */
+typedef struct {
+	const char *need_id;
+	const char *test_bed_id;
+	const char *solution_id;
+} interest_pair;
+
+static void create(core_request *request, const Chc__V1__Party *sender, interest_pair subject,
+                   const char *message, const char *job_id, Chc__V1__Interest_Closure closure)
 {
 	interest_sides sides;
 	core_check_text(request, "interest.message", message, 0, 2000);
 	if (core_failed(request) ||
-	    read_sides(request, sender, need_id, solution_id, &sides) != CHC_OK)
+	    read_sides(request, sender, subject.need_id, subject.test_bed_id, subject.solution_id,
+	               &sides) != CHC_OK)
 		CORE_FAIL_RETURN(closure, request);
-	const char *pair[] = { need_id, solution_id };
+	/* A test bed's interest may leave its own id implicit in the sender. */
+	if (sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED)
+		subject.test_bed_id = sender->test_bed_id;
+	const char *pair[] = { subject.need_id, subject.test_bed_id, subject.solution_id };
 	PGresult *result = NULL;
 	if (core_query(request, &interest_open_statement, pair, &result) != CHC_OK)
 		CORE_FAIL_RETURN(closure, request);
 	if (PQntuples(result) > 0) {
-		core_fail(request, CHC_ALREADY_EXISTS,
-		          "interest %s is open for this need and solution already",
+		core_fail(request, CHC_ALREADY_EXISTS, "interest %s is open for this pair already",
 		          PQgetvalue(result, 0, 0));
 		CORE_FAIL_RETURN(closure, request);
 	}
@@ -400,11 +511,12 @@ static void create(core_request *request, const Chc__V1__Party *sender, const ch
 		                 sides.sender.name,
 		                 sides.receiver.key,
 		                 sides.receiver.name,
-		                 need_id,
-		                 solution_id,
+		                 subject.need_id,
+		                 subject.solution_id,
 		                 message,
 		                 bytea_text(request, &sides.card.base),
-		                 job_id };
+		                 job_id,
+		                 subject.test_bed_id };
 	if (values[8] == NULL) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
 		CORE_FAIL_RETURN(closure, request);
@@ -430,8 +542,8 @@ void projects_create_interest(projects_service *service,
 		core_violation(request, "interest", "is required");
 		CORE_FAIL_RETURN(closure, closure_data);
 	}
-	create(request, interest->sender, interest->need_id, interest->solution_id,
-	       interest->message, "", closure);
+	interest_pair subject = { interest->need_id, interest->test_bed_id, interest->solution_id };
+	create(request, interest->sender, subject, interest->message, "", closure);
 }
 
 void projects_create_interest_from_job(projects_service *service,
@@ -446,8 +558,8 @@ void projects_create_interest_from_job(projects_service *service,
 	if (!valid || project_job_has_match(request, input->job_id, input->need_id,
 	                                    input->solution_id) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	create(request, input->sender, input->need_id, input->solution_id, input->message,
-	       input->job_id, closure);
+	interest_pair subject = { input->need_id, "", input->solution_id };
+	create(request, input->sender, subject, input->message, input->job_id, closure);
 }
 
 void projects_get_interest(projects_service *service, const Chc__V1__GetInterestRequest *input,
@@ -577,7 +689,8 @@ static chc_status answer(core_request *request, const Chc__V1__Interest *interes
 	return status;
 }
 
-/* Both sides have accepted: a project opens, led by the public buyer. */
+/* Both sides have accepted: a project opens, led by the public buyer, or for
+ * a test bed's interest by the company, the test bed its test site. */
 void projects_accept_interest(projects_service *service,
                               const Chc__V1__AnswerInterestRequest *input,
                               Chc__V1__Interest_Closure closure, void *closure_data)
@@ -589,16 +702,27 @@ void projects_accept_interest(projects_service *service,
 	if (interest == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
 	interest_sides sides;
-	if (read_sides(request, interest->sender, interest->need_id, interest->solution_id,
-	               &sides) != CHC_OK)
+	if (read_sides(request, interest->sender, interest->need_id, interest->test_bed_id,
+	               interest->solution_id, &sides) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
 	bool sender_is_company = interest->sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
+	bool sender_is_test_bed = interest->test_bed_id[0] != '\0';
+	project_opening opening = {
+		.interest_id = interest->id,
+		.lead = sender_is_company || sender_is_test_bed ? &sides.receiver : &sides.sender,
+		.partner =
+		        sender_is_company || sender_is_test_bed ? &sides.sender : &sides.receiver,
+		.partner_role = sender_is_test_bed
+		                        ? CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_TEST_SITE
+		                        : CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_PARTNER,
+		.need_id = interest->need_id,
+		.test_bed_id = interest->test_bed_id,
+		.solution_id = interest->solution_id,
+		.title = sides.title,
+	};
 	char project_id[37];
 	Chc__V1__Interest *answered = NULL;
-	if (project_open_from_interest(
-	            request, interest->id, sender_is_company ? &sides.receiver : &sides.sender,
-	            sender_is_company ? &sides.sender : &sides.receiver, interest->need_id,
-	            interest->solution_id, sides.title, project_id) != CHC_OK ||
+	if (project_open_from_interest(request, &opening, project_id) != CHC_OK ||
 	    answer(request, interest, CHC__V1__INTEREST_STATE__INTEREST_STATE_ACCEPTED, "",
 	           project_id, "interest.accepted") != CHC_OK ||
 	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
@@ -606,7 +730,8 @@ void projects_accept_interest(projects_service *service,
 	closure(answered, closure_data);
 }
 
-/* A decline is "not a match" for the pair in every later matching job. */
+/* A decline is "not a match" for a need and solution in every later
+ * matching job; the matching service keeps no such feedback for test beds. */
 void projects_decline_interest(projects_service *service,
                                const Chc__V1__AnswerInterestRequest *input,
                                Chc__V1__Interest_Closure closure, void *closure_data)
@@ -621,8 +746,9 @@ void projects_decline_interest(projects_service *service,
 	if (interest == NULL ||
 	    answer(request, interest, CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED,
 	           input->reason, "", "interest.declined") != CHC_OK ||
-	    project_record_not_a_match(request, interest->need_id, interest->solution_id,
-	                               input->reason) != CHC_OK ||
+	    (interest->need_id[0] != '\0' &&
+	     project_record_not_a_match(request, interest->need_id, interest->solution_id,
+	                                input->reason) != CHC_OK) ||
 	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
 	closure(answered, closure_data);

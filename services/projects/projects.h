@@ -119,11 +119,22 @@ chc_status project_event(core_request *request, const char *type, const char *pr
 chc_status interests_settings_load(chc_error *error);
 chc_status interests_housekeeping(PGconn *connection, chc_error *error);
 
+/* What an accepted interest opens: a project in exploring with the two
+ * sides, linked to the need or the test bed ("" when not) and the solution. */
+typedef struct {
+	const char *interest_id;
+	const project_party *lead;
+	const project_party *partner;
+	int partner_role; /* Chc__V1__ParticipantRole */
+	const char *need_id;
+	const char *test_bed_id;
+	const char *solution_id;
+	const char *title;
+} project_opening;
+
 /* Opens the project of an accepted interest; its id in project_id. */
-chc_status project_open_from_interest(core_request *request, const char *interest_id,
-                                      const project_party *lead, const project_party *partner,
-                                      const char *need_id, const char *solution_id,
-                                      const char *title, char project_id[37]);
+chc_status project_open_from_interest(core_request *request, const project_opening *opening,
+                                      char project_id[37]);
 
 /* Housekeeping: a milestone.overdue event for each milestone newly past
  * due in an open project. */

@@ -429,6 +429,7 @@ static void interests_open_projects(void **state)
 	uint8_t *bytes = malloc(length + 1);
 	protobuf_c_message_pack(seen, bytes);
 	assert_null(memmem(bytes, length, company_id, strlen(company_id)));
+	assert_null(memmem(bytes, length, solution_ids[0], 36));
 	assert_null(memmem(bytes, length, "Projekt Sundhed", 15));
 	assert_null(memmem(bytes, length, "10000300", 8));
 	assert_null(memmem(bytes, length, "Lungeur", 7)); /* the solution's name */
@@ -553,6 +554,69 @@ static void decline_withdraw_expire(void **state)
 	protobuf_c_message_free_unpacked(&again->base, NULL);
 	protobuf_c_message_free_unpacked(&declined->base, NULL);
 	protobuf_c_message_free_unpacked(&sent->base, NULL);
+}
+
+/* A test bed offers itself to a solution: the company sees what the test
+ * bed takes, not its name; accepting opens a project the company leads with
+ * the test bed as its test site. */
+static void test_bed_interest(void **state)
+{
+	(void)state;
+	Chc__V1__TestBed *test_bed = (void *)harness_call_json(
+	        client, &chc__v1__matching_service__descriptor, "CreateTestBed",
+	        "{\"test_bed\":{\"name\":\"Rigshospitalet, Hjertecentret\",\"owner\":{\"kind\":"
+	        "\"region\",\"region_code\":1084},\"type\":\"hospital-ward\",\"care_areas\":["
+	        "\"remote-monitoring\"],\"trl_min\":6,\"trl_max\":8,\"capacity_per_period\":2,"
+	        "\"periods\":[\"2027-Q1\"],\"region_code\":1084,\"max_device_class\":\"iib\"}}",
+	        CHC_OK, NULL, 0);
+	assert_non_null(test_bed);
+	char sender[128], text[512];
+	snprintf(sender, sizeof(sender), "{\"kind\":\"test-bed\",\"test_bed_id\":\"%s\"}",
+	         test_bed->id);
+	snprintf(text, sizeof(text),
+	         "{\"interest\":{\"sender\":%s,\"need_id\":\"%s\",\"solution_id\":\"%s\"}}", sender,
+	         need_id, solution_ids[0]);
+	expect_field("CreateInterest", text, "interest.need_id");
+	snprintf(text, sizeof(text),
+	         "{\"interest\":{\"sender\":%s,\"solution_id\":\"%s\",\"message\":\"Vi har plads "
+	         "i 2027\"}}",
+	         sender, solution_ids[0]);
+	Chc__V1__Interest *sent = (void *)call("CreateInterest", text, CHC_OK);
+	assert_string_equal(sent->test_bed_id, test_bed->id);
+	assert_string_equal(sent->need_id, "");
+	assert_int_equal(sent->receiver->kind, CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY);
+	assert_null(call("CreateInterest", text, CHC_ALREADY_EXISTS));
+
+	char company[128];
+	snprintf(company, sizeof(company), "{\"kind\":\"company\",\"company_id\":\"%s\"}",
+	         company_id);
+	snprintf(text, sizeof(text), "{\"id\":\"%s\",\"as\":%s}", sent->id, company);
+	Chc__V1__Interest *seen = (void *)call("GetInterest", text, CHC_OK);
+	assert_null(seen->sender);
+	assert_string_equal(seen->card->summary, "remote-monitoring");
+	assert_int_equal(seen->card->trl, 6);
+	assert_int_equal(seen->card->region_code, 1084);
+	uint8_t bytes[4096];
+	size_t length = chc__v1__interest__pack(seen, bytes);
+	assert_null(memmem(bytes, length, "Rigshospitalet", 14));
+	assert_null(memmem(bytes, length, test_bed->id, 36));
+
+	Chc__V1__Interest *accepted = answer("AcceptInterest", sent, company, "", CHC_OK);
+	snprintf(text, sizeof(text), "{\"id\":\"%s\"}", accepted->project_id);
+	Chc__V1__Project *project = (void *)call("GetProject", text, CHC_OK);
+	assert_int_equal(project->n_test_bed_ids, 1);
+	assert_int_equal(project->n_need_ids, 0);
+	const Chc__V1__Participant *site =
+	        participant(project, CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED);
+	assert_non_null(site);
+	assert_int_equal(site->role, CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_TEST_SITE);
+	assert_int_equal(participant(project, CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY)->role,
+	                 CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD);
+	protobuf_c_message_free_unpacked(&project->base, NULL);
+	protobuf_c_message_free_unpacked(&accepted->base, NULL);
+	protobuf_c_message_free_unpacked(&seen->base, NULL);
+	protobuf_c_message_free_unpacked(&sent->base, NULL);
+	protobuf_c_message_free_unpacked(&test_bed->base, NULL);
 }
 
 /* A matching job's result becomes an interest in one call; a pair the job
@@ -722,6 +786,7 @@ int main(void)
 		cmocka_unit_test(every_move),
 		cmocka_unit_test(reminder),
 		cmocka_unit_test(repeated_writes),
+		cmocka_unit_test(test_bed_interest),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
