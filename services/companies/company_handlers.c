@@ -9,7 +9,7 @@
 #include "companies.h"
 #include "db.h"
 #include "entity.h"
-#include "query_builder.h"
+#include "listing.h"
 #include "update_mask.h"
 #include "validate.h"
 
@@ -136,57 +136,38 @@ void companies_archive_company(companies_service *service,
 	closure(stored, closure_data);
 }
 
+static const core_filter company_filters[] = {
+	{ "category", CORE_FILTER_ENUM, "$? = ANY (c.categories)", 0, 0, NULL },
+	{ "municipality_code", CORE_FILTER_NUMBER, "c.municipality_code = $?::int", 100, 999,
+	  NULL },
+	{ "region_code", CORE_FILTER_NUMBER, "c.region_code = $?::int", 1081, 1085, NULL },
+	{ "status", CORE_FILTER_ENUM, "c.status = $?", 0, 0, NULL },
+	{ "size_class", CORE_FILTER_ENUM, "c.size_class = $?", 0, 0, NULL },
+};
+
+static const core_listing company_listing = {
+	.entity = &company_entity,
+	.table = "companies.companies c",
+	.key = "c.id",
+	.columns = COMPANY_COLUMNS,
+	.column_count = COMPANY_COLUMN_COUNT,
+	.order = "c.name, c.id",
+	.filters = company_filters,
+	.filter_count = sizeof(company_filters) / sizeof(company_filters[0]),
+};
+
 void companies_list_companies(companies_service *service,
                               const Chc__V1__ListCompaniesRequest *input,
                               Chc__V1__ListCompaniesResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	int limit = 0;
-	long offset = 0;
-	core_query_builder query = { .used = 0 };
-	core_query_append(&query, "SELECT " COMPANY_COLUMNS ", count(*) OVER () "
-	                          "FROM companies.companies c WHERE true");
-	if (input->category != 0 &&
-	    core_check_enum(request, "category", &chc__v1__care_category__descriptor,
-	                    input->category, false))
-		core_query_where(&query, "$? = ANY (c.categories)",
-		                 core_enum_slug(request, &chc__v1__care_category__descriptor,
-		                                input->category));
-	if (input->municipality_code != 0 &&
-	    core_check_range(request, "municipality_code", input->municipality_code, 100, 999))
-		core_query_where(&query, "c.municipality_code = $?::int",
-		                 core_int_text(request, input->municipality_code));
-	if (input->region_code != 0 &&
-	    core_check_range(request, "region_code", input->region_code, 1081, 1085))
-		core_query_where(&query, "c.region_code = $?::int",
-		                 core_int_text(request, input->region_code));
-	if (input->status != 0 &&
-	    core_check_enum(request, "status", &chc__v1__company_status__descriptor, input->status,
-	                    false))
-		core_query_where(&query, "c.status = $?",
-		                 core_enum_slug(request, &chc__v1__company_status__descriptor,
-		                                input->status));
-	if (input->size_class != 0 &&
-	    core_check_enum(request, "size_class", &chc__v1__size_class__descriptor,
-	                    input->size_class, false))
-		core_query_where(&query, "c.size_class = $?",
-		                 core_enum_slug(request, &chc__v1__size_class__descriptor,
-		                                input->size_class));
-	core_page_read(request, input->page, &limit, &offset);
-	if (core_failed(request))
+	core_list_page found;
+	if (core_list(closure_data, &company_listing, &input->base, &found) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	core_query_append(&query, " ORDER BY c.name, c.id");
-	core_query_page(request, &query, limit, offset);
-	PGresult *result = NULL;
 	Chc__V1__ListCompaniesResponse reply = CHC__V1__LIST_COMPANIES_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_query_run(request, &query, &result) != CHC_OK ||
-	    company_rows(request, result, &reply.companies, &reply.n_companies) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	if (core_page_fill(request, result, COMPANY_COLUMN_COUNT, offset, &page) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply.page = &page;
+	reply.companies = (Chc__V1__Company **)found.messages;
+	reply.n_companies = found.count;
+	reply.page = &found.page;
 	closure(&reply, closure_data);
 }
 

@@ -76,16 +76,3 @@ ProtobufCMessage *core_entity_load_for_change(core_request *request, const core_
 	}
 	return message;
 }
-
-chc_status core_entity_list(core_request *request, const core_entity *entity,
-                            const core_query_builder *query, int total_column, long offset,
-                            ProtobufCMessage ***messages, size_t *count, Chc__V1__PageInfo *page)
-{
-	PGresult *result = NULL;
-	chc_status status = core_query_run(request, query, &result);
-	if (status == CHC_OK)
-		status = core_entity_rows(request, entity, result, messages, count);
-	if (status == CHC_OK)
-		status = core_page_fill(request, result, total_column, offset, page);
-	return status;
-}

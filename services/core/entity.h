@@ -1,8 +1,8 @@
 /*
  * entity.h - what every service does with its records the same way: read
  * one by id, plainly or locked for a change; turn rows into messages; check
- * the version a caller read before it changes anything; run a List query
- * into one page. A service describes each kind of record once (its
+ * the version a caller read before it changes anything (listing.h runs
+ * their List and Search calls). A service describes each kind of record once (its
  * statements and how a row becomes a message) and gets the rest here.
  */
 #ifndef CORE_ENTITY_H
@@ -15,7 +15,6 @@
 
 #include "chc/v1/common.pb-c.h"
 #include "db.h"
-#include "query_builder.h"
 #include "request.h"
 
 /* A row as a request-owned message; NULL (with the failure recorded) when
@@ -54,11 +53,5 @@ chc_status core_entity_rows(core_request *request, const core_entity *entity, PG
 ProtobufCMessage *core_entity_load_for_change(core_request *request, const core_entity *entity,
                                               const char *id_field, const char *id,
                                               int64_t expected_version);
-
-/* Runs a List query read at offset whose column total_column holds
- * count(*) OVER (), into messages and page. */
-chc_status core_entity_list(core_request *request, const core_entity *entity,
-                            const core_query_builder *query, int total_column, long offset,
-                            ProtobufCMessage ***messages, size_t *count, Chc__V1__PageInfo *page);
 
 #endif /* CORE_ENTITY_H */

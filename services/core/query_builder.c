@@ -28,15 +28,25 @@ int core_query_value(core_query_builder *query, const char *value)
 
 void core_query_where(core_query_builder *query, const char *condition, const char *value)
 {
-	const char *mark = strstr(condition, "$?");
 	int number = core_query_value(query, value);
 	char numbered[600];
-	int length = snprintf(numbered, sizeof(numbered), " AND %.*s$%d%s", (int)(mark - condition),
-	                      condition, number, mark + 2);
-	if (length >= (int)sizeof(numbered))
+	size_t length = (size_t)snprintf(numbered, sizeof(numbered), " AND ");
+	/* Every $? is the one value: "t.trl_min <= $? AND t.trl_max >= $?". */
+	for (const char *next = condition; *next != '\0' && length < sizeof(numbered);) {
+		if (next[0] == '$' && next[1] == '?') {
+			length += (size_t)snprintf(numbered + length, sizeof(numbered) - length,
+			                           "$%d", number);
+			next += 2;
+		} else {
+			numbered[length++] = *next++;
+		}
+	}
+	if (length >= sizeof(numbered)) {
 		query->overflow = true;
-	else
-		core_query_append(query, numbered);
+		return;
+	}
+	numbered[length] = '\0';
+	core_query_append(query, numbered);
 }
 
 void core_query_page(core_request *request, core_query_builder *query, int limit, long offset)

@@ -25,7 +25,7 @@ void core_query_append(core_query_builder *query, const char *text);
 /* Appends a parameter value and returns its number ($n). */
 int core_query_value(core_query_builder *query, const char *value);
 
-/* Appends " AND condition", its one "$?" replaced by value's parameter. */
+/* Appends " AND condition", each "$?" in it replaced by value's parameter. */
 void core_query_where(core_query_builder *query, const char *condition, const char *value);
 
 /* Appends " LIMIT $n OFFSET $m". */

@@ -11,9 +11,9 @@
 #include "chc/uuid.h"
 #include "db.h"
 #include "entity.h"
+#include "listing.h"
 #include "matching.h"
 #include "matching_jobs.h"
-#include "query_builder.h"
 #include "validate.h"
 
 /* "\x0a1b..." : bytea's text input form, request-owned. */
@@ -96,37 +96,34 @@ void matching_get_job(matching_service *service, const Chc__V1__GetJobRequest *i
 	closure(job, closure_data);
 }
 
+static const core_filter job_filters[] = {
+	{ "kind", CORE_FILTER_ENUM, "j.kind = $?", 0, 0, NULL },
+	{ "state", CORE_FILTER_ENUM, "j.state = $?", 0, 0, NULL },
+};
+
+/* Newest first: the job just asked for is on the first page. */
+static const core_listing job_listing = {
+	.entity = &job_entity,
+	.table = "matching.jobs j",
+	.key = "j.id",
+	.columns = JOB_COLUMNS,
+	.column_count = JOB_COLUMN_COUNT,
+	.order = "j.created_at DESC, j.id",
+	.filters = job_filters,
+	.filter_count = sizeof(job_filters) / sizeof(job_filters[0]),
+};
+
 void matching_list_jobs(matching_service *service, const Chc__V1__ListJobsRequest *input,
                         Chc__V1__ListJobsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	int limit = 0;
-	long offset = 0;
-	core_query_builder query = { .used = 0 };
-	core_query_append(&query, "SELECT " JOB_COLUMNS ", count(*) OVER () "
-	                          "FROM matching.jobs j WHERE true");
-	if (input->kind != 0 &&
-	    core_check_enum(request, "kind", &chc__v1__job_kind__descriptor, input->kind, false))
-		core_query_where(
-		        &query, "j.kind = $?",
-		        core_enum_slug(request, &chc__v1__job_kind__descriptor, input->kind));
-	if (input->state != 0 &&
-	    core_check_enum(request, "state", &chc__v1__job_state__descriptor, input->state, false))
-		core_query_where(
-		        &query, "j.state = $?",
-		        core_enum_slug(request, &chc__v1__job_state__descriptor, input->state));
-	core_page_read(request, input->page, &limit, &offset);
-	if (core_failed(request))
+	core_list_page found;
+	if (core_list(closure_data, &job_listing, &input->base, &found) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	core_query_append(&query, " ORDER BY j.created_at DESC, j.id");
-	core_query_page(request, &query, limit, offset);
 	Chc__V1__ListJobsResponse reply = CHC__V1__LIST_JOBS_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_entity_list(request, &job_entity, &query, JOB_COLUMN_COUNT, offset,
-	                     (ProtobufCMessage ***)&reply.jobs, &reply.n_jobs, &page) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply.page = &page;
+	reply.jobs = (Chc__V1__Job **)found.messages;
+	reply.n_jobs = found.count;
+	reply.page = &found.page;
 	closure(&reply, closure_data);
 }
 

@@ -13,7 +13,6 @@
 #include "db.h"
 #include "matching.h"
 #include "matching_jobs.h"
-#include "query_builder.h"
 #include "validate.h"
 
 /* Ids named one by one are checked one call each: a job names a few, not

@@ -6,8 +6,8 @@
 #include "chc/uuid.h"
 #include "db.h"
 #include "entity.h"
+#include "listing.h"
 #include "matching.h"
-#include "query_builder.h"
 #include "update_mask.h"
 #include "validate.h"
 
@@ -88,48 +88,35 @@ void matching_update_test_bed(matching_service *service, const Chc__V1__UpdateTe
 	closure((Chc__V1__TestBed *)stored, closure_data);
 }
 
+static const core_filter test_bed_filters[] = {
+	{ "region_code", CORE_FILTER_NUMBER, "t.region_code = $?::int", 1081, 1085, NULL },
+	{ "care_area", CORE_FILTER_ENUM, "$? = ANY (t.care_areas)", 0, 0, NULL },
+	/* The test beds whose window of maturity holds this TRL. */
+	{ "trl", CORE_FILTER_NUMBER, "t.trl_min <= $?::int AND t.trl_max >= $?::int", 1, 9, NULL },
+	{ "status", CORE_FILTER_ENUM, "t.status = $?", 0, 0, NULL },
+};
+
+static const core_listing test_bed_listing = {
+	.entity = &test_bed_entity,
+	.table = "matching.test_beds t",
+	.key = "t.id",
+	.columns = TEST_BED_COLUMNS,
+	.column_count = TEST_BED_COLUMN_COUNT,
+	.order = "t.name, t.id",
+	.filters = test_bed_filters,
+	.filter_count = sizeof(test_bed_filters) / sizeof(test_bed_filters[0]),
+};
+
 void matching_list_test_beds(matching_service *service, const Chc__V1__ListTestBedsRequest *input,
                              Chc__V1__ListTestBedsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	int limit = 0;
-	long offset = 0;
-	core_query_builder query = { .used = 0 };
-	core_query_append(&query, "SELECT " TEST_BED_COLUMNS ", count(*) OVER () "
-	                          "FROM matching.test_beds t WHERE true");
-	if (input->region_code != 0 &&
-	    core_check_range(request, "region_code", input->region_code, 1081, 1085))
-		core_query_where(&query, "t.region_code = $?::int",
-		                 core_int_text(request, input->region_code));
-	if (input->care_area != 0 &&
-	    core_check_enum(request, "care_area", &chc__v1__care_category__descriptor,
-	                    input->care_area, false))
-		core_query_where(&query, "$? = ANY (t.care_areas)",
-		                 core_enum_slug(request, &chc__v1__care_category__descriptor,
-		                                input->care_area));
-	if (input->trl != 0 && core_check_range(request, "trl", input->trl, 1, 9)) {
-		const char *trl = core_int_text(request, input->trl);
-		core_query_where(&query, "t.trl_min <= $?::int", trl);
-		core_query_where(&query, "t.trl_max >= $?::int", trl);
-	}
-	if (input->status != 0 &&
-	    core_check_enum(request, "status", &chc__v1__test_bed_status__descriptor, input->status,
-	                    false))
-		core_query_where(&query, "t.status = $?",
-		                 core_enum_slug(request, &chc__v1__test_bed_status__descriptor,
-		                                input->status));
-	core_page_read(request, input->page, &limit, &offset);
-	if (core_failed(request))
+	core_list_page found;
+	if (core_list(closure_data, &test_bed_listing, &input->base, &found) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	core_query_append(&query, " ORDER BY t.name, t.id");
-	core_query_page(request, &query, limit, offset);
 	Chc__V1__ListTestBedsResponse reply = CHC__V1__LIST_TEST_BEDS_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_entity_list(request, &test_bed_entity, &query, TEST_BED_COLUMN_COUNT, offset,
-	                     (ProtobufCMessage ***)&reply.test_beds, &reply.n_test_beds,
-	                     &page) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply.page = &page;
+	reply.test_beds = (Chc__V1__TestBed **)found.messages;
+	reply.n_test_beds = found.count;
+	reply.page = &found.page;
 	closure(&reply, closure_data);
 }

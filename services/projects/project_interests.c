@@ -20,8 +20,8 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "db.h"
 #include "entity.h"
+#include "listing.h"
 #include "projects.h"
-#include "query_builder.h"
 #include "validate.h"
 
 static int reminder_days = 14;
@@ -201,13 +201,14 @@ static Chc__V1__Interest *interest_load(core_request *request, const char *id, b
 }
 
 /* The viewer's key from an optional "as" party ("" when none is given). */
-static bool viewer_key(core_request *request, const Chc__V1__Party *as, char key[96])
+static bool viewer_key(core_request *request, const char *field, const Chc__V1__Party *as,
+                       char key[96])
 {
 	key[0] = '\0';
 	if (as == NULL || as->kind == 0)
 		return true;
 	if (!project_party_key(as, key)) {
-		core_violation(request, "as", "names no party");
+		core_violation(request, field, "names no party");
 		return false;
 	}
 	return true;
@@ -569,11 +570,38 @@ void projects_get_interest(projects_service *service, const Chc__V1__GetInterest
 	core_request *request = closure_data;
 	char viewer[96];
 	Chc__V1__Interest *interest = NULL;
-	if (!viewer_key(request, input->as, viewer) ||
+	if (!viewer_key(request, "as", input->as, viewer) ||
 	    (interest = interest_load(request, input->id, false, viewer)) == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
 	closure(interest, closure_data);
 }
+
+/* The party whose interests are listed ("" for the secretariat's view of
+ * every interest). */
+static const char *party_filter(core_request *request, const char *field,
+                                const ProtobufCMessage *value)
+{
+	char *key = core_alloc(request, 96);
+	if (key != NULL && !viewer_key(request, field, (const Chc__V1__Party *)value, key))
+		return NULL;
+	return key;
+}
+
+static const core_filter interest_filters[] = {
+	{ "party", CORE_FILTER_CUSTOM, "$? IN (i.sender, i.receiver)", 0, 0, party_filter },
+	{ "state", CORE_FILTER_ENUM, "i.state = $?", 0, 0, NULL },
+};
+
+/* No entity: what a row shows depends on who reads it (interest_from_row). */
+static const core_listing interest_listing = {
+	.table = "projects.interests i",
+	.key = "i.id",
+	.columns = INTEREST_COLUMNS,
+	.column_count = INTEREST_COLUMN_COUNT,
+	.order = "i.created_at DESC, i.id",
+	.filters = interest_filters,
+	.filter_count = sizeof(interest_filters) / sizeof(interest_filters[0]),
+};
 
 void projects_list_interests(projects_service *service, const Chc__V1__ListInterestsRequest *input,
                              Chc__V1__ListInterestsResponse_Closure closure, void *closure_data)
@@ -581,42 +609,22 @@ void projects_list_interests(projects_service *service, const Chc__V1__ListInter
 	(void)service;
 	core_request *request = closure_data;
 	char viewer[96] = "";
-	int limit = 0;
-	long offset = 0;
-	core_query_builder query = { .used = 0 };
-	core_query_append(&query, "SELECT " INTEREST_COLUMNS ", count(*) OVER () "
-	                          "FROM projects.interests i WHERE true");
-	if (input->party != NULL && viewer_key(request, input->party, viewer) && viewer[0])
-		core_query_where(&query, "$? IN (i.sender, i.receiver)",
-		                 core_strdup(request, viewer));
-	if (input->state != 0 &&
-	    core_check_enum(request, "state", &chc__v1__interest_state__descriptor, input->state,
-	                    false))
-		core_query_where(&query, "i.state = $?",
-		                 core_enum_slug(request, &chc__v1__interest_state__descriptor,
-		                                input->state));
-	core_page_read(request, input->page, &limit, &offset);
-	if (core_failed(request))
+	core_list_page found;
+	if (core_list(request, &interest_listing, &input->base, &found) != CHC_OK ||
+	    !viewer_key(request, "party", input->party, viewer))
 		CORE_FAIL_RETURN(closure, closure_data);
-	core_query_append(&query, " ORDER BY i.created_at DESC, i.id");
-	core_query_page(request, &query, limit, offset);
-	PGresult *result = NULL;
 	Chc__V1__ListInterestsResponse reply = CHC__V1__LIST_INTERESTS_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_query_run(request, &query, &result) != CHC_OK)
+	reply.interests = core_alloc(request, (found.count + 1) * sizeof(void *));
+	if (reply.interests == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
-	int rows = PQntuples(result);
-	reply.interests = core_alloc(request, (size_t)(rows + 1) * sizeof(void *));
-	for (int i = 0; reply.interests != NULL && i < rows; i++) {
-		Chc__V1__Interest *interest = interest_from_row(request, result, i, viewer);
+	for (size_t i = 0; i < found.count; i++) {
+		Chc__V1__Interest *interest =
+		        interest_from_row(request, found.rows, (int)i, viewer);
 		if (interest == NULL)
 			CORE_FAIL_RETURN(closure, closure_data);
 		reply.interests[reply.n_interests++] = interest;
 	}
-	if (reply.interests == NULL ||
-	    core_page_fill(request, result, INTEREST_COLUMN_COUNT, offset, &page) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply.page = &page;
+	reply.page = &found.page;
 	closure(&reply, closure_data);
 }
 
@@ -627,7 +635,7 @@ static Chc__V1__Interest *load_for_answer(core_request *request,
                                           const Chc__V1__AnswerInterestRequest *input,
                                           bool by_sender, char viewer[96])
 {
-	if (!viewer_key(request, input->as, viewer))
+	if (!viewer_key(request, "as", input->as, viewer))
 		return NULL;
 	if (viewer[0] == '\0') {
 		core_violation(request, "as", "is required: the side that answers");

@@ -1,6 +1,6 @@
 /*
- * project_queries.c - projects listed and searched with one filter builder
- * (Danish and English stems together, as needs and solutions), and the
+ * project_queries.c - the projects' listing (filters, order, search
+ * vector) that the core runs for ListProjects and SearchProjects, and the
  * milestones past due across open projects. Lists give the projects' own
  * fields; GetProject gives each whole.
  */
@@ -9,72 +9,63 @@
 
 #include "db.h"
 #include "entity.h"
+#include "listing.h"
 #include "projects.h"
 #include "query_builder.h"
 #include "validate.h"
 
-static bool add_filters(core_request *request, core_query_builder *query,
-                        const Chc__V1__ProjectFilter *filter)
+/* The participant filter's key ("company:<uuid>", "municipality:101"). */
+static const char *participant_key(core_request *request, const char *field,
+                                   const ProtobufCMessage *value)
 {
-	if (filter == NULL)
-		return true;
-	if (filter->participant != NULL) {
-		char *key = core_alloc(request, 96);
-		if (key != NULL && project_party_key(filter->participant, key))
-			core_query_where(query,
-			                 "EXISTS (SELECT 1 FROM projects.participants x WHERE "
-			                 "x.project_id = p.id AND x.party = $?)",
-			                 key);
-		else
-			core_violation(request, "filter.participant", "names no party");
+	char *key = core_alloc(request, 96);
+	if (key != NULL && !project_party_key((const Chc__V1__Party *)value, key)) {
+		core_violation(request, field, "names no party");
+		return NULL;
 	}
-	if (filter->status != 0 &&
-	    core_check_enum(request, "filter.status", &chc__v1__project_status__descriptor,
-	                    filter->status, false))
-		core_query_where(query, "p.status = $?",
-		                 core_enum_slug(request, &chc__v1__project_status__descriptor,
-		                                filter->status));
-	if (filter->region_code != 0 &&
-	    core_check_range(request, "filter.region_code", filter->region_code, 1081, 1085))
-		core_query_where(query,
-		                 "EXISTS (SELECT 1 FROM projects.participants x WHERE "
-		                 "x.project_id = p.id AND x.region_code = $?::int)",
-		                 core_int_text(request, filter->region_code));
-	if (filter->need_id[0] != '\0' &&
-	    core_check_uuid(request, "filter.need_id", filter->need_id))
-		core_query_where(query, "$?::uuid = ANY (p.need_ids)", filter->need_id);
-	if (filter->solution_id[0] != '\0' &&
-	    core_check_uuid(request, "filter.solution_id", filter->solution_id))
-		core_query_where(query, "$?::uuid = ANY (p.solution_ids)", filter->solution_id);
-	if (filter->test_bed_id[0] != '\0' &&
-	    core_check_uuid(request, "filter.test_bed_id", filter->test_bed_id))
-		core_query_where(query, "$?::uuid = ANY (p.test_bed_ids)", filter->test_bed_id);
-	return !core_failed(request);
+	return key;
 }
+
+static const core_filter project_filters[] = {
+	{ "participant", CORE_FILTER_CUSTOM,
+	  "EXISTS (SELECT 1 FROM projects.participants x WHERE x.project_id = p.id AND "
+	  "x.party = $?)",
+	  0, 0, participant_key },
+	{ "status", CORE_FILTER_ENUM, "p.status = $?", 0, 0, NULL },
+	{ "region_code", CORE_FILTER_NUMBER,
+	  "EXISTS (SELECT 1 FROM projects.participants x WHERE x.project_id = p.id AND "
+	  "x.region_code = $?::int)",
+	  1081, 1085, NULL },
+	{ "need_id", CORE_FILTER_UUID, "$?::uuid = ANY (p.need_ids)", 0, 0, NULL },
+	{ "solution_id", CORE_FILTER_UUID, "$?::uuid = ANY (p.solution_ids)", 0, 0, NULL },
+	{ "test_bed_id", CORE_FILTER_UUID, "$?::uuid = ANY (p.test_bed_ids)", 0, 0, NULL },
+};
+
+/* Most recently changed first: the projects that are moving. */
+static const core_listing project_listing = {
+	.entity = &project_entity,
+	.table = "projects.projects p",
+	.key = "p.id",
+	.columns = PROJECT_COLUMNS,
+	.column_count = PROJECT_COLUMN_COUNT,
+	.order = "p.updated_at DESC, p.id",
+	.search = "p.search",
+	.filter_message = "filter",
+	.filters = project_filters,
+	.filter_count = sizeof(project_filters) / sizeof(project_filters[0]),
+};
 
 void projects_list_projects(projects_service *service, const Chc__V1__ListProjectsRequest *input,
                             Chc__V1__ListProjectsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	int limit = 0;
-	long offset = 0;
-	core_query_builder query = { .used = 0 };
-	core_query_append(&query, "SELECT " PROJECT_COLUMNS ", count(*) OVER () "
-	                          "FROM projects.projects p WHERE true");
-	bool valid = add_filters(request, &query, input->filter);
-	valid = core_page_read(request, input->page, &limit, &offset) && valid;
-	if (!valid)
+	core_list_page found;
+	if (core_list(closure_data, &project_listing, &input->base, &found) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	core_query_append(&query, " ORDER BY p.updated_at DESC, p.id");
-	core_query_page(request, &query, limit, offset);
 	Chc__V1__ListProjectsResponse reply = CHC__V1__LIST_PROJECTS_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_entity_list(request, &project_entity, &query, PROJECT_COLUMN_COUNT, offset,
-	                     (ProtobufCMessage ***)&reply.projects, &reply.n_projects,
-	                     &page) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply.page = &page;
+	reply.projects = (Chc__V1__Project **)found.messages;
+	reply.n_projects = found.count;
+	reply.page = &found.page;
 	closure(&reply, closure_data);
 }
 
@@ -83,38 +74,14 @@ void projects_search_projects(projects_service *service,
                               Chc__V1__SearchProjectsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	int limit = 0;
-	long offset = 0;
-	bool valid = core_check_text(request, "query", input->query, 1, 200);
-	core_query_builder query = { .used = 0 };
-	core_query_append(&query,
-	                  "WITH q AS (SELECT websearch_to_tsquery('danish', $1) || "
-	                  "websearch_to_tsquery('english', $1) AS q) SELECT " PROJECT_COLUMNS
-	                  ", count(*) OVER (), ts_rank(p.search, q.q) AS rank "
-	                  "FROM projects.projects p, q WHERE p.search @@ q.q");
-	core_query_value(&query, input->query);
-	valid = add_filters(request, &query, input->filter) && valid;
-	valid = core_page_read(request, input->page, &limit, &offset) && valid;
-	if (!valid)
+	core_list_page found;
+	if (core_search(closure_data, &project_listing, &input->base, NULL, &found) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	core_query_append(&query, " ORDER BY rank DESC, p.id");
-	core_query_page(request, &query, limit, offset);
 	Chc__V1__SearchProjectsResponse reply = CHC__V1__SEARCH_PROJECTS_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	PGresult *result = NULL;
-	if (core_query_run(request, &query, &result) != CHC_OK ||
-	    core_entity_rows(request, &project_entity, result,
-	                     (ProtobufCMessage ***)&reply.projects, &reply.n_projects) != CHC_OK ||
-	    core_page_fill(request, result, PROJECT_COLUMN_COUNT, offset, &page) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply.ranks = core_alloc(request, (reply.n_projects + 1) * sizeof(float));
-	if (reply.ranks == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
-	for (size_t i = 0; i < reply.n_projects; i++)
-		reply.ranks[i] = strtof(PQgetvalue(result, (int)i, PROJECT_COLUMN_COUNT + 1), NULL);
-	reply.n_ranks = reply.n_projects;
-	reply.page = &page;
+	reply.projects = (Chc__V1__Project **)found.messages;
+	reply.n_projects = reply.n_ranks = found.count;
+	reply.ranks = found.ranks;
+	reply.page = &found.page;
 	closure(&reply, closure_data);
 }
 

@@ -250,6 +250,19 @@ static void test_beds(void **state)
 	assert_int_equal(list->n_test_beds, 1);
 	assert_string_equal(list->test_beds[0]->id, test_bed_ids[0]);
 	protobuf_c_message_free_unpacked(&list->base, NULL);
+	/* One TRL is both ends of the window; pages of one walk the three. */
+	list = (void *)matching_call("ListTestBeds", "{\"trl\":3}", CHC_OK);
+	assert_int_equal(list->n_test_beds, 1);
+	assert_string_equal(list->test_beds[0]->id, test_bed_ids[2]);
+	protobuf_c_message_free_unpacked(&list->base, NULL);
+	list = (void *)matching_call("ListTestBeds",
+	                             "{\"page\":{\"page_size\":1,\"page_token\":\"o2\"}}", CHC_OK);
+	assert_int_equal(list->n_test_beds, 1);
+	assert_int_equal(list->page->total_size, 3);
+	assert_string_equal(list->page->next_page_token, "");
+	protobuf_c_message_free_unpacked(&list->base, NULL);
+	expect_field("ListTestBeds", "{\"trl\":10}", "trl");
+	expect_field("ListTestBeds", "{\"region_code\":1090,\"trl\":0}", "region_code");
 
 	static const char valid[] =
 	        "\"name\":\"X\",\"owner\":{\"kind\":\"region\",\"region_code\":1081},\"type\":"

@@ -380,6 +380,10 @@ static void milestones_lists_and_search(void **state)
 	assert_true(search->n_projects >= 1);
 	assert_string_equal(search->projects[0]->title, "Faldforebyggelse med sensorer");
 	protobuf_c_message_free_unpacked(&search->base, NULL);
+	expect_field("ListProjects", "{\"filter\":{\"participant\":{\"kind\":\"company\"}}}",
+	             "filter.participant");
+	expect_field("SearchProjects", "{\"query\":\"\",\"filter\":{\"need_id\":\"x\"}}", "query");
+	expect_field("ListInterests", "{\"party\":{\"kind\":\"region\"}}", "party");
 	protobuf_c_message_free_unpacked(&done->base, NULL);
 	protobuf_c_message_free_unpacked(&with->base, NULL);
 	protobuf_c_message_free_unpacked(&project->base, NULL);

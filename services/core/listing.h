@@ -1,0 +1,91 @@
+/*
+ * listing.h - every List and Search call of every service, run one way.
+ *
+ * A service describes a kind of record once (its table, its columns, its
+ * order, its full-text vector, and how each filter field of its requests
+ * narrows the rows); the request's own fields are read through its
+ * protobuf descriptor, so a handler passes its request as it came and gets
+ * one page back. Validation (naming the field), paging, totals and
+ * ranking live here once, so a change to how pages work (keyset tokens,
+ * totals only when asked) is made in one place for every service.
+ */
+#ifndef CORE_LISTING_H
+#define CORE_LISTING_H
+
+#include <libpq-fe.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stdint.h>
+
+#include "chc/v1/common.pb-c.h"
+#include "entity.h"
+#include "request.h"
+
+typedef enum core_filter_kind {
+	CORE_FILTER_UUID,   /* a string field holding a UUID */
+	CORE_FILTER_ENUM,   /* an enum field, compared as its slug */
+	CORE_FILTER_NUMBER, /* an integer field within minimum..maximum */
+	CORE_FILTER_DATE,   /* a string field "YYYY-MM-DD" */
+	CORE_FILTER_CUSTOM, /* a message field turned into text by value_of */
+} core_filter_kind;
+
+/* The text a message-valued filter stands for (request-owned); "" when the
+ * value asks for no filtering; NULL with a violation of field recorded when
+ * the value names nothing. */
+typedef const char *(*core_filter_value)(core_request *request, const char *field,
+                                         const ProtobufCMessage *value);
+
+/* One filter field: unset (0, "" or no message) means "any". */
+typedef struct core_filter {
+	const char *field; /* its name in the filter message: "company_id" */
+	core_filter_kind kind;
+	/* SQL with the value as $? (every $? is the same value). */
+	const char *condition;
+	int64_t minimum, maximum;   /* CORE_FILTER_NUMBER */
+	core_filter_value value_of; /* CORE_FILTER_CUSTOM */
+} core_filter;
+
+typedef struct core_listing {
+	/* How a row becomes a message; NULL when the caller reads the rows
+	 * itself (what a row shows depends on who asks). */
+	const core_entity *entity;
+	const char *table;   /* "companies.solutions s" */
+	const char *key;     /* the row's unique id: "s.id" */
+	const char *columns; /* what entity->from_row reads, in its order */
+	int column_count;
+	const char *order;  /* "s.name, s.id": ends with the key, so pages are stable */
+	const char *search; /* the tsvector column: "s.search"; NULL: not searched */
+	/* The request field holding the filter message ("filter"), or NULL
+	 * when the filter fields sit in the request itself. */
+	const char *filter_message;
+	const core_filter *filters;
+	size_t filter_count;
+} core_listing;
+
+/* One page: request-owned, valid until the reply is sent. */
+typedef struct core_list_page {
+	PGresult *rows;              /* columns, then the total, then the rank */
+	ProtobufCMessage **messages; /* when the listing has an entity */
+	size_t count;
+	float *ranks; /* search only: one a message, best first */
+	Chc__V1__PageInfo page;
+} core_list_page;
+
+/*
+ * The page that input (a List request with the listing's filter fields and
+ * a "page" field) asks for, in the listing's order. Every filter value is
+ * checked first: INVALID_ARGUMENT names each bad field, and no SQL runs.
+ */
+chc_status core_list(core_request *request, const core_listing *listing,
+                     const ProtobufCMessage *input, core_list_page *found);
+
+/*
+ * The same for a Search request (a "query" field of 1..200 characters):
+ * the rows whose search vector matches the query parsed with Danish and
+ * English stems together (so a word in either language finds the record),
+ * best rank first. condition, when not NULL, is constant SQL every row
+ * must also meet (e.g. "s.status = 'published'").
+ */
+chc_status core_search(core_request *request, const core_listing *listing,
+                       const ProtobufCMessage *input, const char *condition, core_list_page *found);
+
+#endif /* CORE_LISTING_H */
