@@ -48,8 +48,11 @@ typedef struct core_listing {
 	/* How a row becomes a message; NULL when the caller reads the rows
 	 * itself (what a row shows depends on who asks). */
 	const core_entity *entity;
-	const char *table;   /* "companies.solutions s" */
-	const char *key;     /* the row's unique id: "s.id" */
+	const char *table; /* "companies.solutions s" */
+	/* The row's unique id ("s.id"): pages are ordered and counted on keys
+	 * first, and the columns built for the page's keys only. NULL for
+	 * narrow rows, read in one stage. */
+	const char *key;
 	const char *columns; /* what entity->from_row reads, in its order */
 	int column_count;
 	const char *order;  /* "s.name, s.id": ends with the key, so pages are stable */

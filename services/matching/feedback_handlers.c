@@ -10,8 +10,8 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "db.h"
 #include "entity.h"
+#include "listing.h"
 #include "matching.h"
-#include "query_builder.h"
 #include "validate.h"
 
 #define FEEDBACK_COLUMNS                                                                           \
@@ -88,33 +88,31 @@ void matching_record_feedback(matching_service *service,
 	closure(stored[0], closure_data);
 }
 
+static const core_filter feedback_filters[] = {
+	{ "need_id", CORE_FILTER_UUID, "f.need_id = $?::uuid", 0, 0, NULL },
+	{ "solution_id", CORE_FILTER_UUID, "f.solution_id = $?::uuid", 0, 0, NULL },
+};
+
+/* Rows small enough to read in one stage; no entity: feedback_rows reads
+ * them. */
+static const core_listing feedback_listing = {
+	.table = "matching.feedback f",
+	.columns = FEEDBACK_COLUMNS,
+	.column_count = FEEDBACK_COLUMN_COUNT,
+	.order = "f.need_id, f.solution_id",
+	.filters = feedback_filters,
+	.filter_count = sizeof(feedback_filters) / sizeof(feedback_filters[0]),
+};
+
 void matching_list_feedback(matching_service *service, const Chc__V1__ListFeedbackRequest *input,
                             Chc__V1__ListFeedbackResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	int limit = 0;
-	long offset = 0;
-	core_query_builder query = { .used = 0 };
-	core_query_append(&query, "SELECT " FEEDBACK_COLUMNS ", count(*) OVER () "
-	                          "FROM matching.feedback f WHERE true");
-	if (input->need_id[0] != '\0' && core_check_uuid(request, "need_id", input->need_id))
-		core_query_where(&query, "f.need_id = $?::uuid", input->need_id);
-	if (input->solution_id[0] != '\0' &&
-	    core_check_uuid(request, "solution_id", input->solution_id))
-		core_query_where(&query, "f.solution_id = $?::uuid", input->solution_id);
-	core_page_read(request, input->page, &limit, &offset);
-	if (core_failed(request))
-		CORE_FAIL_RETURN(closure, closure_data);
-	core_query_append(&query, " ORDER BY f.need_id, f.solution_id");
-	core_query_page(request, &query, limit, offset);
-	PGresult *result = NULL;
+	core_list_page found;
 	Chc__V1__ListFeedbackResponse reply = CHC__V1__LIST_FEEDBACK_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_query_run(request, &query, &result) != CHC_OK ||
-	    feedback_rows(request, result, &reply.feedback, &reply.n_feedback) != CHC_OK ||
-	    core_page_fill(request, result, FEEDBACK_COLUMN_COUNT, offset, &page) != CHC_OK)
+	if (core_list(closure_data, &feedback_listing, &input->base, &found) != CHC_OK ||
+	    feedback_rows(closure_data, found.rows, &reply.feedback, &reply.n_feedback) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	reply.page = &page;
+	reply.page = &found.page;
 	closure(&reply, closure_data);
 }

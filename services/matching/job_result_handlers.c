@@ -10,6 +10,7 @@
 #include "algorithm_version.h"
 #include "db.h"
 #include "entity.h"
+#include "listing.h"
 #include "matching.h"
 #include "matching_jobs.h"
 #include "query_builder.h"
@@ -37,6 +38,24 @@ static chc_status results_rows(core_request *request, PGresult *result, int colu
 	return CHC_OK;
 }
 
+static const core_filter result_filters[] = {
+	{ "job_id", CORE_FILTER_UUID, "r.job_id = $?::uuid", 0, 0, NULL },
+	{ "kind", CORE_FILTER_ENUM, "r.kind = $?", 0, 0, NULL },
+	{ "need_id", CORE_FILTER_UUID, "r.need_id = $?", 0, 0, NULL },
+	{ "solution_id", CORE_FILTER_UUID, "r.solution_id = $?", 0, 0, NULL },
+	{ "test_bed_id", CORE_FILTER_UUID, "r.test_bed_id = $?", 0, 0, NULL },
+};
+
+/* In the order the job stored them: best first within each need. */
+static const core_listing result_listing = {
+	.table = "matching.job_results r",
+	.columns = "r.result",
+	.column_count = 1,
+	.order = "r.position, r.job_id",
+	.filters = result_filters,
+	.filter_count = sizeof(result_filters) / sizeof(result_filters[0]),
+};
+
 void matching_list_job_results(matching_service *service,
                                const Chc__V1__ListJobResultsRequest *input,
                                Chc__V1__ListJobResultsResponse_Closure closure, void *closure_data)
@@ -44,41 +63,15 @@ void matching_list_job_results(matching_service *service,
 	(void)service;
 	core_request *request = closure_data;
 	Chc__V1__Job *job = NULL;
-	if (!core_check_uuid(request, "job_id", input->job_id) ||
-	    job_load(request, input->job_id, false, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	int limit = 0;
-	long offset = 0;
-	core_query_builder query = { .used = 0 };
-	core_query_append(&query, "SELECT r.result, count(*) OVER () FROM matching.job_results r "
-	                          "WHERE r.job_id = $1::uuid");
-	core_query_value(&query, job->id);
-	if (input->kind != 0 &&
-	    core_check_enum(request, "kind", &chc__v1__result_kind__descriptor, input->kind, false))
-		core_query_where(
-		        &query, "r.kind = $?",
-		        core_enum_slug(request, &chc__v1__result_kind__descriptor, input->kind));
-	if (input->need_id[0] != '\0' && core_check_uuid(request, "need_id", input->need_id))
-		core_query_where(&query, "r.need_id = $?", input->need_id);
-	if (input->solution_id[0] != '\0' &&
-	    core_check_uuid(request, "solution_id", input->solution_id))
-		core_query_where(&query, "r.solution_id = $?", input->solution_id);
-	if (input->test_bed_id[0] != '\0' &&
-	    core_check_uuid(request, "test_bed_id", input->test_bed_id))
-		core_query_where(&query, "r.test_bed_id = $?", input->test_bed_id);
-	core_page_read(request, input->page, &limit, &offset);
-	if (core_failed(request))
-		CORE_FAIL_RETURN(closure, closure_data);
-	core_query_append(&query, " ORDER BY r.position");
-	core_query_page(request, &query, limit, offset);
-	PGresult *result = NULL;
+	core_list_page found;
 	Chc__V1__ListJobResultsResponse reply = CHC__V1__LIST_JOB_RESULTS_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_query_run(request, &query, &result) != CHC_OK ||
-	    results_rows(request, result, 0, &reply.results, &reply.n_results) != CHC_OK ||
-	    core_page_fill(request, result, 1, offset, &page) != CHC_OK)
+	/* The job must exist: an unknown job is NOT_FOUND, not an empty page. */
+	if (!core_check_uuid(request, "job_id", input->job_id) ||
+	    job_load(request, input->job_id, false, &job) != CHC_OK ||
+	    core_list(request, &result_listing, &input->base, &found) != CHC_OK ||
+	    results_rows(request, found.rows, 0, &reply.results, &reply.n_results) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	reply.page = &page;
+	reply.page = &found.page;
 	closure(&reply, closure_data);
 }
 
