@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "chc/v1/companies.pb-c.h"
 #include "chc/v1/rpc.pb-c.h"
 
 const char *harness_database_url(void)
@@ -418,4 +419,61 @@ int harness_run_tests_on(const char *group_name, const struct CMUnitTest *tests,
 	group_stack = stack;
 	group_last = last;
 	return _cmocka_run_group_tests(group_name, tests, count, group_setup, group_teardown);
+}
+
+void harness_expect_violation(chc_client *client, const ProtobufCServiceDescriptor *service,
+                              const char *method, const char *json_text, const char *expected_field)
+{
+	char field[128] = "";
+	assert_null(harness_call_json(client, service, method, json_text, CHC_INVALID_ARGUMENT,
+	                              field, sizeof(field)));
+	assert_string_equal(field, expected_field);
+}
+
+void harness_create(chc_client *client, const ProtobufCServiceDescriptor *service,
+                    const char *method, const char *json_text, char id[37])
+{
+	ProtobufCMessage *made =
+	        harness_call_json(client, service, method, json_text, CHC_OK, NULL, 0);
+	/* Every message a Create method returns has its id as field "id". */
+	const ProtobufCFieldDescriptor *field =
+	        protobuf_c_message_descriptor_get_field_by_name(made->descriptor, "id");
+	assert_non_null(field);
+	assert_int_equal(field->type, PROTOBUF_C_TYPE_STRING);
+	snprintf(id, 37, "%s", *(char *const *)((const char *)made + field->offset));
+	protobuf_c_message_free_unpacked(made, NULL);
+}
+
+void harness_publish_solution(chc_client *client, const char *json_text, char id[37])
+{
+	Chc__V1__Solution *solution =
+	        (void *)harness_call_json(client, &chc__v1__company_service__descriptor,
+	                                  "CreateSolution", json_text, CHC_OK, NULL, 0);
+	snprintf(id, 37, "%s", solution->id);
+	long version = (long)solution->version;
+	protobuf_c_message_free_unpacked(&solution->base, NULL);
+	const char *const steps[] = { "SubmitSolution", "ApproveSolution" };
+	for (int i = 0; i < 2; i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "{\"id\":\"%s\",\"expected_version\":%ld}", id,
+		         version);
+		solution = (void *)harness_call_json(client, &chc__v1__company_service__descriptor,
+		                                     steps[i], text, CHC_OK, NULL, 0);
+		version = (long)solution->version;
+		protobuf_c_message_free_unpacked(&solution->base, NULL);
+	}
+}
+
+char *harness_request_with(const char *key, const char *base, const char *override)
+{
+	json_t *object = json_loads(base, 0, NULL);
+	json_t *changes = json_loads(override, 0, NULL);
+	if (object == NULL || changes == NULL)
+		fail_msg("bad test JSON: %s or %s", base, override);
+	json_object_update(object, changes);
+	json_t *request = json_pack("{s:o}", key, object);
+	char *text = json_dumps(request, JSON_COMPACT);
+	json_decref(request);
+	json_decref(changes);
+	return text;
 }

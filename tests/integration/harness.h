@@ -105,6 +105,24 @@ struct ProtobufCMessage *harness_call_json(chc_client *client,
                                            const char *method, const char *json_text,
                                            chc_status expected, char *field, size_t field_size);
 
+/* Calls method with json_text and fails the test unless it is refused
+ * INVALID_ARGUMENT with expected_field as the first violated field. */
+void harness_expect_violation(chc_client *client, const ProtobufCServiceDescriptor *service,
+                              const char *method, const char *json_text,
+                              const char *expected_field);
+
+/* Calls method, which must succeed, and copies the id of what it made. */
+void harness_create(chc_client *client, const ProtobufCServiceDescriptor *service,
+                    const char *method, const char *json_text, char id[37]);
+
+/* Creates the solution of json_text ({"solution":{...}}), submits and
+ * approves it, so that partners find it. */
+void harness_publish_solution(chc_client *client, const char *json_text, char id[37]);
+
+/* {"<key>": base} with the fields of override (a JSON object) put over
+ * base's; caller frees. */
+char *harness_request_with(const char *key, const char *base, const char *override);
+
 /* Sends raw bytes on a fresh REQ socket and returns the reply bytes
  * (malloc'd) or NULL after timeout_ms. */
 uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, int timeout_ms,

@@ -26,11 +26,10 @@ static ProtobufCMessage *call_json(const char *method, const char *json_text, ch
 
 static void expect_violation(const char *company, const char *expected_field)
 {
-	char request[4096], field[128] = "";
+	char request[4096];
 	snprintf(request, sizeof(request), "{\"company\":%s}", company);
-	assert_null(
-	        call_json("CreateCompany", request, CHC_INVALID_ARGUMENT, field, sizeof(field)));
-	assert_string_equal(field, expected_field);
+	harness_expect_violation(stack.client, &chc__v1__company_service__descriptor,
+	                         "CreateCompany", request, expected_field);
 }
 
 static void create_get_update_archive(void **state)

@@ -45,10 +45,8 @@ static ProtobufCMessage *matching_call(const char *method, const char *json_text
 
 static void expect_field(const char *method, const char *json_text, const char *expected_field)
 {
-	char field[128] = "";
-	assert_null(call_json(&chc__v1__matching_service__descriptor, method, json_text,
-	                      CHC_INVALID_ARGUMENT, field, sizeof(field)));
-	assert_string_equal(field, expected_field);
+	harness_expect_violation(stack.client, &chc__v1__matching_service__descriptor, method,
+	                         json_text, expected_field);
 }
 
 /* A published solution: created, submitted, approved. */
@@ -60,20 +58,7 @@ static void publish_solution(const char *fields, char id[37])
 	         "hjem\",\"ce_marked\":true,\"data_hosting\":\"Denmark\",\"price_model\":"
 	         "\"per-citizen\",%s}}",
 	         company_id, fields);
-	Chc__V1__Solution *solution = (void *)call_json(&chc__v1__company_service__descriptor,
-	                                                "CreateSolution", text, CHC_OK, NULL, 0);
-	snprintf(id, 37, "%s", solution->id);
-	long version = (long)solution->version;
-	protobuf_c_message_free_unpacked(&solution->base, NULL);
-	const char *const steps[] = { "SubmitSolution", "ApproveSolution" };
-	for (int i = 0; i < 2; i++) {
-		snprintf(text, sizeof(text), "{\"id\":\"%s\",\"expected_version\":%ld}", id,
-		         version);
-		solution = (void *)call_json(&chc__v1__company_service__descriptor, steps[i], text,
-		                             CHC_OK, NULL, 0);
-		version = (long)solution->version;
-		protobuf_c_message_free_unpacked(&solution->base, NULL);
-	}
+	harness_publish_solution(stack.client, text, id);
 }
 
 static void open_need(const char *fields, char id[37])
@@ -85,19 +70,16 @@ static void open_need(const char *fields, char id[37])
 	         "\"%s\",\"status\":\"open\",\"contact\":{\"name\":\"Mette Hansen\",\"email\":"
 	         "\"mette@kk.dk\"},%s}}",
 	         deadline, fields);
-	Chc__V1__Need *need = (void *)call_json(&chc__v1__municipality_service__descriptor,
-	                                        "CreateNeed", text, CHC_OK, NULL, 0);
-	snprintf(id, 37, "%s", need->id);
-	protobuf_c_message_free_unpacked(&need->base, NULL);
+	harness_create(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed", text,
+	               id);
 }
 
 static void create_test_bed(const char *fields, char id[37])
 {
 	char text[2048];
 	snprintf(text, sizeof(text), "{\"test_bed\":{%s}}", fields);
-	Chc__V1__TestBed *test_bed = (void *)matching_call("CreateTestBed", text, CHC_OK);
-	snprintf(id, 37, "%s", test_bed->id);
-	protobuf_c_message_free_unpacked(&test_bed->base, NULL);
+	harness_create(stack.client, &chc__v1__matching_service__descriptor, "CreateTestBed", text,
+	               id);
 }
 
 /* Starts the matching service, the first time with its peers, pausing
@@ -125,13 +107,11 @@ static int start(void **state)
 	harness_sql_value(stack.database, "UPDATE municipalities.needs SET status = 'closed' "
 	                                  "WHERE status = 'open'");
 	harness_sql_value(stack.database, "UPDATE matching.test_beds SET status = 'closed'");
-	Chc__V1__Company *company = (void *)call_json(
-	        &chc__v1__company_service__descriptor, "CreateCompany",
+	harness_create(
+	        stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
 	        "{\"company\":{\"name\":\"Matchende Monitor\",\"cvr\":\"10000203\",\"legal_form\":"
 	        "\"ApS\",\"municipality_code\":751}}",
-	        CHC_OK, NULL, 0);
-	snprintf(company_id, sizeof(company_id), "%s", company->id);
-	protobuf_c_message_free_unpacked(&company->base, NULL);
+	        company_id);
 	publish_solution("\"name\":\"KOL-Kufferten\",\"categories\":[\"remote-monitoring\"],"
 	                 "\"target_groups\":[\"citizens-with-copd\"],\"trl\":8,\"device_class\":"
 	                 "\"iia\",\"standards\":[\"medcom\",\"hl7-fhir\"],\"gdpr_dpa_available\":"

@@ -38,10 +38,8 @@ static ProtobufCMessage *call(const char *method, const char *json, chc_status e
 
 static void expect_field(const char *method, const char *json, const char *expected_field)
 {
-	char field[128] = "";
-	assert_null(harness_call_json(stack.client, &chc__v1__project_service__descriptor, method,
-	                              json, CHC_INVALID_ARGUMENT, field, sizeof(field)));
-	assert_string_equal(field, expected_field);
+	harness_expect_violation(stack.client, &chc__v1__project_service__descriptor, method, json,
+	                         expected_field);
 }
 
 static int start(void **state)
@@ -50,15 +48,10 @@ static int start(void **state)
 	const char *const extra[] = { "CHC_HOUSEKEEPING_INTERVAL=1", NULL };
 	if (!harness_stack_start(&stack, "projects", extra))
 		return -1;
-	Chc__V1__Company *company = (void *)harness_call_json(
-	        stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
-	        "{\"company\":{\"name\":\"Projekt Sundhed ApS\",\"cvr\":\"10000300\","
-	        "\"municipality_code\":101}}",
-	        CHC_OK, NULL, 0);
-	if (company == NULL)
-		return -1;
-	snprintf(company_id, sizeof(company_id), "%s", company->id);
-	protobuf_c_message_free_unpacked(&company->base, NULL);
+	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
+	               "{\"company\":{\"name\":\"Projekt Sundhed ApS\",\"cvr\":\"10000300\","
+	               "\"municipality_code\":101}}",
+	               company_id);
 	char deadline[11], text[1024];
 	harness_date(90, deadline);
 	snprintf(text, sizeof(text),
@@ -68,37 +61,15 @@ static int start(void **state)
 	         "\"open-tender\",\"deadline\":\"%s\",\"status\":\"open\",\"budget\":{"
 	         "\"min_dkk\":100000,\"max_dkk\":900000}}}",
 	         deadline);
-	Chc__V1__Need *need =
-	        (void *)harness_call_json(stack.client, &chc__v1__municipality_service__descriptor,
-	                                  "CreateNeed", text, CHC_OK, NULL, 0);
-	if (need == NULL)
-		return -1;
-	snprintf(need_id, sizeof(need_id), "%s", need->id);
-	protobuf_c_message_free_unpacked(&need->base, NULL);
+	harness_create(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed", text,
+	               need_id);
 	for (int i = 0; i < 3; i++) {
 		snprintf(text, sizeof(text),
 		         "{\"solution\":{\"company_id\":\"%s\",\"name\":\"Lungeur %d\","
 		         "\"categories\":[\"remote-monitoring\"],\"target_groups\":["
 		         "\"citizens-with-copd\"],\"trl\":8,\"device_class\":\"iia\"}}",
 		         company_id, i);
-		Chc__V1__Solution *solution = (void *)harness_call_json(
-		        stack.client, &chc__v1__company_service__descriptor, "CreateSolution", text,
-		        CHC_OK, NULL, 0);
-		if (solution == NULL)
-			return -1;
-		snprintf(solution_ids[i], sizeof(solution_ids[i]), "%s", solution->id);
-		long version = (long)solution->version;
-		protobuf_c_message_free_unpacked(&solution->base, NULL);
-		const char *const steps[] = { "SubmitSolution", "ApproveSolution" };
-		for (int step = 0; step < 2; step++) {
-			snprintf(text, sizeof(text), "{\"id\":\"%s\",\"expected_version\":%ld}",
-			         solution_ids[i], version);
-			solution = (void *)harness_call_json(stack.client,
-			                                     &chc__v1__company_service__descriptor,
-			                                     steps[step], text, CHC_OK, NULL, 0);
-			version = (long)solution->version;
-			protobuf_c_message_free_unpacked(&solution->base, NULL);
-		}
+		harness_publish_solution(stack.client, text, solution_ids[i]);
 	}
 	return 0;
 }

@@ -29,13 +29,11 @@ static int start(void **state)
 	(void)state;
 	if (!harness_stack_start(&stack, "companies", NULL))
 		return -1;
-	Chc__V1__Company *company = (void *)call_json(
-	        "CreateCompany",
-	        "{\"company\":{\"name\":\"Hjertelys Monitor\",\"cvr\":\"10000114\",\"legal_form\":"
-	        "\"ApS\",\"municipality_code\":461,\"website\":\"https://hjertelys.example\"}}",
-	        CHC_OK, NULL, 0);
-	snprintf(company_id, sizeof(company_id), "%s", company->id);
-	protobuf_c_message_free_unpacked(&company->base, NULL);
+	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
+	               "{\"company\":{\"name\":\"Hjertelys Monitor\",\"cvr\":\"10000114\","
+	               "\"legal_form\":\"ApS\",\"municipality_code\":461,\"website\":"
+	               "\"https://hjertelys.example\"}}",
+	               company_id);
 	return 0;
 }
 
@@ -61,23 +59,15 @@ static char *solution_request(const char *override)
 	        "[\"da\",\"en\"],\"price_model\":\"per-citizen\",\"indicative_price_dkk\":4500,"
 	        "\"deployments\":[{\"municipality_code\":461},{\"region_code\":1084}]}",
 	        company_id);
-	json_t *solution = json_loads(base, 0, NULL);
-	json_t *changes = json_loads(override, 0, NULL);
-	json_object_update(solution, changes);
-	json_t *request = json_pack("{s:o}", "solution", solution);
-	char *text = json_dumps(request, JSON_COMPACT);
-	json_decref(request);
-	json_decref(changes);
-	return text;
+	return harness_request_with("solution", base, override);
 }
 
 static void expect_violation(const char *override, const char *expected)
 {
 	char *text = solution_request(override);
-	char field[128] = "";
-	assert_null(call_json("CreateSolution", text, CHC_INVALID_ARGUMENT, field, sizeof(field)));
+	harness_expect_violation(stack.client, &chc__v1__company_service__descriptor,
+	                         "CreateSolution", text, expected);
 	free(text);
-	assert_string_equal(field, expected);
 }
 
 static void action(const char *method, const char *id, long version, const char *extra,
