@@ -14,7 +14,6 @@
 
 #include <cmocka.h>
 
-#include "chc/json.h"
 #include "chc/v1/events.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
@@ -34,19 +33,8 @@ static const char *create_need(void)
 	         "\"criteria\":[{\"criterion\":\"price\",\"weight\":100}],\"contact\":{"
 	         "\"name\":\"Mette Hansen\",\"email\":\"mette@kk.dk\"}}}",
 	         deadline);
-	json_t *json = json_loads(text, 0, NULL);
-	ProtobufCMessage *request = NULL, *reply = NULL;
-	assert_int_equal(chc_json_to_message(&chc__v1__create_need_request__descriptor, json,
-	                                     &request, NULL),
-	                 CHC_OK);
-	json_decref(json);
-	chc_error error = { 0 };
-	if (chc_client_call(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed",
-	                    request, NULL, &reply, &error) != CHC_OK)
-		fail_msg("CreateNeed: %s", error.message);
-	snprintf(id, sizeof(id), "%s", ((Chc__V1__Need *)reply)->id);
-	protobuf_c_message_free_unpacked(request, NULL);
-	protobuf_c_message_free_unpacked(reply, NULL);
+	harness_create(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed", text,
+	               id);
 	return id;
 }
 
