@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "chc/v1/companies.pb-c.h"
 #include "chc/v1/rpc.pb-c.h"
 
 const char *harness_database_url(void)
@@ -309,4 +310,170 @@ ProtobufCMessage *harness_call_json(chc_client *client, const ProtobufCServiceDe
 		snprintf(field, field_size, "%s", error.violations[0].field);
 	chc_error_fini(&error);
 	return reply;
+}
+
+/* In the order each service calls only the ones before it. */
+static const char *const stack_names[] = { "municipalities", "companies", "matching", "projects" };
+static const char *const stack_variables[] = { "CHC_MUNICIPALITIES_URL", "CHC_COMPANIES_URL",
+	                                       "CHC_MATCHING_URL" };
+#define STACK_SIZE 4
+
+static harness_service *stack_service(harness_stack *stack, int index)
+{
+	harness_service *const services[STACK_SIZE] = { &stack->municipalities, &stack->companies,
+		                                        &stack->matching, &stack->projects };
+	return services[index];
+}
+
+/* The service at index with the URLs of the ones before it and extra. */
+static bool stack_start_service(harness_stack *stack, int index, const char *const *extra)
+{
+	const char *environment[STACK_SIZE + 16];
+	int count = 0;
+	for (int i = 0; i < index; i++)
+		environment[count++] = stack->environment[i];
+	for (int i = 0; extra != NULL && extra[i] != NULL && count < STACK_SIZE + 15; i++)
+		environment[count++] = extra[i];
+	environment[count] = NULL;
+	harness_service *service = stack_service(stack, index);
+	if (!harness_start(service, stack_names[index], environment))
+		return false;
+	if (index < STACK_SIZE - 1)
+		snprintf(stack->environment[index], sizeof(stack->environment[index]), "%s=%s",
+		         stack_variables[index], service->url);
+	return true;
+}
+
+static bool stack_connect(harness_stack *stack)
+{
+	static const chc_endpoint endpoints[STACK_SIZE] = { CHC_ENDPOINT_MUNICIPALITIES,
+		                                            CHC_ENDPOINT_COMPANIES,
+		                                            CHC_ENDPOINT_MATCHING,
+		                                            CHC_ENDPOINT_PROJECTS };
+	chc_client_destroy(stack->client);
+	stack->client = NULL;
+	chc_client_options options;
+	chc_client_options_init(&options);
+	for (int i = 0; i < STACK_SIZE; i++)
+		options.urls[endpoints[i]] =
+		        i < stack->count ? stack_service(stack, i)->url : "tcp://127.0.0.1:1";
+	/* A matching job waits on the queue, longer on a loaded machine. */
+	options.timeout_ms = 20000;
+	return chc_client_create(&options, &stack->client, NULL) == CHC_OK;
+}
+
+bool harness_stack_start(harness_stack *stack, const char *last, const char *const *extra)
+{
+	memset(stack, 0, sizeof(*stack));
+	int size = 0;
+	while (size < STACK_SIZE && strcmp(stack_names[size], last) != 0)
+		size++;
+	if (size == STACK_SIZE)
+		fail_msg("no service %s in the stack", last);
+	for (int i = 0; i <= size; i++) {
+		if (!stack_start_service(stack, i, i == size ? extra : NULL))
+			return false;
+		stack->count = i + 1;
+	}
+	stack->database = harness_database();
+	return stack_connect(stack) && stack->database != NULL;
+}
+
+bool harness_stack_start_again(harness_stack *stack, const char *const *extra)
+{
+	return stack_start_service(stack, stack->count - 1, extra) && stack_connect(stack);
+}
+
+int harness_stack_stop(harness_stack *stack)
+{
+	chc_client_destroy(stack->client);
+	stack->client = NULL;
+	PQfinish(stack->database);
+	stack->database = NULL;
+	int status = 0;
+	for (int i = stack->count - 1; i >= 0; i--)
+		if (harness_stop(stack_service(stack, i)) != 0)
+			status = -1;
+	return status;
+}
+
+/* cmocka's group fixtures take no argument of ours. */
+static harness_stack *group_stack;
+static const char *group_last;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return harness_stack_start(group_stack, group_last, NULL) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	return harness_stack_stop(group_stack);
+}
+
+int harness_run_tests_on(const char *group_name, const struct CMUnitTest *tests, size_t count,
+                         harness_stack *stack, const char *last)
+{
+	group_stack = stack;
+	group_last = last;
+	return _cmocka_run_group_tests(group_name, tests, count, group_setup, group_teardown);
+}
+
+void harness_expect_violation(chc_client *client, const ProtobufCServiceDescriptor *service,
+                              const char *method, const char *json_text, const char *expected_field)
+{
+	char field[128] = "";
+	assert_null(harness_call_json(client, service, method, json_text, CHC_INVALID_ARGUMENT,
+	                              field, sizeof(field)));
+	assert_string_equal(field, expected_field);
+}
+
+void harness_create(chc_client *client, const ProtobufCServiceDescriptor *service,
+                    const char *method, const char *json_text, char id[37])
+{
+	ProtobufCMessage *made =
+	        harness_call_json(client, service, method, json_text, CHC_OK, NULL, 0);
+	/* Every message a Create method returns has its id as field "id". */
+	const ProtobufCFieldDescriptor *field =
+	        protobuf_c_message_descriptor_get_field_by_name(made->descriptor, "id");
+	assert_non_null(field);
+	assert_int_equal(field->type, PROTOBUF_C_TYPE_STRING);
+	snprintf(id, 37, "%s", *(char *const *)((const char *)made + field->offset));
+	protobuf_c_message_free_unpacked(made, NULL);
+}
+
+void harness_publish_solution(chc_client *client, const char *json_text, char id[37])
+{
+	Chc__V1__Solution *solution =
+	        (void *)harness_call_json(client, &chc__v1__company_service__descriptor,
+	                                  "CreateSolution", json_text, CHC_OK, NULL, 0);
+	snprintf(id, 37, "%s", solution->id);
+	long version = (long)solution->version;
+	protobuf_c_message_free_unpacked(&solution->base, NULL);
+	const char *const steps[] = { "SubmitSolution", "ApproveSolution" };
+	for (int i = 0; i < 2; i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "{\"id\":\"%s\",\"expected_version\":%ld}", id,
+		         version);
+		solution = (void *)harness_call_json(client, &chc__v1__company_service__descriptor,
+		                                     steps[i], text, CHC_OK, NULL, 0);
+		version = (long)solution->version;
+		protobuf_c_message_free_unpacked(&solution->base, NULL);
+	}
+}
+
+char *harness_request_with(const char *key, const char *base, const char *override)
+{
+	json_t *object = json_loads(base, 0, NULL);
+	json_t *changes = json_loads(override, 0, NULL);
+	if (object == NULL || changes == NULL)
+		fail_msg("bad test JSON: %s or %s", base, override);
+	json_object_update(object, changes);
+	json_t *request = json_pack("{s:o}", key, object);
+	char *text = json_dumps(request, JSON_COMPACT);
+	json_decref(request);
+	json_decref(changes);
+	return text;
 }

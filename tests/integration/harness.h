@@ -51,6 +51,45 @@ int harness_stop(harness_service *service);
 /* True when the process is still running. */
 bool harness_alive(const harness_service *service);
 
+/*
+ * The services a suite runs, each started after the ones it calls:
+ * municipalities, companies, matching, projects. Those not started have
+ * pid 0.
+ */
+typedef struct harness_stack {
+	harness_service municipalities;
+	harness_service companies;
+	harness_service matching;
+	harness_service projects;
+	chc_client *client; /* reaches every started service */
+	PGconn *database;
+	/* CHC_<SERVICE>_URL=... of each started service but the last, so that
+	 * a suite can start more instances that find their peers. */
+	char environment[3][128];
+	int count; /* how many services were started */
+} harness_stack;
+
+/* Starts the services up to and including last ("municipalities",
+ * "companies", "matching" or "projects"), each told where the ones before
+ * it are and the last also given extra (may be NULL); then opens the client
+ * and the database connection. Returns false when anything failed. */
+bool harness_stack_start(harness_stack *stack, const char *last, const char *const *extra);
+
+/* Starts the stack's last service again, after the suite stopped or killed
+ * it, with extra, and points the stack's client at the new instance. */
+bool harness_stack_start_again(harness_stack *stack, const char *const *extra);
+
+/* Closes the client and the connection and stops the services, last first;
+ * returns 0 when every service exited with status 0, else -1. */
+int harness_stack_stop(harness_stack *stack);
+
+struct CMUnitTest;
+/* Runs tests as one cmocka group around stack, started up to last. */
+int harness_run_tests_on(const char *group_name, const struct CMUnitTest *tests, size_t count,
+                         harness_stack *stack, const char *last);
+#define harness_run_group_on(tests, stack, last)                                                   \
+	harness_run_tests_on(#tests, tests, sizeof(tests) / sizeof((tests)[0]), stack, last)
+
 /* A client whose endpoints point at the given services (NULL: unused). */
 chc_client *harness_client(const harness_service *companies, const harness_service *municipalities,
                            const char *token);
@@ -65,6 +104,24 @@ struct ProtobufCMessage *harness_call_json(chc_client *client,
                                            const ProtobufCServiceDescriptor *service,
                                            const char *method, const char *json_text,
                                            chc_status expected, char *field, size_t field_size);
+
+/* Calls method with json_text and fails the test unless it is refused
+ * INVALID_ARGUMENT with expected_field as the first violated field. */
+void harness_expect_violation(chc_client *client, const ProtobufCServiceDescriptor *service,
+                              const char *method, const char *json_text,
+                              const char *expected_field);
+
+/* Calls method, which must succeed, and copies the id of what it made. */
+void harness_create(chc_client *client, const ProtobufCServiceDescriptor *service,
+                    const char *method, const char *json_text, char id[37]);
+
+/* Creates the solution of json_text ({"solution":{...}}), submits and
+ * approves it, so that partners find it. */
+void harness_publish_solution(chc_client *client, const char *json_text, char id[37]);
+
+/* {"<key>": base} with the fields of override (a JSON object) put over
+ * base's; caller frees. */
+char *harness_request_with(const char *key, const char *base, const char *override);
 
 /* Sends raw bytes on a fresh REQ socket and returns the reply bytes
  * (malloc'd) or NULL after timeout_ms. */

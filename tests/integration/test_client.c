@@ -18,24 +18,7 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
 
-static harness_service service;
-static chc_client *client;
-
-static int start(void **state)
-{
-	(void)state;
-	if (!harness_start(&service, "municipalities", NULL))
-		return -1;
-	client = harness_client(NULL, &service, NULL);
-	return client != NULL ? 0 : -1;
-}
-
-static int stop(void **state)
-{
-	(void)state;
-	chc_client_destroy(client);
-	return harness_stop(&service) == 0 ? 0 : -1;
-}
+static harness_stack stack;
 
 static void unreachable_is_unavailable_quickly(void **state)
 {
@@ -65,9 +48,9 @@ static void generated_stubs_work(void **state)
 {
 	(void)state;
 	chc_stub stub;
-	assert_int_equal(
-	        chc_stub_init(&stub, client, &chc__v1__municipality_service__descriptor, NULL),
-	        CHC_OK);
+	assert_int_equal(chc_stub_init(&stub, stack.client,
+	                               &chc__v1__municipality_service__descriptor, NULL),
+	                 CHC_OK);
 	Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
 	request.code = 461;
 	Chc__V1__Municipality *odense = NULL;
@@ -93,7 +76,7 @@ static void *many_calls(void *argument)
 		Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
 		request.code = 101;
 		ProtobufCMessage *reply = NULL;
-		if (chc_client_call(client, &chc__v1__municipality_service__descriptor,
+		if (chc_client_call(stack.client, &chc__v1__municipality_service__descriptor,
 		                    "GetMunicipality", &request.base, NULL, &reply, NULL) != CHC_OK)
 			failures++;
 		else
@@ -121,8 +104,8 @@ static int chc_command(const char *arguments)
 {
 	char command[1024];
 	snprintf(command, sizeof(command),
-	         "CHC_MUNICIPALITIES_URL=%s %s/client/chc %s >/dev/null 2>&1", service.url,
-	         CHC_BUILD_DIR, arguments);
+	         "CHC_MUNICIPALITIES_URL=%s %s/client/chc %s >/dev/null 2>&1",
+	         stack.municipalities.url, CHC_BUILD_DIR, arguments);
 	int status = system(command);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -149,5 +132,5 @@ int main(void)
 		cmocka_unit_test(one_client_many_threads),
 		cmocka_unit_test(command_exit_statuses),
 	};
-	return cmocka_run_group_tests(tests, start, stop);
+	return harness_run_group_on(tests, &stack, "municipalities");
 }

@@ -15,46 +15,21 @@
 #include "chc/v1/companies.pb-c.h"
 #include "harness.h"
 
-static harness_service municipalities;
-static harness_service companies;
-static chc_client *client;
-
-static int start(void **state)
-{
-	(void)state;
-	if (!harness_start(&municipalities, "municipalities", NULL))
-		return -1;
-	static char url[96];
-	snprintf(url, sizeof(url), "CHC_MUNICIPALITIES_URL=%s", municipalities.url);
-	const char *const extra[] = { url, NULL };
-	if (!harness_start(&companies, "companies", extra))
-		return -1;
-	client = harness_client(&companies, &municipalities, NULL);
-	return client != NULL ? 0 : -1;
-}
-
-static int stop(void **state)
-{
-	(void)state;
-	chc_client_destroy(client);
-	int status = harness_stop(&companies);
-	return harness_stop(&municipalities) == 0 && status == 0 ? 0 : -1;
-}
+static harness_stack stack;
 
 static ProtobufCMessage *call_json(const char *method, const char *json_text, chc_status expected,
                                    char *field, size_t field_size)
 {
-	return harness_call_json(client, &chc__v1__company_service__descriptor, method, json_text,
-	                         expected, field, field_size);
+	return harness_call_json(stack.client, &chc__v1__company_service__descriptor, method,
+	                         json_text, expected, field, field_size);
 }
 
 static void expect_violation(const char *company, const char *expected_field)
 {
-	char request[4096], field[128] = "";
+	char request[4096];
 	snprintf(request, sizeof(request), "{\"company\":%s}", company);
-	assert_null(
-	        call_json("CreateCompany", request, CHC_INVALID_ARGUMENT, field, sizeof(field)));
-	assert_string_equal(field, expected_field);
+	harness_expect_violation(stack.client, &chc__v1__company_service__descriptor,
+	                         "CreateCompany", request, expected_field);
 }
 
 static void create_get_update_archive(void **state)
@@ -156,5 +131,5 @@ int main(void)
 		cmocka_unit_test(every_bad_field_is_named),
 		cmocka_unit_test(foreign_companies_and_lists),
 	};
-	return cmocka_run_group_tests(tests, start, stop);
+	return harness_run_group_on(tests, &stack, "companies");
 }

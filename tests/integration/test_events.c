@@ -14,29 +14,11 @@
 
 #include <cmocka.h>
 
-#include "chc/json.h"
 #include "chc/v1/events.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
 
-static harness_service service;
-static chc_client *client;
-
-static int start(void **state)
-{
-	(void)state;
-	if (!harness_start(&service, "municipalities", NULL))
-		return -1;
-	client = harness_client(NULL, &service, NULL);
-	return client != NULL ? 0 : -1;
-}
-
-static int stop(void **state)
-{
-	(void)state;
-	chc_client_destroy(client);
-	return harness_stop(&service) == 0 ? 0 : -1;
-}
+static harness_stack stack;
 
 /* Creates a valid need owned by municipality 101; returns its id (static). */
 static const char *create_need(void)
@@ -51,19 +33,8 @@ static const char *create_need(void)
 	         "\"criteria\":[{\"criterion\":\"price\",\"weight\":100}],\"contact\":{"
 	         "\"name\":\"Mette Hansen\",\"email\":\"mette@kk.dk\"}}}",
 	         deadline);
-	json_t *json = json_loads(text, 0, NULL);
-	ProtobufCMessage *request = NULL, *reply = NULL;
-	assert_int_equal(chc_json_to_message(&chc__v1__create_need_request__descriptor, json,
-	                                     &request, NULL),
-	                 CHC_OK);
-	json_decref(json);
-	chc_error error = { 0 };
-	if (chc_client_call(client, &chc__v1__municipality_service__descriptor, "CreateNeed",
-	                    request, NULL, &reply, &error) != CHC_OK)
-		fail_msg("CreateNeed: %s", error.message);
-	snprintf(id, sizeof(id), "%s", ((Chc__V1__Need *)reply)->id);
-	protobuf_c_message_free_unpacked(request, NULL);
-	protobuf_c_message_free_unpacked(reply, NULL);
+	harness_create(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed", text,
+	               id);
 	return id;
 }
 
@@ -72,7 +43,7 @@ static void a_change_is_published(void **state)
 	(void)state;
 	nng_socket socket;
 	char url[64];
-	snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", service.events_port);
+	snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", stack.municipalities.events_port);
 	assert_int_equal(nng_sub0_open(&socket), 0);
 	assert_int_equal(nng_socket_set(socket, NNG_OPT_SUB_SUBSCRIBE, "need.created", 12), 0);
 	assert_int_equal(nng_socket_set_ms(socket, NNG_OPT_RECVTIMEO, 5000), 0);
@@ -105,7 +76,7 @@ static void a_change_is_published(void **state)
 	request.after_seq = seq - 1;
 	request.type_prefix = "need.";
 	ProtobufCMessage *reply = NULL;
-	assert_int_equal(chc_client_call_at(client, CHC_ENDPOINT_MUNICIPALITIES,
+	assert_int_equal(chc_client_call_at(stack.client, CHC_ENDPOINT_MUNICIPALITIES,
 	                                    &chc__v1__events__descriptor, "ListEvents",
 	                                    &request.base, NULL, &reply, NULL),
 	                 CHC_OK);
@@ -125,7 +96,7 @@ static void list_arguments_are_validated(void **state)
 	request.after_seq = -1;
 	ProtobufCMessage *reply = NULL;
 	chc_error error = { 0 };
-	assert_int_equal(chc_client_call_at(client, CHC_ENDPOINT_MUNICIPALITIES,
+	assert_int_equal(chc_client_call_at(stack.client, CHC_ENDPOINT_MUNICIPALITIES,
 	                                    &chc__v1__events__descriptor, "ListEvents",
 	                                    &request.base, NULL, &reply, &error),
 	                 CHC_INVALID_ARGUMENT);
@@ -141,5 +112,5 @@ int main(void)
 		cmocka_unit_test(a_change_is_published),
 		cmocka_unit_test(list_arguments_are_validated),
 	};
-	return cmocka_run_group_tests(tests, start, stop);
+	return harness_run_group_on(tests, &stack, "municipalities");
 }

@@ -14,27 +14,7 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
 
-static harness_service service;
-static chc_client *client;
-static PGconn *database;
-
-static int start(void **state)
-{
-	(void)state;
-	if (!harness_start(&service, "municipalities", NULL))
-		return -1;
-	client = harness_client(NULL, &service, NULL);
-	database = harness_database();
-	return client != NULL && database != NULL ? 0 : -1;
-}
-
-static int stop(void **state)
-{
-	(void)state;
-	chc_client_destroy(client);
-	PQfinish(database);
-	return harness_stop(&service) == 0 ? 0 : -1;
-}
+static harness_stack stack;
 
 static Chc__V1__CreateNeedRequest *request_titled(const char *title)
 {
@@ -57,8 +37,9 @@ static chc_status create(const Chc__V1__CreateNeedRequest *request, const char *
                          Chc__V1__Need **need)
 {
 	chc_call_options options = { .idempotency_key = key };
-	return chc_client_call(client, &chc__v1__municipality_service__descriptor, "CreateNeed",
-	                       &request->base, &options, (ProtobufCMessage **)need, NULL);
+	return chc_client_call(stack.client, &chc__v1__municipality_service__descriptor,
+	                       "CreateNeed", &request->base, &options, (ProtobufCMessage **)need,
+	                       NULL);
 }
 
 static void repeat_returns_the_first_reply(void **state)
@@ -72,8 +53,9 @@ static void repeat_returns_the_first_reply(void **state)
 	assert_int_equal(create(request, key, &second), CHC_OK);
 	assert_string_equal(first->id, second->id);
 	assert_int_equal(first->version, second->version);
-	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM municipalities.needs "
-	                                                "WHERE title = 'Genoptræning med app'"),
+	assert_string_equal(harness_sql_value(stack.database,
+	                                      "SELECT count(*) FROM municipalities.needs "
+	                                      "WHERE title = 'Genoptræning med app'"),
 	                    "1");
 	protobuf_c_message_free_unpacked(&first->base, NULL);
 	protobuf_c_message_free_unpacked(&second->base, NULL);
@@ -93,7 +75,7 @@ static void same_key_other_request_is_refused(void **state)
 	need = NULL;
 	assert_int_equal(create(other, key, &need), CHC_FAILED_PRECONDITION);
 	assert_null(need);
-	assert_string_equal(harness_sql_value(database,
+	assert_string_equal(harness_sql_value(stack.database,
 	                                      "SELECT count(*) FROM municipalities.needs "
 	                                      "WHERE title = 'Andet behov med samme nøgle'"),
 	                    "0");
@@ -112,7 +94,7 @@ static void failed_writes_store_nothing(void **state)
 	char sql[256];
 	snprintf(sql, sizeof(sql),
 	         "SELECT count(*) FROM municipalities.idempotency_keys WHERE key = '%s'", key);
-	assert_string_equal(harness_sql_value(database, sql), "0");
+	assert_string_equal(harness_sql_value(stack.database, sql), "0");
 	protobuf_c_message_free_unpacked(&bad->base, NULL);
 }
 
@@ -129,7 +111,7 @@ static void expired_keys_are_forgotten(void **state)
 	         "UPDATE municipalities.idempotency_keys SET created_at = now() - interval '2 "
 	         "days' WHERE key = '%s'",
 	         key);
-	harness_sql_value(database, sql);
+	harness_sql_value(stack.database, sql);
 	assert_int_equal(create(request, key, &second), CHC_OK);
 	assert_string_not_equal(first->id, second->id);
 	protobuf_c_message_free_unpacked(&first->base, NULL);
@@ -145,5 +127,5 @@ int main(void)
 		cmocka_unit_test(failed_writes_store_nothing),
 		cmocka_unit_test(expired_keys_are_forgotten),
 	};
-	return cmocka_run_group_tests(tests, start, stop);
+	return harness_run_group_on(tests, &stack, "municipalities");
 }

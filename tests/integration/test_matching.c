@@ -22,21 +22,18 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
 
-static harness_service municipalities;
-static harness_service companies;
-static harness_service matching;
-static chc_client *client;
+static harness_stack stack;
 static char company_id[37];
 static char solution_ids[4][37];
 static char need_ids[3][37];
 static char test_bed_ids[3][37];
-static char environment[3][128];
 
 static ProtobufCMessage *call_json(const ProtobufCServiceDescriptor *service, const char *method,
                                    const char *json_text, chc_status expected, char *field,
                                    size_t field_size)
 {
-	return harness_call_json(client, service, method, json_text, expected, field, field_size);
+	return harness_call_json(stack.client, service, method, json_text, expected, field,
+	                         field_size);
 }
 
 static ProtobufCMessage *matching_call(const char *method, const char *json_text,
@@ -48,10 +45,8 @@ static ProtobufCMessage *matching_call(const char *method, const char *json_text
 
 static void expect_field(const char *method, const char *json_text, const char *expected_field)
 {
-	char field[128] = "";
-	assert_null(call_json(&chc__v1__matching_service__descriptor, method, json_text,
-	                      CHC_INVALID_ARGUMENT, field, sizeof(field)));
-	assert_string_equal(field, expected_field);
+	harness_expect_violation(stack.client, &chc__v1__matching_service__descriptor, method,
+	                         json_text, expected_field);
 }
 
 /* A published solution: created, submitted, approved. */
@@ -63,20 +58,7 @@ static void publish_solution(const char *fields, char id[37])
 	         "hjem\",\"ce_marked\":true,\"data_hosting\":\"Denmark\",\"price_model\":"
 	         "\"per-citizen\",%s}}",
 	         company_id, fields);
-	Chc__V1__Solution *solution = (void *)call_json(&chc__v1__company_service__descriptor,
-	                                                "CreateSolution", text, CHC_OK, NULL, 0);
-	snprintf(id, 37, "%s", solution->id);
-	long version = (long)solution->version;
-	protobuf_c_message_free_unpacked(&solution->base, NULL);
-	const char *const steps[] = { "SubmitSolution", "ApproveSolution" };
-	for (int i = 0; i < 2; i++) {
-		snprintf(text, sizeof(text), "{\"id\":\"%s\",\"expected_version\":%ld}", id,
-		         version);
-		solution = (void *)call_json(&chc__v1__company_service__descriptor, steps[i], text,
-		                             CHC_OK, NULL, 0);
-		version = (long)solution->version;
-		protobuf_c_message_free_unpacked(&solution->base, NULL);
-	}
+	harness_publish_solution(stack.client, text, id);
 }
 
 static void open_need(const char *fields, char id[37])
@@ -88,68 +70,48 @@ static void open_need(const char *fields, char id[37])
 	         "\"%s\",\"status\":\"open\",\"contact\":{\"name\":\"Mette Hansen\",\"email\":"
 	         "\"mette@kk.dk\"},%s}}",
 	         deadline, fields);
-	Chc__V1__Need *need = (void *)call_json(&chc__v1__municipality_service__descriptor,
-	                                        "CreateNeed", text, CHC_OK, NULL, 0);
-	snprintf(id, 37, "%s", need->id);
-	protobuf_c_message_free_unpacked(&need->base, NULL);
+	harness_create(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed", text,
+	               id);
 }
 
 static void create_test_bed(const char *fields, char id[37])
 {
 	char text[2048];
 	snprintf(text, sizeof(text), "{\"test_bed\":{%s}}", fields);
-	Chc__V1__TestBed *test_bed = (void *)matching_call("CreateTestBed", text, CHC_OK);
-	snprintf(id, 37, "%s", test_bed->id);
-	protobuf_c_message_free_unpacked(&test_bed->base, NULL);
+	harness_create(stack.client, &chc__v1__matching_service__descriptor, "CreateTestBed", text,
+	               id);
 }
 
+/* Starts the matching service, the first time with its peers, pausing
+ * pause_ms after each phase of a job; the short lease lets another instance
+ * take over a killed one's job soon. */
 static bool start_matching(const char *pause_ms)
 {
-	snprintf(environment[0], sizeof(environment[0]), "CHC_MUNICIPALITIES_URL=%s",
-	         municipalities.url);
-	snprintf(environment[1], sizeof(environment[1]), "CHC_COMPANIES_URL=%s", companies.url);
-	snprintf(environment[2], sizeof(environment[2]), "CHC_JOB_PHASE_PAUSE_MS=%s", pause_ms);
-	const char *const extra[] = { environment[0], environment[1], environment[2],
-		                      "CHC_JOB_LEASE_SECONDS=2", NULL };
-	if (!harness_start(&matching, "matching", extra))
-		return false;
-	chc_client_destroy(client);
-	chc_client_options options;
-	chc_client_options_init(&options);
-	options.urls[CHC_ENDPOINT_COMPANIES] = companies.url;
-	options.urls[CHC_ENDPOINT_MUNICIPALITIES] = municipalities.url;
-	options.urls[CHC_ENDPOINT_MATCHING] = matching.url;
-	options.timeout_ms = 20000;
-	client = NULL;
-	return chc_client_create(&options, &client, NULL) == CHC_OK;
+	char pause[64];
+	snprintf(pause, sizeof(pause), "CHC_JOB_PHASE_PAUSE_MS=%s", pause_ms);
+	const char *const extra[] = { pause, "CHC_JOB_LEASE_SECONDS=2", NULL };
+	if (stack.count == 0)
+		return harness_stack_start(&stack, "matching", extra);
+	return harness_stack_start_again(&stack, extra);
 }
 
 static int start(void **state)
 {
 	(void)state;
-	if (!harness_start(&municipalities, "municipalities", NULL))
-		return -1;
-	static char url[96];
-	snprintf(url, sizeof(url), "CHC_MUNICIPALITIES_URL=%s", municipalities.url);
-	const char *const extra[] = { url, NULL };
-	if (!harness_start(&companies, "companies", extra) || !start_matching("0"))
+	if (!start_matching("0"))
 		return -1;
 	/* The other suites share the database: this suite's jobs read every
 	 * published solution and open need, so it starts from none. */
-	PGconn *database = harness_database();
-	harness_sql_value(database, "UPDATE companies.solutions SET status = 'archived' "
-	                            "WHERE status = 'published'");
-	harness_sql_value(database, "UPDATE municipalities.needs SET status = 'closed' "
-	                            "WHERE status = 'open'");
-	harness_sql_value(database, "UPDATE matching.test_beds SET status = 'closed'");
-	PQfinish(database);
-	Chc__V1__Company *company = (void *)call_json(
-	        &chc__v1__company_service__descriptor, "CreateCompany",
+	harness_sql_value(stack.database, "UPDATE companies.solutions SET status = 'archived' "
+	                                  "WHERE status = 'published'");
+	harness_sql_value(stack.database, "UPDATE municipalities.needs SET status = 'closed' "
+	                                  "WHERE status = 'open'");
+	harness_sql_value(stack.database, "UPDATE matching.test_beds SET status = 'closed'");
+	harness_create(
+	        stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
 	        "{\"company\":{\"name\":\"Matchende Monitor\",\"cvr\":\"10000203\",\"legal_form\":"
 	        "\"ApS\",\"municipality_code\":751}}",
-	        CHC_OK, NULL, 0);
-	snprintf(company_id, sizeof(company_id), "%s", company->id);
-	protobuf_c_message_free_unpacked(&company->base, NULL);
+	        company_id);
 	publish_solution("\"name\":\"KOL-Kufferten\",\"categories\":[\"remote-monitoring\"],"
 	                 "\"target_groups\":[\"citizens-with-copd\"],\"trl\":8,\"device_class\":"
 	                 "\"iia\",\"standards\":[\"medcom\",\"hl7-fhir\"],\"gdpr_dpa_available\":"
@@ -209,16 +171,13 @@ static int start(void **state)
 	                "[\"diagnostics\"],\"trl_min\":3,\"trl_max\":6,\"capacity_per_period\":2,"
 	                "\"region_code\":1083,\"max_device_class\":\"iii\"",
 	                test_bed_ids[2]);
-	return client != NULL ? 0 : -1;
+	return 0;
 }
 
 static int stop(void **state)
 {
 	(void)state;
-	chc_client_destroy(client);
-	int status = harness_stop(&matching);
-	status = harness_stop(&companies) == 0 && status == 0 ? 0 : -1;
-	return harness_stop(&municipalities) == 0 && status == 0 ? 0 : -1;
+	return harness_stack_stop(&stack);
 }
 
 static void test_beds(void **state)
@@ -321,29 +280,50 @@ static void bad_parameters(void **state)
 	assert_null(matching_call("GetJob", text, CHC_NOT_FOUND));
 }
 
+static bool job_running(const Chc__V1__Job *job)
+{
+	return job->state == CHC__V1__JOB_STATE__JOB_STATE_QUEUED ||
+	       job->state == CHC__V1__JOB_STATE__JOB_STATE_RUNNING;
+}
+
+/* Polls the job until it is running phase or, with phase NULL, until it
+ * has ended in expected_state; returns it (caller frees). Fails the test
+ * after two minutes. */
+static Chc__V1__Job *wait_for_job(const char *job_id, const char *phase, int expected_state)
+{
+	char get[96];
+	snprintf(get, sizeof(get), "{\"id\":\"%.36s\"}", job_id);
+	for (int i = 0; i < 4800; i++) {
+		Chc__V1__Job *job = (void *)matching_call("GetJob", get, CHC_OK);
+		if (phase != NULL ? job->state == CHC__V1__JOB_STATE__JOB_STATE_RUNNING &&
+		                            strcmp(job->phase, phase) == 0
+		                  : !job_running(job)) {
+			if (phase == NULL && (int)job->state != expected_state)
+				fail_msg("job %s ended %d, expected %d: %s", job->id, job->state,
+				         expected_state, job->error);
+			return job;
+		}
+		protobuf_c_message_free_unpacked(&job->base, NULL);
+		usleep(25 * 1000);
+	}
+	fail_msg("job %s never reached phase %s or its end", job_id, phase ? phase : "");
+	return NULL;
+}
+
+static void submit_job(const char *request, char id[37])
+{
+	Chc__V1__Job *job = (void *)matching_call("SubmitJob", request, CHC_OK);
+	assert_true(job_running(job));
+	snprintf(id, 37, "%s", job->id);
+	protobuf_c_message_free_unpacked(&job->base, NULL);
+}
+
 /* Submits a job and waits for its end; returns it (caller frees). */
 static Chc__V1__Job *run_job(const char *request, int expected_state)
 {
-	Chc__V1__Job *job = (void *)matching_call("SubmitJob", request, CHC_OK);
-	assert_true(job->state == CHC__V1__JOB_STATE__JOB_STATE_QUEUED ||
-	            job->state == CHC__V1__JOB_STATE__JOB_STATE_RUNNING);
-	char get[96];
-	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", job->id);
-	protobuf_c_message_free_unpacked(&job->base, NULL);
-	for (int i = 0; i < 2400; i++) {
-		job = (void *)matching_call("GetJob", get, CHC_OK);
-		if (job->state != CHC__V1__JOB_STATE__JOB_STATE_QUEUED &&
-		    job->state != CHC__V1__JOB_STATE__JOB_STATE_RUNNING)
-			break;
-		protobuf_c_message_free_unpacked(&job->base, NULL);
-		job = NULL;
-		usleep(50 * 1000);
-	}
-	assert_non_null(job);
-	if ((int)job->state != expected_state)
-		fail_msg("job %s ended %d, expected %d: %s", job->id, job->state, expected_state,
-		         job->error);
-	return job;
+	char id[37];
+	submit_job(request, id);
+	return wait_for_job(id, NULL, expected_state);
 }
 
 static Chc__V1__ListJobResultsResponse *results(const char *job_id, const char *filter)
@@ -555,22 +535,6 @@ static void consortia(void **state)
 	protobuf_c_message_free_unpacked(&job->base, NULL);
 }
 
-static Chc__V1__Job *wait_for_phase(const char *job_id, const char *phase)
-{
-	char get[96];
-	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", job_id);
-	for (int i = 0; i < 4000; i++) {
-		Chc__V1__Job *job = (void *)matching_call("GetJob", get, CHC_OK);
-		if (job->state == CHC__V1__JOB_STATE__JOB_STATE_RUNNING &&
-		    strcmp(job->phase, phase) == 0)
-			return job;
-		protobuf_c_message_free_unpacked(&job->base, NULL);
-		usleep(25 * 1000);
-	}
-	fail_msg("job %s never reached phase %s", job_id, phase);
-	return NULL;
-}
-
 /* A slow instance (a pause after each phase) is killed in the middle of a
  * job; the next instance takes the job up when the lease runs out and its
  * export equals an uninterrupted run's. Cancelling stops a running job. */
@@ -581,29 +545,17 @@ static void survives_a_crash(void **state)
 	        "{\"kind\":\"testbed-assignment\",\"parameters\":{\"period\":\"2027-Q1\"}}";
 	size_t expected_length = 0;
 	char *expected = run_and_export(request, &expected_length);
-	assert_int_equal(harness_stop(&matching), 0);
+	assert_int_equal(harness_stop(&stack.matching), 0);
 	assert_true(start_matching("800"));
 
-	Chc__V1__Job *job = (void *)matching_call("SubmitJob", request, CHC_OK);
 	char id[37];
-	snprintf(id, sizeof(id), "%s", job->id);
+	submit_job(request, id);
+	Chc__V1__Job *job = wait_for_job(id, "solving the assignment", 0);
 	protobuf_c_message_free_unpacked(&job->base, NULL);
-	job = wait_for_phase(id, "solving the assignment");
-	protobuf_c_message_free_unpacked(&job->base, NULL);
-	kill(matching.pid, SIGKILL);
-	waitpid(matching.pid, NULL, 0);
+	kill(stack.matching.pid, SIGKILL);
+	waitpid(stack.matching.pid, NULL, 0);
 	assert_true(start_matching("0"));
-	char get[96];
-	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", id);
-	for (int i = 0; i < 2400; i++) {
-		job = (void *)matching_call("GetJob", get, CHC_OK);
-		if (job->state == CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED)
-			break;
-		protobuf_c_message_free_unpacked(&job->base, NULL);
-		job = NULL;
-		usleep(50 * 1000);
-	}
-	assert_non_null(job);
+	job = wait_for_job(id, NULL, CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED);
 	assert_int_equal(job->attempts, 2);
 	protobuf_c_message_free_unpacked(&job->base, NULL);
 	size_t length = 0;
@@ -613,32 +565,23 @@ static void survives_a_crash(void **state)
 	free(resumed);
 	free(expected);
 
-	assert_int_equal(harness_stop(&matching), 0);
+	assert_int_equal(harness_stop(&stack.matching), 0);
 	assert_true(start_matching("800"));
-	job = (void *)matching_call("SubmitJob", request, CHC_OK);
-	snprintf(id, sizeof(id), "%s", job->id);
+	submit_job(request, id);
+	job = wait_for_job(id, "solving the assignment", 0);
 	protobuf_c_message_free_unpacked(&job->base, NULL);
-	job = wait_for_phase(id, "solving the assignment");
-	protobuf_c_message_free_unpacked(&job->base, NULL);
+	char get[96];
 	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", id);
 	job = (void *)matching_call("CancelJob", get, CHC_OK);
 	assert_true(job->cancel_requested);
 	protobuf_c_message_free_unpacked(&job->base, NULL);
-	for (int i = 0; i < 2400; i++) {
-		job = (void *)matching_call("GetJob", get, CHC_OK);
-		if (job->state == CHC__V1__JOB_STATE__JOB_STATE_CANCELLED)
-			break;
-		protobuf_c_message_free_unpacked(&job->base, NULL);
-		job = NULL;
-		usleep(50 * 1000);
-	}
-	assert_non_null(job);
+	job = wait_for_job(id, NULL, CHC__V1__JOB_STATE__JOB_STATE_CANCELLED);
 	protobuf_c_message_free_unpacked(&job->base, NULL);
 	assert_null(matching_call("CancelJob", get, CHC_FAILED_PRECONDITION));
 	char export_request[128];
 	snprintf(export_request, sizeof(export_request), "{\"job_id\":\"%s\"}", id);
 	assert_null(matching_call("ExportJob", export_request, CHC_FAILED_PRECONDITION));
-	assert_int_equal(harness_stop(&matching), 0);
+	assert_int_equal(harness_stop(&stack.matching), 0);
 	assert_true(start_matching("0"));
 }
 
@@ -647,42 +590,26 @@ static void two_instances_share_the_queue(void **state)
 {
 	(void)state;
 	harness_service second;
-	const char *const extra[] = { environment[0], environment[1], "CHC_JOB_LEASE_SECONDS=2",
-		                      NULL };
+	const char *const extra[] = { stack.environment[0], stack.environment[1],
+		                      "CHC_JOB_LEASE_SECONDS=2", NULL };
 	assert_true(harness_start(&second, "matching", extra));
 	char ids[8][37];
 	for (int i = 0; i < 8; i++) {
-		Chc__V1__Job *job = (void *)matching_call(
-		        "SubmitJob",
-		        i % 2 ? "{\"kind\":\"testbed-stable\"}"
-		              : "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":3}}",
-		        CHC_OK);
-		snprintf(ids[i], sizeof(ids[i]), "%s", job->id);
-		protobuf_c_message_free_unpacked(&job->base, NULL);
+		submit_job(i % 2 ? "{\"kind\":\"testbed-stable\"}"
+		                 : "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":3}}",
+		           ids[i]);
 	}
-	PGconn *database = harness_database();
 	for (int i = 0; i < 8; i++) {
-		char get[320];
-		snprintf(get, sizeof(get), "{\"id\":\"%.36s\"}", ids[i]);
-		Chc__V1__Job *job = NULL;
-		for (int wait = 0; wait < 2400; wait++) {
-			job = (void *)matching_call("GetJob", get, CHC_OK);
-			if (job->state == CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED)
-				break;
-			protobuf_c_message_free_unpacked(&job->base, NULL);
-			job = NULL;
-			usleep(50 * 1000);
-		}
-		assert_non_null(job);
+		Chc__V1__Job *job =
+		        wait_for_job(ids[i], NULL, CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED);
 		assert_int_equal(job->attempts, 1);
 		char sql[400];
 		snprintf(sql, sizeof(sql),
 		         "SELECT count(*) FROM matching.job_results WHERE job_id = '%.36s'",
 		         ids[i]);
-		assert_int_equal(atoll(harness_sql_value(database, sql)), job->result_count);
+		assert_int_equal(atoll(harness_sql_value(stack.database, sql)), job->result_count);
 		protobuf_c_message_free_unpacked(&job->base, NULL);
 	}
-	PQfinish(database);
 	assert_int_equal(harness_stop(&second), 0);
 }
 

@@ -43,33 +43,31 @@ static int fresh_database(void **state)
 	return 0;
 }
 
+#define MIGRATE CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR "/migrations"
+
+/* Runs chc-migrate with arguments and fails the test unless it exits with
+ * status; returns its output (static). */
+static const char *migrate(const char *arguments, int status)
+{
+	static char output[8192];
+	char command[1024];
+	snprintf(command, sizeof(command), MIGRATE " %s", arguments);
+	assert_int_equal(run(command, output, sizeof(output)), status);
+	return output;
+}
+
 static void applies_once_and_records_checksums(void **state)
 {
 	(void)state;
-	char output[8192];
-	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-	                                   "/migrations status",
-	                     output, sizeof(output)),
-	                 0);
+	const char *output = migrate("status", 0);
 	assert_non_null(strstr(output, "0001_service_schemas.sql"));
 	assert_non_null(strstr(output, "pending"));
 	/* Two at once take turns under the advisory lock. */
-	assert_int_equal(run("( " CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-	                     "/migrations up & " CHC_BUILD_DIR
-	                     "/services/chc-migrate --dir " CHC_SOURCE_DIR
-	                     "/migrations up; wait $! )",
-	                     output, sizeof(output)),
+	char both[8192];
+	assert_int_equal(run("( " MIGRATE " up & " MIGRATE " up; wait $! )", both, sizeof(both)),
 	                 0);
-	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-	                                   "/migrations up",
-	                     output, sizeof(output)),
-	                 0);
-	assert_non_null(strstr(output, "schema is current"));
-	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-	                                   "/migrations status",
-	                     output, sizeof(output)),
-	                 0);
-	assert_null(strstr(output, "pending"));
+	assert_non_null(strstr(migrate("up", 0), "schema is current"));
+	assert_null(strstr(migrate("status", 0), "pending"));
 	PGconn *connection = PQconnectdb(url);
 	assert_string_equal(harness_sql_value(connection, "SELECT count(*) FROM "
 	                                                  "municipalities.municipalities"),
@@ -81,16 +79,9 @@ static void applies_once_and_records_checksums(void **state)
 	harness_sql_value(connection, "UPDATE chc_schema_migrations SET checksum = repeat('0', 64) "
 	                              "WHERE version = 2");
 	PQfinish(connection);
-	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-	                                   "/migrations up",
-	                     output, sizeof(output)),
-	                 1);
-	assert_non_null(strstr(output, "0002_regions_and_municipalities.sql was changed"));
-	assert_int_equal(run(CHC_BUILD_DIR "/services/chc-migrate --dir " CHC_SOURCE_DIR
-	                                   "/migrations status",
-	                     output, sizeof(output)),
-	                 1);
-	assert_non_null(strstr(output, "CHANGED"));
+	assert_non_null(
+	        strstr(migrate("up", 1), "0002_regions_and_municipalities.sql was changed"));
+	assert_non_null(strstr(migrate("status", 1), "CHANGED"));
 }
 
 static void service_refuses_an_old_schema(void **state)

@@ -13,32 +13,16 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
 
-static harness_service service;
-static chc_client *client;
-
-static int start(void **state)
-{
-	(void)state;
-	if (!harness_start(&service, "municipalities", NULL))
-		return -1;
-	client = harness_client(NULL, &service, NULL);
-	return client != NULL ? 0 : -1;
-}
-
-static int stop(void **state)
-{
-	(void)state;
-	chc_client_destroy(client);
-	return harness_stop(&service) == 0 ? 0 : -1;
-}
+static harness_stack stack;
 
 static ProtobufCMessage *call(const char *method, const ProtobufCMessage *input,
                               chc_status expected)
 {
 	ProtobufCMessage *reply = NULL;
 	chc_error error = { 0 };
-	chc_status status = chc_client_call(client, &chc__v1__municipality_service__descriptor,
-	                                    method, input, NULL, &reply, &error);
+	chc_status status =
+	        chc_client_call(stack.client, &chc__v1__municipality_service__descriptor, method,
+	                        input, NULL, &reply, &error);
 	if (status != expected)
 		fail_msg("%s: expected %s, got %s: %s", method, chc_status_name(expected),
 		         chc_status_name(status), error.message);
@@ -149,5 +133,5 @@ int main(void)
 		cmocka_unit_test(municipalities_paged_and_filtered),
 		cmocka_unit_test(get_municipality),
 	};
-	return cmocka_run_group_tests(tests, start, stop);
+	return harness_run_group_on(tests, &stack, "municipalities");
 }

@@ -16,34 +16,14 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
 
-static harness_service service;
-static chc_client *client;
-static PGconn *database;
-
-static int start(void **state)
-{
-	(void)state;
-	if (!harness_start(&service, "municipalities", NULL))
-		return -1;
-	client = harness_client(NULL, &service, NULL);
-	database = harness_database();
-	return client != NULL && database != NULL ? 0 : -1;
-}
-
-static int stop(void **state)
-{
-	(void)state;
-	chc_client_destroy(client);
-	PQfinish(database);
-	return harness_stop(&service) == 0 ? 0 : -1;
-}
+static harness_stack stack;
 
 /* Calls method with a request written as JSON; returns the reply or NULL
  * and checks the status. The first violation's field goes to field. */
 static ProtobufCMessage *call_json(const char *method, const char *json_text, chc_status expected,
                                    char *field, size_t field_size)
 {
-	return harness_call_json(client, &chc__v1__municipality_service__descriptor, method,
+	return harness_call_json(stack.client, &chc__v1__municipality_service__descriptor, method,
 	                         json_text, expected, field, field_size);
 }
 
@@ -66,14 +46,7 @@ static char *create_request(const char *override)
 	         "\"contact\":{\"name\":\"Mette Hansen\",\"email\":\"mette@kk.dk\",\"phone\":\"+45 "
 	         "33 66 33 66\"}}",
 	         deadline);
-	json_t *need = json_loads(base, 0, NULL);
-	json_t *changes = json_loads(override, 0, NULL);
-	json_object_update(need, changes);
-	json_t *request = json_pack("{s:o}", "need", need);
-	char *text = json_dumps(request, JSON_COMPACT);
-	json_decref(request);
-	json_decref(changes);
-	return text;
+	return harness_request_with("need", base, override);
 }
 
 static Chc__V1__Need *create_need(const char *override)
@@ -87,10 +60,9 @@ static Chc__V1__Need *create_need(const char *override)
 static void expect_violation(const char *override, const char *expected_field)
 {
 	char *text = create_request(override);
-	char field[128] = "";
-	assert_null(call_json("CreateNeed", text, CHC_INVALID_ARGUMENT, field, sizeof(field)));
+	harness_expect_violation(stack.client, &chc__v1__municipality_service__descriptor,
+	                         "CreateNeed", text, expected_field);
 	free(text);
-	assert_string_equal(field, expected_field);
 }
 
 static void create_and_get(void **state)
@@ -114,8 +86,9 @@ static void create_and_get(void **state)
 	protobuf_c_message_free_unpacked(&need->base, NULL);
 	/* One event for the owners, in the same transaction. */
 	assert_string_not_equal(
-	        harness_sql_value(database, "SELECT count(*) FROM municipalities.events WHERE "
-	                                    "type = 'need.created'"),
+	        harness_sql_value(stack.database,
+	                          "SELECT count(*) FROM municipalities.events WHERE "
+	                          "type = 'need.created'"),
 	        "0");
 	assert_null(call_json("GetNeed", "{\"id\":\"00000000-0000-4000-8000-000000000000\"}",
 	                      CHC_NOT_FOUND, NULL, 0));
@@ -155,8 +128,9 @@ static void every_bad_field_is_named(void **state)
 	free(long_title);
 	free(override);
 	/* Nothing of the refused needs was written. */
-	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM municipalities.needs "
-	                                                "WHERE min_trl NOT BETWEEN 1 AND 9"),
+	assert_string_equal(harness_sql_value(stack.database,
+	                                      "SELECT count(*) FROM municipalities.needs "
+	                                      "WHERE min_trl NOT BETWEEN 1 AND 9"),
 	                    "0");
 }
 
@@ -286,12 +260,12 @@ static void needs_expire_once_and_tell_owners(void **state)
 	snprintf(sql, sizeof(sql),
 	         "UPDATE municipalities.needs SET deadline = current_date - 1 WHERE id = '%s'",
 	         late->id);
-	harness_sql_value(database, sql);
+	harness_sql_value(stack.database, sql);
 	snprintf(sql, sizeof(sql),
 	         "UPDATE municipalities.needs SET updated_at = now() - interval '7 months' WHERE "
 	         "id = '%s'",
 	         idle->id);
-	harness_sql_value(database, sql);
+	harness_sql_value(stack.database, sql);
 	/* Two runs at once expire each need once. */
 	pthread_t first, second;
 	void *first_count = NULL, *second_count = NULL;
@@ -302,12 +276,12 @@ static void needs_expire_once_and_tell_owners(void **state)
 	assert_int_equal((long)first_count + (long)second_count, 2);
 	snprintf(sql, sizeof(sql), "SELECT status FROM municipalities.needs WHERE id = '%s'",
 	         late->id);
-	assert_string_equal(harness_sql_value(database, sql), "expired");
+	assert_string_equal(harness_sql_value(stack.database, sql), "expired");
 	snprintf(sql, sizeof(sql),
 	         "SELECT count(*) FROM municipalities.events WHERE type = 'need.expired' AND "
 	         "subject_id IN ('%s', '%s') AND 'municipality:101' = ANY (audience)",
 	         late->id, idle->id);
-	assert_string_equal(harness_sql_value(database, sql), "2");
+	assert_string_equal(harness_sql_value(stack.database, sql), "2");
 	/* An expired need whose deadline passed reopens only with a new one. */
 	char request[256];
 	snprintf(request, sizeof(request), "{\"id\":\"%s\"}", late->id);
@@ -333,5 +307,5 @@ int main(void)
 		cmocka_unit_test(close_and_reopen),
 		cmocka_unit_test(needs_expire_once_and_tell_owners),
 	};
-	return cmocka_run_group_tests(tests, start, stop);
+	return harness_run_group_on(tests, &stack, "municipalities");
 }

@@ -25,63 +25,33 @@
 #include "chc/v1/projects.pb-c.h"
 #include "harness.h"
 
-static harness_service municipalities, companies, matching, projects;
-static chc_client *client;
+static harness_stack stack;
 static char company_id[37];
 static char need_id[37];
 static char solution_ids[3][37];
-static char environment[3][128];
 
 static ProtobufCMessage *call(const char *method, const char *json, chc_status expected)
 {
-	return harness_call_json(client, &chc__v1__project_service__descriptor, method, json,
+	return harness_call_json(stack.client, &chc__v1__project_service__descriptor, method, json,
 	                         expected, NULL, 0);
 }
 
 static void expect_field(const char *method, const char *json, const char *expected_field)
 {
-	char field[128] = "";
-	assert_null(harness_call_json(client, &chc__v1__project_service__descriptor, method, json,
-	                              CHC_INVALID_ARGUMENT, field, sizeof(field)));
-	assert_string_equal(field, expected_field);
+	harness_expect_violation(stack.client, &chc__v1__project_service__descriptor, method, json,
+	                         expected_field);
 }
 
 static int start(void **state)
 {
 	(void)state;
-	if (!harness_start(&municipalities, "municipalities", NULL))
+	const char *const extra[] = { "CHC_HOUSEKEEPING_INTERVAL=1", NULL };
+	if (!harness_stack_start(&stack, "projects", extra))
 		return -1;
-	snprintf(environment[0], sizeof(environment[0]), "CHC_MUNICIPALITIES_URL=%s",
-	         municipalities.url);
-	const char *const for_companies[] = { environment[0], NULL };
-	if (!harness_start(&companies, "companies", for_companies))
-		return -1;
-	snprintf(environment[1], sizeof(environment[1]), "CHC_COMPANIES_URL=%s", companies.url);
-	const char *const for_matching[] = { environment[0], environment[1], NULL };
-	if (!harness_start(&matching, "matching", for_matching))
-		return -1;
-	snprintf(environment[2], sizeof(environment[2]), "CHC_MATCHING_URL=%s", matching.url);
-	const char *const for_projects[] = { environment[0], environment[1], environment[2],
-		                             "CHC_HOUSEKEEPING_INTERVAL=1", NULL };
-	if (!harness_start(&projects, "projects", for_projects))
-		return -1;
-	chc_client_options options;
-	chc_client_options_init(&options);
-	options.urls[CHC_ENDPOINT_COMPANIES] = companies.url;
-	options.urls[CHC_ENDPOINT_MUNICIPALITIES] = municipalities.url;
-	options.urls[CHC_ENDPOINT_MATCHING] = matching.url;
-	options.urls[CHC_ENDPOINT_PROJECTS] = projects.url;
-	if (chc_client_create(&options, &client, NULL) != CHC_OK)
-		return -1;
-	Chc__V1__Company *company = (void *)harness_call_json(
-	        client, &chc__v1__company_service__descriptor, "CreateCompany",
-	        "{\"company\":{\"name\":\"Projekt Sundhed ApS\",\"cvr\":\"10000300\","
-	        "\"municipality_code\":101}}",
-	        CHC_OK, NULL, 0);
-	if (company == NULL)
-		return -1;
-	snprintf(company_id, sizeof(company_id), "%s", company->id);
-	protobuf_c_message_free_unpacked(&company->base, NULL);
+	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
+	               "{\"company\":{\"name\":\"Projekt Sundhed ApS\",\"cvr\":\"10000300\","
+	               "\"municipality_code\":101}}",
+	               company_id);
 	char deadline[11], text[1024];
 	harness_date(90, deadline);
 	snprintf(text, sizeof(text),
@@ -91,37 +61,15 @@ static int start(void **state)
 	         "\"open-tender\",\"deadline\":\"%s\",\"status\":\"open\",\"budget\":{"
 	         "\"min_dkk\":100000,\"max_dkk\":900000}}}",
 	         deadline);
-	Chc__V1__Need *need =
-	        (void *)harness_call_json(client, &chc__v1__municipality_service__descriptor,
-	                                  "CreateNeed", text, CHC_OK, NULL, 0);
-	if (need == NULL)
-		return -1;
-	snprintf(need_id, sizeof(need_id), "%s", need->id);
-	protobuf_c_message_free_unpacked(&need->base, NULL);
+	harness_create(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed", text,
+	               need_id);
 	for (int i = 0; i < 3; i++) {
 		snprintf(text, sizeof(text),
 		         "{\"solution\":{\"company_id\":\"%s\",\"name\":\"Lungeur %d\","
 		         "\"categories\":[\"remote-monitoring\"],\"target_groups\":["
 		         "\"citizens-with-copd\"],\"trl\":8,\"device_class\":\"iia\"}}",
 		         company_id, i);
-		Chc__V1__Solution *solution =
-		        (void *)harness_call_json(client, &chc__v1__company_service__descriptor,
-		                                  "CreateSolution", text, CHC_OK, NULL, 0);
-		if (solution == NULL)
-			return -1;
-		snprintf(solution_ids[i], sizeof(solution_ids[i]), "%s", solution->id);
-		long version = (long)solution->version;
-		protobuf_c_message_free_unpacked(&solution->base, NULL);
-		const char *const steps[] = { "SubmitSolution", "ApproveSolution" };
-		for (int step = 0; step < 2; step++) {
-			snprintf(text, sizeof(text), "{\"id\":\"%s\",\"expected_version\":%ld}",
-			         solution_ids[i], version);
-			solution = (void *)harness_call_json(client,
-			                                     &chc__v1__company_service__descriptor,
-			                                     steps[step], text, CHC_OK, NULL, 0);
-			version = (long)solution->version;
-			protobuf_c_message_free_unpacked(&solution->base, NULL);
-		}
+		harness_publish_solution(stack.client, text, solution_ids[i]);
 	}
 	return 0;
 }
@@ -129,12 +77,7 @@ static int start(void **state)
 static int stop(void **state)
 {
 	(void)state;
-	chc_client_destroy(client);
-	int status = harness_stop(&projects);
-	status |= harness_stop(&matching);
-	status |= harness_stop(&companies);
-	status |= harness_stop(&municipalities);
-	return status == 0 ? 0 : -1;
+	return harness_stack_stop(&stack);
 }
 
 /* A project of the company (lead), Copenhagen and the Capital Region, with
@@ -223,12 +166,11 @@ static void bad_projects(void **state)
 	text = project_request(",\"need_ids\":[\"00000000-0000-4000-8000-000000000000\"]");
 	assert_null(call("CreateProject", text, CHC_NOT_FOUND));
 	free(text);
-	PGconn *database = harness_database();
-	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM projects.projects "
-	                                                "WHERE title IN ('To ledere', 'Negativ', "
-	                                                "'Ukendt')"),
+	assert_string_equal(harness_sql_value(stack.database,
+	                                      "SELECT count(*) FROM projects.projects "
+	                                      "WHERE title IN ('To ledere', 'Negativ', "
+	                                      "'Ukendt')"),
 	                    "0");
-	PQfinish(database);
 }
 
 static Chc__V1__Project *move(const char *id, long version, const char *status, chc_status expected)
@@ -280,7 +222,7 @@ static void lifecycle(void **state)
 	request.expected_version = project->version;
 	request.status = CHC__V1__PROJECT_STATUS__PROJECT_STATUS_SCALING;
 	ProtobufCMessage *reply = NULL;
-	assert_int_equal(chc_client_call(client, &chc__v1__project_service__descriptor,
+	assert_int_equal(chc_client_call(stack.client, &chc__v1__project_service__descriptor,
 	                                 "ChangeProjectStatus", &request.base, NULL, &reply,
 	                                 &error),
 	                 CHC_FAILED_PRECONDITION);
@@ -470,15 +412,17 @@ static Chc__V1__Job *match_need_with(const char *solution_id)
 	         "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":3,\"need_ids\":"
 	         "[\"%s\"],\"solution_ids\":[\"%s\"]}}",
 	         need_id, solution_id);
-	Chc__V1__Job *job = (void *)harness_call_json(
-	        client, &chc__v1__matching_service__descriptor, "SubmitJob", text, CHC_OK, NULL, 0);
+	Chc__V1__Job *job =
+	        (void *)harness_call_json(stack.client, &chc__v1__matching_service__descriptor,
+	                                  "SubmitJob", text, CHC_OK, NULL, 0);
 	char get[96];
 	snprintf(get, sizeof(get), "{\"id\":\"%s\"}", job->id);
 	for (int i = 0; i < 200 && job->state != CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED; i++) {
 		protobuf_c_message_free_unpacked(&job->base, NULL);
 		usleep(50 * 1000);
-		job = (void *)harness_call_json(client, &chc__v1__matching_service__descriptor,
-		                                "GetJob", get, CHC_OK, NULL, 0);
+		job = (void *)harness_call_json(stack.client,
+		                                &chc__v1__matching_service__descriptor, "GetJob",
+		                                get, CHC_OK, NULL, 0);
 	}
 	assert_int_equal(job->state, CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED);
 	return job;
@@ -498,7 +442,7 @@ static void decline_withdraw_expire(void **state)
 	snprintf(text, sizeof(text), "{\"need_id\":\"%s\",\"solution_id\":\"%s\"}", need_id,
 	         solution_ids[1]);
 	Chc__V1__ListFeedbackResponse *feedback =
-	        (void *)harness_call_json(client, &chc__v1__matching_service__descriptor,
+	        (void *)harness_call_json(stack.client, &chc__v1__matching_service__descriptor,
 	                                  "ListFeedback", text, CHC_OK, NULL, 0);
 	assert_int_equal(feedback->n_feedback, 1);
 	assert_string_equal(feedback->feedback[0]->reason, "tried it in 2025");
@@ -508,7 +452,7 @@ static void decline_withdraw_expire(void **state)
 	snprintf(text, sizeof(text), "{\"job_id\":\"%s\",\"solution_id\":\"%s\"}", job->id,
 	         solution_ids[1]);
 	Chc__V1__ListJobResultsResponse *found =
-	        (void *)harness_call_json(client, &chc__v1__matching_service__descriptor,
+	        (void *)harness_call_json(stack.client, &chc__v1__matching_service__descriptor,
 	                                  "ListJobResults", text, CHC_OK, NULL, 0);
 	assert_int_equal(found->n_results, 1);
 	assert_true(found->results[0]->score == 0);
@@ -529,12 +473,11 @@ static void decline_withdraw_expire(void **state)
 
 	Chc__V1__Interest *old = interest_from_company(2, CHC_OK);
 	Chc__V1__Interest *older = NULL;
-	PGconn *database = harness_database();
 	snprintf(text, sizeof(text),
 	         "UPDATE projects.interests SET created_at = now() - interval '31 days' "
 	         "WHERE id = '%s'",
 	         old->id);
-	harness_sql_value(database, text);
+	harness_sql_value(stack.database, text);
 	/* Housekeeping runs every second here (CHC_HOUSEKEEPING_INTERVAL=1). */
 	snprintf(text, sizeof(text), "{\"id\":\"%s\"}", old->id);
 	for (int i = 0; i < 100; i++) {
@@ -550,8 +493,7 @@ static void decline_withdraw_expire(void **state)
 	         "SELECT count(*) FROM projects.events WHERE type = 'interest.expired' AND "
 	         "subject_id = '%s'",
 	         old->id);
-	assert_string_equal(harness_sql_value(database, text), "1");
-	PQfinish(database);
+	assert_string_equal(harness_sql_value(stack.database, text), "1");
 	protobuf_c_message_free_unpacked(&older->base, NULL);
 	protobuf_c_message_free_unpacked(&old->base, NULL);
 	protobuf_c_message_free_unpacked(&withdrawn->base, NULL);
@@ -567,7 +509,7 @@ static void test_bed_interest(void **state)
 {
 	(void)state;
 	Chc__V1__TestBed *test_bed = (void *)harness_call_json(
-	        client, &chc__v1__matching_service__descriptor, "CreateTestBed",
+	        stack.client, &chc__v1__matching_service__descriptor, "CreateTestBed",
 	        "{\"test_bed\":{\"name\":\"Rigshospitalet, Hjertecentret\",\"owner\":{\"kind\":"
 	        "\"region\",\"region_code\":1084},\"type\":\"hospital-ward\",\"care_areas\":["
 	        "\"remote-monitoring\"],\"trl_min\":6,\"trl_max\":8,\"capacity_per_period\":2,"
@@ -659,23 +601,22 @@ static void repeated_writes(void **state)
 	                                     &request, NULL),
 	                 CHC_OK);
 	json_decref(json);
-	PGconn *database = harness_database();
 	const char *count = "SELECT count(*) FROM projects.projects";
-	long before = atol(harness_sql_value(database, count));
+	long before = atol(harness_sql_value(stack.database, count));
 	char key[37];
 	chc_uuid_generate(key);
 	chc_call_options options = { .idempotency_key = key };
 	Chc__V1__Project *first = NULL, *second = NULL;
-	assert_int_equal(chc_client_call(client, &chc__v1__project_service__descriptor,
+	assert_int_equal(chc_client_call(stack.client, &chc__v1__project_service__descriptor,
 	                                 "CreateProject", request, &options,
 	                                 (ProtobufCMessage **)&first, NULL),
 	                 CHC_OK);
-	assert_int_equal(chc_client_call(client, &chc__v1__project_service__descriptor,
+	assert_int_equal(chc_client_call(stack.client, &chc__v1__project_service__descriptor,
 	                                 "CreateProject", request, &options,
 	                                 (ProtobufCMessage **)&second, NULL),
 	                 CHC_OK);
 	assert_string_equal(first->id, second->id);
-	assert_int_equal(atol(harness_sql_value(database, count)), before + 1);
+	assert_int_equal(atol(harness_sql_value(stack.database, count)), before + 1);
 
 	Chc__V1__ChangeProjectStatusRequest move = CHC__V1__CHANGE_PROJECT_STATUS_REQUEST__INIT;
 	move.id = first->id;
@@ -683,12 +624,11 @@ static void repeated_writes(void **state)
 	move.status = CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING;
 	move.reason = "same key, another call";
 	Chc__V1__Project *moved = NULL;
-	assert_int_equal(chc_client_call(client, &chc__v1__project_service__descriptor,
+	assert_int_equal(chc_client_call(stack.client, &chc__v1__project_service__descriptor,
 	                                 "ChangeProjectStatus", &move.base, &options,
 	                                 (ProtobufCMessage **)&moved, NULL),
 	                 CHC_FAILED_PRECONDITION);
 	assert_null(moved);
-	PQfinish(database);
 	protobuf_c_message_free_unpacked(&first->base, NULL);
 	protobuf_c_message_free_unpacked(&second->base, NULL);
 	protobuf_c_message_free_unpacked(request, NULL);
@@ -746,13 +686,12 @@ static void reminder(void **state)
 {
 	(void)state;
 	Chc__V1__Interest *sent = interest_from_company(0, CHC_OK);
-	PGconn *database = harness_database();
 	char text[256];
 	snprintf(text, sizeof(text),
 	         "UPDATE projects.interests SET created_at = now() - interval '15 days' "
 	         "WHERE id = '%s'",
 	         sent->id);
-	harness_sql_value(database, text);
+	harness_sql_value(stack.database, text);
 	snprintf(text, sizeof(text), "{\"id\":\"%s\"}", sent->id);
 	Chc__V1__Interest *seen = NULL;
 	for (int i = 0; i < 100; i++) {
@@ -770,8 +709,7 @@ static void reminder(void **state)
 	         "subject_id = '%s'",
 	         sent->id);
 	usleep(1500 * 1000); /* another housekeeping round: still one reminder */
-	assert_string_equal(harness_sql_value(database, text), "1");
-	PQfinish(database);
+	assert_string_equal(harness_sql_value(stack.database, text), "1");
 	protobuf_c_message_free_unpacked(&seen->base, NULL);
 	protobuf_c_message_free_unpacked(&sent->base, NULL);
 }

@@ -14,48 +14,33 @@
 #include "chc/v1/companies.pb-c.h"
 #include "harness.h"
 
-static harness_service municipalities;
-static harness_service companies;
-static chc_client *client;
-static PGconn *database;
+static harness_stack stack;
 static char company_id[37];
 
 static ProtobufCMessage *call_json(const char *method, const char *json_text, chc_status expected,
                                    char *field, size_t field_size)
 {
-	return harness_call_json(client, &chc__v1__company_service__descriptor, method, json_text,
-	                         expected, field, field_size);
+	return harness_call_json(stack.client, &chc__v1__company_service__descriptor, method,
+	                         json_text, expected, field, field_size);
 }
 
 static int start(void **state)
 {
 	(void)state;
-	if (!harness_start(&municipalities, "municipalities", NULL))
+	if (!harness_stack_start(&stack, "companies", NULL))
 		return -1;
-	static char url[96];
-	snprintf(url, sizeof(url), "CHC_MUNICIPALITIES_URL=%s", municipalities.url);
-	const char *const extra[] = { url, NULL };
-	if (!harness_start(&companies, "companies", extra))
-		return -1;
-	client = harness_client(&companies, &municipalities, NULL);
-	database = harness_database();
-	Chc__V1__Company *company = (void *)call_json(
-	        "CreateCompany",
-	        "{\"company\":{\"name\":\"Hjertelys Monitor\",\"cvr\":\"10000114\",\"legal_form\":"
-	        "\"ApS\",\"municipality_code\":461,\"website\":\"https://hjertelys.example\"}}",
-	        CHC_OK, NULL, 0);
-	snprintf(company_id, sizeof(company_id), "%s", company->id);
-	protobuf_c_message_free_unpacked(&company->base, NULL);
-	return client != NULL && database != NULL ? 0 : -1;
+	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
+	               "{\"company\":{\"name\":\"Hjertelys Monitor\",\"cvr\":\"10000114\","
+	               "\"legal_form\":\"ApS\",\"municipality_code\":461,\"website\":"
+	               "\"https://hjertelys.example\"}}",
+	               company_id);
+	return 0;
 }
 
 static int stop(void **state)
 {
 	(void)state;
-	chc_client_destroy(client);
-	PQfinish(database);
-	int status = harness_stop(&companies);
-	return harness_stop(&municipalities) == 0 && status == 0 ? 0 : -1;
+	return harness_stack_stop(&stack);
 }
 
 static char *solution_request(const char *override)
@@ -74,23 +59,15 @@ static char *solution_request(const char *override)
 	        "[\"da\",\"en\"],\"price_model\":\"per-citizen\",\"indicative_price_dkk\":4500,"
 	        "\"deployments\":[{\"municipality_code\":461},{\"region_code\":1084}]}",
 	        company_id);
-	json_t *solution = json_loads(base, 0, NULL);
-	json_t *changes = json_loads(override, 0, NULL);
-	json_object_update(solution, changes);
-	json_t *request = json_pack("{s:o}", "solution", solution);
-	char *text = json_dumps(request, JSON_COMPACT);
-	json_decref(request);
-	json_decref(changes);
-	return text;
+	return harness_request_with("solution", base, override);
 }
 
 static void expect_violation(const char *override, const char *expected)
 {
 	char *text = solution_request(override);
-	char field[128] = "";
-	assert_null(call_json("CreateSolution", text, CHC_INVALID_ARGUMENT, field, sizeof(field)));
+	harness_expect_violation(stack.client, &chc__v1__company_service__descriptor,
+	                         "CreateSolution", text, expected);
 	free(text);
-	assert_string_equal(field, expected);
 }
 
 static void action(const char *method, const char *id, long version, const char *extra,
@@ -156,7 +133,7 @@ static void moderation_and_search(void **state)
 	snprintf(sql, sizeof(sql),
 	         "UPDATE companies.solutions SET reviewed_on = current_date - 400 WHERE id = '%s'",
 	         id);
-	harness_sql_value(database, sql);
+	harness_sql_value(stack.database, sql);
 	Chc__V1__ExpireSolutionsResponse *expired =
 	        (void *)call_json("ExpireSolutions", "{}", CHC_OK, NULL, 0);
 	assert_int_equal(expired->expired, 1);
@@ -165,7 +142,7 @@ static void moderation_and_search(void **state)
 	         "SELECT count(*) FROM companies.events WHERE type = 'solution.expired' AND "
 	         "subject_id = '%s'",
 	         id);
-	assert_string_equal(harness_sql_value(database, sql), "1");
+	assert_string_equal(harness_sql_value(stack.database, sql), "1");
 	found = (void *)call_json("SearchSolutions", "{\"query\":\"hjertesvigt\"}", CHC_OK, NULL,
 	                          0);
 	assert_int_equal(found->n_solutions, 0);
@@ -251,8 +228,9 @@ static void duplicates_and_merge(void **state)
 	assert_string_equal(merged->kept->aliases[0], "Acme Health A/S");
 	protobuf_c_message_free_unpacked(&merged->base, NULL);
 	assert_null(call_json("MergeCompanies", text, CHC_FAILED_PRECONDITION, NULL, 0));
-	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM companies.events "
-	                                                "WHERE type = 'company.merged'"),
+	assert_string_equal(harness_sql_value(stack.database,
+	                                      "SELECT count(*) FROM companies.events "
+	                                      "WHERE type = 'company.merged'"),
 	                    "1");
 	protobuf_c_message_free_unpacked(&first->base, NULL);
 	protobuf_c_message_free_unpacked(&second->base, NULL);
@@ -287,9 +265,10 @@ static void csv_import_is_row_by_row_and_repeatable(void **state)
 	assert_string_equal(reply->errors[2]->field, "solution.trl");
 	protobuf_c_message_free_unpacked(&reply->base, NULL);
 	/* Nothing of the bad rows was written, and a second run adds nothing. */
-	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM companies.companies "
-	                                                "WHERE name IN ('Bad Check', 'Bad Trl', "
-	                                                "'Quoted, Name')"),
+	assert_string_equal(harness_sql_value(stack.database,
+	                                      "SELECT count(*) FROM companies.companies "
+	                                      "WHERE name IN ('Bad Check', 'Bad Trl', "
+	                                      "'Quoted, Name')"),
 	                    "0");
 	reply = (void *)call_json("ImportCompanies", request, CHC_OK, NULL, 0);
 	assert_int_equal(reply->companies_created, 0);

@@ -58,6 +58,20 @@ static assignment_problem problem_of(const instance *made)
 	return problem;
 }
 
+/* The constraint that the pairs with end[pair] == index take at most
+ * bound; none when no pair has that end. */
+static void write_row(FILE *lp, const instance *made, const int *end, int index, int bound)
+{
+	bool any = false;
+	for (size_t i = 0; i < made->pairs; i++)
+		if (end[i] == index) {
+			fprintf(lp, " + x%zu", i);
+			any = true;
+		}
+	if (any)
+		fprintf(lp, " <= %d\n", bound);
+}
+
 /* The LP in CPLEX LP format, solved by glpsol; returns its optimum. */
 static long long glpk_optimum(const instance *made)
 {
@@ -71,26 +85,10 @@ static long long glpk_optimum(const instance *made)
 	if (made->pairs == 0)
 		fprintf(lp, " 0 dummy");
 	fprintf(lp, "\nSubject To\n");
-	for (int s = 0; s < made->solutions; s++) {
-		bool any = false;
-		for (size_t i = 0; i < made->pairs; i++)
-			if (made->pair_solution[i] == s) {
-				fprintf(lp, " + x%zu", i);
-				any = true;
-			}
-		if (any)
-			fprintf(lp, " <= 1\n");
-	}
-	for (int t = 0; t < made->test_beds; t++) {
-		bool any = false;
-		for (size_t i = 0; i < made->pairs; i++)
-			if (made->pair_test_bed[i] == t) {
-				fprintf(lp, " + x%zu", i);
-				any = true;
-			}
-		if (any)
-			fprintf(lp, " <= %d\n", made->capacity[t]);
-	}
+	for (int s = 0; s < made->solutions; s++)
+		write_row(lp, made, made->pair_solution, s, 1);
+	for (int t = 0; t < made->test_beds; t++)
+		write_row(lp, made, made->pair_test_bed, t, made->capacity[t]);
 	fprintf(lp, "Bounds\n");
 	for (size_t i = 0; i < made->pairs; i++)
 		fprintf(lp, " 0 <= x%zu <= 1\n", i);

@@ -48,25 +48,40 @@ static const scoring_reason *find_reason(const scoring_reason *reasons, size_t c
 	return NULL;
 }
 
+/* One fixture need and count fixture solutions numbered from 0, which a
+ * test changes in place before it scores them. */
+typedef struct scoring_scene {
+	fixture_need need;
+	fixture_solution made[5];
+	const Chc__V1__Solution *solutions[5];
+	const Chc__V1__Need *needs[1];
+	scoring_input input;
+} scoring_scene;
+
+static void scene_init(scoring_scene *scene, size_t count)
+{
+	fixture_need_init(&scene->need, 1);
+	scene->needs[0] = &scene->need.need;
+	for (size_t i = 0; i < count; i++) {
+		fixture_solution_init(&scene->made[i], (int)i);
+		scene->solutions[i] = &scene->made[i].solution;
+	}
+	scene->input = input_of(scene->solutions, count, scene->needs, 1);
+}
+
 /* Each hard criterion fails alone, with its words. */
 static void hard_criteria(void **state)
 {
 	(void)state;
-	fixture_need need;
-	fixture_need_init(&need, 1);
-	fixture_solution made[5];
-	for (int i = 0; i < 5; i++)
-		fixture_solution_init(&made[i], i);
+	scoring_scene scene;
+	scene_init(&scene, 5);
+	fixture_solution *made = scene.made;
 	made[1].solution.trl = 5;
 	made[2].solution.device_class = CHC__V1__DEVICE_CLASS__DEVICE_CLASS_IIB;
 	made[3].solution.n_standards = 1;
 	made[3].standards[0] = CHC__V1__STANDARD__STANDARD_HL7_FHIR;
 	made[4].solution.gdpr_dpa_available = 0;
-	const Chc__V1__Solution *solutions[5];
-	for (int i = 0; i < 5; i++)
-		solutions[i] = &made[i].solution;
-	const Chc__V1__Need *needs[] = { &need.need };
-	scoring_input input = input_of(solutions, 5, needs, 1);
+	const scoring_input input = scene.input;
 	scoring_output output;
 	assert_int_equal(scoring_run(&input, NULL, NULL, &output, NULL), CHC_OK);
 	assert_int_equal(output.needs[0].match_count, 1);
@@ -98,19 +113,15 @@ static void hard_criteria(void **state)
 static void gap_report_nearest_first(void **state)
 {
 	(void)state;
-	fixture_need need;
-	fixture_need_init(&need, 1);
-	fixture_solution made[2];
-	fixture_solution_init(&made[0], 0);
-	fixture_solution_init(&made[1], 1);
+	scoring_scene scene;
+	scene_init(&scene, 2);
+	fixture_solution *made = scene.made;
 	made[0].solution.trl = 5;
 	made[0].solution.gdpr_dpa_available = 0;
 	made[0].solution.evidence_level = CHC__V1__EVIDENCE_LEVEL__EVIDENCE_LEVEL_MAST_ASSESSMENT;
 	made[1].solution.trl = 6;
 	made[1].solution.evidence_level = CHC__V1__EVIDENCE_LEVEL__EVIDENCE_LEVEL_NONE;
-	const Chc__V1__Solution *solutions[] = { &made[0].solution, &made[1].solution };
-	const Chc__V1__Need *needs[] = { &need.need };
-	scoring_input input = input_of(solutions, 2, needs, 1);
+	scoring_input input = scene.input;
 	scoring_output output;
 	assert_int_equal(scoring_run(&input, NULL, NULL, &output, NULL), CHC_OK);
 	assert_int_equal(output.needs[0].match_count, 0);
@@ -125,18 +136,14 @@ static void gap_report_nearest_first(void **state)
 static void weights_move_the_ranking(void **state)
 {
 	(void)state;
-	fixture_need need;
-	fixture_need_init(&need, 1);
-	fixture_solution made[2];
-	fixture_solution_init(&made[0], 0);
-	fixture_solution_init(&made[1], 1);
+	scoring_scene scene;
+	scene_init(&scene, 2);
+	fixture_solution *made = scene.made;
 	made[0].solution.indicative_price_dkk = 400000; /* within budget, weak evidence */
 	made[0].solution.evidence_level = CHC__V1__EVIDENCE_LEVEL__EVIDENCE_LEVEL_NONE;
 	made[1].solution.indicative_price_dkk = 1000000; /* twice the budget, strong evidence */
 	made[1].solution.evidence_level = CHC__V1__EVIDENCE_LEVEL__EVIDENCE_LEVEL_RANDOMISED_TRIAL;
-	const Chc__V1__Solution *solutions[] = { &made[0].solution, &made[1].solution };
-	const Chc__V1__Need *needs[] = { &need.need };
-	scoring_input input = input_of(solutions, 2, needs, 1);
+	scoring_input input = scene.input;
 	input.weights[SCORING_PRICE] = 10;
 	scoring_output output;
 	assert_int_equal(scoring_run(&input, NULL, NULL, &output, NULL), CHC_OK);
@@ -154,13 +161,9 @@ static void weights_move_the_ranking(void **state)
 static void feedback_zeroes_the_pair(void **state)
 {
 	(void)state;
-	fixture_need need;
-	fixture_need_init(&need, 1);
-	fixture_solution made;
-	fixture_solution_init(&made, 0);
-	const Chc__V1__Solution *solutions[] = { &made.solution };
-	const Chc__V1__Need *needs[] = { &need.need };
-	scoring_input input = input_of(solutions, 1, needs, 1);
+	scoring_scene scene;
+	scene_init(&scene, 1);
+	scoring_input input = scene.input;
 	scoring_feedback feedback = { 0, 0, "piloted in 2025, did not fit" };
 	input.feedback = &feedback;
 	input.feedback_count = 1;
@@ -240,13 +243,9 @@ static bool stop_at_once(void *context, int64_t done, int64_t total)
 static void cancelled(void **state)
 {
 	(void)state;
-	fixture_need need;
-	fixture_need_init(&need, 1);
-	fixture_solution made;
-	fixture_solution_init(&made, 0);
-	const Chc__V1__Solution *solutions[] = { &made.solution };
-	const Chc__V1__Need *needs[] = { &need.need };
-	scoring_input input = input_of(solutions, 1, needs, 1);
+	scoring_scene scene;
+	scene_init(&scene, 1);
+	scoring_input input = scene.input;
 	scoring_output output;
 	assert_int_equal(scoring_run(&input, stop_at_once, NULL, &output, NULL), CHC_CANCELLED);
 }
