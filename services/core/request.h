@@ -65,6 +65,12 @@ chc_status core_violation(core_request *request, const char *field, const char *
 /* True when the request has failed (a failure or a violation recorded). */
 bool core_failed(const core_request *request);
 
+/* The status of the failure recorded on request; when none is, records
+ * RESOURCE_EXHAUSTED and returns it: the helpers that fill a row or a
+ * parameter list return NULL or false without recording only when memory
+ * runs out. One answer for every "the builder failed" path. */
+chc_status core_failure(core_request *request);
+
 /* Memory freed when the request ends. Returns NULL (and records
  * RESOURCE_EXHAUSTED) when memory runs out. Zero-filled. */
 void *core_alloc(core_request *request, size_t size);
