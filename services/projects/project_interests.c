@@ -538,10 +538,8 @@ void projects_create_interest(projects_service *service,
 	(void)service;
 	core_request *request = closure_data;
 	const Chc__V1__Interest *interest = input->interest;
-	if (interest == NULL) {
-		core_violation(request, "interest", "is required");
+	if (!core_check_present(request, "interest", interest))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	interest_pair subject = { interest->need_id, interest->test_bed_id, interest->solution_id };
 	create(request, interest->sender, subject, interest->message, "", closure);
 }

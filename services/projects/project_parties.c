@@ -187,10 +187,8 @@ chc_status project_party_check(core_request *request, const char *field,
                                const Chc__V1__Party *party, project_party *checked)
 {
 	memset(checked, 0, sizeof(*checked));
-	if (party == NULL) {
-		core_violation(request, field, "is required");
+	if (!core_check_present(request, field, party))
 		return CHC_INVALID_ARGUMENT;
-	}
 	char kind_field[96];
 	snprintf(kind_field, sizeof(kind_field), "%s.kind", field);
 	if (!core_check_enum(request, kind_field, &chc__v1__party_kind__descriptor, party->kind,
