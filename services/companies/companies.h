@@ -13,9 +13,7 @@
 
 typedef Chc__V1__CompanyService_Service companies_service;
 
-#define HANDLER(name, input, output)                                                               \
-	void companies_##name(companies_service *service, const Chc__V1__##input *request,         \
-	                      Chc__V1__##output##_Closure closure, void *closure_data)
+#define HANDLER(name, input, output) CORE_HANDLER(companies_service, companies, name, input, output)
 
 HANDLER(create_company, CreateCompanyRequest, Company);
 HANDLER(get_company, GetCompanyRequest, Company);

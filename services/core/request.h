@@ -83,6 +83,16 @@ chc_status core_request_keep_result(core_request *request, PGresult *result);
 /* Frees everything the request holds. */
 void core_request_fini(core_request *request);
 
+/*
+ * Declares handler prefix_name, which protobuf-c's generated service table
+ * (of type service) calls for a method taking chc.v1.input and replying
+ * chc.v1.output, with the core_request as closure_data. Every service
+ * declares its handlers so.
+ */
+#define CORE_HANDLER(service, prefix, name, input, output)                                         \
+	void prefix##_##name(service *service_table, const Chc__V1__##input *request,              \
+	                     Chc__V1__##output##_Closure closure, void *closure_data)
+
 /* The closure the core passes to handlers: packs the reply. */
 void core_request_reply(const ProtobufCMessage *message, void *closure_data);
 

@@ -14,9 +14,7 @@
 typedef Chc__V1__MunicipalityService_Service municipalities_service;
 
 #define HANDLER(name, input, output)                                                               \
-	void municipalities_##name(municipalities_service *service,                                \
-	                           const Chc__V1__##input *request,                                \
-	                           Chc__V1__##output##_Closure closure, void *closure_data)
+	CORE_HANDLER(municipalities_service, municipalities, name, input, output)
 
 HANDLER(list_regions, ListRegionsRequest, ListRegionsResponse);
 HANDLER(get_region, GetRegionRequest, Region);
