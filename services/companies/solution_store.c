@@ -173,9 +173,10 @@ static char *deployment_regions(core_request *request, const Chc__V1__Solution *
 
 #define SOLUTION_VALUE_COUNT 22
 
-static bool solution_values(core_request *request, const Chc__V1__Solution *s,
-                            const char *values[SOLUTION_VALUE_COUNT])
+static bool solution_values(core_request *request, const ProtobufCMessage *record,
+                            const char **values)
 {
+	const Chc__V1__Solution *s = (const Chc__V1__Solution *)record;
 	values[0] = s->id;
 	values[1] = s->company_id;
 	values[2] = s->name;
@@ -233,21 +234,14 @@ static const core_statement solution_update_statement = {
 	SOLUTION_VALUE_COUNT
 };
 
-static chc_status solution_save(core_request *request, const Chc__V1__Solution *solution,
-                                const core_statement *statement)
-{
-	const char *values[SOLUTION_VALUE_COUNT];
-	if (!solution_values(request, solution, values))
-		return core_failure(request);
-	return core_execute(request, statement, values);
-}
-
 chc_status solution_insert(core_request *request, const Chc__V1__Solution *solution)
 {
-	return solution_save(request, solution, &solution_insert_statement);
+	return core_entity_write(request, &solution_insert_statement, solution_values,
+	                         &solution->base);
 }
 
 chc_status solution_write(core_request *request, const Chc__V1__Solution *solution)
 {
-	return solution_save(request, solution, &solution_update_statement);
+	return core_entity_write(request, &solution_update_statement, solution_values,
+	                         &solution->base);
 }

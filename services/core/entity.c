@@ -93,6 +93,18 @@ ProtobufCMessage *core_entity_load_for_change(core_request *request, const core_
 	return message;
 }
 
+chc_status core_entity_write(core_request *request, const core_statement *statement,
+                             core_values_builder builder, const ProtobufCMessage *record)
+{
+	const char **values =
+	        core_alloc(request, (size_t)statement->parameter_count * sizeof(*values));
+	if (values == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	if (!builder(request, record, values))
+		return core_failure(request);
+	return core_execute(request, statement, values);
+}
+
 chc_status core_entity_list(core_request *request, const core_entity *entity,
                             const core_query_builder *query, int total_column, long offset,
                             ProtobufCMessage ***messages, size_t *count, Chc__V1__PageInfo *page)

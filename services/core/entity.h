@@ -108,6 +108,17 @@ ProtobufCMessage *core_entity_load_for_change(core_request *request, const core_
                                               const char *id_field, const char *id,
                                               int64_t expected_version);
 
+/* Fills the parameters of a record's insert or update statement ($1 its
+ * id, then its columns in order); false when one cannot be made (the
+ * failure recorded, or memory ran out). */
+typedef bool (*core_values_builder)(core_request *request, const ProtobufCMessage *record,
+                                    const char **values);
+
+/* Runs statement, a record's insert or update, with the parameters builder
+ * makes of record: the save every store wrote around its builder. */
+chc_status core_entity_write(core_request *request, const core_statement *statement,
+                             core_values_builder builder, const ProtobufCMessage *record);
+
 /* Runs a List query read at offset whose column total_column holds
  * count(*) OVER (), into messages and page. */
 chc_status core_entity_list(core_request *request, const core_entity *entity,

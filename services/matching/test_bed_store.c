@@ -98,9 +98,10 @@ CORE_ENTITY_DEFINE(test_bed_entity, "test bed", "test_bed",
 
 #define TEST_BED_VALUE_COUNT 20
 
-static bool test_bed_values(core_request *request, const Chc__V1__TestBed *test_bed,
-                            const char *values[TEST_BED_VALUE_COUNT])
+static bool test_bed_values(core_request *request, const ProtobufCMessage *record,
+                            const char **values)
 {
+	const Chc__V1__TestBed *test_bed = (const Chc__V1__TestBed *)record;
 	const Chc__V1__TestBedOwner *owner = test_bed->owner;
 	values[0] = test_bed->id;
 	values[1] = test_bed->name;
@@ -161,23 +162,16 @@ static const core_statement test_bed_update_statement = {
 	TEST_BED_VALUE_COUNT
 };
 
-static chc_status test_bed_save(core_request *request, const Chc__V1__TestBed *test_bed,
-                                const core_statement *statement)
-{
-	const char *values[TEST_BED_VALUE_COUNT];
-	if (!test_bed_values(request, test_bed, values))
-		return core_failure(request);
-	return core_execute(request, statement, values);
-}
-
 chc_status test_bed_insert(core_request *request, const Chc__V1__TestBed *test_bed)
 {
-	return test_bed_save(request, test_bed, &test_bed_insert_statement);
+	return core_entity_write(request, &test_bed_insert_statement, test_bed_values,
+	                         &test_bed->base);
 }
 
 chc_status test_bed_write(core_request *request, const Chc__V1__TestBed *test_bed)
 {
-	return test_bed_save(request, test_bed, &test_bed_update_statement);
+	return core_entity_write(request, &test_bed_update_statement, test_bed_values,
+	                         &test_bed->base);
 }
 
 static const core_statement matching_event_statement = {

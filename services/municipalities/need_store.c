@@ -191,9 +191,9 @@ static char *criteria_json(core_request *request, const Chc__V1__Need *need)
 #define NEED_VALUE_COUNT 19
 
 /* The parameters $1..$19 shared by insert and update, in column order. */
-static bool need_values(core_request *request, const Chc__V1__Need *need,
-                        const char *values[NEED_VALUE_COUNT])
+static bool need_values(core_request *request, const ProtobufCMessage *record, const char **values)
 {
+	const Chc__V1__Need *need = (const Chc__V1__Need *)record;
 	const Chc__V1__Contact *contact = need->contact;
 	values[0] = need->id;
 	values[1] = need->title;
@@ -280,10 +280,7 @@ static chc_status write_owners(core_request *request, const Chc__V1__Need *need)
 static chc_status need_save(core_request *request, const Chc__V1__Need *need,
                             const core_statement *statement)
 {
-	const char *values[NEED_VALUE_COUNT];
-	if (!need_values(request, need, values))
-		return core_failure(request);
-	chc_status status = core_execute(request, statement, values);
+	chc_status status = core_entity_write(request, statement, need_values, &need->base);
 	if (status == CHC_OK)
 		status = write_owners(request, need);
 	return status;

@@ -196,9 +196,10 @@ chc_status project_load(core_request *request, const char *id, bool for_update,
 
 #define PROJECT_VALUE_COUNT 8
 
-static bool project_values(core_request *request, const Chc__V1__Project *project,
-                           const char *values[PROJECT_VALUE_COUNT])
+static bool project_values(core_request *request, const ProtobufCMessage *record,
+                           const char **values)
 {
+	const Chc__V1__Project *project = (const Chc__V1__Project *)record;
 	values[0] = project->id;
 	values[1] = project->title;
 	values[2] = project->description;
@@ -228,23 +229,16 @@ static const core_statement project_update_statement = {
 	PROJECT_VALUE_COUNT
 };
 
-static chc_status project_save(core_request *request, const Chc__V1__Project *project,
-                               const core_statement *statement)
-{
-	const char *values[PROJECT_VALUE_COUNT];
-	if (!project_values(request, project, values))
-		return core_failure(request);
-	return core_execute(request, statement, values);
-}
-
 chc_status project_insert(core_request *request, const Chc__V1__Project *project)
 {
-	return project_save(request, project, &project_insert_statement);
+	return core_entity_write(request, &project_insert_statement, project_values,
+	                         &project->base);
 }
 
 chc_status project_write(core_request *request, const Chc__V1__Project *project)
 {
-	return project_save(request, project, &project_update_statement);
+	return core_entity_write(request, &project_update_statement, project_values,
+	                         &project->base);
 }
 
 static const core_statement participant_insert_statement = {
