@@ -233,6 +233,17 @@ static void *copy_enums(core_request *request, const void *values, size_t count)
 	return copy;
 }
 
+/* The solution an interest names, from the companies service: the other
+ * side of both kinds of interest. NULL with the failure recorded. */
+static Chc__V1__Solution *fetch_solution(core_request *request, const char *solution_id)
+{
+	Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
+	get.id = (char *)solution_id;
+	return (Chc__V1__Solution *)project_fetch(request, "interest.solution_id", "such solution",
+	                                          &chc__v1__company_service__descriptor,
+	                                          "GetSolution", &get.base);
+}
+
 /* A test bed offers itself to a solution's company; the company sees the
  * test bed's facts: what it takes, not who runs it. */
 static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Party *sender_party,
@@ -253,15 +264,8 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_fetch(
 	        request, "interest.test_bed_id", "such test bed",
 	        &chc__v1__matching_service__descriptor, "GetTestBed", &get_test_bed.base);
-	Chc__V1__GetSolutionRequest get_solution = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-	get_solution.id = (char *)solution_id;
 	Chc__V1__Solution *solution =
-	        test_bed == NULL
-	                ? NULL
-	                : (Chc__V1__Solution *)project_fetch(request, "interest.solution_id",
-	                                                     "such solution",
-	                                                     &chc__v1__company_service__descriptor,
-	                                                     "GetSolution", &get_solution.base);
+	        test_bed == NULL ? NULL : fetch_solution(request, solution_id);
 	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
 	if (status == CHC_OK &&
 	    solution->status != CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED)
@@ -333,15 +337,7 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 	Chc__V1__Need *need = (Chc__V1__Need *)project_fetch(
 	        request, "interest.need_id", "such need",
 	        &chc__v1__municipality_service__descriptor, "GetNeed", &get_need.base);
-	Chc__V1__GetSolutionRequest get_solution = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-	get_solution.id = (char *)solution_id;
-	Chc__V1__Solution *solution =
-	        need == NULL
-	                ? NULL
-	                : (Chc__V1__Solution *)project_fetch(request, "interest.solution_id",
-	                                                     "such solution",
-	                                                     &chc__v1__company_service__descriptor,
-	                                                     "GetSolution", &get_solution.base);
+	Chc__V1__Solution *solution = need == NULL ? NULL : fetch_solution(request, solution_id);
 	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
 	if (status == CHC_OK && need->status != CHC__V1__NEED_STATUS__NEED_STATUS_OPEN &&
 	    need->status != CHC__V1__NEED_STATUS__NEED_STATUS_IN_DIALOGUE)
