@@ -13,9 +13,7 @@
 
 typedef Chc__V1__CompanyService_Service companies_service;
 
-#define HANDLER(name, input, output)                                                               \
-	void companies_##name(companies_service *service, const Chc__V1__##input *request,         \
-	                      Chc__V1__##output##_Closure closure, void *closure_data)
+#define HANDLER(name, input, output) CORE_HANDLER(companies_service, companies, name, input, output)
 
 HANDLER(create_company, CreateCompanyRequest, Company);
 HANDLER(get_company, GetCompanyRequest, Company);
@@ -69,7 +67,7 @@ chc_status municipality_code_check(core_request *request, const char *field, int
 int municipality_region(int code);
 
 /* company_store.c, solution_store.c: the records (entity.h), and typed
- * wrappers of core_entity_load and core_entity_rows. */
+ * wrappers of core_entity_load. */
 struct core_entity;
 extern const struct core_entity company_entity;
 extern const struct core_entity solution_entity;
@@ -77,11 +75,9 @@ chc_status company_load(core_request *request, const char *id, bool for_update,
                         Chc__V1__Company **company);
 chc_status company_insert(core_request *request, const Chc__V1__Company *company, int region);
 chc_status company_write(core_request *request, const Chc__V1__Company *company, int region);
-chc_status company_rows(core_request *request, PGresult *result, Chc__V1__Company ***companies,
-                        size_t *count);
 
-/* The SELECT list of every company query (alias c); company_rows reads
- * its columns in this order. */
+/* The SELECT list of every company query (alias c); company_entity's
+ * row reader reads its columns in this order. */
 #define COMPANY_COLUMNS                                                                            \
 	"c.id, c.name, coalesce(c.cvr, ''), c.country, c.vat_number, c.legal_form, c.address, "    \
 	"coalesce(c.municipality_code, 0), c.website, c.size_class, coalesce(c.founded_year, 0), " \
@@ -104,8 +100,6 @@ chc_status company_rows(core_request *request, PGresult *result, Chc__V1__Compan
 
 chc_status solution_load(core_request *request, const char *id, bool for_update,
                          Chc__V1__Solution **solution);
-chc_status solution_rows(core_request *request, PGresult *result, Chc__V1__Solution ***solutions,
-                         size_t *count);
 chc_status solution_insert(core_request *request, const Chc__V1__Solution *solution);
 chc_status solution_write(core_request *request, const Chc__V1__Solution *solution);
 

@@ -31,10 +31,8 @@ void companies_create_company(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (input->company == NULL) {
-		core_violation(request, "company", "is required");
+	if (!core_check_present(request, "company", input->company))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	Chc__V1__Company company = *input->company;
 	char id[37];
 	chc_uuid_generate(id);
@@ -88,10 +86,8 @@ void companies_update_company(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (input->company == NULL) {
-		core_violation(request, "company", "is required");
+	if (!core_check_present(request, "company", input->company))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	Chc__V1__Company *company =
 	        load_for_change(request, input->company->id, input->expected_version);
 	int region = 0;

@@ -62,43 +62,16 @@ static ProtobufCMessage *company_from_row(core_request *request, PGresult *resul
 	                              &company->n_aliases);
 	company->status = core_enum_value(&chc__v1__company_status__descriptor,
 	                                  PQgetvalue(result, row, COLUMN_STATUS));
-	company->version = strtoll(PQgetvalue(result, row, COLUMN_VERSION), NULL, 10);
-	company->created_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_CREATED), NULL, 10);
-	company->updated_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_UPDATED), NULL, 10);
-	return company != NULL ? &company->base : NULL;
+	company->version = core_column_int64(result, row, COLUMN_VERSION);
+	company->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
+	company->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
+	return &company->base;
 }
 
-chc_status company_rows(core_request *request, PGresult *result, Chc__V1__Company ***companies,
-                        size_t *count)
-{
-	return core_entity_rows(request, &company_entity, result, (ProtobufCMessage ***)companies,
-	                        count);
-}
-
-static const core_statement company_get_statement = {
-	"company_get",
-	"SELECT " COMPANY_COLUMNS " FROM companies.companies c WHERE c.id = $1::uuid", 1
-};
-static const core_statement company_get_locked_statement = {
-	"company_get_for_update",
-	"SELECT " COMPANY_COLUMNS " FROM companies.companies c WHERE c.id = $1::uuid FOR UPDATE", 1
-};
-
-const core_entity company_entity = {
-	.noun = "company",
-	.get = &company_get_statement,
-	.get_for_update = &company_get_locked_statement,
-	.from_row = company_from_row,
-};
-
-chc_status company_load(core_request *request, const char *id, bool for_update,
-                        Chc__V1__Company **company)
-{
-	ProtobufCMessage *loaded = NULL;
-	chc_status status = core_entity_load(request, &company_entity, id, for_update, &loaded);
-	*company = (Chc__V1__Company *)loaded;
-	return status;
-}
+CORE_ENTITY_DEFINE(company_entity, "company", "company",
+                   "SELECT " COMPANY_COLUMNS " FROM companies.companies c WHERE c.id = $1::uuid",
+                   company_from_row);
+CORE_ENTITY_LOAD_FUNCTION(company_load, Chc__V1__Company, company_entity)
 
 #define COMPANY_VALUE_COUNT 15
 
@@ -151,22 +124,23 @@ static const core_statement company_update_statement = {
 	COMPANY_VALUE_COUNT
 };
 
-chc_status company_insert(core_request *request, const Chc__V1__Company *company, int region)
+static chc_status company_save(core_request *request, const Chc__V1__Company *company, int region,
+                               const core_statement *statement)
 {
 	const char *values[COMPANY_VALUE_COUNT];
 	if (!company_values(request, company, region, values))
-		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
-	PGresult *result = NULL;
-	return core_query(request, &company_insert_statement, values, &result);
+		return core_failure(request);
+	return core_execute(request, statement, values);
+}
+
+chc_status company_insert(core_request *request, const Chc__V1__Company *company, int region)
+{
+	return company_save(request, company, region, &company_insert_statement);
 }
 
 chc_status company_write(core_request *request, const Chc__V1__Company *company, int region)
 {
-	const char *values[COMPANY_VALUE_COUNT];
-	if (!company_values(request, company, region, values))
-		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
-	PGresult *result = NULL;
-	return core_query(request, &company_update_statement, values, &result);
+	return company_save(request, company, region, &company_update_statement);
 }
 
 static const core_statement company_event_statement = {
@@ -181,6 +155,5 @@ chc_status company_event(core_request *request, const char *type, const char *co
                          const char *subject_id, const char *detail)
 {
 	const char *values[] = { type, company_id, subject_id, detail, request->principal.subject };
-	PGresult *result = NULL;
-	return core_query(request, &company_event_statement, values, &result);
+	return core_execute(request, &company_event_statement, values);
 }

@@ -50,8 +50,7 @@ void companies_add_contact(companies_service *service, const Chc__V1__AddContact
 	(void)service;
 	core_request *request = closure_data;
 	const Chc__V1__ContactPerson *c = input->contact;
-	if (c == NULL) {
-		core_violation(request, "contact", "is required");
+	if (!core_check_present(request, "contact", c)) {
 		closure(NULL, closure_data);
 		return;
 	}

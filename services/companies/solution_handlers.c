@@ -40,10 +40,8 @@ void companies_create_solution(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (input->solution == NULL) {
-		core_violation(request, "solution", "is required");
+	if (!core_check_present(request, "solution", input->solution))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	Chc__V1__Solution solution = *input->solution;
 	char id[37];
 	chc_uuid_generate(id);
@@ -112,10 +110,8 @@ void companies_update_solution(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (input->solution == NULL) {
-		core_violation(request, "solution", "is required");
+	if (!core_check_present(request, "solution", input->solution))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	Chc__V1__Solution *solution =
 	        load_for_change(request, input->solution->id, input->expected_version);
 	if (solution == NULL)

@@ -97,12 +97,12 @@ static ProtobufCMessage *solution_from_row(core_request *request, PGresult *resu
 	s->trl = atoi(PQgetvalue(result, row, COLUMN_TRL));
 	s->device_class = core_enum_value(&chc__v1__device_class__descriptor,
 	                                  PQgetvalue(result, row, COLUMN_DEVICE_CLASS));
-	s->ce_marked = PQgetvalue(result, row, COLUMN_CE)[0] == 't';
+	s->ce_marked = core_column_bool(result, row, COLUMN_CE);
 	s->standards = (Chc__V1__Standard *)core_enum_list(
 	        request, &chc__v1__standard__descriptor, PQgetvalue(result, row, COLUMN_STANDARDS),
 	        &count);
 	s->n_standards = count;
-	s->gdpr_dpa_available = PQgetvalue(result, row, COLUMN_GDPR)[0] == 't';
+	s->gdpr_dpa_available = core_column_bool(result, row, COLUMN_GDPR);
 	s->data_hosting = PQgetvalue(result, row, COLUMN_HOSTING);
 	s->evidence_level = core_enum_value(&chc__v1__evidence_level__descriptor,
 	                                    PQgetvalue(result, row, COLUMN_EVIDENCE));
@@ -110,7 +110,7 @@ static ProtobufCMessage *solution_from_row(core_request *request, PGresult *resu
 	s->n_languages = count;
 	s->price_model = core_enum_value(&chc__v1__price_model__descriptor,
 	                                 PQgetvalue(result, row, COLUMN_PRICE_MODEL));
-	s->indicative_price_dkk = strtoll(PQgetvalue(result, row, COLUMN_PRICE), NULL, 10);
+	s->indicative_price_dkk = core_column_int64(result, row, COLUMN_PRICE);
 	s->deployments =
 	        deployments_from_text(request, PQgetvalue(result, row, COLUMN_DEPLOYMENTS), &count);
 	s->n_deployments = count;
@@ -118,46 +118,19 @@ static ProtobufCMessage *solution_from_row(core_request *request, PGresult *resu
 	                            PQgetvalue(result, row, COLUMN_STATUS));
 	s->rejection_reason = PQgetvalue(result, row, COLUMN_REJECTION);
 	s->reviewed_on = PQgetvalue(result, row, COLUMN_REVIEWED);
-	s->version = strtoll(PQgetvalue(result, row, COLUMN_VERSION), NULL, 10);
-	s->created_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_CREATED), NULL, 10);
-	s->updated_unix_ms = strtoll(PQgetvalue(result, row, COLUMN_UPDATED), NULL, 10);
+	s->version = core_column_int64(result, row, COLUMN_VERSION);
+	s->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
+	s->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
 	s->language = PQgetvalue(result, row, COLUMN_LANGUAGE);
 	if (core_failed(request) || s->deployments == NULL || s->languages == NULL)
 		return NULL;
-	return s != NULL ? &s->base : NULL;
+	return &s->base;
 }
 
-chc_status solution_rows(core_request *request, PGresult *result, Chc__V1__Solution ***solutions,
-                         size_t *count)
-{
-	return core_entity_rows(request, &solution_entity, result, (ProtobufCMessage ***)solutions,
-	                        count);
-}
-
-static const core_statement solution_get_statement = {
-	"solution_get",
-	"SELECT " SOLUTION_COLUMNS " FROM companies.solutions s WHERE s.id = $1::uuid", 1
-};
-static const core_statement solution_get_locked_statement = {
-	"solution_get_for_update",
-	"SELECT " SOLUTION_COLUMNS " FROM companies.solutions s WHERE s.id = $1::uuid FOR UPDATE", 1
-};
-
-const core_entity solution_entity = {
-	.noun = "solution",
-	.get = &solution_get_statement,
-	.get_for_update = &solution_get_locked_statement,
-	.from_row = solution_from_row,
-};
-
-chc_status solution_load(core_request *request, const char *id, bool for_update,
-                         Chc__V1__Solution **solution)
-{
-	ProtobufCMessage *loaded = NULL;
-	chc_status status = core_entity_load(request, &solution_entity, id, for_update, &loaded);
-	*solution = (Chc__V1__Solution *)loaded;
-	return status;
-}
+CORE_ENTITY_DEFINE(solution_entity, "solution", "solution",
+                   "SELECT " SOLUTION_COLUMNS " FROM companies.solutions s WHERE s.id = $1::uuid",
+                   solution_from_row);
+CORE_ENTITY_LOAD_FUNCTION(solution_load, Chc__V1__Solution, solution_entity)
 
 static char *deployments_array(core_request *request, const Chc__V1__Solution *solution)
 {
@@ -199,9 +172,10 @@ static char *deployment_regions(core_request *request, const Chc__V1__Solution *
 
 #define SOLUTION_VALUE_COUNT 22
 
-static bool solution_values(core_request *request, const Chc__V1__Solution *s,
-                            const char *values[SOLUTION_VALUE_COUNT])
+static bool solution_values(core_request *request, const ProtobufCMessage *record,
+                            const char **values)
 {
+	const Chc__V1__Solution *s = (const Chc__V1__Solution *)record;
 	values[0] = s->id;
 	values[1] = s->company_id;
 	values[2] = s->name;
@@ -261,18 +235,12 @@ static const core_statement solution_update_statement = {
 
 chc_status solution_insert(core_request *request, const Chc__V1__Solution *solution)
 {
-	const char *values[SOLUTION_VALUE_COUNT];
-	if (!solution_values(request, solution, values))
-		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
-	PGresult *result = NULL;
-	return core_query(request, &solution_insert_statement, values, &result);
+	return core_entity_write(request, &solution_insert_statement, solution_values,
+	                         &solution->base);
 }
 
 chc_status solution_write(core_request *request, const Chc__V1__Solution *solution)
 {
-	const char *values[SOLUTION_VALUE_COUNT];
-	if (!solution_values(request, solution, values))
-		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
-	PGresult *result = NULL;
-	return core_query(request, &solution_update_statement, values, &result);
+	return core_entity_write(request, &solution_update_statement, solution_values,
+	                         &solution->base);
 }

@@ -267,6 +267,28 @@ chc_status core_query(core_request *request, const core_statement *statement,
 	return finish(request, answer, result);
 }
 
+chc_status core_execute(core_request *request, const core_statement *statement,
+                        const char *const *values)
+{
+	PGresult *result = NULL;
+	return core_query(request, statement, values, &result);
+}
+
+int64_t core_column_int64(const PGresult *result, int row, int column)
+{
+	return strtoll(PQgetvalue(result, row, column), NULL, 10);
+}
+
+bool core_column_bool(const PGresult *result, int row, int column)
+{
+	return PQgetvalue(result, row, column)[0] == 't';
+}
+
+char *core_column_copy(core_request *request, const PGresult *result, int row, int column)
+{
+	return core_strdup(request, PQgetvalue(result, row, column));
+}
+
 chc_status core_query_sql(core_request *request, const char *sql, int parameter_count,
                           const char *const *values, PGresult **result)
 {

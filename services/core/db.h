@@ -68,6 +68,20 @@ typedef struct core_statement {
 chc_status core_query(core_request *request, const core_statement *statement,
                       const char *const *values, PGresult **result);
 
+/* Runs a statement whose result nobody reads (an INSERT, an UPDATE, an
+ * event): core_query without the result, which the request still owns.
+ * Every store had the same two lines for each write. */
+chc_status core_execute(core_request *request, const core_statement *statement,
+                        const char *const *values);
+
+/* Column helpers every row reader needs: a column as a number (0 when
+ * NULL or empty), as a boolean ('t'), and as a request-owned copy (for the
+ * decoders that split in place: libpq's memory is not ours to write; NULL
+ * with the failure recorded when memory runs out). */
+int64_t core_column_int64(const PGresult *result, int row, int column);
+bool core_column_bool(const PGresult *result, int row, int column);
+char *core_column_copy(core_request *request, const PGresult *result, int row, int column);
+
 /* Runs ad-hoc SQL (dynamic filters) with text parameters; same contract. */
 chc_status core_query_sql(core_request *request, const char *sql, int parameter_count,
                           const char *const *values, PGresult **result);

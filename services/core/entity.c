@@ -19,15 +19,13 @@ chc_status core_entity_load(core_request *request, const core_entity *entity, co
 		return core_fail(request, CHC_NOT_FOUND, "no %s has id %s", entity->noun, id);
 	ProtobufCMessage *loaded = entity->from_row(request, result, 0);
 	if (loaded == NULL)
-		return core_failed(request)
-		               ? request->error.code
-		               : core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		return core_failure(request);
 	*message = loaded;
 	return CHC_OK;
 }
 
-chc_status core_entity_rows(core_request *request, const core_entity *entity, PGresult *result,
-                            ProtobufCMessage ***messages, size_t *count)
+chc_status core_read_rows(core_request *request, core_row_reader reader, PGresult *result,
+                          ProtobufCMessage ***messages, size_t *count)
 {
 	int rows = PQntuples(result);
 	*count = 0;
@@ -35,12 +33,30 @@ chc_status core_entity_rows(core_request *request, const core_entity *entity, PG
 	if (*messages == NULL)
 		return CHC_RESOURCE_EXHAUSTED;
 	for (int i = 0; i < rows; i++) {
-		ProtobufCMessage *message = entity->from_row(request, result, i);
+		ProtobufCMessage *message = reader(request, result, i);
 		if (message == NULL)
-			return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
+			return core_failure(request);
 		(*messages)[(*count)++] = message;
 	}
 	return CHC_OK;
+}
+
+chc_status core_entity_rows(core_request *request, const core_entity *entity, PGresult *result,
+                            ProtobufCMessage ***messages, size_t *count)
+{
+	return core_read_rows(request, entity->from_row, result, messages, count);
+}
+
+chc_status core_read_children(core_request *request, const core_statement *statement,
+                              const char *id, core_row_reader reader, ProtobufCMessage ***messages,
+                              size_t *count)
+{
+	const char *values[] = { id };
+	PGresult *result = NULL;
+	chc_status status = core_query(request, statement, values, &result);
+	if (status != CHC_OK)
+		return status;
+	return core_read_rows(request, reader, result, messages, count);
 }
 
 /* The message's "version" field; every record that changes has one. */
@@ -75,4 +91,16 @@ ProtobufCMessage *core_entity_load_for_change(core_request *request, const core_
 		return NULL;
 	}
 	return message;
+}
+
+chc_status core_entity_write(core_request *request, const core_statement *statement,
+                             core_values_builder builder, const ProtobufCMessage *record)
+{
+	const char **values =
+	        core_alloc(request, (size_t)statement->parameter_count * sizeof(*values));
+	if (values == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	if (!builder(request, record, values))
+		return core_failure(request);
+	return core_execute(request, statement, values);
 }

@@ -28,6 +28,39 @@ typedef struct core_entity {
 	core_row_reader from_row;
 } core_entity;
 
+/*
+ * Defines the core_entity name for one kind of record: noun for messages,
+ * the statements prefix_get and prefix_get_for_update, both select_by_id
+ * (a SELECT ending in "WHERE x.id = $1::uuid"), the second with FOR UPDATE
+ * appended, and reader for its rows. Every store wrote this pair of
+ * statements out by hand; they differ only by the lock.
+ */
+#define CORE_ENTITY_DEFINE(name, noun_text, prefix, select_by_id, reader)                          \
+	static const core_statement name##_get_statement = { prefix "_get", select_by_id, 1 };     \
+	static const core_statement name##_get_locked_statement = { prefix "_get_for_update",      \
+		                                                    select_by_id " FOR UPDATE",    \
+		                                                    1 };                           \
+	const core_entity name = {                                                                 \
+		.noun = noun_text,                                                                 \
+		.get = &name##_get_statement,                                                      \
+		.get_for_update = &name##_get_locked_statement,                                    \
+		.from_row = reader,                                                                \
+	}
+
+/*
+ * Defines function, core_entity_load for entity with the record typed as
+ * type (a generated message struct): the typed face each store gives its
+ * callers, written once. Declare it in the service's header.
+ */
+#define CORE_ENTITY_LOAD_FUNCTION(function, type, entity)                                          \
+	chc_status function(core_request *request, const char *id, bool for_update, type **record) \
+	{                                                                                          \
+		ProtobufCMessage *loaded = NULL;                                                   \
+		chc_status status = core_entity_load(request, &(entity), id, for_update, &loaded); \
+		*record = (type *)loaded;                                                          \
+		return status;                                                                     \
+	}
+
 /* Records a failure and returns from a handler: the closure gets no reply
  * and the core answers with the failure recorded on the request. */
 #define CORE_FAIL_RETURN(closure, closure_data)                                                    \
@@ -44,6 +77,17 @@ chc_status core_entity_load(core_request *request, const core_entity *entity, co
 chc_status core_entity_rows(core_request *request, const core_entity *entity, PGresult *result,
                             ProtobufCMessage ***messages, size_t *count);
 
+/* Every row of result, each read by reader, as a request-owned array
+ * (NULL-terminated); the failure recorded when a row cannot be read. */
+chc_status core_read_rows(core_request *request, core_row_reader reader, PGresult *result,
+                          ProtobufCMessage ***messages, size_t *count);
+
+/* The rows statement returns for one record's id ($1): its children (a
+ * project's history, its milestones), each read by reader. */
+chc_status core_read_children(core_request *request, const core_statement *statement,
+                              const char *id, core_row_reader reader, ProtobufCMessage ***messages,
+                              size_t *count);
+
 /*
  * The record a caller wants to change, locked until the request's
  * transaction ends: id must be a UUID (a violation of id_field),
@@ -53,5 +97,16 @@ chc_status core_entity_rows(core_request *request, const core_entity *entity, PG
 ProtobufCMessage *core_entity_load_for_change(core_request *request, const core_entity *entity,
                                               const char *id_field, const char *id,
                                               int64_t expected_version);
+
+/* Fills the parameters of a record's insert or update statement ($1 its
+ * id, then its columns in order); false when one cannot be made (the
+ * failure recorded, or memory ran out). */
+typedef bool (*core_values_builder)(core_request *request, const ProtobufCMessage *record,
+                                    const char **values);
+
+/* Runs statement, a record's insert or update, with the parameters builder
+ * makes of record: the save every store wrote around its builder. */
+chc_status core_entity_write(core_request *request, const core_statement *statement,
+                             core_values_builder builder, const ProtobufCMessage *record);
 
 #endif /* CORE_ENTITY_H */

@@ -64,6 +64,13 @@ bool core_failed(const core_request *request)
 	return request->error.code != CHC_OK;
 }
 
+chc_status core_failure(core_request *request)
+{
+	if (core_failed(request))
+		return request->error.code;
+	return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+}
+
 void *core_alloc(core_request *request, size_t size)
 {
 	core_allocation *allocation = calloc(1, sizeof(core_allocation) + size);

@@ -65,6 +65,12 @@ chc_status core_violation(core_request *request, const char *field, const char *
 /* True when the request has failed (a failure or a violation recorded). */
 bool core_failed(const core_request *request);
 
+/* The status of the failure recorded on request; when none is, records
+ * RESOURCE_EXHAUSTED and returns it: the helpers that fill a row or a
+ * parameter list return NULL or false without recording only when memory
+ * runs out. One answer for every "the builder failed" path. */
+chc_status core_failure(core_request *request);
+
 /* Memory freed when the request ends. Returns NULL (and records
  * RESOURCE_EXHAUSTED) when memory runs out. Zero-filled. */
 void *core_alloc(core_request *request, size_t size);
@@ -76,6 +82,16 @@ chc_status core_request_keep_result(core_request *request, PGresult *result);
 
 /* Frees everything the request holds. */
 void core_request_fini(core_request *request);
+
+/*
+ * Declares handler prefix_name, which protobuf-c's generated service table
+ * (of type service) calls for a method taking chc.v1.input and replying
+ * chc.v1.output, with the core_request as closure_data. Every service
+ * declares its handlers so.
+ */
+#define CORE_HANDLER(service, prefix, name, input, output)                                         \
+	void prefix##_##name(service *service_table, const Chc__V1__##input *request,              \
+	                     Chc__V1__##output##_Closure closure, void *closure_data)
 
 /* The closure the core passes to handlers: packs the reply. */
 void core_request_reply(const ProtobufCMessage *message, void *closure_data);

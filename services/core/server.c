@@ -27,6 +27,7 @@
 #include "digest.h"
 #include "dispatch.h"
 #include "events.h"
+#include "file.h"
 #include "health.h"
 #include "http.h"
 #include "idempotency.h"
@@ -344,27 +345,6 @@ static void *housekeeping_main(void *argument)
 	return NULL;
 }
 
-static chc_status read_file(const char *path, char **text, chc_error *error)
-{
-	FILE *file = fopen(path, "rb");
-	if (file == NULL)
-		return chc_error_set(error, CHC_INVALID_ARGUMENT, "cannot read %s", path);
-	char *buffer = NULL;
-	size_t size = 0;
-	FILE *memory = open_memstream(&buffer, &size);
-	char chunk[4096];
-	size_t got;
-	while (memory != NULL && (got = fread(chunk, 1, sizeof(chunk), file)) > 0)
-		fwrite(chunk, 1, got, memory);
-	fclose(file);
-	if (memory == NULL || fclose(memory) != 0) {
-		free(buffer);
-		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	}
-	*text = buffer;
-	return CHC_OK;
-}
-
 static chc_status listen_tls(core_server *server, const char *address, chc_error *error)
 {
 	if (server->config.tls_cert[0] == '\0' || server->config.tls_key[0] == '\0')
@@ -374,9 +354,11 @@ static chc_status listen_tls(core_server *server, const char *address, chc_error
 	char *key = NULL;
 	nng_tls_config *tls = NULL;
 	nng_listener listener;
-	chc_status status = read_file(server->config.tls_cert, &certificate, error);
+	chc_status status = core_read_file(server->config.tls_cert, CHC_INVALID_ARGUMENT,
+	                                   &certificate, NULL, error);
 	if (status == CHC_OK)
-		status = read_file(server->config.tls_key, &key, error);
+		status = core_read_file(server->config.tls_key, CHC_INVALID_ARGUMENT, &key, NULL,
+		                        error);
 	int rv = 0;
 	if (status == CHC_OK) {
 		rv = nng_tls_config_alloc(&tls, NNG_TLS_MODE_SERVER);

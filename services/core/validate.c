@@ -75,6 +75,15 @@ bool core_check_range(core_request *request, const char *field, int64_t value, i
 	return true;
 }
 
+bool core_check_present(core_request *request, const char *field, const void *value)
+{
+	if (value == NULL) {
+		core_violation(request, field, "is required");
+		return false;
+	}
+	return true;
+}
+
 bool core_check_uuid(core_request *request, const char *field, const char *value)
 {
 	if (!chc_uuid_is_valid(value)) {

@@ -21,6 +21,10 @@ bool core_check_text(core_request *request, const char *field, const char *value
 bool core_check_range(core_request *request, const char *field, int64_t value, int64_t minimum,
                       int64_t maximum);
 
+/* A message field the request must carry: value is not NULL. Every
+ * handler that takes a record checked this by hand. */
+bool core_check_present(core_request *request, const char *field, const void *value);
+
 /* A UUID in text form. */
 bool core_check_uuid(core_request *request, const char *field, const char *value);
 

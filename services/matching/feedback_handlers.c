@@ -58,10 +58,8 @@ void matching_record_feedback(matching_service *service,
 	(void)service;
 	core_request *request = closure_data;
 	const Chc__V1__Feedback *feedback = input->feedback;
-	if (feedback == NULL) {
-		core_violation(request, "feedback", "is required");
+	if (!core_check_present(request, "feedback", feedback))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	bool valid = core_check_uuid(request, "feedback.need_id", feedback->need_id);
 	valid = core_check_uuid(request, "feedback.solution_id", feedback->solution_id) && valid;
 	core_check_text(request, "feedback.reason", feedback->reason, 1, 500);

@@ -36,11 +36,6 @@ const char *job_kind_name(int kind)
 	return kind > 0 && kind < (int)(sizeof(names) / sizeof(names[0])) ? names[kind] : "";
 }
 
-static int64_t number(PGresult *result, int row, int column)
-{
-	return strtoll(PQgetvalue(result, row, column), NULL, 10);
-}
-
 static ProtobufCMessage *job_from_row(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__Job *job = core_alloc(request, sizeof(*job));
@@ -58,40 +53,22 @@ static ProtobufCMessage *job_from_row(core_request *request, PGresult *result, i
 	job->state = core_enum_value(&chc__v1__job_state__descriptor,
 	                             PQgetvalue(result, row, COLUMN_STATE));
 	job->phase = PQgetvalue(result, row, COLUMN_PHASE);
-	job->done = number(result, row, COLUMN_DONE);
-	job->total = number(result, row, COLUMN_TOTAL);
+	job->done = core_column_int64(result, row, COLUMN_DONE);
+	job->total = core_column_int64(result, row, COLUMN_TOTAL);
 	job->error = PQgetvalue(result, row, COLUMN_ERROR);
-	job->cancel_requested = PQgetvalue(result, row, COLUMN_CANCEL_REQUESTED)[0] == 't';
-	job->attempts = (int32_t)number(result, row, COLUMN_ATTEMPTS);
-	job->result_count = number(result, row, COLUMN_RESULT_COUNT);
+	job->cancel_requested = core_column_bool(result, row, COLUMN_CANCEL_REQUESTED);
+	job->attempts = (int32_t)core_column_int64(result, row, COLUMN_ATTEMPTS);
+	job->result_count = core_column_int64(result, row, COLUMN_RESULT_COUNT);
 	job->algorithm_version = PQgetvalue(result, row, COLUMN_ALGORITHM_VERSION);
 	job->summary = PQgetvalue(result, row, COLUMN_SUMMARY);
-	job->created_unix_ms = number(result, row, COLUMN_CREATED);
-	job->started_unix_ms = number(result, row, COLUMN_STARTED);
-	job->finished_unix_ms = number(result, row, COLUMN_FINISHED);
+	job->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
+	job->started_unix_ms = core_column_int64(result, row, COLUMN_STARTED);
+	job->finished_unix_ms = core_column_int64(result, row, COLUMN_FINISHED);
 	job->submitted_by = PQgetvalue(result, row, COLUMN_SUBMITTED_BY);
 	return &job->base;
 }
 
-static const core_statement job_get_statement = {
-	"job_get", "SELECT " JOB_COLUMNS " FROM matching.jobs j WHERE j.id = $1::uuid", 1
-};
-static const core_statement job_get_locked_statement = {
-	"job_get_for_update",
-	"SELECT " JOB_COLUMNS " FROM matching.jobs j WHERE j.id = $1::uuid FOR UPDATE", 1
-};
-
-const core_entity job_entity = {
-	.noun = "job",
-	.get = &job_get_statement,
-	.get_for_update = &job_get_locked_statement,
-	.from_row = job_from_row,
-};
-
-chc_status job_load(core_request *request, const char *id, bool for_update, Chc__V1__Job **job)
-{
-	ProtobufCMessage *loaded = NULL;
-	chc_status status = core_entity_load(request, &job_entity, id, for_update, &loaded);
-	*job = (Chc__V1__Job *)loaded;
-	return status;
-}
+CORE_ENTITY_DEFINE(job_entity, "job", "job",
+                   "SELECT " JOB_COLUMNS " FROM matching.jobs j WHERE j.id = $1::uuid",
+                   job_from_row);
+CORE_ENTITY_LOAD_FUNCTION(job_load, Chc__V1__Job, job_entity)

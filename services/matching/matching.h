@@ -13,9 +13,7 @@
 
 typedef Chc__V1__MatchingService_Service matching_service;
 
-#define HANDLER(name, input, output)                                                               \
-	void matching_##name(matching_service *service, const Chc__V1__##input *request,           \
-	                     Chc__V1__##output##_Closure closure, void *closure_data)
+#define HANDLER(name, input, output) CORE_HANDLER(matching_service, matching, name, input, output)
 
 HANDLER(create_test_bed, CreateTestBedRequest, TestBed);
 HANDLER(get_test_bed, GetTestBedRequest, TestBed);

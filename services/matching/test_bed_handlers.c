@@ -16,10 +16,8 @@ void matching_create_test_bed(matching_service *service, const Chc__V1__CreateTe
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (input->test_bed == NULL) {
-		core_violation(request, "test_bed", "is required");
+	if (!core_check_present(request, "test_bed", input->test_bed))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	Chc__V1__TestBed test_bed = *input->test_bed;
 	char id[37];
 	chc_uuid_generate(id);
@@ -69,10 +67,8 @@ void matching_update_test_bed(matching_service *service, const Chc__V1__UpdateTe
 		                                 "preference",
 		                                 "status",
 		                                 NULL };
-	if (input->test_bed == NULL) {
-		core_violation(request, "test_bed", "is required");
+	if (!core_check_present(request, "test_bed", input->test_bed))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)core_entity_load_for_change(
 	        request, &test_bed_entity, "test_bed.id", input->test_bed->id,
 	        input->expected_version);

@@ -37,25 +37,13 @@ enum test_bed_column {
 	COLUMN_UPDATED,
 };
 
-static int64_t number(PGresult *result, int row, int column)
-{
-	return strtoll(PQgetvalue(result, row, column), NULL, 10);
-}
-
-/* A request-owned copy of a column: the list decoders split in place, and
- * libpq's memory is not ours to write. */
-static char *column_copy(core_request *request, PGresult *result, int row, int column)
-{
-	return core_strdup(request, PQgetvalue(result, row, column));
-}
-
 static ProtobufCMessage *test_bed_from_row(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__TestBed *test_bed = core_alloc(request, sizeof(*test_bed));
 	Chc__V1__TestBedOwner *owner = core_alloc(request, sizeof(*owner));
-	char *care_areas = column_copy(request, result, row, COLUMN_CARE_AREAS);
-	char *periods = column_copy(request, result, row, COLUMN_PERIODS);
-	char *standards = column_copy(request, result, row, COLUMN_STANDARDS);
+	char *care_areas = core_column_copy(request, result, row, COLUMN_CARE_AREAS);
+	char *periods = core_column_copy(request, result, row, COLUMN_PERIODS);
+	char *standards = core_column_copy(request, result, row, COLUMN_STANDARDS);
 	if (test_bed == NULL || owner == NULL || care_areas == NULL || periods == NULL ||
 	    standards == NULL)
 		return NULL;
@@ -66,8 +54,9 @@ static ProtobufCMessage *test_bed_from_row(core_request *request, PGresult *resu
 	test_bed->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
 	owner->kind = core_enum_value(&chc__v1__test_bed_owner_kind__descriptor,
 	                              PQgetvalue(result, row, COLUMN_OWNER_KIND));
-	owner->municipality_code = (int32_t)number(result, row, COLUMN_OWNER_MUNICIPALITY);
-	owner->region_code = (int32_t)number(result, row, COLUMN_OWNER_REGION);
+	owner->municipality_code =
+	        (int32_t)core_column_int64(result, row, COLUMN_OWNER_MUNICIPALITY);
+	owner->region_code = (int32_t)core_column_int64(result, row, COLUMN_OWNER_REGION);
 	owner->organisation = PQgetvalue(result, row, COLUMN_ORGANISATION);
 	test_bed->owner = owner;
 	test_bed->type = core_enum_value(&chc__v1__test_bed_type__descriptor,
@@ -76,13 +65,13 @@ static ProtobufCMessage *test_bed_from_row(core_request *request, PGresult *resu
 	test_bed->care_areas = (Chc__V1__CareCategory *)core_enum_list(
 	        request, &chc__v1__care_category__descriptor, care_areas, &count);
 	test_bed->n_care_areas = count;
-	test_bed->trl_min = (int32_t)number(result, row, COLUMN_TRL_MIN);
-	test_bed->trl_max = (int32_t)number(result, row, COLUMN_TRL_MAX);
-	test_bed->capacity_per_period = (int32_t)number(result, row, COLUMN_CAPACITY);
+	test_bed->trl_min = (int32_t)core_column_int64(result, row, COLUMN_TRL_MIN);
+	test_bed->trl_max = (int32_t)core_column_int64(result, row, COLUMN_TRL_MAX);
+	test_bed->capacity_per_period = (int32_t)core_column_int64(result, row, COLUMN_CAPACITY);
 	test_bed->periods = core_word_list(request, periods, &count);
 	test_bed->n_periods = count;
-	test_bed->region_code = (int32_t)number(result, row, COLUMN_REGION);
-	test_bed->fee_dkk = number(result, row, COLUMN_FEE);
+	test_bed->region_code = (int32_t)core_column_int64(result, row, COLUMN_REGION);
+	test_bed->fee_dkk = core_column_int64(result, row, COLUMN_FEE);
 	test_bed->max_device_class =
 	        core_enum_value(&chc__v1__device_class__descriptor,
 	                        PQgetvalue(result, row, COLUMN_MAX_DEVICE_CLASS));
@@ -94,36 +83,25 @@ static ProtobufCMessage *test_bed_from_row(core_request *request, PGresult *resu
 	                                       PQgetvalue(result, row, COLUMN_PREFERENCE));
 	test_bed->status = core_enum_value(&chc__v1__test_bed_status__descriptor,
 	                                   PQgetvalue(result, row, COLUMN_STATUS));
-	test_bed->version = number(result, row, COLUMN_VERSION);
-	test_bed->created_unix_ms = number(result, row, COLUMN_CREATED);
-	test_bed->updated_unix_ms = number(result, row, COLUMN_UPDATED);
+	test_bed->version = core_column_int64(result, row, COLUMN_VERSION);
+	test_bed->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
+	test_bed->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
 	if (test_bed->care_areas == NULL || test_bed->periods == NULL ||
 	    test_bed->standards == NULL)
 		return NULL;
 	return &test_bed->base;
 }
 
-static const core_statement test_bed_get_statement = {
-	"test_bed_get",
-	"SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t WHERE t.id = $1::uuid", 1
-};
-static const core_statement test_bed_get_locked_statement = {
-	"test_bed_get_for_update",
-	"SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t WHERE t.id = $1::uuid FOR UPDATE", 1
-};
-
-const core_entity test_bed_entity = {
-	.noun = "test bed",
-	.get = &test_bed_get_statement,
-	.get_for_update = &test_bed_get_locked_statement,
-	.from_row = test_bed_from_row,
-};
+CORE_ENTITY_DEFINE(test_bed_entity, "test bed", "test_bed",
+                   "SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t WHERE t.id = $1::uuid",
+                   test_bed_from_row);
 
 #define TEST_BED_VALUE_COUNT 20
 
-static bool test_bed_values(core_request *request, const Chc__V1__TestBed *test_bed,
-                            const char *values[TEST_BED_VALUE_COUNT])
+static bool test_bed_values(core_request *request, const ProtobufCMessage *record,
+                            const char **values)
 {
+	const Chc__V1__TestBed *test_bed = (const Chc__V1__TestBed *)record;
 	const Chc__V1__TestBedOwner *owner = test_bed->owner;
 	values[0] = test_bed->id;
 	values[1] = test_bed->name;
@@ -184,26 +162,16 @@ static const core_statement test_bed_update_statement = {
 	TEST_BED_VALUE_COUNT
 };
 
-static chc_status test_bed_save(core_request *request, const Chc__V1__TestBed *test_bed,
-                                const core_statement *statement)
-{
-	const char *values[TEST_BED_VALUE_COUNT];
-	if (!test_bed_values(request, test_bed, values))
-		return core_failed(request)
-		               ? request->error.code
-		               : core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	PGresult *result = NULL;
-	return core_query(request, statement, values, &result);
-}
-
 chc_status test_bed_insert(core_request *request, const Chc__V1__TestBed *test_bed)
 {
-	return test_bed_save(request, test_bed, &test_bed_insert_statement);
+	return core_entity_write(request, &test_bed_insert_statement, test_bed_values,
+	                         &test_bed->base);
 }
 
 chc_status test_bed_write(core_request *request, const Chc__V1__TestBed *test_bed)
 {
-	return test_bed_save(request, test_bed, &test_bed_update_statement);
+	return core_entity_write(request, &test_bed_update_statement, test_bed_values,
+	                         &test_bed->base);
 }
 
 static const core_statement matching_event_statement = {
@@ -217,6 +185,5 @@ chc_status matching_event(core_request *request, const char *type, const char *s
                           const char *detail)
 {
 	const char *values[] = { type, subject_id, detail, request->principal.subject };
-	PGresult *result = NULL;
-	return core_query(request, &matching_event_statement, values, &result);
+	return core_execute(request, &matching_event_statement, values);
 }

@@ -51,10 +51,8 @@ static void validate_periods(core_request *request, const Chc__V1__TestBed *test
 static chc_status validate_owner(core_request *request, const Chc__V1__TestBed *test_bed)
 {
 	const Chc__V1__TestBedOwner *owner = test_bed->owner;
-	if (owner == NULL) {
-		core_violation(request, "test_bed.owner", "is required");
+	if (!core_check_present(request, "test_bed.owner", owner))
 		return CHC_INVALID_ARGUMENT;
-	}
 	if (!core_check_enum(request, "test_bed.owner.kind",
 	                     &chc__v1__test_bed_owner_kind__descriptor, owner->kind, true))
 		return CHC_INVALID_ARGUMENT;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "file.h"
 
 #define MIGRATION_LOCK_KEY "7100"
 
@@ -18,33 +19,11 @@ static int file_compare(const void *left, const void *right)
 	return ((const migration_file *)left)->version - ((const migration_file *)right)->version;
 }
 
-static chc_status read_whole(const char *path, char **text, size_t *length, chc_error *error)
-{
-	FILE *file = fopen(path, "rb");
-	if (file == NULL)
-		return chc_error_set(error, CHC_NOT_FOUND, "cannot read %s", path);
-	char *buffer = NULL;
-	size_t size = 0;
-	FILE *memory = open_memstream(&buffer, &size);
-	char chunk[8192];
-	size_t got;
-	while (memory != NULL && (got = fread(chunk, 1, sizeof(chunk), file)) > 0)
-		fwrite(chunk, 1, got, memory);
-	fclose(file);
-	if (memory == NULL || fclose(memory) != 0) {
-		free(buffer);
-		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	}
-	*text = buffer;
-	*length = size;
-	return CHC_OK;
-}
-
 static chc_status file_checksum(migration_file *file, chc_error *error)
 {
 	char *text = NULL;
 	size_t length = 0;
-	chc_status status = read_whole(file->path, &text, &length, error);
+	chc_status status = core_read_file(file->path, CHC_NOT_FOUND, &text, &length, error);
 	if (status != CHC_OK)
 		return status;
 	uint8_t digest[CORE_SHA256_BYTES];
@@ -213,7 +192,7 @@ static chc_status apply_one(PGconn *connection, const migration_file *file, chc_
 {
 	char *sql = NULL;
 	size_t length = 0;
-	chc_status status = read_whole(file->path, &sql, &length, error);
+	chc_status status = core_read_file(file->path, CHC_NOT_FOUND, &sql, &length, error);
 	if (status != CHC_OK)
 		return status;
 	status = exec_command(connection, "BEGIN", "BEGIN", error);

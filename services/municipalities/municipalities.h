@@ -14,9 +14,7 @@
 typedef Chc__V1__MunicipalityService_Service municipalities_service;
 
 #define HANDLER(name, input, output)                                                               \
-	void municipalities_##name(municipalities_service *service,                                \
-	                           const Chc__V1__##input *request,                                \
-	                           Chc__V1__##output##_Closure closure, void *closure_data)
+	CORE_HANDLER(municipalities_service, municipalities, name, input, output)
 
 HANDLER(list_regions, ListRegionsRequest, ListRegionsResponse);
 HANDLER(get_region, GetRegionRequest, Region);
@@ -37,14 +35,10 @@ HANDLER(expire_needs, ExpireNeedsRequest, ExpireNeedsResponse);
 
 /* Loads the need with id, locking its row when for_update. NOT_FOUND when
  * there is none. The need is request-owned. */
-/* Needs as records (entity.h); need_load and need_rows are typed wrappers. */
+/* Needs as records (entity.h); need_load is a typed wrapper. */
 struct core_entity;
 extern const struct core_entity need_entity;
 chc_status need_load(core_request *request, const char *id, bool for_update, Chc__V1__Need **need);
-
-/* Turns the rows of a need query (NEED_COLUMNS) into request-owned needs. */
-chc_status need_rows(core_request *request, PGresult *result, Chc__V1__Need ***needs,
-                     size_t *count);
 
 /* Inserts a new need (id and times already set). */
 chc_status need_insert(core_request *request, const Chc__V1__Need *need);
@@ -57,7 +51,7 @@ chc_status need_event(core_request *request, const char *type, const Chc__V1__Ne
                       const char *detail);
 
 /* The SELECT list every need query uses, aliased n for municipalities.needs;
- * need_rows reads its columns in this order. */
+ * need_entity's row reader reads its columns in this order. */
 #define NEED_COLUMNS                                                                               \
 	"n.id, n.title, n.description, n.care_area, array_to_string(n.target_groups, ','), "       \
 	"n.min_trl, n.max_device_class, array_to_string(n.required_standards, ','), "              \

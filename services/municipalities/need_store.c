@@ -61,11 +61,6 @@ const char need_expire_sql[] =
         " ELSE 'no update for 6 months' END) FROM expired e RETURNING 1)"
         " SELECT count(*) FROM told";
 
-static int64_t column_int(PGresult *result, int row, int column)
-{
-	return strtoll(PQgetvalue(result, row, column), NULL, 10);
-}
-
 static chc_status owners_from_text(core_request *request, Chc__V1__Need *need, const char *text)
 {
 	size_t items = 0;
@@ -134,16 +129,16 @@ static ProtobufCMessage *need_from_row(core_request *request, PGresult *result, 
 	        request, &chc__v1__target_group__descriptor,
 	        PQgetvalue(result, row, COLUMN_TARGET_GROUPS), &count);
 	need->n_target_groups = count;
-	need->min_trl = (int32_t)column_int(result, row, COLUMN_MIN_TRL);
+	need->min_trl = (int32_t)core_column_int64(result, row, COLUMN_MIN_TRL);
 	need->max_device_class = core_enum_value(&chc__v1__device_class__descriptor,
 	                                         PQgetvalue(result, row, COLUMN_MAX_DEVICE_CLASS));
 	need->required_standards = (Chc__V1__Standard *)core_enum_list(
 	        request, &chc__v1__standard__descriptor,
 	        PQgetvalue(result, row, COLUMN_REQUIRED_STANDARDS), &count);
 	need->n_required_standards = count;
-	need->gdpr_dpa_required = PQgetvalue(result, row, COLUMN_GDPR)[0] == 't';
-	budget->min_dkk = column_int(result, row, COLUMN_BUDGET_MIN);
-	budget->max_dkk = column_int(result, row, COLUMN_BUDGET_MAX);
+	need->gdpr_dpa_required = core_column_bool(result, row, COLUMN_GDPR);
+	budget->min_dkk = core_column_int64(result, row, COLUMN_BUDGET_MIN);
+	budget->max_dkk = core_column_int64(result, row, COLUMN_BUDGET_MAX);
 	need->budget = budget;
 	need->procurement_route =
 	        core_enum_value(&chc__v1__procurement_route__descriptor,
@@ -158,41 +153,18 @@ static ProtobufCMessage *need_from_row(core_request *request, PGresult *result, 
 	need->status = core_enum_value(&chc__v1__need_status__descriptor,
 	                               PQgetvalue(result, row, COLUMN_STATUS));
 	need->language = PQgetvalue(result, row, COLUMN_LANGUAGE);
-	need->version = column_int(result, row, COLUMN_VERSION);
-	need->created_unix_ms = column_int(result, row, COLUMN_CREATED);
-	need->updated_unix_ms = column_int(result, row, COLUMN_UPDATED);
+	need->version = core_column_int64(result, row, COLUMN_VERSION);
+	need->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
+	need->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
 	if (owners_from_text(request, need, PQgetvalue(result, row, COLUMN_OWNERS)) != CHC_OK)
 		return NULL;
-	return need != NULL ? &need->base : NULL;
+	return &need->base;
 }
 
-chc_status need_rows(core_request *request, PGresult *result, Chc__V1__Need ***needs, size_t *count)
-{
-	return core_entity_rows(request, &need_entity, result, (ProtobufCMessage ***)needs, count);
-}
-
-static const core_statement need_get_statement = {
-	"need_get", "SELECT " NEED_COLUMNS " FROM municipalities.needs n WHERE n.id = $1::uuid", 1
-};
-static const core_statement need_get_locked_statement = {
-	"need_get_for_update",
-	"SELECT " NEED_COLUMNS " FROM municipalities.needs n WHERE n.id = $1::uuid FOR UPDATE", 1
-};
-
-const core_entity need_entity = {
-	.noun = "need",
-	.get = &need_get_statement,
-	.get_for_update = &need_get_locked_statement,
-	.from_row = need_from_row,
-};
-
-chc_status need_load(core_request *request, const char *id, bool for_update, Chc__V1__Need **need)
-{
-	ProtobufCMessage *loaded = NULL;
-	chc_status status = core_entity_load(request, &need_entity, id, for_update, &loaded);
-	*need = (Chc__V1__Need *)loaded;
-	return status;
-}
+CORE_ENTITY_DEFINE(need_entity, "need", "need",
+                   "SELECT " NEED_COLUMNS " FROM municipalities.needs n WHERE n.id = $1::uuid",
+                   need_from_row);
+CORE_ENTITY_LOAD_FUNCTION(need_load, Chc__V1__Need, need_entity)
 
 static char *criteria_json(core_request *request, const Chc__V1__Need *need)
 {
@@ -218,9 +190,9 @@ static char *criteria_json(core_request *request, const Chc__V1__Need *need)
 #define NEED_VALUE_COUNT 19
 
 /* The parameters $1..$19 shared by insert and update, in column order. */
-static bool need_values(core_request *request, const Chc__V1__Need *need,
-                        const char *values[NEED_VALUE_COUNT])
+static bool need_values(core_request *request, const ProtobufCMessage *record, const char **values)
 {
+	const Chc__V1__Need *need = (const Chc__V1__Need *)record;
 	const Chc__V1__Contact *contact = need->contact;
 	values[0] = need->id;
 	values[1] = need->title;
@@ -303,28 +275,24 @@ static chc_status write_owners(core_request *request, const Chc__V1__Need *need)
 	return status;
 }
 
-chc_status need_insert(core_request *request, const Chc__V1__Need *need)
+/* The need's row by statement (insert or update), then its owners. */
+static chc_status need_save(core_request *request, const Chc__V1__Need *need,
+                            const core_statement *statement)
 {
-	const char *values[NEED_VALUE_COUNT];
-	if (!need_values(request, need, values))
-		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
-	PGresult *result = NULL;
-	chc_status status = core_query(request, &need_insert_statement, values, &result);
+	chc_status status = core_entity_write(request, statement, need_values, &need->base);
 	if (status == CHC_OK)
 		status = write_owners(request, need);
 	return status;
 }
 
+chc_status need_insert(core_request *request, const Chc__V1__Need *need)
+{
+	return need_save(request, need, &need_insert_statement);
+}
+
 chc_status need_write(core_request *request, Chc__V1__Need *need)
 {
-	const char *values[NEED_VALUE_COUNT];
-	if (!need_values(request, need, values))
-		return core_failed(request) ? request->error.code : CHC_RESOURCE_EXHAUSTED;
-	PGresult *result = NULL;
-	chc_status status = core_query(request, &need_update_statement, values, &result);
-	if (status == CHC_OK)
-		status = write_owners(request, need);
-	return status;
+	return need_save(request, need, &need_update_statement);
 }
 
 static const core_statement event_statement = {
@@ -341,6 +309,5 @@ chc_status need_event(core_request *request, const char *type, const Chc__V1__Ne
                       const char *detail)
 {
 	const char *values[] = { type, need->id, detail, request->principal.subject };
-	PGresult *result = NULL;
-	return core_query(request, &event_statement, values, &result);
+	return core_execute(request, &event_statement, values);
 }

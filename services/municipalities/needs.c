@@ -19,11 +19,8 @@ void municipalities_create_need(municipalities_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (input->need == NULL) {
-		core_violation(request, "need", "is required");
-		closure(NULL, closure_data);
-		return;
-	}
+	if (!core_check_present(request, "need", input->need))
+		CORE_FAIL_RETURN(closure, closure_data);
 	Chc__V1__Need need = *input->need;
 	char id[37];
 	chc_uuid_generate(id);
@@ -128,10 +125,8 @@ void municipalities_update_need(municipalities_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (input->need == NULL) {
-		core_violation(request, "need", "is required");
+	if (!core_check_present(request, "need", input->need))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	Chc__V1__Need *need =
 	        load_for_change(request, input->need->id, input->expected_version, true);
 	if (need == NULL)

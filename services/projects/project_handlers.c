@@ -89,10 +89,8 @@ void projects_create_project(projects_service *service, const Chc__V1__CreatePro
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (input->project == NULL) {
-		core_violation(request, "project", "is required");
+	if (!core_check_present(request, "project", input->project))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	Chc__V1__Project project = *input->project;
 	char id[37];
 	chc_uuid_generate(id);
@@ -139,10 +137,8 @@ void projects_update_project(projects_service *service, const Chc__V1__UpdatePro
 	static const char *const updatable[] = {
 		"title", "description", "need_ids", "solution_ids", "test_bed_ids", "language", NULL
 	};
-	if (input->project == NULL) {
-		core_violation(request, "project", "is required");
+	if (!core_check_present(request, "project", input->project))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	Chc__V1__Project *project =
 	        load_for_change(request, input->project->id, input->expected_version);
 	if (project == NULL ||
@@ -220,10 +216,8 @@ void projects_add_participant(projects_service *service,
 	(void)service;
 	core_request *request = closure_data;
 	const Chc__V1__Participant *participant = input->participant;
-	if (participant == NULL) {
-		core_violation(request, "participant", "is required");
+	if (!core_check_present(request, "participant", participant))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	core_check_enum(request, "participant.role", &chc__v1__participant_role__descriptor,
 	                participant->role, true);
 	if (participant->commitment_ore < 0)
@@ -358,10 +352,8 @@ void projects_add_milestone(projects_service *service, const Chc__V1__AddMilesto
 	(void)service;
 	core_request *request = closure_data;
 	const Chc__V1__Milestone *milestone = input->milestone;
-	if (milestone == NULL) {
-		core_violation(request, "milestone", "is required");
+	if (!core_check_present(request, "milestone", milestone))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	core_check_text(request, "milestone.title", milestone->title, 2, 200);
 	core_check_date(request, "milestone.due", milestone->due, true);
 	if (core_failed(request))

@@ -234,6 +234,17 @@ static void *copy_enums(core_request *request, const void *values, size_t count)
 	return copy;
 }
 
+/* The solution an interest names, from the companies service: the other
+ * side of both kinds of interest. NULL with the failure recorded. */
+static Chc__V1__Solution *fetch_solution(core_request *request, const char *solution_id)
+{
+	Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
+	get.id = (char *)solution_id;
+	return (Chc__V1__Solution *)project_fetch(request, "interest.solution_id", "such solution",
+	                                          &chc__v1__company_service__descriptor,
+	                                          "GetSolution", &get.base);
+}
+
 /* A test bed offers itself to a solution's company; the company sees the
  * test bed's facts: what it takes, not who runs it. */
 static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Party *sender_party,
@@ -254,15 +265,8 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_fetch(
 	        request, "interest.test_bed_id", "such test bed",
 	        &chc__v1__matching_service__descriptor, "GetTestBed", &get_test_bed.base);
-	Chc__V1__GetSolutionRequest get_solution = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-	get_solution.id = (char *)solution_id;
 	Chc__V1__Solution *solution =
-	        test_bed == NULL
-	                ? NULL
-	                : (Chc__V1__Solution *)project_fetch(request, "interest.solution_id",
-	                                                     "such solution",
-	                                                     &chc__v1__company_service__descriptor,
-	                                                     "GetSolution", &get_solution.base);
+	        test_bed == NULL ? NULL : fetch_solution(request, solution_id);
 	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
 	if (status == CHC_OK &&
 	    solution->status != CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED)
@@ -334,15 +338,7 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 	Chc__V1__Need *need = (Chc__V1__Need *)project_fetch(
 	        request, "interest.need_id", "such need",
 	        &chc__v1__municipality_service__descriptor, "GetNeed", &get_need.base);
-	Chc__V1__GetSolutionRequest get_solution = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-	get_solution.id = (char *)solution_id;
-	Chc__V1__Solution *solution =
-	        need == NULL
-	                ? NULL
-	                : (Chc__V1__Solution *)project_fetch(request, "interest.solution_id",
-	                                                     "such solution",
-	                                                     &chc__v1__company_service__descriptor,
-	                                                     "GetSolution", &get_solution.base);
+	Chc__V1__Solution *solution = need == NULL ? NULL : fetch_solution(request, solution_id);
 	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
 	if (status == CHC_OK && need->status != CHC__V1__NEED_STATUS__NEED_STATUS_OPEN &&
 	    need->status != CHC__V1__NEED_STATUS__NEED_STATUS_IN_DIALOGUE)
@@ -539,10 +535,8 @@ void projects_create_interest(projects_service *service,
 	(void)service;
 	core_request *request = closure_data;
 	const Chc__V1__Interest *interest = input->interest;
-	if (interest == NULL) {
-		core_violation(request, "interest", "is required");
+	if (!core_check_present(request, "interest", interest))
 		CORE_FAIL_RETURN(closure, closure_data);
-	}
 	interest_pair subject = { interest->need_id, interest->test_bed_id, interest->solution_id };
 	create(request, interest->sender, subject, interest->message, "", closure);
 }
@@ -690,8 +684,7 @@ static chc_status answer(core_request *request, const Chc__V1__Interest *interes
 		interest->id, core_enum_slug(request, &chc__v1__interest_state__descriptor, state),
 		reason, project_id
 	};
-	PGresult *result = NULL;
-	chc_status status = core_query(request, &interest_answer_statement, values, &result);
+	chc_status status = core_execute(request, &interest_answer_statement, values);
 	if (status == CHC_OK)
 		status = project_event(request, event, interest->id, reason);
 	return status;
@@ -738,28 +731,49 @@ void projects_accept_interest(projects_service *service,
 	closure(answered, closure_data);
 }
 
-/* A decline is "not a match" for a need and solution in every later
- * matching job; the matching service keeps no such feedback for test beds. */
+/* How an answer closes an interest without a project: the side that may
+ * give it, how long its reason must be, and the state and event it leads
+ * to. A decline is also "not a match" for a need and solution in every
+ * later matching job; the matching service keeps no such feedback for test
+ * beds. */
+typedef struct interest_closing {
+	bool by_sender;
+	size_t reason_minimum;
+	int state;
+	const char *event;
+	bool not_a_match;
+} interest_closing;
+
+static void close_interest(core_request *request, const Chc__V1__AnswerInterestRequest *input,
+                           const interest_closing *how, Chc__V1__Interest_Closure closure)
+{
+	if (!core_check_text(request, "reason", input->reason, how->reason_minimum, 500))
+		CORE_FAIL_RETURN(closure, request);
+	char viewer[96];
+	Chc__V1__Interest *interest = load_for_answer(request, input, how->by_sender, viewer);
+	Chc__V1__Interest *answered = NULL;
+	if (interest == NULL ||
+	    answer(request, interest, how->state, input->reason, "", how->event) != CHC_OK ||
+	    (how->not_a_match && interest->need_id[0] != '\0' &&
+	     project_record_not_a_match(request, interest->need_id, interest->solution_id,
+	                                input->reason) != CHC_OK) ||
+	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
+		CORE_FAIL_RETURN(closure, request);
+	closure(answered, request);
+}
+
 void projects_decline_interest(projects_service *service,
                                const Chc__V1__AnswerInterestRequest *input,
                                Chc__V1__Interest_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	if (!core_check_text(request, "reason", input->reason, 3, 500))
-		CORE_FAIL_RETURN(closure, closure_data);
-	char viewer[96];
-	Chc__V1__Interest *interest = load_for_answer(request, input, false, viewer);
-	Chc__V1__Interest *answered = NULL;
-	if (interest == NULL ||
-	    answer(request, interest, CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED,
-	           input->reason, "", "interest.declined") != CHC_OK ||
-	    (interest->need_id[0] != '\0' &&
-	     project_record_not_a_match(request, interest->need_id, interest->solution_id,
-	                                input->reason) != CHC_OK) ||
-	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(answered, closure_data);
+	static const interest_closing decline = {
+		.reason_minimum = 3,
+		.state = CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED,
+		.event = "interest.declined",
+		.not_a_match = true,
+	};
+	close_interest(closure_data, input, &decline, closure);
 }
 
 void projects_withdraw_interest(projects_service *service,
@@ -767,16 +781,10 @@ void projects_withdraw_interest(projects_service *service,
                                 Chc__V1__Interest_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	if (!core_check_text(request, "reason", input->reason, 0, 500))
-		CORE_FAIL_RETURN(closure, closure_data);
-	char viewer[96];
-	Chc__V1__Interest *interest = load_for_answer(request, input, true, viewer);
-	Chc__V1__Interest *answered = NULL;
-	if (interest == NULL ||
-	    answer(request, interest, CHC__V1__INTEREST_STATE__INTEREST_STATE_WITHDRAWN,
-	           input->reason, "", "interest.withdrawn") != CHC_OK ||
-	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(answered, closure_data);
+	static const interest_closing withdraw = {
+		.by_sender = true,
+		.state = CHC__V1__INTEREST_STATE__INTEREST_STATE_WITHDRAWN,
+		.event = "interest.withdrawn",
+	};
+	close_interest(closure_data, input, &withdraw, closure);
 }

@@ -50,105 +50,145 @@ ProtobufCMessage *project_fetch(core_request *request, const char *field, const 
 	return reply;
 }
 
+/* A party another service keeps: the field of Party that names it (a
+ * UUID, or a code in minimum..maximum), its kind in keys ("test_bed") and
+ * in messages ("test bed"), and the method that finds it. */
+typedef struct kept_party {
+	const char *field;
+	int minimum;
+	int maximum;
+	const char *kind;
+	const char *noun;
+	const ProtobufCServiceDescriptor *service;
+	const char *method;
+} kept_party;
+
+static const kept_party kept_company = {
+	.field = "company_id",
+	.kind = "company",
+	.noun = "company",
+	.service = &chc__v1__company_service__descriptor,
+	.method = "GetCompany",
+};
+static const kept_party kept_municipality = {
+	.field = "municipality_code",
+	.minimum = 100,
+	.maximum = 999,
+	.kind = "municipality",
+	.noun = "municipality",
+	.service = &chc__v1__municipality_service__descriptor,
+	.method = "GetMunicipality",
+};
+static const kept_party kept_region = {
+	.field = "region_code",
+	.minimum = 1081,
+	.maximum = 1085,
+	.kind = "region",
+	.noun = "region",
+	.service = &chc__v1__municipality_service__descriptor,
+	.method = "GetRegion",
+};
+static const kept_party kept_test_bed = {
+	.field = "test_bed_id",
+	.kind = "test_bed",
+	.noun = "test bed",
+	.service = &chc__v1__matching_service__descriptor,
+	.method = "GetTestBed",
+};
+
+/* The field called name of message, when it has one of type type. */
+static const void *message_field(const ProtobufCMessage *message, const char *name,
+                                 ProtobufCType type)
+{
+	const ProtobufCFieldDescriptor *field =
+	        protobuf_c_message_descriptor_get_field_by_name(message->descriptor, name);
+	if (field == NULL || field->type != type || field->label == PROTOBUF_C_LABEL_REPEATED)
+		return NULL;
+	return (const char *)message + field->offset;
+}
+
+/*
+ * Checks the party source keeps, named by id (a UUID) or, when id is NULL,
+ * by code, and asked for with input (the Get request of source->method):
+ * the checks every kind of kept party had written out on its own. Every
+ * reply carries the party's name; a municipality and a test bed also their
+ * region.
+ */
+static chc_status check_kept(core_request *request, const char *field, const kept_party *source,
+                             const char *id, int code, const ProtobufCMessage *input,
+                             project_party *checked)
+{
+	char value_field[96];
+	snprintf(value_field, sizeof(value_field), "%s.%s", field, source->field);
+	if (id != NULL ? !core_check_uuid(request, value_field, id)
+	               : !core_check_range(request, value_field, code, source->minimum,
+	                                   source->maximum))
+		return CHC_INVALID_ARGUMENT;
+	char value[64];
+	if (id != NULL)
+		snprintf(value, sizeof(value), "%s", id);
+	else
+		snprintf(value, sizeof(value), "%d", code);
+	char what[96];
+	snprintf(what, sizeof(what), "%s %s", source->noun, value);
+	ProtobufCMessage *reply =
+	        project_fetch(request, value_field, what, source->service, source->method, input);
+	if (reply == NULL)
+		return request->error.code;
+	const char *const *name = message_field(reply, "name", PROTOBUF_C_TYPE_STRING);
+	const int32_t *region = message_field(reply, "region_code", PROTOBUF_C_TYPE_INT32);
+	snprintf(checked->key, sizeof(checked->key), "%s:%s", source->kind, value);
+	snprintf(checked->name, sizeof(checked->name), "%s", name != NULL ? *name : "");
+	checked->region_code = region != NULL ? *region : 0;
+	protobuf_c_message_free_unpacked(reply, NULL);
+	return CHC_OK;
+}
+
 static chc_status check_company(core_request *request, const char *field,
                                 const Chc__V1__Party *party, project_party *checked)
 {
-	char id_field[96];
-	snprintf(id_field, sizeof(id_field), "%s.company_id", field);
-	if (!core_check_uuid(request, id_field, party->company_id))
-		return CHC_INVALID_ARGUMENT;
 	Chc__V1__GetCompanyRequest get = CHC__V1__GET_COMPANY_REQUEST__INIT;
 	get.id = party->company_id;
-	char what[96];
-	snprintf(what, sizeof(what), "company %s", party->company_id);
-	Chc__V1__Company *company = (Chc__V1__Company *)project_fetch(
-	        request, id_field, what, &chc__v1__company_service__descriptor, "GetCompany",
-	        &get.base);
-	if (company == NULL)
-		return request->error.code;
-	snprintf(checked->key, sizeof(checked->key), "company:%s", party->company_id);
-	snprintf(checked->name, sizeof(checked->name), "%s", company->name);
-	protobuf_c_message_free_unpacked(&company->base, NULL);
-	return CHC_OK;
+	return check_kept(request, field, &kept_company, party->company_id, 0, &get.base, checked);
 }
 
 static chc_status check_municipality(core_request *request, const char *field,
                                      const Chc__V1__Party *party, project_party *checked)
 {
-	char code_field[96];
-	snprintf(code_field, sizeof(code_field), "%s.municipality_code", field);
-	if (!core_check_range(request, code_field, party->municipality_code, 100, 999))
-		return CHC_INVALID_ARGUMENT;
 	Chc__V1__GetMunicipalityRequest get = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
 	get.code = party->municipality_code;
-	char what[96];
-	snprintf(what, sizeof(what), "municipality %d", party->municipality_code);
-	Chc__V1__Municipality *municipality = (Chc__V1__Municipality *)project_fetch(
-	        request, code_field, what, &chc__v1__municipality_service__descriptor,
-	        "GetMunicipality", &get.base);
-	if (municipality == NULL)
-		return request->error.code;
-	snprintf(checked->key, sizeof(checked->key), "municipality:%d", party->municipality_code);
-	snprintf(checked->name, sizeof(checked->name), "%s", municipality->name);
-	checked->region_code = municipality->region_code;
-	protobuf_c_message_free_unpacked(&municipality->base, NULL);
-	return CHC_OK;
+	return check_kept(request, field, &kept_municipality, NULL, party->municipality_code,
+	                  &get.base, checked);
 }
 
 static chc_status check_region(core_request *request, const char *field,
                                const Chc__V1__Party *party, project_party *checked)
 {
-	char code_field[96];
-	snprintf(code_field, sizeof(code_field), "%s.region_code", field);
-	if (!core_check_range(request, code_field, party->region_code, 1081, 1085))
-		return CHC_INVALID_ARGUMENT;
 	Chc__V1__GetRegionRequest get = CHC__V1__GET_REGION_REQUEST__INIT;
 	get.code = party->region_code;
-	char what[96];
-	snprintf(what, sizeof(what), "region %d", party->region_code);
-	Chc__V1__Region *region = (Chc__V1__Region *)project_fetch(
-	        request, code_field, what, &chc__v1__municipality_service__descriptor, "GetRegion",
-	        &get.base);
-	if (region == NULL)
-		return request->error.code;
-	snprintf(checked->key, sizeof(checked->key), "region:%d", party->region_code);
-	snprintf(checked->name, sizeof(checked->name), "%s", region->name);
-	checked->region_code = party->region_code;
-	protobuf_c_message_free_unpacked(&region->base, NULL);
-	return CHC_OK;
+	chc_status status = check_kept(request, field, &kept_region, NULL, party->region_code,
+	                               &get.base, checked);
+	/* A region is its own region. */
+	if (status == CHC_OK)
+		checked->region_code = party->region_code;
+	return status;
 }
 
 static chc_status check_test_bed(core_request *request, const char *field,
                                  const Chc__V1__Party *party, project_party *checked)
 {
-	char id_field[96];
-	snprintf(id_field, sizeof(id_field), "%s.test_bed_id", field);
-	if (!core_check_uuid(request, id_field, party->test_bed_id))
-		return CHC_INVALID_ARGUMENT;
 	Chc__V1__GetTestBedRequest get = CHC__V1__GET_TEST_BED_REQUEST__INIT;
 	get.id = party->test_bed_id;
-	char what[96];
-	snprintf(what, sizeof(what), "test bed %s", party->test_bed_id);
-	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_fetch(
-	        request, id_field, what, &chc__v1__matching_service__descriptor, "GetTestBed",
-	        &get.base);
-	if (test_bed == NULL)
-		return request->error.code;
-	snprintf(checked->key, sizeof(checked->key), "test_bed:%s", party->test_bed_id);
-	snprintf(checked->name, sizeof(checked->name), "%s", test_bed->name);
-	checked->region_code = test_bed->region_code;
-	protobuf_c_message_free_unpacked(&test_bed->base, NULL);
-	return CHC_OK;
+	return check_kept(request, field, &kept_test_bed, party->test_bed_id, 0, &get.base,
+	                  checked);
 }
 
 chc_status project_party_check(core_request *request, const char *field,
                                const Chc__V1__Party *party, project_party *checked)
 {
 	memset(checked, 0, sizeof(*checked));
-	if (party == NULL) {
-		core_violation(request, field, "is required");
+	if (!core_check_present(request, field, party))
 		return CHC_INVALID_ARGUMENT;
-	}
 	char kind_field[96];
 	snprintf(kind_field, sizeof(kind_field), "%s.kind", field);
 	if (!core_check_enum(request, kind_field, &chc__v1__party_kind__descriptor, party->kind,

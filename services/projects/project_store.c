@@ -29,11 +29,6 @@ enum project_column {
 	COLUMN_INTEREST,
 };
 
-static int64_t number(PGresult *result, int row, int column)
-{
-	return strtoll(PQgetvalue(result, row, column), NULL, 10);
-}
-
 static ProtobufCMessage *project_from_row(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__Project *project = core_alloc(request, sizeof(*project));
@@ -52,9 +47,9 @@ static ProtobufCMessage *project_from_row(core_request *request, PGresult *resul
 	project->status = core_enum_value(&chc__v1__project_status__descriptor,
 	                                  PQgetvalue(result, row, COLUMN_STATUS));
 	project->language = PQgetvalue(result, row, COLUMN_LANGUAGE);
-	project->version = number(result, row, COLUMN_VERSION);
-	project->created_unix_ms = number(result, row, COLUMN_CREATED);
-	project->updated_unix_ms = number(result, row, COLUMN_UPDATED);
+	project->version = core_column_int64(result, row, COLUMN_VERSION);
+	project->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
+	project->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
 	project->interest_id = PQgetvalue(result, row, COLUMN_INTEREST);
 	if (project->need_ids == NULL || project->solution_ids == NULL ||
 	    project->test_bed_ids == NULL)
@@ -62,21 +57,9 @@ static ProtobufCMessage *project_from_row(core_request *request, PGresult *resul
 	return &project->base;
 }
 
-static const core_statement project_get_statement = {
-	"project_get", "SELECT " PROJECT_COLUMNS " FROM projects.projects p WHERE p.id = $1::uuid",
-	1
-};
-static const core_statement project_get_locked_statement = {
-	"project_get_for_update",
-	"SELECT " PROJECT_COLUMNS " FROM projects.projects p WHERE p.id = $1::uuid FOR UPDATE", 1
-};
-
-const core_entity project_entity = {
-	.noun = "project",
-	.get = &project_get_statement,
-	.get_for_update = &project_get_locked_statement,
-	.from_row = project_from_row,
-};
+CORE_ENTITY_DEFINE(project_entity, "project", "project",
+                   "SELECT " PROJECT_COLUMNS " FROM projects.projects p WHERE p.id = $1::uuid",
+                   project_from_row);
 
 static const core_statement participants_statement = {
 	"project_participants",
@@ -109,96 +92,75 @@ static char *share_text(core_request *request, int64_t part, int64_t whole)
 	return core_strdup(request, text);
 }
 
+static ProtobufCMessage *participant_from_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__Participant *participant = core_alloc(request, sizeof(*participant));
+	if (participant == NULL)
+		return NULL;
+	chc__v1__participant__init(participant);
+	participant->party = project_party_from_key(request, PQgetvalue(result, row, 0));
+	if (participant->party == NULL)
+		return NULL;
+	participant->party->name = PQgetvalue(result, row, 2);
+	participant->role =
+	        core_enum_value(&chc__v1__participant_role__descriptor, PQgetvalue(result, row, 1));
+	participant->commitment_ore = core_column_int64(result, row, 3);
+	return &participant->base;
+}
+
+static ProtobufCMessage *history_entry_from_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__HistoryEntry *entry = core_alloc(request, sizeof(*entry));
+	if (entry == NULL)
+		return NULL;
+	chc__v1__history_entry__init(entry);
+	entry->kind = PQgetvalue(result, row, 0);
+	entry->from =
+	        core_enum_value(&chc__v1__project_status__descriptor, PQgetvalue(result, row, 1));
+	entry->to =
+	        core_enum_value(&chc__v1__project_status__descriptor, PQgetvalue(result, row, 2));
+	entry->by = PQgetvalue(result, row, 3);
+	entry->reason = PQgetvalue(result, row, 4);
+	if (PQgetvalue(result, row, 5)[0] != '\0')
+		entry->party = project_party_from_key(request, PQgetvalue(result, row, 5));
+	entry->commitment_ore = core_column_int64(result, row, 6);
+	entry->at_unix_ms = core_column_int64(result, row, 7);
+	return &entry->base;
+}
+
+static ProtobufCMessage *milestone_from_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__Milestone *milestone = core_alloc(request, sizeof(*milestone));
+	if (milestone == NULL)
+		return NULL;
+	chc__v1__milestone__init(milestone);
+	milestone->id = PQgetvalue(result, row, 0);
+	milestone->title = PQgetvalue(result, row, 1);
+	milestone->due = PQgetvalue(result, row, 2);
+	milestone->done = core_column_bool(result, row, 3);
+	if (PQgetvalue(result, row, 4)[0] != '\0')
+		milestone->responsible =
+		        project_party_from_key(request, PQgetvalue(result, row, 4));
+	return &milestone->base;
+}
+
+/* The participants, then each one's share of the budget they make up. */
 static chc_status read_participants(core_request *request, Chc__V1__Project *project)
 {
-	const char *values[] = { project->id };
-	PGresult *result = NULL;
-	chc_status status = core_query(request, &participants_statement, values, &result);
+	chc_status status = core_read_children(
+	        request, &participants_statement, project->id, participant_from_row,
+	        (ProtobufCMessage ***)&project->participants, &project->n_participants);
 	if (status != CHC_OK)
 		return status;
-	int rows = PQntuples(result);
-	project->participants = core_alloc(request, (size_t)(rows + 1) * sizeof(void *));
-	if (project->participants == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
 	project->budget_ore = 0;
-	for (int i = 0; i < rows; i++)
-		project->budget_ore += number(result, i, 3);
-	for (int i = 0; i < rows; i++) {
-		Chc__V1__Participant *participant = core_alloc(request, sizeof(*participant));
-		if (participant == NULL)
-			return CHC_RESOURCE_EXHAUSTED;
-		chc__v1__participant__init(participant);
-		participant->party = project_party_from_key(request, PQgetvalue(result, i, 0));
-		if (participant->party == NULL)
-			return CHC_RESOURCE_EXHAUSTED;
-		participant->party->name = PQgetvalue(result, i, 2);
-		participant->role = core_enum_value(&chc__v1__participant_role__descriptor,
-		                                    PQgetvalue(result, i, 1));
-		participant->commitment_ore = number(result, i, 3);
+	for (size_t i = 0; i < project->n_participants; i++)
+		project->budget_ore += project->participants[i]->commitment_ore;
+	for (size_t i = 0; i < project->n_participants; i++) {
+		Chc__V1__Participant *participant = project->participants[i];
 		participant->share_percent =
 		        share_text(request, participant->commitment_ore, project->budget_ore);
-		project->participants[project->n_participants++] = participant;
-	}
-	return CHC_OK;
-}
-
-static chc_status read_history(core_request *request, Chc__V1__Project *project)
-{
-	const char *values[] = { project->id };
-	PGresult *result = NULL;
-	chc_status status = core_query(request, &history_statement, values, &result);
-	if (status != CHC_OK)
-		return status;
-	int rows = PQntuples(result);
-	project->history = core_alloc(request, (size_t)(rows + 1) * sizeof(void *));
-	if (project->history == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	for (int i = 0; i < rows; i++) {
-		Chc__V1__HistoryEntry *entry = core_alloc(request, sizeof(*entry));
-		if (entry == NULL)
-			return CHC_RESOURCE_EXHAUSTED;
-		chc__v1__history_entry__init(entry);
-		entry->kind = PQgetvalue(result, i, 0);
-		entry->from = core_enum_value(&chc__v1__project_status__descriptor,
-		                              PQgetvalue(result, i, 1));
-		entry->to = core_enum_value(&chc__v1__project_status__descriptor,
-		                            PQgetvalue(result, i, 2));
-		entry->by = PQgetvalue(result, i, 3);
-		entry->reason = PQgetvalue(result, i, 4);
-		if (PQgetvalue(result, i, 5)[0] != '\0')
-			entry->party = project_party_from_key(request, PQgetvalue(result, i, 5));
-		entry->commitment_ore = number(result, i, 6);
-		entry->at_unix_ms = number(result, i, 7);
-		project->history[project->n_history++] = entry;
-	}
-	return CHC_OK;
-}
-
-static chc_status read_milestones(core_request *request, Chc__V1__Project *project)
-{
-	const char *values[] = { project->id };
-	PGresult *result = NULL;
-	chc_status status = core_query(request, &milestones_statement, values, &result);
-	if (status != CHC_OK)
-		return status;
-	int rows = PQntuples(result);
-	project->milestones = core_alloc(request, (size_t)(rows + 1) * sizeof(void *));
-	if (project->milestones == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	for (int i = 0; i < rows; i++) {
-		Chc__V1__Milestone *milestone = core_alloc(request, sizeof(*milestone));
-		if (milestone == NULL)
-			return CHC_RESOURCE_EXHAUSTED;
-		chc__v1__milestone__init(milestone);
-		milestone->id = PQgetvalue(result, i, 0);
-		milestone->title = PQgetvalue(result, i, 1);
-		milestone->due = PQgetvalue(result, i, 2);
-		milestone->done = PQgetvalue(result, i, 3)[0] == 't';
-		if (PQgetvalue(result, i, 4)[0] != '\0')
-			milestone->responsible =
-			        project_party_from_key(request, PQgetvalue(result, i, 4));
-		milestone->project_id = project->id;
-		project->milestones[project->n_milestones++] = milestone;
+		if (participant->share_percent == NULL)
+			return core_failure(request);
 	}
 	return CHC_OK;
 }
@@ -207,9 +169,15 @@ chc_status project_complete(core_request *request, Chc__V1__Project *project)
 {
 	chc_status status = read_participants(request, project);
 	if (status == CHC_OK)
-		status = read_history(request, project);
+		status = core_read_children(
+		        request, &history_statement, project->id, history_entry_from_row,
+		        (ProtobufCMessage ***)&project->history, &project->n_history);
 	if (status == CHC_OK)
-		status = read_milestones(request, project);
+		status = core_read_children(
+		        request, &milestones_statement, project->id, milestone_from_row,
+		        (ProtobufCMessage ***)&project->milestones, &project->n_milestones);
+	for (size_t i = 0; status == CHC_OK && i < project->n_milestones; i++)
+		project->milestones[i]->project_id = project->id;
 	if (status == CHC_RESOURCE_EXHAUSTED && !core_failed(request))
 		core_fail(request, status, "out of memory");
 	return status;
@@ -228,9 +196,10 @@ chc_status project_load(core_request *request, const char *id, bool for_update,
 
 #define PROJECT_VALUE_COUNT 8
 
-static bool project_values(core_request *request, const Chc__V1__Project *project,
-                           const char *values[PROJECT_VALUE_COUNT])
+static bool project_values(core_request *request, const ProtobufCMessage *record,
+                           const char **values)
 {
+	const Chc__V1__Project *project = (const Chc__V1__Project *)record;
 	values[0] = project->id;
 	values[1] = project->title;
 	values[2] = project->description;
@@ -260,24 +229,16 @@ static const core_statement project_update_statement = {
 	PROJECT_VALUE_COUNT
 };
 
-static chc_status project_save(core_request *request, const Chc__V1__Project *project,
-                               const core_statement *statement)
-{
-	const char *values[PROJECT_VALUE_COUNT];
-	if (!project_values(request, project, values))
-		return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	PGresult *result = NULL;
-	return core_query(request, statement, values, &result);
-}
-
 chc_status project_insert(core_request *request, const Chc__V1__Project *project)
 {
-	return project_save(request, project, &project_insert_statement);
+	return core_entity_write(request, &project_insert_statement, project_values,
+	                         &project->base);
 }
 
 chc_status project_write(core_request *request, const Chc__V1__Project *project)
 {
-	return project_save(request, project, &project_update_statement);
+	return core_entity_write(request, &project_update_statement, project_values,
+	                         &project->base);
 }
 
 static const core_statement participant_insert_statement = {
@@ -300,8 +261,7 @@ chc_status project_participant_add(core_request *request, const char *project_id
 		core_int_text(request, party->region_code),
 		core_int_text(request, commitment_ore),
 	};
-	PGresult *result = NULL;
-	return core_query(request, &participant_insert_statement, values, &result);
+	return core_execute(request, &participant_insert_statement, values);
 }
 
 static const core_statement history_insert_statement = {
@@ -325,8 +285,7 @@ chc_status project_history_add(core_request *request, const char *project_id, co
 		party ? party : "",
 		core_int_text(request, commitment_ore),
 	};
-	PGresult *result = NULL;
-	return core_query(request, &history_insert_statement, values, &result);
+	return core_execute(request, &history_insert_statement, values);
 }
 
 static const core_statement project_event_statement = {
@@ -341,6 +300,5 @@ chc_status project_event(core_request *request, const char *type, const char *pr
 {
 	const char *values[] = { type, project_id, detail,
 		                 request->principal.subject ? request->principal.subject : "" };
-	PGresult *result = NULL;
-	return core_query(request, &project_event_statement, values, &result);
+	return core_execute(request, &project_event_statement, values);
 }

@@ -14,9 +14,7 @@
 
 typedef Chc__V1__ProjectService_Service projects_service;
 
-#define HANDLER(name, input, output)                                                               \
-	void projects_##name(projects_service *service, const Chc__V1__##input *request,           \
-	                     Chc__V1__##output##_Closure closure, void *closure_data)
+#define HANDLER(name, input, output) CORE_HANDLER(projects_service, projects, name, input, output)
 
 HANDLER(create_interest, CreateInterestRequest, Interest);
 HANDLER(create_interest_from_job, CreateInterestFromJobRequest, Interest);

@@ -51,6 +51,27 @@ static void dates_emails_uuids_ranges(void **state)
 	core_request_fini(&request);
 }
 
+static void presence_and_the_failure_recorded(void **state)
+{
+	(void)state;
+	core_request request = { 0 };
+	int record = 0;
+	assert_true(core_check_present(&request, "company", &record));
+	assert_false(core_failed(&request));
+	/* Nothing recorded: a builder that failed silently ran out of memory. */
+	assert_int_equal(core_failure(&request), CHC_RESOURCE_EXHAUSTED);
+	core_request_fini(&request);
+
+	core_request missing = { 0 };
+	assert_false(core_check_present(&missing, "company", NULL));
+	assert_int_equal(missing.error.violation_count, 1);
+	assert_string_equal(missing.error.violations[0].field, "company");
+	assert_non_null(strstr(missing.error.message, "is required"));
+	/* A failure recorded stays the answer. */
+	assert_int_equal(core_failure(&missing), CHC_INVALID_ARGUMENT);
+	core_request_fini(&missing);
+}
+
 static void page_tokens_round_trip(void **state)
 {
 	(void)state;
@@ -96,6 +117,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_is_utf8_and_bounded),
 		cmocka_unit_test(dates_emails_uuids_ranges),
+		cmocka_unit_test(presence_and_the_failure_recorded),
 		cmocka_unit_test(page_tokens_round_trip),
 		cmocka_unit_test(enums_are_stored_as_slugs),
 	};
