@@ -74,6 +74,11 @@ int cli_report(const char *what, chc_status status, const chc_error *error);
 chc_status cli_call(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
                     const ProtobufCMessage *input, ProtobufCMessage **output, chc_error *error);
 
+/* Converts request to the method's input and calls it; failures are
+ * reported. The reply is the caller's to free. Returns the exit status. */
+int cli_call_message(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
+                     json_t *request, ProtobufCMessage **reply);
+
 /*
  * Converts request to the method's input, calls it, and prints the reply:
  * JSON with --json, else with print (NULL: print nothing). Returns the exit
@@ -114,6 +119,10 @@ void cli_table_fini(cli_table *table);
 
 /* The slug of an enum value, in a static buffer of the caller. */
 const char *cli_slug(const ProtobufCEnumDescriptor *descriptor, int value, char buffer[64]);
+
+/* The slugs of values joined by commas, in text (cut to size). */
+const char *cli_slugs(const ProtobufCEnumDescriptor *descriptor, const int *values, size_t count,
+                      char *text, size_t size);
 
 /* Nouns */
 int cli_health(cli_state *cli, int argc, char **argv);
