@@ -129,16 +129,10 @@ int cli_health(cli_state *cli, int argc, char **argv);
 int cli_call_command(cli_state *cli, int argc, char **argv);
 int cli_region(cli_state *cli, int argc, char **argv);
 int cli_municipality(cli_state *cli, int argc, char **argv);
-int cli_need(cli_state *cli, int argc, char **argv);
-int cli_company(cli_state *cli, int argc, char **argv);
-int cli_solution(cli_state *cli, int argc, char **argv);
 int cli_event(cli_state *cli, int argc, char **argv);
-int cli_testbed(cli_state *cli, int argc, char **argv);
 int cli_match(cli_state *cli, int argc, char **argv);
 int cli_job(cli_state *cli, int argc, char **argv);
 int cli_feedback(cli_state *cli, int argc, char **argv);
-int cli_project(cli_state *cli, int argc, char **argv);
-int cli_interest(cli_state *cli, int argc, char **argv);
 
 /* company_import.c: chc company import FILE.csv */
 int cli_company_import_csv(cli_state *cli, const char *path, bool dry_run);

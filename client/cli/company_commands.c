@@ -291,7 +291,7 @@ static const char *const options[] = { "version",        "page-size", "page-toke
 	                               "min-similarity", "email",     "phone",      "role",
 	                               "consent",        "publish",   NULL };
 
-static const cli_noun noun = {
+const cli_noun cli_company_noun = {
 	.name = "company",
 	.plural = "companies",
 	.service = &chc__v1__company_service__descriptor,
@@ -313,8 +313,3 @@ static const cli_noun noun = {
 	           "--municipality 751 \\\n"
 	           "    --category telemedicine --size small\n",
 };
-
-int cli_company(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

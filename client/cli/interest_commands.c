@@ -123,7 +123,7 @@ static const char *const options[] = { "as",        "need",       "solution", "m
 	                               "from-job",  "state",      "reason",   "version",
 	                               "page-size", "page-token", NULL };
 
-static const cli_noun noun = {
+const cli_noun cli_interest_noun = {
 	.name = "interest",
 	.plural = "interests",
 	.service = &chc__v1__project_service__descriptor,
@@ -138,8 +138,3 @@ static const cli_noun noun = {
 	           "accept)\n"
 	           "  chc interest accept ID --version 1 --as municipality:101\n",
 };
-
-int cli_interest(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

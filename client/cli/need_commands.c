@@ -146,7 +146,7 @@ static const cli_verb verbs[] = {
 
 static const char *const options[] = { "version", "reason", "page-size", "page-token", NULL };
 
-static const cli_noun noun = {
+const cli_noun cli_need_noun = {
 	.name = "need",
 	.plural = "needs",
 	.service = &chc__v1__municipality_service__descriptor,
@@ -172,8 +172,3 @@ static const cli_noun noun = {
 	           "    --device-class iia --standard medcom --route open-tender \\\n"
 	           "    --deadline 2027-06-30 --criterion price=40 --criterion quality=60\n",
 };
-
-int cli_need(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

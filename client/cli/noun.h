@@ -79,6 +79,10 @@ typedef struct cli_noun {
 	const char *example; /* printed at the end of --help; may be NULL */
 } cli_noun;
 
+/* The nouns that are tables. */
+extern const cli_noun cli_need_noun, cli_company_noun, cli_solution_noun, cli_testbed_noun,
+        cli_project_noun, cli_interest_noun;
+
 /* Parses the command line and runs the verb it names; --help and a wrong
  * line print the usage made from the table. Returns the exit status. */
 int cli_run_noun(cli_state *cli, const cli_noun *noun, int argc, char **argv);

@@ -270,7 +270,7 @@ static const char *const options[] = { "version",    "to",    "reason", "page-si
 	                               "page-token", "party", "role",   "ore",
 	                               "due",        "done",  "lead",   NULL };
 
-static const cli_noun noun = {
+const cli_noun cli_project_noun = {
 	.name = "project",
 	.plural = "projects",
 	.service = &chc__v1__project_service__descriptor,
@@ -291,8 +291,3 @@ static const cli_noun noun = {
 	.example =
 	        "  chc project status ID --version 3 --to testing --reason \"contract signed\"\n",
 };
-
-int cli_project(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

@@ -121,7 +121,7 @@ static const char *const options[] = {
 	"version", "reason", "page-size", "page-token", "all", NULL
 };
 
-static const cli_noun noun = {
+const cli_noun cli_solution_noun = {
 	.name = "solution",
 	.plural = "solutions",
 	.service = &chc__v1__company_service__descriptor,
@@ -144,8 +144,3 @@ static const cli_noun noun = {
 	           "    --target-group citizens-with-copd --trl 8 --device-class iia --standard "
 	           "medcom\n",
 };
-
-int cli_solution(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

@@ -126,7 +126,7 @@ static const cli_verb verbs[] = {
 	  "FILE.jsonl                  one test bed per JSON line", NULL },
 };
 
-static const cli_noun noun = {
+const cli_noun cli_testbed_noun = {
 	.name = "testbed",
 	.plural = "test beds",
 	.service = &chc__v1__matching_service__descriptor,
@@ -149,8 +149,3 @@ static const cli_noun noun = {
 	           "\\\n"
 	           "    --max-device-class iib --dpa-required true --standard hl7-fhir\n",
 };
-
-int cli_testbed(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}
