@@ -26,6 +26,9 @@ enum cli_exit {
 	CLI_EXIT_UNAVAILABLE = 7, /* UNAVAILABLE, DEADLINE_EXCEEDED */
 };
 
+/* The number of entries of a table the compiler sees whole. */
+#define CLI_COUNT(table) (sizeof(table) / sizeof((table)[0]))
+
 #define CLI_MAX_OPTIONS     64
 #define CLI_MAX_POSITIONALS 8
 

@@ -24,9 +24,6 @@ typedef enum cli_verb_shape {
 
 struct cli_noun;
 
-/* The number of entries of a table the compiler sees whole. */
-#define CLI_COUNT(table) (sizeof(table) / sizeof((table)[0]))
-
 /* A column of a noun's list: its header and the record's field it shows,
  * printed as the field's type says (text, number, enum slug, repeated enum
  * slugs joined); or format, for a cell no one field holds. Neither: the
