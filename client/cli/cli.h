@@ -26,6 +26,9 @@ enum cli_exit {
 	CLI_EXIT_UNAVAILABLE = 7, /* UNAVAILABLE, DEADLINE_EXCEEDED */
 };
 
+/* The number of entries of a table the compiler sees whole. */
+#define CLI_COUNT(table) (sizeof(table) / sizeof((table)[0]))
+
 #define CLI_MAX_OPTIONS     64
 #define CLI_MAX_POSITIONALS 8
 
@@ -74,6 +77,11 @@ int cli_report(const char *what, chc_status status, const chc_error *error);
 chc_status cli_call(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
                     const ProtobufCMessage *input, ProtobufCMessage **output, chc_error *error);
 
+/* Converts request to the method's input and calls it; failures are
+ * reported. The reply is the caller's to free. Returns the exit status. */
+int cli_call_message(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
+                     json_t *request, ProtobufCMessage **reply);
+
 /*
  * Converts request to the method's input, calls it, and prints the reply:
  * JSON with --json, else with print (NULL: print nothing). Returns the exit
@@ -115,21 +123,19 @@ void cli_table_fini(cli_table *table);
 /* The slug of an enum value, in a static buffer of the caller. */
 const char *cli_slug(const ProtobufCEnumDescriptor *descriptor, int value, char buffer[64]);
 
+/* The slugs of values joined by commas, in text (cut to size). */
+const char *cli_slugs(const ProtobufCEnumDescriptor *descriptor, const int *values, size_t count,
+                      char *text, size_t size);
+
 /* Nouns */
 int cli_health(cli_state *cli, int argc, char **argv);
 int cli_call_command(cli_state *cli, int argc, char **argv);
 int cli_region(cli_state *cli, int argc, char **argv);
 int cli_municipality(cli_state *cli, int argc, char **argv);
-int cli_need(cli_state *cli, int argc, char **argv);
-int cli_company(cli_state *cli, int argc, char **argv);
-int cli_solution(cli_state *cli, int argc, char **argv);
 int cli_event(cli_state *cli, int argc, char **argv);
-int cli_testbed(cli_state *cli, int argc, char **argv);
 int cli_match(cli_state *cli, int argc, char **argv);
 int cli_job(cli_state *cli, int argc, char **argv);
 int cli_feedback(cli_state *cli, int argc, char **argv);
-int cli_project(cli_state *cli, int argc, char **argv);
-int cli_interest(cli_state *cli, int argc, char **argv);
 
 /* company_import.c: chc company import FILE.csv */
 int cli_company_import_csv(cli_state *cli, const char *path, bool dry_run);

@@ -27,7 +27,6 @@ static const cli_field company_fields[] = {
 	{ "category", "categories", FIELD_TEXT_LIST,
 	  "repeatable, what it works with:", &chc__v1__care_category__descriptor },
 };
-#define COMPANY_FIELD_COUNT (sizeof(company_fields) / sizeof(company_fields[0]))
 
 static const cli_field filter_fields[] = {
 	{ "category", "category", FIELD_TEXT, "category", NULL },
@@ -36,7 +35,41 @@ static const cli_field filter_fields[] = {
 	{ "status", "status", FIELD_TEXT, "in this status:", &chc__v1__company_status__descriptor },
 	{ "size", "size_class", FIELD_TEXT, "of this size", NULL },
 };
-#define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
+
+static void cvr_cell(const ProtobufCMessage *record, char *text, size_t size)
+{
+	const Chc__V1__Company *c = (const Chc__V1__Company *)record;
+	snprintf(text, size, "%s", c->cvr[0] ? c->cvr : c->country);
+}
+
+static const cli_column columns[] = {
+	{ "ID", "id", NULL },           { "NAME", "name", NULL },
+	{ "CVR", NULL, cvr_cell },      { "MUNICIPALITY", "municipality_code", NULL },
+	{ "SIZE", "size_class", NULL }, { "STATUS", "status", NULL },
+};
+
+static const cli_column contact_columns[] = {
+	{ "ID", "id", NULL },       { "NAME", "name", NULL },
+	{ "ROLE", "role", NULL },   { "E-MAIL", "email", NULL },
+	{ "PHONE", "phone", NULL }, { "CONSENT", "consent_purpose", NULL },
+};
+
+static void print_company(const ProtobufCMessage *record)
+{
+	const Chc__V1__Company *c = (const Chc__V1__Company *)record;
+	char text[64];
+	printf("%s  %s %s\n", c->id, c->name, c->legal_form);
+	printf("  status:   %s (version %lld)\n",
+	       cli_slug(&chc__v1__company_status__descriptor, c->status, text),
+	       (long long)c->version);
+	printf("  CVR:      %s%s%s\n", c->cvr[0] ? c->cvr : c->country, c->cvr[0] ? "" : " VAT ",
+	       c->cvr[0] ? "" : c->vat_number);
+	printf("  size:     %s   municipality: %d\n",
+	       cli_slug(&chc__v1__size_class__descriptor, c->size_class, text),
+	       c->municipality_code);
+	if (c->website[0])
+		printf("  website:  %s\n", c->website);
+}
 
 static void print_duplicates(const Chc__V1__FindDuplicateCompaniesResponse *list)
 {
@@ -56,90 +89,44 @@ static void print_duplicates(const Chc__V1__FindDuplicateCompaniesResponse *list
 	cli_print_page(list->n_pairs, list->page, "likely duplicates");
 }
 
-static void print_reply(const ProtobufCMessage *reply)
+/* Duplicates and contact persons. */
+static bool print_other(const ProtobufCMessage *reply)
 {
-	char text[64];
-	if (reply->descriptor == &chc__v1__company__descriptor) {
-		const Chc__V1__Company *c = (const void *)reply;
-		printf("%s  %s %s\n", c->id, c->name, c->legal_form);
-		printf("  status:   %s (version %lld)\n",
-		       cli_slug(&chc__v1__company_status__descriptor, c->status, text),
-		       (long long)c->version);
-		printf("  CVR:      %s%s%s\n", c->cvr[0] ? c->cvr : c->country,
-		       c->cvr[0] ? "" : " VAT ", c->cvr[0] ? "" : c->vat_number);
-		printf("  size:     %s   municipality: %d\n",
-		       cli_slug(&chc__v1__size_class__descriptor, c->size_class, text),
-		       c->municipality_code);
-		if (c->website[0])
-			printf("  website:  %s\n", c->website);
-		return;
-	}
-	if (reply->descriptor == &chc__v1__list_companies_response__descriptor) {
-		const Chc__V1__ListCompaniesResponse *list = (const void *)reply;
-		static const char *const headers[] = { "ID",           "NAME", "CVR",
-			                               "MUNICIPALITY", "SIZE", "STATUS" };
-		cli_table table;
-		cli_table_init(&table, 6, headers);
-		for (size_t i = 0; i < list->n_companies; i++) {
-			const Chc__V1__Company *c = list->companies[i];
-			char municipality[16], size[64], status[64];
-			snprintf(municipality, sizeof(municipality), "%d", c->municipality_code);
-			cli_table_add(
-			        &table, c->id, c->name, c->cvr[0] ? c->cvr : c->country,
-			        municipality,
-			        cli_slug(&chc__v1__size_class__descriptor, c->size_class, size),
-			        cli_slug(&chc__v1__company_status__descriptor, c->status, status));
-		}
-		cli_table_print(&table, stdout);
-		cli_table_fini(&table);
-		cli_print_page(list->n_companies, list->page, "companies");
-		return;
-	}
 	if (reply->descriptor == &chc__v1__find_duplicate_companies_response__descriptor) {
 		print_duplicates((const void *)reply);
-		return;
-	}
-	if (reply->descriptor == &chc__v1__remove_contact_response__descriptor) {
+	} else if (reply->descriptor == &chc__v1__remove_contact_response__descriptor) {
 		printf("removed\n");
-		return;
-	}
-	if (reply->descriptor == &chc__v1__contact_person__descriptor) {
+	} else if (reply->descriptor == &chc__v1__contact_person__descriptor) {
 		const Chc__V1__ContactPerson *person = (const void *)reply;
 		printf("%s  %s (%s)\n", person->id, person->name, person->role);
 		printf("  e-mail:   %s   phone: %s\n", person->email, person->phone);
 		printf("  consent:  %s\n", person->consent_purpose);
-		return;
-	}
-	if (reply->descriptor == &chc__v1__list_contacts_response__descriptor) {
+	} else if (reply->descriptor == &chc__v1__list_contacts_response__descriptor) {
 		const Chc__V1__ListContactsResponse *list = (const void *)reply;
-		static const char *const headers[] = { "ID",     "NAME",  "ROLE",
-			                               "E-MAIL", "PHONE", "CONSENT" };
-		cli_table table;
-		cli_table_init(&table, 6, headers);
-		for (size_t i = 0; i < list->n_contacts; i++) {
-			const Chc__V1__ContactPerson *p = list->contacts[i];
-			cli_table_add(&table, p->id, p->name, p->role, p->email, p->phone,
-			              p->consent_purpose);
-		}
-		cli_table_print(&table, stdout);
-		cli_table_fini(&table);
-		return;
+		cli_print_records(contact_columns, CLI_COUNT(contact_columns),
+		                  (const ProtobufCMessage *const *)list->contacts, list->n_contacts,
+		                  NULL, 0);
+	} else {
+		return false;
 	}
-	cli_print_json(reply);
+	return true;
 }
 
 /* chc company contact add|list|remove */
-static int contact_command(cli_state *cli, const cli_arguments *arguments, const char *action,
+static int contact_command(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
                            json_t *request)
 {
+	const char *action = cli_noun_id(arguments);
+	if (action == NULL)
+		action = "";
 	const char *target = arguments->positional_count > 2 ? arguments->positionals[2] : NULL;
 	if (strcmp(action, "list") == 0 && target != NULL) {
 		json_object_set_new(request, "company_id", json_string(target));
-		return cli_call_json(cli, service, "ListContacts", request, print_reply);
+		return cli_noun_call(cli, noun, "ListContacts", request);
 	}
 	if (strcmp(action, "remove") == 0 && target != NULL) {
 		json_object_set_new(request, "id", json_string(target));
-		return cli_call_json(cli, service, "RemoveContact", request, print_reply);
+		return cli_noun_call(cli, noun, "RemoveContact", request);
 	}
 	const char *name = cli_option_value(arguments, "name");
 	if (strcmp(action, "add") == 0 && target != NULL && name != NULL) {
@@ -152,7 +139,7 @@ static int contact_command(cli_state *cli, const cli_arguments *arguments, const
 		                              target, "name", name, "email", email ? email : "",
 		                              "phone", phone ? phone : "", "role", role ? role : "",
 		                              "consent_purpose", consent ? consent : ""));
-		return cli_call_json(cli, service, "AddContact", request, print_reply);
+		return cli_noun_call(cli, noun, "AddContact", request);
 	}
 	fprintf(stderr,
 	        "Usage: chc company contact add COMPANY_ID --name N [--email E] [--phone P]\n"
@@ -266,31 +253,21 @@ static int import_command(cli_state *cli, const cli_noun *noun, const cli_argume
 static int duplicates_command(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
                               json_t *request)
 {
-	(void)noun;
 	const char *similarity = cli_option_value(arguments, "min-similarity");
 	if (similarity != NULL)
 		json_object_set_new(request, "min_similarity", json_real(atof(similarity)));
 	json_object_set_new(request, "page", cli_page_json(arguments));
-	return cli_call_json(cli, service, "FindDuplicateCompanies", request, print_reply);
+	return cli_noun_call(cli, noun, "FindDuplicateCompanies", request);
 }
 
 static int merge_command(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
                          json_t *request)
 {
-	(void)noun;
 	if (arguments->positional_count != 3)
 		return CLI_EXIT_USAGE;
 	json_object_set_new(request, "keep_id", json_string(arguments->positionals[1]));
 	json_object_set_new(request, "merge_id", json_string(arguments->positionals[2]));
-	return cli_call_json(cli, service, "MergeCompanies", request, print_reply);
-}
-
-static int contact_verb(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
-                        json_t *request)
-{
-	(void)noun;
-	const char *action = cli_noun_id(arguments);
-	return contact_command(cli, arguments, action ? action : "", request);
+	return cli_noun_call(cli, noun, "MergeCompanies", request);
 }
 
 static const cli_verb verbs[] = {
@@ -306,7 +283,7 @@ static const cli_verb verbs[] = {
 	{ "duplicates", CLI_VERB_CUSTOM, NULL, "[--min-similarity S]", duplicates_command },
 	{ "merge", CLI_VERB_CUSTOM, NULL, "KEEP_ID MERGE_ID   solutions and contacts move",
 	  merge_command },
-	{ "contact", CLI_VERB_CUSTOM, NULL, "add|list|remove ...", contact_verb },
+	{ "contact", CLI_VERB_CUSTOM, NULL, "add|list|remove ...", contact_command },
 };
 
 static const char *const flags[] = { "dry-run", "publish", NULL };
@@ -314,26 +291,25 @@ static const char *const options[] = { "version",        "page-size", "page-toke
 	                               "min-similarity", "email",     "phone",      "role",
 	                               "consent",        "publish",   NULL };
 
-static const cli_noun noun = {
+const cli_noun cli_company_noun = {
 	.name = "company",
 	.plural = "companies",
 	.service = &chc__v1__company_service__descriptor,
 	.wrapper = "company",
 	.fields = company_fields,
-	.field_count = COMPANY_FIELD_COUNT,
+	.field_count = CLI_COUNT(company_fields),
 	.filters = filter_fields,
-	.filter_count = FILTER_FIELD_COUNT,
+	.filter_count = CLI_COUNT(filter_fields),
 	.flags = flags,
 	.options = options,
 	.verbs = verbs,
-	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
-	.print = print_reply,
+	.verb_count = CLI_COUNT(verbs),
+	.record = &chc__v1__company__descriptor,
+	.print_record = print_company,
+	.columns = columns,
+	.column_count = CLI_COUNT(columns),
+	.print_other = print_other,
 	.example = "  chc company create --name \"Nordlys Telehealth\" --cvr 12345674 "
 	           "--municipality 751 \\\n"
 	           "    --category telemedicine --size small\n",
 };
-
-int cli_company(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

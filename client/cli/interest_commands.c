@@ -12,8 +12,9 @@
 #include "fields.h"
 #include "noun.h"
 
-static void print_interest(const Chc__V1__Interest *interest)
+static void print_interest(const ProtobufCMessage *record)
 {
+	const Chc__V1__Interest *interest = (const Chc__V1__Interest *)record;
 	char state[64];
 	printf("%s  %s\n", interest->id,
 	       cli_slug(&chc__v1__interest_state__descriptor, interest->state, state));
@@ -35,20 +36,6 @@ static void print_interest(const Chc__V1__Interest *interest)
 	if (interest->project_id[0] != '\0')
 		printf("  project:  %s\n", interest->project_id);
 	printf("  version:  %lld\n", (long long)interest->version);
-}
-
-static void print_reply(const ProtobufCMessage *reply)
-{
-	if (reply->descriptor == &chc__v1__interest__descriptor) {
-		print_interest((const Chc__V1__Interest *)reply);
-	} else if (reply->descriptor == &chc__v1__list_interests_response__descriptor) {
-		const Chc__V1__ListInterestsResponse *list = (const void *)reply;
-		for (size_t i = 0; i < list->n_interests; i++)
-			print_interest(list->interests[i]);
-		cli_print_page(list->n_interests, list->page, "interests");
-	} else {
-		cli_print_json(reply);
-	}
 }
 
 /* Adds the party of option to request under key; false on a bad value. */
@@ -79,15 +66,14 @@ static int create(cli_state *cli, const cli_noun *noun, const cli_arguments *arg
 		return CLI_EXIT_USAGE;
 	const char *job = cli_option_value(arguments, "from-job");
 	if (job == NULL)
-		return cli_call_json(cli, noun->service, "CreateInterest", request, noun->print);
+		return cli_noun_call(cli, noun, "CreateInterest", request);
 	json_t *from_job = json_pack("{s:s, s:s, s:s, s:s}", "job_id", job, "need_id",
 	                             need ? need : "", "solution_id", solution ? solution : "",
 	                             "message", message ? message : "");
 	json_t *sender = json_object_get(interest, "sender");
 	if (sender != NULL)
 		json_object_set(from_job, "sender", sender);
-	int code =
-	        cli_call_json(cli, noun->service, "CreateInterestFromJob", from_job, noun->print);
+	int code = cli_noun_call(cli, noun, "CreateInterestFromJob", from_job);
 	json_decref(from_job);
 	return code;
 }
@@ -113,7 +99,7 @@ static int list(cli_state *cli, const cli_noun *noun, const cli_arguments *argum
 	if (!add_party(arguments, "as", request, "party"))
 		return CLI_EXIT_USAGE;
 	json_object_set_new(request, "page", cli_page_json(arguments));
-	return cli_call_json(cli, noun->service, "ListInterests", request, noun->print);
+	return cli_noun_call(cli, noun, "ListInterests", request);
 }
 
 static const cli_verb verbs[] = {
@@ -137,22 +123,18 @@ static const char *const options[] = { "as",        "need",       "solution", "m
 	                               "from-job",  "state",      "reason",   "version",
 	                               "page-size", "page-token", NULL };
 
-static const cli_noun noun = {
+const cli_noun cli_interest_noun = {
 	.name = "interest",
 	.plural = "interests",
 	.service = &chc__v1__project_service__descriptor,
 	.options = options,
 	.verbs = verbs,
-	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
-	.print = print_reply,
+	.verb_count = CLI_COUNT(verbs),
+	.record = &chc__v1__interest__descriptor,
+	.print_record = print_interest,
 	.example = "  chc interest create --as company:ID --need NEED --solution SOLUTION "
 	           "--message \"Vi kan hjælpe\"\n"
 	           "  chc interest get ID --as municipality:101      (no sender before both "
 	           "accept)\n"
 	           "  chc interest accept ID --version 1 --as municipality:101\n",
 };
-
-int cli_interest(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

@@ -13,6 +13,7 @@
 
 #include "chc/v1/matching.pb-c.h"
 #include "cli.h"
+#include "fields.h"
 #include "job_view.h"
 
 static const ProtobufCServiceDescriptor *const service = &chc__v1__matching_service__descriptor;
@@ -292,31 +293,24 @@ static int match(cli_state *cli, const cli_arguments *arguments, const char *wha
 		        what);
 		return CLI_EXIT_USAGE;
 	}
+	static const cli_field parameter_fields[] = {
+		{ "top-k", "top_k", FIELD_INT, NULL, NULL },
+		{ "gap-report", "gap_report_size", FIELD_INT, NULL, NULL },
+		{ "deadline-window", "deadline_window_days", FIELD_INT, NULL, NULL },
+		{ "min-group-size", "min_group_size", FIELD_INT, NULL, NULL },
+		{ "period", "period", FIELD_TEXT, NULL, NULL },
+	};
 	json_t *parameters = json_object();
-	static const struct {
-		const char *option;
-		const char *field;
-	} numbers[] = { { "top-k", "top_k" },
-		        { "gap-report", "gap_report_size" },
-		        { "deadline-window", "deadline_window_days" },
-		        { "min-group-size", "min_group_size" } };
-	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
-		long long value = 0;
-		if (!cli_option_int(arguments, numbers[i].option, &value)) {
-			json_decref(parameters);
-			return CLI_EXIT_USAGE;
-		}
-		if (cli_has_option(arguments, numbers[i].option))
-			json_object_set_new(parameters, numbers[i].field, json_integer(value));
+	if (!cli_fields_to_json(arguments, parameter_fields, CLI_COUNT(parameter_fields),
+	                        parameters, NULL)) {
+		json_decref(parameters);
+		return CLI_EXIT_USAGE;
 	}
 	if (kinds[k].keeps_best && !cli_has_option(arguments, "top-k"))
 		json_object_set_new(parameters, "top_k", json_integer(DEFAULT_TOP_K));
 	json_object_set_new(parameters, "need_ids", option_values(arguments, "need"));
 	json_object_set_new(parameters, "solution_ids", option_values(arguments, "solution"));
 	json_object_set_new(parameters, "test_bed_ids", option_values(arguments, "test-bed"));
-	const char *period = cli_option_value(arguments, "period");
-	if (period != NULL)
-		json_object_set_new(parameters, "period", json_string(period));
 	if (!add_weights(arguments, parameters)) {
 		json_decref(parameters);
 		return CLI_EXIT_USAGE;
@@ -572,19 +566,14 @@ static void job_usage(FILE *out)
 
 static int job_results(cli_state *cli, const cli_arguments *arguments, const char *id)
 {
+	static const cli_field filter_fields[] = {
+		{ "kind", "kind", FIELD_TEXT, NULL, NULL },
+		{ "need", "need_id", FIELD_TEXT, NULL, NULL },
+		{ "solution", "solution_id", FIELD_TEXT, NULL, NULL },
+		{ "test-bed", "test_bed_id", FIELD_TEXT, NULL, NULL },
+	};
 	json_t *request = json_pack("{s:s}", "job_id", id);
-	static const struct {
-		const char *option;
-		const char *field;
-	} filters[] = { { "kind", "kind" },
-		        { "need", "need_id" },
-		        { "solution", "solution_id" },
-		        { "test-bed", "test_bed_id" } };
-	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
-		const char *value = cli_option_value(arguments, filters[i].option);
-		if (value != NULL)
-			json_object_set_new(request, filters[i].field, json_string(value));
-	}
+	cli_fields_to_json(arguments, filter_fields, CLI_COUNT(filter_fields), request, NULL);
 	json_object_set_new(request, "page", cli_page_json(arguments));
 	int code;
 	if (cli_has_option(arguments, "reasons") && !cli->json) {

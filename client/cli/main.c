@@ -6,36 +6,40 @@
 
 #include "chc/version.h"
 #include "cli.h"
+#include "noun.h"
 
 typedef struct noun {
 	const char *name;
-	int (*run)(cli_state *cli, int argc, char **argv);
+	int (*run)(cli_state *cli, int argc, char **argv); /* NULL: the noun's table runs */
+	const cli_noun *table;
 	const char *summary;
 } noun;
 
 static const noun nouns[] = {
-	{ "health", cli_health, "check that all four services answer" },
-	{ "region", cli_region, "Denmark's 5 regions: list, get" },
-	{ "municipality", cli_municipality, "the 98 municipalities: list, get" },
-	{ "need", cli_need, "needs of municipalities and regions: create, get, list, search, ..." },
-	{ "company", cli_company,
+	{ "health", cli_health, NULL, "check that all four services answer" },
+	{ "region", cli_region, NULL, "Denmark's 5 regions: list, get" },
+	{ "municipality", cli_municipality, NULL, "the 98 municipalities: list, get" },
+	{ "need", NULL, &cli_need_noun,
+	  "needs of municipalities and regions: create, get, list, search, ..." },
+	{ "company", NULL, &cli_company_noun,
 	  "companies: create, get, list, update, archive, delete, duplicates, merge, import, "
 	  "contact" },
-	{ "solution", cli_solution,
+	{ "solution", NULL, &cli_solution_noun,
 	  "solutions: create, get, list, search, update, submit, approve, reject, renew" },
-	{ "testbed", cli_testbed,
+	{ "testbed", NULL, &cli_testbed_noun,
 	  "test beds where solutions are tried: create, get, list, update, "
 	  "import" },
-	{ "match", cli_match, "run a matchmaking job: needs, testbeds, stable, consortia" },
-	{ "job", cli_job, "matchmaking jobs: list, get, watch, cancel, results, export, diff" },
-	{ "feedback", cli_feedback,
+	{ "match", cli_match, NULL, "run a matchmaking job: needs, testbeds, stable, consortia" },
+	{ "job", cli_job, NULL,
+	  "matchmaking jobs: list, get, watch, cancel, results, export, diff" },
+	{ "feedback", cli_feedback, NULL,
 	  "\"not a match\" feedback later jobs honour: not-a-match, list" },
-	{ "interest", cli_interest,
+	{ "interest", NULL, &cli_interest_noun,
 	  "expressions of interest, mutual opt-in: create, get, list, accept, decline, withdraw" },
-	{ "project", cli_project,
+	{ "project", NULL, &cli_project_noun,
 	  "collaboration projects: get, list, search, update, status, overdue, import" },
-	{ "event", cli_event, "a service's domain events: list (history), watch (live)" },
-	{ "call", cli_call_command, "call any method with a JSON request (for scripts)" },
+	{ "event", cli_event, NULL, "a service's domain events: list (history), watch (live)" },
+	{ "call", cli_call_command, NULL, "call any method with a JSON request (for scripts)" },
 };
 
 static void usage(FILE *out)
@@ -98,7 +102,9 @@ int main(int argc, char **argv)
 		chc_error_fini(&error);
 		return code;
 	}
-	int code = chosen->run(&state, argc - i - 1, argv + i + 1);
+	int code = chosen->run != NULL
+	                   ? chosen->run(&state, argc - i - 1, argv + i + 1)
+	                   : cli_run_noun(&state, chosen->table, argc - i - 1, argv + i + 1);
 	chc_client_destroy(state.client);
 	return code;
 }

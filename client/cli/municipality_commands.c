@@ -6,24 +6,9 @@
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "cli.h"
+#include "noun.h"
 
 static const ProtobufCServiceDescriptor *const service = &chc__v1__municipality_service__descriptor;
-
-static int finish(cli_state *cli, const char *what, chc_status status, chc_error *error,
-                  ProtobufCMessage *reply, void (*print)(const ProtobufCMessage *reply))
-{
-	int code = CLI_EXIT_OK;
-	if (status != CHC_OK)
-		code = cli_report(what, status, error);
-	else if (cli->json)
-		cli_print_json(reply);
-	else
-		print(reply);
-	if (reply != NULL)
-		protobuf_c_message_free_unpacked(reply, NULL);
-	chc_error_fini(error);
-	return code;
-}
 
 static void print_regions(const ProtobufCMessage *message)
 {
@@ -54,49 +39,19 @@ static void print_region(const ProtobufCMessage *message)
 	       r->name_en, r->municipality_count, (long long)r->population, r->population_year);
 }
 
-int cli_region(cli_state *cli, int argc, char **argv)
-{
-	cli_arguments arguments;
-	if (!cli_parse(argc, argv, NULL, &arguments) || !cli_reject_unknown(&arguments, NULL))
-		return CLI_EXIT_USAGE;
-	cli->json = cli->json || cli_has_option(&arguments, "json");
-	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
-	chc_error error = { 0 };
-	ProtobufCMessage *reply = NULL;
-	if (strcmp(verb, "list") == 0 && !cli_has_option(&arguments, "help")) {
-		Chc__V1__ListRegionsRequest request = CHC__V1__LIST_REGIONS_REQUEST__INIT;
-		chc_status status =
-		        cli_call(cli, service, "ListRegions", &request.base, &reply, &error);
-		return finish(cli, "ListRegions", status, &error, reply, print_regions);
-	}
-	if (strcmp(verb, "get") == 0 && arguments.positional_count == 2) {
-		Chc__V1__GetRegionRequest request = CHC__V1__GET_REGION_REQUEST__INIT;
-		request.code = atoi(arguments.positionals[1]);
-		chc_status status =
-		        cli_call(cli, service, "GetRegion", &request.base, &reply, &error);
-		return finish(cli, "GetRegion", status, &error, reply, print_region);
-	}
-	FILE *out = cli_has_option(&arguments, "help") ? stdout : stderr;
-	fprintf(out, "Usage: chc region list            the 5 regions with populations\n"
-	             "       chc region get CODE        one region (1081 to 1085)\n");
-	return out == stdout ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-}
+static const cli_column municipality_columns[] = {
+	{ "CODE", "code", NULL },
+	{ "NAME", "name", NULL },
+	{ "REGION", "region_name", NULL },
+	{ "POPULATION", "population", NULL },
+};
 
 static void print_municipalities(const ProtobufCMessage *message)
 {
 	const Chc__V1__ListMunicipalitiesResponse *reply = (const void *)message;
-	static const char *const headers[] = { "CODE", "NAME", "REGION", "POPULATION" };
-	cli_table table;
-	cli_table_init(&table, 4, headers);
-	for (size_t i = 0; i < reply->n_municipalities; i++) {
-		const Chc__V1__Municipality *m = reply->municipalities[i];
-		char code[16], population[24];
-		snprintf(code, sizeof(code), "%d", m->code);
-		snprintf(population, sizeof(population), "%lld", (long long)m->population);
-		cli_table_add(&table, code, m->name, m->region_name, population);
-	}
-	cli_table_print(&table, stdout);
-	cli_table_fini(&table);
+	cli_print_records(municipality_columns, CLI_COUNT(municipality_columns),
+	                  (const ProtobufCMessage *const *)reply->municipalities,
+	                  reply->n_municipalities, NULL, 0);
 	printf("%lld municipalities, population %lld%s\n",
 	       (long long)(reply->page ? reply->page->total_size : 0),
 	       (long long)reply->total_population,
@@ -112,47 +67,89 @@ static void print_municipality(const ProtobufCMessage *message)
 	       m->region_name, m->region_code, (long long)m->population, m->population_year);
 }
 
-int cli_municipality(cli_state *cli, int argc, char **argv)
+/* list [--region CODE] [--name PREFIX], 200 to a page unless told. */
+static bool municipalities_request(const cli_arguments *arguments, json_t *request)
+{
+	long long region = 0, size = 200;
+	if (!cli_option_int(arguments, "region", &region) ||
+	    !cli_option_int(arguments, "page-size", &size))
+		return false;
+	const char *name = cli_option_value(arguments, "name");
+	const char *token = cli_option_value(arguments, "page-token");
+	json_object_set_new(request, "region_code", json_integer((int32_t)region));
+	json_object_set_new(request, "name_prefix", json_string(name ? name : ""));
+	json_object_set_new(request, "page",
+	                    json_pack("{s:i, s:s}", "page_size", (int32_t)size, "page_token",
+	                              token ? token : ""));
+	return true;
+}
+
+/* A region or a municipality: both are listed and got by their code. */
+typedef struct coded_noun {
+	const char *const *options;
+	const char *list_method;
+	bool (*list_request)(const cli_arguments *arguments, json_t *request); /* NULL: {} */
+	void (*print_list)(const ProtobufCMessage *reply);
+	const char *get_method;
+	void (*print_one)(const ProtobufCMessage *reply);
+	const char *usage;
+} coded_noun;
+
+static int run_coded(cli_state *cli, const coded_noun *noun, int argc, char **argv)
 {
 	cli_arguments arguments;
-	static const char *const known[] = { "region", "name", "page-size", "page-token", NULL };
-	if (!cli_parse(argc, argv, NULL, &arguments) || !cli_reject_unknown(&arguments, known))
+	if (!cli_parse(argc, argv, NULL, &arguments) ||
+	    !cli_reject_unknown(&arguments, noun->options))
 		return CLI_EXIT_USAGE;
 	cli->json = cli->json || cli_has_option(&arguments, "json");
 	const char *verb = arguments.positional_count > 0 ? arguments.positionals[0] : "";
-	chc_error error = { 0 };
-	ProtobufCMessage *reply = NULL;
+	json_t *request = json_object();
+	int code = -1;
 	if (strcmp(verb, "list") == 0 && !cli_has_option(&arguments, "help")) {
-		Chc__V1__ListMunicipalitiesRequest request =
-		        CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
-		Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
-		long long region = 0, size = 200;
-		if (!cli_option_int(&arguments, "region", &region) ||
-		    !cli_option_int(&arguments, "page-size", &size))
-			return CLI_EXIT_USAGE;
-		request.region_code = (int32_t)region;
-		const char *name = cli_option_value(&arguments, "name");
-		request.name_prefix = (char *)(name ? name : "");
-		page.page_size = (int32_t)size;
-		const char *token = cli_option_value(&arguments, "page-token");
-		page.page_token = (char *)(token ? token : "");
-		request.page = &page;
-		chc_status status =
-		        cli_call(cli, service, "ListMunicipalities", &request.base, &reply, &error);
-		return finish(cli, "ListMunicipalities", status, &error, reply,
-		              print_municipalities);
+		code = noun->list_request == NULL || noun->list_request(&arguments, request)
+		               ? cli_call_json(cli, service, noun->list_method, request,
+		                               noun->print_list)
+		               : CLI_EXIT_USAGE;
+	} else if (strcmp(verb, "get") == 0 && arguments.positional_count == 2) {
+		json_object_set_new(request, "code", json_integer(atoi(arguments.positionals[1])));
+		code = cli_call_json(cli, service, noun->get_method, request, noun->print_one);
 	}
-	if (strcmp(verb, "get") == 0 && arguments.positional_count == 2) {
-		Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
-		request.code = atoi(arguments.positionals[1]);
-		chc_status status =
-		        cli_call(cli, service, "GetMunicipality", &request.base, &reply, &error);
-		return finish(cli, "GetMunicipality", status, &error, reply, print_municipality);
-	}
+	json_decref(request);
+	if (code >= 0)
+		return code;
 	FILE *out = cli_has_option(&arguments, "help") ? stdout : stderr;
-	fprintf(out,
-	        "Usage: chc municipality list [--region CODE] [--name PREFIX] [--page-size N]\n"
-	        "                             [--page-token TOKEN]\n"
-	        "       chc municipality get CODE\n");
+	fputs(noun->usage, out);
 	return out == stdout ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
+int cli_region(cli_state *cli, int argc, char **argv)
+{
+	static const coded_noun region = {
+		.list_method = "ListRegions",
+		.print_list = print_regions,
+		.get_method = "GetRegion",
+		.print_one = print_region,
+		.usage = "Usage: chc region list            the 5 regions with populations\n"
+		         "       chc region get CODE        one region (1081 to 1085)\n",
+	};
+	return run_coded(cli, &region, argc, argv);
+}
+
+int cli_municipality(cli_state *cli, int argc, char **argv)
+{
+	static const char *const options[] = { "region", "name", "page-size", "page-token", NULL };
+	static const coded_noun municipality = {
+		.options = options,
+		.list_method = "ListMunicipalities",
+		.list_request = municipalities_request,
+		.print_list = print_municipalities,
+		.get_method = "GetMunicipality",
+		.print_one = print_municipality,
+		.usage =
+		        "Usage: chc municipality list [--region CODE] [--name PREFIX] [--page-size "
+		        "N]\n"
+		        "                             [--page-token TOKEN]\n"
+		        "       chc municipality get CODE\n",
+	};
+	return run_coded(cli, &municipality, argc, argv);
 }

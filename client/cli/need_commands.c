@@ -40,7 +40,6 @@ static const cli_field need_fields[] = {
 	{ "status", "status", FIELD_TEXT, "draft, open, in-dialogue or matched", NULL },
 	{ "language", "language", FIELD_TEXT, "da or en", NULL },
 };
-#define NEED_FIELD_COUNT (sizeof(need_fields) / sizeof(need_fields[0]))
 
 static const cli_field filter_fields[] = {
 	{ "owner-municipality", "owner_municipality_code", FIELD_INT, "owned by this municipality",
@@ -54,7 +53,6 @@ static const cli_field filter_fields[] = {
 	{ "deadline-from", "deadline_from", FIELD_TEXT, "YYYY-MM-DD", NULL },
 	{ "deadline-to", "deadline_to", FIELD_TEXT, "YYYY-MM-DD", NULL },
 };
-#define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
 
 static void print_owners(const Chc__V1__Need *need, char *text, size_t size)
 {
@@ -67,33 +65,33 @@ static void print_owners(const Chc__V1__Need *need, char *text, size_t size)
 		                                 : need->owners[i]->region_code);
 }
 
-static void print_need_table(Chc__V1__Need **needs, size_t count, const float *ranks)
+static void owners_cell(const ProtobufCMessage *need, char *text, size_t size)
 {
-	static const char *const headers[] = { "ID",        "OWNERS",   "STATUS",
-		                               "CARE AREA", "DEADLINE", "TITLE" };
-	static const char *const ranked_headers[] = { "ID",     "RANK",     "OWNERS",
-		                                      "STATUS", "DEADLINE", "TITLE" };
-	cli_table table;
-	cli_table_init(&table, 6, ranks ? ranked_headers : headers);
-	for (size_t i = 0; i < count; i++) {
-		const Chc__V1__Need *n = needs[i];
-		char owners[128], status[64], area[64], rank[16];
-		print_owners(n, owners, sizeof(owners));
-		cli_slug(&chc__v1__need_status__descriptor, n->status, status);
-		cli_slug(&chc__v1__care_category__descriptor, n->care_area, area);
-		if (ranks != NULL) {
-			snprintf(rank, sizeof(rank), "%.3f", ranks[i]);
-			cli_table_add(&table, n->id, rank, owners, status, n->deadline, n->title);
-		} else {
-			cli_table_add(&table, n->id, owners, status, area, n->deadline, n->title);
-		}
-	}
-	cli_table_print(&table, stdout);
-	cli_table_fini(&table);
+	print_owners((const Chc__V1__Need *)need, text, size);
 }
 
-static void print_need(const Chc__V1__Need *n)
+static const cli_column columns[] = {
+	{ "ID", "id", NULL },
+	{ "OWNERS", NULL, owners_cell },
+	{ "STATUS", "status", NULL },
+	{ "CARE AREA", "care_area", NULL },
+	{ "DEADLINE", "deadline", NULL },
+	{ "TITLE", "title", NULL },
+};
+
+/* A search shows its rank where a list shows the care area. */
+static const cli_column searched_columns[] = {
+	{ "ID", "id", NULL },
+	{ "RANK", NULL, NULL },
+	{ "OWNERS", NULL, owners_cell },
+	{ "STATUS", "status", NULL },
+	{ "DEADLINE", "deadline", NULL },
+	{ "TITLE", "title", NULL },
+};
+
+static void print_need(const ProtobufCMessage *record)
 {
+	const Chc__V1__Need *n = (const Chc__V1__Need *)record;
 	char owners[256], text[64];
 	print_owners(n, owners, sizeof(owners));
 	printf("%s  %s\n", n->id, n->title);
@@ -112,24 +110,6 @@ static void print_need(const Chc__V1__Need *n)
 		       (long long)n->budget->max_dkk);
 	if (n->description[0] != '\0')
 		printf("  %s\n", n->description);
-}
-
-/* Prints a reply of any need method as people read it. */
-static void print_reply(const ProtobufCMessage *reply)
-{
-	if (reply->descriptor == &chc__v1__need__descriptor) {
-		print_need((const Chc__V1__Need *)reply);
-	} else if (reply->descriptor == &chc__v1__list_needs_response__descriptor) {
-		const Chc__V1__ListNeedsResponse *list = (const void *)reply;
-		print_need_table(list->needs, list->n_needs, NULL);
-		cli_print_page(list->n_needs, list->page, "needs");
-	} else if (reply->descriptor == &chc__v1__search_needs_response__descriptor) {
-		const Chc__V1__SearchNeedsResponse *list = (const void *)reply;
-		print_need_table(list->needs, list->n_needs, list->ranks);
-		cli_print_page(list->n_needs, list->page, "matching needs");
-	} else {
-		cli_print_json(reply);
-	}
 }
 
 /* close --reason TEXT, reopen --deadline YYYY-MM-DD. */
@@ -166,20 +146,25 @@ static const cli_verb verbs[] = {
 
 static const char *const options[] = { "version", "reason", "page-size", "page-token", NULL };
 
-static const cli_noun noun = {
+const cli_noun cli_need_noun = {
 	.name = "need",
 	.plural = "needs",
 	.service = &chc__v1__municipality_service__descriptor,
 	.wrapper = "need",
 	.filter_wrapper = "filter",
 	.fields = need_fields,
-	.field_count = NEED_FIELD_COUNT,
+	.field_count = CLI_COUNT(need_fields),
 	.filters = filter_fields,
-	.filter_count = FILTER_FIELD_COUNT,
+	.filter_count = CLI_COUNT(filter_fields),
 	.options = options,
 	.verbs = verbs,
-	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
-	.print = print_reply,
+	.verb_count = CLI_COUNT(verbs),
+	.record = &chc__v1__need__descriptor,
+	.print_record = print_need,
+	.columns = columns,
+	.column_count = CLI_COUNT(columns),
+	.searched_columns = searched_columns,
+	.searched_column_count = CLI_COUNT(searched_columns),
 	.example = "  chc need create --owner 101 --owner 147 --title \"Hjemmemonitorering af "
 	           "KOL\" \\\n"
 	           "    --care-area remote-monitoring --target-group citizens-with-copd "
@@ -187,8 +172,3 @@ static const cli_noun noun = {
 	           "    --device-class iia --standard medcom --route open-tender \\\n"
 	           "    --deadline 2027-06-30 --criterion price=40 --criterion quality=60\n",
 };
-
-int cli_need(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "chc/v1/common.pb-c.h"
+
 void cli_noun_usage(const cli_noun *noun, FILE *out)
 {
 	int width = 0;
@@ -30,6 +32,138 @@ void cli_noun_usage(const cli_noun *noun, FILE *out)
 const char *cli_noun_id(const cli_arguments *arguments)
 {
 	return arguments->positional_count > 1 ? arguments->positionals[1] : NULL;
+}
+
+/* The address of field's value in message. */
+static const void *field_value(const ProtobufCMessage *message,
+                               const ProtobufCFieldDescriptor *field)
+{
+	return (const char *)message + field->offset;
+}
+
+static size_t field_count(const ProtobufCMessage *message, const ProtobufCFieldDescriptor *field)
+{
+	return *(const size_t *)((const char *)message + field->quantifier_offset);
+}
+
+/* One cell of record's row: points at the field's own text where it has
+ * one, else writes into text. */
+static const char *cell_text(const cli_column *column, const ProtobufCMessage *record,
+                             const char *rank, char *text, size_t size)
+{
+	if (column->format != NULL) {
+		column->format(record, text, size);
+		return text;
+	}
+	if (column->field == NULL)
+		return rank;
+	const ProtobufCFieldDescriptor *field =
+	        protobuf_c_message_descriptor_get_field_by_name(record->descriptor, column->field);
+	const void *value = field_value(record, field);
+	text[0] = '\0';
+	if (field->label == PROTOBUF_C_LABEL_REPEATED && field->type == PROTOBUF_C_TYPE_ENUM)
+		return cli_slugs(field->descriptor, *(int *const *)value,
+		                 field_count(record, field), text, size);
+	switch (field->type) {
+	case PROTOBUF_C_TYPE_STRING:
+		return *(char *const *)value;
+	case PROTOBUF_C_TYPE_ENUM:
+		chc_enum_slug(field->descriptor, *(const int *)value, text, size);
+		break;
+	case PROTOBUF_C_TYPE_INT64:
+		snprintf(text, size, "%lld", (long long)*(const int64_t *)value);
+		break;
+	default:
+		snprintf(text, size, "%d", *(const int32_t *)value);
+		break;
+	}
+	return text;
+}
+
+void cli_print_records(const cli_column *columns, size_t column_count,
+                       const ProtobufCMessage *const *records, size_t count, const float *ranks,
+                       size_t rank_count)
+{
+	const char *headers[CLI_TABLE_COLUMNS];
+	for (size_t c = 0; c < column_count; c++)
+		headers[c] = columns[c].header;
+	cli_table table;
+	cli_table_init(&table, (int)column_count, headers);
+	for (size_t i = 0; i < count; i++) {
+		char rank[16] = "";
+		if (i < rank_count)
+			snprintf(rank, sizeof(rank), "%.3f", ranks[i]);
+		char texts[CLI_TABLE_COLUMNS][256];
+		const char *cells[CLI_TABLE_COLUMNS] = { NULL };
+		for (size_t c = 0; c < column_count; c++)
+			cells[c] = cell_text(&columns[c], records[i], rank, texts[c],
+			                     sizeof(texts[c]));
+		cli_table_add(&table, cells[0], cells[1], cells[2], cells[3], cells[4], cells[5],
+		              cells[6], cells[7], cells[8], cells[9]);
+	}
+	cli_table_print(&table, stdout);
+	cli_table_fini(&table);
+}
+
+/* A reply that holds a page of the noun's records: a table of them and
+ * the page line. False when reply holds none. */
+static bool print_records(const cli_noun *noun, const ProtobufCMessage *reply)
+{
+	const ProtobufCMessageDescriptor *type = reply->descriptor;
+	const ProtobufCFieldDescriptor *records = NULL;
+	for (unsigned i = 0; i < type->n_fields && records == NULL; i++)
+		if (type->fields[i].label == PROTOBUF_C_LABEL_REPEATED &&
+		    type->fields[i].type == PROTOBUF_C_TYPE_MESSAGE &&
+		    type->fields[i].descriptor == noun->record)
+			records = &type->fields[i];
+	if (records == NULL)
+		return false;
+	const ProtobufCMessage *const *items =
+	        *(const ProtobufCMessage *const *const *)field_value(reply, records);
+	size_t count = field_count(reply, records);
+	/* A search is a list with a rank for each record. */
+	const ProtobufCFieldDescriptor *ranks =
+	        protobuf_c_message_descriptor_get_field_by_name(type, "ranks");
+	const float *rank_values = ranks ? *(const float *const *)field_value(reply, ranks) : NULL;
+	size_t rank_count = ranks ? field_count(reply, ranks) : 0;
+	bool searched = ranks != NULL && noun->searched_columns != NULL;
+	if (noun->column_count == 0)
+		for (size_t i = 0; i < count; i++)
+			noun->print_record(items[i]);
+	else
+		cli_print_records(searched ? noun->searched_columns : noun->columns,
+		                  searched ? noun->searched_column_count : noun->column_count,
+		                  items, count, rank_values, rank_count);
+	const ProtobufCFieldDescriptor *page =
+	        protobuf_c_message_descriptor_get_field_by_name(type, "page");
+	char what[64];
+	snprintf(what, sizeof(what), "%s%s", ranks ? "matching " : "", noun->plural);
+	cli_print_page(count,
+	               page ? *(const Chc__V1__PageInfo *const *)field_value(reply, page) : NULL,
+	               what);
+	return true;
+}
+
+static void print_reply(const cli_noun *noun, const ProtobufCMessage *reply)
+{
+	if (reply->descriptor == noun->record)
+		noun->print_record(reply);
+	else if (!print_records(noun, reply) &&
+	         (noun->print_other == NULL || !noun->print_other(reply)))
+		cli_print_json(reply);
+}
+
+int cli_noun_call(cli_state *cli, const cli_noun *noun, const char *method, json_t *request)
+{
+	ProtobufCMessage *reply = NULL;
+	int code = cli_call_message(cli, noun->service, method, request, &reply);
+	if (code == CLI_EXIT_OK && cli->json)
+		cli_print_json(reply);
+	else if (code == CLI_EXIT_OK)
+		print_reply(noun, reply);
+	if (reply != NULL)
+		protobuf_c_message_free_unpacked(reply, NULL);
+	return code;
 }
 
 /* A create per line of a JSON-lines file. */
@@ -156,7 +290,7 @@ int cli_run_noun(cli_state *cli, const cli_noun *noun, int argc, char **argv)
 	            verb->custom(cli, noun, &arguments, request) != CLI_EXIT_OK)) {
 		code = CLI_EXIT_USAGE;
 	} else {
-		code = cli_call_json(cli, noun->service, verb->method, request, noun->print);
+		code = cli_noun_call(cli, noun, verb->method, request);
 	}
 	if (code == CLI_EXIT_USAGE)
 		fprintf(stderr, "usage: chc %s %s %s\n", noun->name, verb->name, verb->synopsis);

@@ -24,6 +24,16 @@ typedef enum cli_verb_shape {
 
 struct cli_noun;
 
+/* A column of a noun's list: its header and the record's field it shows,
+ * printed as the field's type says (text, number, enum slug, repeated enum
+ * slugs joined); or format, for a cell no one field holds. Neither: the
+ * rank of a search. */
+typedef struct cli_column {
+	const char *header;
+	const char *field;
+	void (*format)(const ProtobufCMessage *record, char *text, size_t size);
+} cli_column;
+
 typedef struct cli_verb {
 	const char *name;
 	cli_verb_shape shape;
@@ -51,9 +61,24 @@ typedef struct cli_noun {
 	                             * paging; give those too when listing others) */
 	const cli_verb *verbs;
 	size_t verb_count;
-	void (*print)(const ProtobufCMessage *reply);
+	/* How a reply reads: the record with print_record; a list or search
+	 * of records (found in the reply by type) in a table of columns, or
+	 * searched_columns for a search when its columns differ, or, with no
+	 * columns, record after record; then the page line. print_other takes
+	 * any other reply (false, or NULL: JSON). */
+	const ProtobufCMessageDescriptor *record;
+	void (*print_record)(const ProtobufCMessage *record);
+	const cli_column *columns;
+	size_t column_count;
+	const cli_column *searched_columns;
+	size_t searched_column_count;
+	bool (*print_other)(const ProtobufCMessage *reply);
 	const char *example; /* printed at the end of --help; may be NULL */
 } cli_noun;
+
+/* The nouns that are tables. */
+extern const cli_noun cli_need_noun, cli_company_noun, cli_solution_noun, cli_testbed_noun,
+        cli_project_noun, cli_interest_noun;
 
 /* Parses the command line and runs the verb it names; --help and a wrong
  * line print the usage made from the table. Returns the exit status. */
@@ -61,6 +86,16 @@ int cli_run_noun(cli_state *cli, const cli_noun *noun, int argc, char **argv);
 
 /* The usage of noun, from its table. */
 void cli_noun_usage(const cli_noun *noun, FILE *out);
+
+/* Calls method of the noun's service with request and prints the reply as
+ * the noun's table says (JSON with --json). Returns the exit status. */
+int cli_noun_call(cli_state *cli, const cli_noun *noun, const char *method, json_t *request);
+
+/* A table of records, a column each; rank_count ranks fill the rank
+ * column. */
+void cli_print_records(const cli_column *columns, size_t column_count,
+                       const ProtobufCMessage *const *records, size_t count, const float *ranks,
+                       size_t rank_count);
 
 /* The id after the verb, or NULL. */
 const char *cli_noun_id(const cli_arguments *arguments);

@@ -74,6 +74,19 @@ const char *cli_slug(const ProtobufCEnumDescriptor *descriptor, int value, char 
 	return buffer;
 }
 
+const char *cli_slugs(const ProtobufCEnumDescriptor *descriptor, const int *values, size_t count,
+                      char *text, size_t size)
+{
+	size_t used = 0;
+	text[0] = '\0';
+	for (size_t i = 0; i < count && used + 2 < size; i++) {
+		char slug[64];
+		used += (size_t)snprintf(text + used, size - used, "%s%s", i ? "," : "",
+		                         cli_slug(descriptor, values[i], slug));
+	}
+	return text;
+}
+
 void cli_table_init(cli_table *table, int columns, const char *const *headers)
 {
 	memset(table, 0, sizeof(*table));
@@ -161,10 +174,8 @@ void cli_table_fini(cli_table *table)
 	memset(table, 0, sizeof(*table));
 }
 
-/* JSON request in, message reply out (the caller frees it); failures are
- * reported. Returns the exit status. */
-static int call_from_json(cli_state *cli, const ProtobufCServiceDescriptor *service,
-                          const char *method, json_t *request_json, ProtobufCMessage **reply)
+int cli_call_message(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
+                     json_t *request_json, ProtobufCMessage **reply)
 {
 	const ProtobufCMethodDescriptor *descriptor =
 	        protobuf_c_service_descriptor_get_method_by_name(service, method);
@@ -184,7 +195,7 @@ int cli_call_json(cli_state *cli, const ProtobufCServiceDescriptor *service, con
                   json_t *request_json, void (*print)(const ProtobufCMessage *reply))
 {
 	ProtobufCMessage *reply = NULL;
-	int code = call_from_json(cli, service, method, request_json, &reply);
+	int code = cli_call_message(cli, service, method, request_json, &reply);
 	if (code == CLI_EXIT_OK && print != NULL && cli->json)
 		cli_print_json(reply);
 	else if (code == CLI_EXIT_OK && print != NULL)
@@ -198,7 +209,7 @@ int cli_call_json_reply(cli_state *cli, const ProtobufCServiceDescriptor *servic
                         const char *method, json_t *request_json, json_t **reply_json)
 {
 	ProtobufCMessage *reply = NULL;
-	int code = call_from_json(cli, service, method, request_json, &reply);
+	int code = cli_call_message(cli, service, method, request_json, &reply);
 	if (code == CLI_EXIT_OK && chc_json_from_message(reply, 0, reply_json, NULL) != CHC_OK)
 		code = CLI_EXIT_FAILURE;
 	if (reply != NULL)

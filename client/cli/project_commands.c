@@ -19,7 +19,6 @@ static const cli_field project_fields[] = {
 	{ "test-bed", "test_bed_ids", FIELD_TEXT_LIST, "repeatable: a test bed it uses", NULL },
 	{ "language", "language", FIELD_TEXT, "da or en", NULL },
 };
-#define PROJECT_FIELD_COUNT (sizeof(project_fields) / sizeof(project_fields[0]))
 
 static const cli_field filter_fields[] = {
 	{ "status", "status", FIELD_TEXT, "in this status:", &chc__v1__project_status__descriptor },
@@ -28,7 +27,6 @@ static const cli_field filter_fields[] = {
 	{ "solution", "solution_id", FIELD_TEXT, "trying this solution", NULL },
 	{ "test-bed", "test_bed_id", FIELD_TEXT, "using this test bed", NULL },
 };
-#define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
 
 static void party_text(const Chc__V1__Party *party, char *text, size_t size)
 {
@@ -50,8 +48,9 @@ static void party_text(const Chc__V1__Party *party, char *text, size_t size)
 		                                 : party->organisation);
 }
 
-static void print_project(const Chc__V1__Project *p)
+static void print_project(const ProtobufCMessage *record)
 {
+	const Chc__V1__Project *p = (const Chc__V1__Project *)record;
 	char text[64];
 	printf("%s  %s\n", p->id, p->title);
 	printf("  status:   %s (version %lld)\n",
@@ -90,46 +89,24 @@ static void print_project(const Chc__V1__Project *p)
 	}
 }
 
-static void print_table(Chc__V1__Project **projects, size_t count, const float *ranks)
-{
-	static const char *const headers[] = { "ID", "STATUS", "RANK", "TITLE" };
-	cli_table table;
-	cli_table_init(&table, 4, headers);
-	for (size_t i = 0; i < count; i++) {
-		char status[64], rank[16] = "";
-		if (ranks != NULL)
-			snprintf(rank, sizeof(rank), "%.3f", ranks[i]);
-		cli_table_add(
-		        &table, projects[i]->id,
-		        cli_slug(&chc__v1__project_status__descriptor, projects[i]->status, status),
-		        rank, projects[i]->title);
-	}
-	cli_table_print(&table, stdout);
-	cli_table_fini(&table);
-}
+static const cli_column columns[] = {
+	{ "ID", "id", NULL },
+	{ "STATUS", "status", NULL },
+	{ "RANK", NULL, NULL },
+	{ "TITLE", "title", NULL },
+};
 
-static void print_reply(const ProtobufCMessage *reply)
+static bool print_overdue(const ProtobufCMessage *reply)
 {
-	if (reply->descriptor == &chc__v1__project__descriptor) {
-		print_project((const Chc__V1__Project *)reply);
-	} else if (reply->descriptor == &chc__v1__list_projects_response__descriptor) {
-		const Chc__V1__ListProjectsResponse *list = (const void *)reply;
-		print_table(list->projects, list->n_projects, NULL);
-		cli_print_page(list->n_projects, list->page, "projects");
-	} else if (reply->descriptor == &chc__v1__search_projects_response__descriptor) {
-		const Chc__V1__SearchProjectsResponse *list = (const void *)reply;
-		print_table(list->projects, list->n_projects, list->ranks);
-		cli_print_page(list->n_projects, list->page, "matching projects");
-	} else if (reply->descriptor == &chc__v1__list_overdue_milestones_response__descriptor) {
-		const Chc__V1__ListOverdueMilestonesResponse *list = (const void *)reply;
-		for (size_t i = 0; i < list->n_milestones; i++)
-			printf("%s  due %s  project %s  %s\n", list->milestones[i]->id,
-			       list->milestones[i]->due, list->milestones[i]->project_id,
-			       list->milestones[i]->title);
-		cli_print_page(list->n_milestones, list->page, "overdue milestones");
-	} else {
-		cli_print_json(reply);
-	}
+	if (reply->descriptor != &chc__v1__list_overdue_milestones_response__descriptor)
+		return false;
+	const Chc__V1__ListOverdueMilestonesResponse *list = (const void *)reply;
+	for (size_t i = 0; i < list->n_milestones; i++)
+		printf("%s  due %s  project %s  %s\n", list->milestones[i]->id,
+		       list->milestones[i]->due, list->milestones[i]->project_id,
+		       list->milestones[i]->title);
+	cli_print_page(list->n_milestones, list->page, "overdue milestones");
+	return true;
 }
 
 /* status ID --version V --to STATUS [--reason TEXT] */
@@ -151,7 +128,7 @@ static int overdue(cli_state *cli, const cli_noun *noun, const cli_arguments *ar
                    json_t *request)
 {
 	json_object_set_new(request, "page", cli_page_json(arguments));
-	return cli_call_json(cli, noun->service, "ListOverdueMilestones", request, noun->print);
+	return cli_noun_call(cli, noun, "ListOverdueMilestones", request);
 }
 
 /* The project id and version every change names; false on a bad line. */
@@ -181,7 +158,7 @@ static int join(cli_state *cli, const cli_noun *noun, const cli_arguments *argum
 	json_object_set_new(request, "participant",
 	                    json_pack("{s:o, s:s, s:I}", "party", party, "role", role,
 	                              "commitment_ore", (json_int_t)ore));
-	return cli_call_json(cli, noun->service, "AddParticipant", request, noun->print);
+	return cli_noun_call(cli, noun, "AddParticipant", request);
 }
 
 /* leave ID --version V --party KIND:VALUE [--reason TEXT] */
@@ -196,7 +173,7 @@ static int leave(cli_state *cli, const cli_noun *noun, const cli_arguments *argu
 	}
 	json_object_set_new(request, "party", party);
 	json_object_set_new(request, "reason", json_string(reason ? reason : ""));
-	return cli_call_json(cli, noun->service, "RemoveParticipant", request, noun->print);
+	return cli_noun_call(cli, noun, "RemoveParticipant", request);
 }
 
 /* commit ID --version V --party KIND:VALUE --ore N */
@@ -212,7 +189,7 @@ static int commit(cli_state *cli, const cli_noun *noun, const cli_arguments *arg
 	}
 	json_object_set_new(request, "party", party);
 	json_object_set_new(request, "commitment_ore", json_integer(ore));
-	return cli_call_json(cli, noun->service, "SetCommitment", request, noun->print);
+	return cli_noun_call(cli, noun, "SetCommitment", request);
 }
 
 /* milestone ID --version V --title T --due YYYY-MM-DD [--party KIND:VALUE],
@@ -226,7 +203,7 @@ static int milestone(cli_state *cli, const cli_noun *noun, const cli_arguments *
 	if (done != NULL) {
 		json_object_set_new(request, "milestone_id", json_string(done));
 		json_object_set_new(request, "done", json_true());
-		return cli_call_json(cli, noun->service, "SetMilestoneDone", request, noun->print);
+		return cli_noun_call(cli, noun, "SetMilestoneDone", request);
 	}
 	const char *title = cli_option_value(arguments, "title");
 	const char *due = cli_option_value(arguments, "due");
@@ -240,7 +217,7 @@ static int milestone(cli_state *cli, const cli_noun *noun, const cli_arguments *
 		json_object_set_new(item, "responsible", party);
 	}
 	json_object_set_new(request, "milestone", item);
-	return cli_call_json(cli, noun->service, "AddMilestone", request, noun->print);
+	return cli_noun_call(cli, noun, "AddMilestone", request);
 }
 
 /* create --lead KIND:VALUE FIELDS: the lead is the one participant a
@@ -262,7 +239,7 @@ static int create(cli_state *cli, const cli_noun *noun, const cli_arguments *arg
 	json_object_set_new(project, "participants",
 	                    json_pack("[{s:o, s:s}]", "party", lead, "role", "lead"));
 	json_object_set_new(request, "project", project);
-	return cli_call_json(cli, noun->service, "CreateProject", request, noun->print);
+	return cli_noun_call(cli, noun, "CreateProject", request);
 }
 
 static const cli_verb verbs[] = {
@@ -293,25 +270,24 @@ static const char *const options[] = { "version",    "to",    "reason", "page-si
 	                               "page-token", "party", "role",   "ore",
 	                               "due",        "done",  "lead",   NULL };
 
-static const cli_noun noun = {
+const cli_noun cli_project_noun = {
 	.name = "project",
 	.plural = "projects",
 	.service = &chc__v1__project_service__descriptor,
 	.wrapper = "project",
 	.filter_wrapper = "filter",
 	.fields = project_fields,
-	.field_count = PROJECT_FIELD_COUNT,
+	.field_count = CLI_COUNT(project_fields),
 	.filters = filter_fields,
-	.filter_count = FILTER_FIELD_COUNT,
+	.filter_count = CLI_COUNT(filter_fields),
 	.options = options,
 	.verbs = verbs,
-	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
-	.print = print_reply,
+	.verb_count = CLI_COUNT(verbs),
+	.record = &chc__v1__project__descriptor,
+	.print_record = print_project,
+	.columns = columns,
+	.column_count = CLI_COUNT(columns),
+	.print_other = print_overdue,
 	.example =
 	        "  chc project status ID --version 3 --to testing --reason \"contract signed\"\n",
 };
-
-int cli_project(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

@@ -37,7 +37,6 @@ static const cli_field solution_fields[] = {
 	  "repeatable: municipality (101) or region (1084)", NULL },
 	{ "language", "language", FIELD_TEXT, "language of the text: da or en", NULL },
 };
-#define SOLUTION_FIELD_COUNT (sizeof(solution_fields) / sizeof(solution_fields[0]))
 
 static const cli_field filter_fields[] = {
 	{ "company", "company_id", FIELD_TEXT, "sold by this company", NULL },
@@ -51,61 +50,28 @@ static const cli_field filter_fields[] = {
 	{ "device-class", "device_class", FIELD_TEXT, "MDR class", NULL },
 	{ "standard", "standard", FIELD_TEXT, "supports this standard", NULL },
 };
-#define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
 
-static void print_table(Chc__V1__Solution **solutions, size_t count, const float *ranks)
-{
-	static const char *const headers[] = { "ID", "STATUS", "TRL", "CLASS", "RANK", "NAME" };
-	cli_table table;
-	cli_table_init(&table, 6, headers);
-	for (size_t i = 0; i < count; i++) {
-		const Chc__V1__Solution *s = solutions[i];
-		char status[64], device[64], trl[8], rank[16] = "";
-		snprintf(trl, sizeof(trl), "%d", s->trl);
-		if (ranks != NULL)
-			snprintf(rank, sizeof(rank), "%.3f", ranks[i]);
-		cli_table_add(&table, s->id,
-		              cli_slug(&chc__v1__solution_status__descriptor, s->status, status),
-		              trl,
-		              cli_slug(&chc__v1__device_class__descriptor, s->device_class, device),
-		              rank, s->name);
-	}
-	cli_table_print(&table, stdout);
-	cli_table_fini(&table);
-}
+static const cli_column columns[] = {
+	{ "ID", "id", NULL },   { "STATUS", "status", NULL },
+	{ "TRL", "trl", NULL }, { "CLASS", "device_class", NULL },
+	{ "RANK", NULL, NULL }, { "NAME", "name", NULL },
+};
 
-static void print_reply(const ProtobufCMessage *reply)
+static void print_solution(const ProtobufCMessage *record)
 {
+	const Chc__V1__Solution *s = (const Chc__V1__Solution *)record;
 	char text[64];
-	if (reply->descriptor == &chc__v1__solution__descriptor) {
-		const Chc__V1__Solution *s = (const void *)reply;
-		printf("%s  %s\n", s->id, s->name);
-		printf("  status:     %s (version %lld)%s%s\n",
-		       cli_slug(&chc__v1__solution_status__descriptor, s->status, text),
-		       (long long)s->version, s->rejection_reason[0] ? ": " : "",
-		       s->rejection_reason);
-		printf("  company:    %s\n", s->company_id);
-		printf("  TRL:        %d   device class: %s   CE: %s\n", s->trl,
-		       cli_slug(&chc__v1__device_class__descriptor, s->device_class, text),
-		       s->ce_marked ? "yes" : "no");
-		printf("  evidence:   %s   reviewed: %s\n",
-		       cli_slug(&chc__v1__evidence_level__descriptor, s->evidence_level, text),
-		       s->reviewed_on[0] ? s->reviewed_on : "never");
-		return;
-	}
-	if (reply->descriptor == &chc__v1__list_solutions_response__descriptor) {
-		const Chc__V1__ListSolutionsResponse *list = (const void *)reply;
-		print_table(list->solutions, list->n_solutions, NULL);
-		cli_print_page(list->n_solutions, list->page, "solutions");
-		return;
-	}
-	if (reply->descriptor == &chc__v1__search_solutions_response__descriptor) {
-		const Chc__V1__SearchSolutionsResponse *list = (const void *)reply;
-		print_table(list->solutions, list->n_solutions, list->ranks);
-		cli_print_page(list->n_solutions, list->page, "matching solutions");
-		return;
-	}
-	cli_print_json(reply);
+	printf("%s  %s\n", s->id, s->name);
+	printf("  status:     %s (version %lld)%s%s\n",
+	       cli_slug(&chc__v1__solution_status__descriptor, s->status, text),
+	       (long long)s->version, s->rejection_reason[0] ? ": " : "", s->rejection_reason);
+	printf("  company:    %s\n", s->company_id);
+	printf("  TRL:        %d   device class: %s   CE: %s\n", s->trl,
+	       cli_slug(&chc__v1__device_class__descriptor, s->device_class, text),
+	       s->ce_marked ? "yes" : "no");
+	printf("  evidence:   %s   reviewed: %s\n",
+	       cli_slug(&chc__v1__evidence_level__descriptor, s->evidence_level, text),
+	       s->reviewed_on[0] ? s->reviewed_on : "never");
 }
 
 /* search --all: the secretariat sees drafts and submissions too. */
@@ -155,28 +121,26 @@ static const char *const options[] = {
 	"version", "reason", "page-size", "page-token", "all", NULL
 };
 
-static const cli_noun noun = {
+const cli_noun cli_solution_noun = {
 	.name = "solution",
 	.plural = "solutions",
 	.service = &chc__v1__company_service__descriptor,
 	.wrapper = "solution",
 	.filter_wrapper = "filter",
 	.fields = solution_fields,
-	.field_count = SOLUTION_FIELD_COUNT,
+	.field_count = CLI_COUNT(solution_fields),
 	.filters = filter_fields,
-	.filter_count = FILTER_FIELD_COUNT,
+	.filter_count = CLI_COUNT(filter_fields),
 	.flags = flags,
 	.options = options,
 	.verbs = verbs,
-	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
-	.print = print_reply,
+	.verb_count = CLI_COUNT(verbs),
+	.record = &chc__v1__solution__descriptor,
+	.print_record = print_solution,
+	.columns = columns,
+	.column_count = CLI_COUNT(columns),
 	.example = "  chc solution create --company ID --name \"Nordlys Home\" --category "
 	           "remote-monitoring \\\n"
 	           "    --target-group citizens-with-copd --trl 8 --device-class iia --standard "
 	           "medcom\n",
 };
-
-int cli_solution(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}

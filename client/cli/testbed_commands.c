@@ -44,7 +44,6 @@ static const cli_field test_bed_fields[] = {
 	{ "status", "status", FIELD_TEXT,
 	  "only open ones are matched:", &chc__v1__test_bed_status__descriptor },
 };
-#define TEST_BED_FIELD_COUNT (sizeof(test_bed_fields) / sizeof(test_bed_fields[0]))
 
 static const cli_field filter_fields[] = {
 	{ "region", "region_code", FIELD_INT, "in this region", NULL },
@@ -53,43 +52,32 @@ static const cli_field filter_fields[] = {
 	{ "trl", "trl", FIELD_INT, "its TRL window holds this TRL", NULL },
 	{ "status", "status", FIELD_TEXT, "in this status", &chc__v1__test_bed_status__descriptor },
 };
-#define FILTER_FIELD_COUNT (sizeof(filter_fields) / sizeof(filter_fields[0]))
 
-static void join_slugs(const ProtobufCEnumDescriptor *descriptor, const int *values, size_t count,
-                       char *text, size_t size)
+static void trl_cell(const ProtobufCMessage *record, char *text, size_t size)
 {
-	size_t used = 0;
-	text[0] = '\0';
-	for (size_t i = 0; i < count && used + 2 < size; i++) {
-		char slug[64];
-		used += (size_t)snprintf(text + used, size - used, "%s%s", i ? "," : "",
-		                         cli_slug(descriptor, values[i], slug));
-	}
+	const Chc__V1__TestBed *t = (const Chc__V1__TestBed *)record;
+	snprintf(text, size, "%d-%d", t->trl_min, t->trl_max);
 }
 
-static void print_table(Chc__V1__TestBed **test_beds, size_t count)
+static void places_cell(const ProtobufCMessage *record, char *text, size_t size)
 {
-	static const char *const headers[] = { "ID",     "REGION",     "TYPE", "TRL",
-		                               "PLACES", "CARE AREAS", "NAME" };
-	cli_table table;
-	cli_table_init(&table, 7, headers);
-	for (size_t i = 0; i < count; i++) {
-		const Chc__V1__TestBed *t = test_beds[i];
-		char region[16], type[64], trl[16], places[32], areas[256];
-		snprintf(region, sizeof(region), "%d", t->region_code);
-		cli_slug(&chc__v1__test_bed_type__descriptor, t->type, type);
-		snprintf(trl, sizeof(trl), "%d-%d", t->trl_min, t->trl_max);
-		snprintf(places, sizeof(places), "%d x %zu", t->capacity_per_period, t->n_periods);
-		join_slugs(&chc__v1__care_category__descriptor, (const int *)t->care_areas,
-		           t->n_care_areas, areas, sizeof(areas));
-		cli_table_add(&table, t->id, region, type, trl, places, areas, t->name);
-	}
-	cli_table_print(&table, stdout);
-	cli_table_fini(&table);
+	const Chc__V1__TestBed *t = (const Chc__V1__TestBed *)record;
+	snprintf(text, size, "%d x %zu", t->capacity_per_period, t->n_periods);
 }
 
-static void print_test_bed(const Chc__V1__TestBed *t)
+static const cli_column columns[] = {
+	{ "ID", "id", NULL },
+	{ "REGION", "region_code", NULL },
+	{ "TYPE", "type", NULL },
+	{ "TRL", NULL, trl_cell },
+	{ "PLACES", NULL, places_cell },
+	{ "CARE AREAS", "care_areas", NULL },
+	{ "NAME", "name", NULL },
+};
+
+static void print_test_bed(const ProtobufCMessage *record)
 {
+	const Chc__V1__TestBed *t = (const Chc__V1__TestBed *)record;
 	char text[64], list[512];
 	printf("%s  %s\n", t->id, t->name);
 	printf("  status:      %s (version %lld)\n",
@@ -108,14 +96,14 @@ static void print_test_bed(const Chc__V1__TestBed *t)
 	}
 	printf("  type:        %s in region %d\n",
 	       cli_slug(&chc__v1__test_bed_type__descriptor, t->type, text), t->region_code);
-	join_slugs(&chc__v1__care_category__descriptor, (const int *)t->care_areas, t->n_care_areas,
-	           list, sizeof(list));
+	cli_slugs(&chc__v1__care_category__descriptor, (const int *)t->care_areas, t->n_care_areas,
+	          list, sizeof(list));
 	printf("  care areas:  %s\n", list);
 	printf("  takes:       TRL %d to %d, MDR class up to %s%s\n", t->trl_min, t->trl_max,
 	       cli_slug(&chc__v1__device_class__descriptor, t->max_device_class, text),
 	       t->dpa_required ? ", a data processing agreement" : "");
-	join_slugs(&chc__v1__standard__descriptor, (const int *)t->standards, t->n_standards, list,
-	           sizeof(list));
+	cli_slugs(&chc__v1__standard__descriptor, (const int *)t->standards, t->n_standards, list,
+	          sizeof(list));
 	if (t->n_standards > 0)
 		printf("  standards:   %s\n", list);
 	printf("  places:      %d per period in", t->capacity_per_period);
@@ -128,19 +116,6 @@ static void print_test_bed(const Chc__V1__TestBed *t)
 		printf("  %s\n", t->description);
 }
 
-static void print_reply(const ProtobufCMessage *reply)
-{
-	if (reply->descriptor == &chc__v1__test_bed__descriptor) {
-		print_test_bed((const Chc__V1__TestBed *)reply);
-	} else if (reply->descriptor == &chc__v1__list_test_beds_response__descriptor) {
-		const Chc__V1__ListTestBedsResponse *list = (const void *)reply;
-		print_table(list->test_beds, list->n_test_beds);
-		cli_print_page(list->n_test_beds, list->page, "test beds");
-	} else {
-		cli_print_json(reply);
-	}
-}
-
 static const cli_verb verbs[] = {
 	{ "create", CLI_VERB_CREATE, "CreateTestBed", "FIELDS", NULL },
 	{ "get", CLI_VERB_GET, "GetTestBed", "ID", NULL },
@@ -151,18 +126,21 @@ static const cli_verb verbs[] = {
 	  "FILE.jsonl                  one test bed per JSON line", NULL },
 };
 
-static const cli_noun noun = {
+const cli_noun cli_testbed_noun = {
 	.name = "testbed",
 	.plural = "test beds",
 	.service = &chc__v1__matching_service__descriptor,
 	.wrapper = "test_bed",
 	.fields = test_bed_fields,
-	.field_count = TEST_BED_FIELD_COUNT,
+	.field_count = CLI_COUNT(test_bed_fields),
 	.filters = filter_fields,
-	.filter_count = FILTER_FIELD_COUNT,
+	.filter_count = CLI_COUNT(filter_fields),
 	.verbs = verbs,
-	.verb_count = sizeof(verbs) / sizeof(verbs[0]),
-	.print = print_reply,
+	.verb_count = CLI_COUNT(verbs),
+	.record = &chc__v1__test_bed__descriptor,
+	.print_record = print_test_bed,
+	.columns = columns,
+	.column_count = CLI_COUNT(columns),
 	.example = "  chc testbed create --name \"Hvidovre Hospital, lungemedicin\" --owner-kind "
 	           "region \\\n"
 	           "    --owner-region 1084 --region 1084 --type hospital-ward --care-area "
@@ -171,8 +149,3 @@ static const cli_noun noun = {
 	           "\\\n"
 	           "    --max-device-class iib --dpa-required true --standard hl7-fhir\n",
 };
-
-int cli_testbed(cli_state *cli, int argc, char **argv)
-{
-	return cli_run_noun(cli, &noun, argc, argv);
-}
