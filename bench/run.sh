@@ -52,6 +52,10 @@ trap cleanup EXIT
 printf '== machine: %s cores, %s\n' "$(nproc)" "$(uname -sr)"
 stack start >/dev/null
 echo "== stack ready (CHC_WORKERS=$workers, PostgreSQL fsync off for both sides)"
+# Authentication is on, as in production: the load clients call with the
+# stack's admin token (each check is a cache hit after the first).
+CHC_TOKEN=$(head -n 1 "$CHC_HOME/admin.token")
+export CHC_TOKEN
 
 # The import job, once: a second run finds the companies there.
 have=$(psql "$CHC_DATABASE_URL" -XAtc "SELECT count(*) FROM companies.companies")

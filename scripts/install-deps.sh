@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_packages=(build-essential cmake pkg-config git
-	libnng-dev nng-utils protobuf-c-compiler libprotobuf-c-dev
+	libnng-dev nng-utils protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev
 	libpq-dev libjansson-dev uuid-dev libssl-dev libmbedtls-dev liblemon-dev)
 run_packages=(postgresql-15 postgresql-contrib curl ca-certificates python3)
 test_packages=(libcmocka-dev valgrind cppcheck clang-format protobuf-compiler python3 openssl

@@ -6,6 +6,8 @@
 #   scripts/stack.sh stop     drain and stop the services, then PostgreSQL
 #   scripts/stack.sh status   show each part
 #
+# Authentication is on: start writes the operator's admin token to
+# $CHC_HOME/admin.token (mode 0600), which chc reads when CHC_TOKEN is unset.
 # Running start twice is harmless. With CHC_DATABASE_URL set, the stack uses
 # that database and starts no PostgreSQL of its own.
 set -euo pipefail
@@ -59,6 +61,15 @@ pid_alive() {
 	[ -f "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null
 }
 
+# Authentication is on: the operator's admin token (chc reads it from
+# here) and the token the services call each other with, each readable by
+# its owner only. Kept while the database knows them.
+tokens_make() {
+	"$CHC_BUILD_DIR/services/chc-migrate" token admin "$CHC_HOME/admin.token" "the operator"
+	"$CHC_BUILD_DIR/services/chc-migrate" token service "$CHC_HOME/service.token" \
+		"the stack's services"
+}
+
 services_start() {
 	mkdir -p "$run_dir" "$log_dir"
 	local index=0 name
@@ -67,7 +78,8 @@ services_start() {
 		if pid_alive "$pid_file"; then
 			say "chc-$name already running (pid $(cat "$pid_file"))"
 		else
-			CHC_LISTEN=$(service_url "$name" "$index") CHC_HTTP_LISTEN=$(service_http "$index") \
+			CHC_TOKEN=$(head -n 1 "$CHC_HOME/service.token") \
+				CHC_LISTEN=$(service_url "$name" "$index") CHC_HTTP_LISTEN=$(service_http "$index") \
 				CHC_EVENTS_LISTEN=$(service_events "$index") \
 				nohup "$CHC_BUILD_DIR/services/chc-$name" >>"$log_dir/$name.log" 2>&1 </dev/null &
 			echo $! >"$pid_file"
@@ -148,6 +160,7 @@ start)
 	[ -x "$CHC_BUILD_DIR/services/chc-companies" ] || die "not built: run scripts/build.sh first"
 	database_start
 	"$CHC_BUILD_DIR/services/chc-migrate" --dir "$CHC_ROOT/migrations" up
+	tokens_make
 	services_start
 	wait_ready
 	;;

@@ -61,7 +61,7 @@ echo "chc --help: clean"
 # The services themselves, serving real requests, under valgrind.
 CHC_TEST_SERVICE_WRAPPER="${valgrind[*]}" \
 	ctest --test-dir "$CHC_BUILD_DIR" --output-on-failure --timeout 600 \
-	-R '^(postgres_start|postgres_stop|test_rpc_core|test_idempotency|test_municipalities|test_needs|test_companies|test_solutions|test_drain|test_events|test_matching|test_projects)$'
+	-R '^(postgres_start|postgres_stop|test_rpc_core|test_idempotency|test_municipalities|test_needs|test_companies|test_solutions|test_drain|test_events|test_matching|test_projects|test_access)$'
 
 step "done"
 echo "all tests passed"

@@ -48,7 +48,7 @@ typedef struct cli_state {
 	chc_client *client;
 	bool json;
 	int timeout_ms;
-	const char *token;
+	const char *token; /* from --token-file, CHC_TOKEN or $CHC_HOME/admin.token */
 } cli_state;
 
 /* Parses "--name value", "--name=value" and the flags named in flags (a
@@ -136,6 +136,7 @@ int cli_event(cli_state *cli, int argc, char **argv);
 int cli_match(cli_state *cli, int argc, char **argv);
 int cli_job(cli_state *cli, int argc, char **argv);
 int cli_feedback(cli_state *cli, int argc, char **argv);
+int cli_token(cli_state *cli, int argc, char **argv);
 
 /* company_import.c: chc company import FILE.csv */
 int cli_company_import_csv(cli_state *cli, const char *path, bool dry_run);

@@ -39,13 +39,50 @@ static const noun nouns[] = {
 	{ "project", NULL, &cli_project_noun,
 	  "collaboration projects: get, list, search, update, status, overdue, import" },
 	{ "event", cli_event, NULL, "a service's domain events: list (history), watch (live)" },
+	{ "token", cli_token, NULL, "who may call the services: create, list, revoke (admin)" },
 	{ "call", cli_call_command, NULL, "call any method with a JSON request (for scripts)" },
 };
+
+/* The first line of path into token; false when path cannot be read. */
+static bool read_token_file(const char *path, char token[256])
+{
+	FILE *in = fopen(path, "r");
+	if (in == NULL)
+		return false;
+	bool read = fgets(token, 256, in) != NULL;
+	fclose(in);
+	token[read ? strcspn(token, "\r\n") : 0] = '\0';
+	return read;
+}
+
+/* Never from the command line, where ps and the shell's history would
+ * show it: --token-file FILE, CHC_TOKEN, or the admin token a stack wrote
+ * to $CHC_HOME/admin.token (no token at all is the services' to refuse). */
+static bool find_token(const char *token_file, char token[256])
+{
+	if (token_file != NULL) {
+		if (read_token_file(token_file, token))
+			return true;
+		fprintf(stderr, "chc: cannot read a token from %s\n", token_file);
+		return false;
+	}
+	const char *variable = getenv("CHC_TOKEN");
+	if (variable != NULL) {
+		snprintf(token, 256, "%s", variable);
+		return true;
+	}
+	const char *home = getenv("CHC_HOME");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/admin.token", home != NULL ? home : ".chc");
+	if (!read_token_file(path, token))
+		token[0] = '\0';
+	return true;
+}
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "Usage: chc [--json] [--timeout MS] [--token TOKEN] <noun> <verb> [options]\n\n"
+	        "Usage: chc [--json] [--timeout MS] [--token-file FILE] <noun> <verb> [options]\n\n"
 	        "Nouns:\n");
 	for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
 		fprintf(out, "  %-14s %s\n", nouns[i].name, nouns[i].summary);
@@ -54,16 +91,21 @@ static void usage(FILE *out)
 	for (int i = 0; i < CHC_ENDPOINT_COUNT; i++)
 		fprintf(out, "  %-23s default %s\n", chc_endpoint_describe(i)->url_variable,
 		        chc_endpoint_describe(i)->default_url);
-	fprintf(out, "  CHC_TOKEN               token sent with every call\n"
-	             "  CHC_TLS_CA              CA file for tls+tcp:// addresses\n\n"
-	             "Exit status: 0 ok, 1 failure, 2 usage, 3 invalid argument, 4 not found,\n"
-	             "5 conflict (exists, stale version, precondition), 6 not allowed,\n"
-	             "7 service unavailable or too slow.\n");
+	fprintf(out,
+	        "  CHC_TOKEN               token sent with every call; unset: the first line\n"
+	        "                          of --token-file FILE, else of $CHC_HOME/admin.token\n"
+	        "                          (CHC_HOME: ./.chc), which the stack makes\n"
+	        "  CHC_TLS_CA              CA file for tls+tcp:// addresses\n\n"
+	        "Exit status: 0 ok, 1 failure, 2 usage, 3 invalid argument, 4 not found,\n"
+	        "5 conflict (exists, stale version, precondition), 6 not allowed,\n"
+	        "7 service unavailable or too slow.\n");
 }
 
 int main(int argc, char **argv)
 {
 	cli_state state = { .timeout_ms = 0 };
+	const char *token_file = NULL;
+	char token[256] = "";
 	int i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
@@ -76,8 +118,8 @@ int main(int argc, char **argv)
 			return CLI_EXIT_OK;
 		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
 			state.timeout_ms = atoi(argv[++i]);
-		} else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc) {
-			state.token = argv[++i];
+		} else if (strcmp(argv[i], "--token-file") == 0 && i + 1 < argc) {
+			token_file = argv[++i];
 		} else {
 			fprintf(stderr, "chc: unknown option %s (try --help)\n", argv[i]);
 			return CLI_EXIT_USAGE;
@@ -95,8 +137,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "chc: unknown noun \"%s\" (try chc --help)\n", argv[i]);
 		return CLI_EXIT_USAGE;
 	}
+	if (!find_token(token_file, token))
+		return CLI_EXIT_USAGE;
+	state.token = token;
 	chc_error error = { 0 };
-	chc_status status = chc_client_create(NULL, &state.client, &error);
+	chc_client_options options = { .token = token };
+	chc_status status = chc_client_create(&options, &state.client, &error);
 	if (status != CHC_OK) {
 		int code = cli_report("starting", status, &error);
 		chc_error_fini(&error);

@@ -55,6 +55,11 @@ chc_status cli_call(cli_state *cli, const ProtobufCServiceDescriptor *service, c
                     const ProtobufCMessage *input, ProtobufCMessage **output, chc_error *error)
 {
 	chc_call_options options = { .timeout_ms = cli->timeout_ms, .token = cli->token };
+	/* A service every process answers (tokens) is asked of the
+	 * municipalities service: the one every installation runs. */
+	if (chc_endpoint_for_service(service->name) < 0)
+		return chc_client_call_at(cli->client, CHC_ENDPOINT_MUNICIPALITIES, service, method,
+		                          input, &options, output, error);
 	return chc_client_call(cli->client, service, method, input, &options, output, error);
 }
 

@@ -31,6 +31,14 @@ extern "C" {
  */
 CHC_API bool chc_method_is_write(const char *method_name);
 
+/*
+ * Who may call a method: its (chc.v1.access) option, a Chc__V1__Access
+ * value (proto/chc/v1/access.proto), read from the same table; 0
+ * (ACCESS_UNSPECIFIED) for a name not in the .proto files or a method that
+ * declares none. Thread-safe.
+ */
+CHC_API int chc_method_access(const char *method_name);
+
 #ifdef __cplusplus
 }
 #endif

@@ -146,7 +146,7 @@ static void move(core_request *request, const char *id, int64_t expected_version
                  const transition *step, const char *reason, Chc__V1__Solution_Closure closure,
                  void *closure_data)
 {
-	if (step->secretariat_only && request->principal.role != CORE_ROLE_SECRETARIAT) {
+	if (step->secretariat_only && !core_principal_is_secretariat(&request->principal)) {
 		core_fail(request, CHC_PERMISSION_DENIED, "only the secretariat may %s solutions",
 		          step->name);
 		CORE_FAIL_RETURN(closure, closure_data);

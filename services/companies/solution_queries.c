@@ -2,6 +2,7 @@
  * solution_queries.c - ListSolutions and SearchSolutions: the solutions'
  * listing (filters, order, search vector); the core runs both calls.
  */
+#include "auth.h"
 #include "companies.h"
 #include "listing.h"
 
@@ -56,7 +57,16 @@ void companies_search_solutions(companies_service *service,
                                 void *closure_data)
 {
 	(void)service;
+	core_request *request = closure_data;
 	core_list_page found;
+	/* A company's drafts and rejected solutions are its and the
+	 * secretariat's business. */
+	if (input->include_unpublished && !core_principal_is_secretariat(&request->principal)) {
+		core_fail(request, CHC_PERMISSION_DENIED,
+		          "include_unpublished is for the secretariat; this token's role is %s",
+		          core_role_name(request->principal.role));
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
 	if (core_search(closure_data, &solution_listing, &input->base,
 	                input->include_unpublished ? NULL : "s.status = 'published'",
 	                &found) != CHC_OK)

@@ -1,33 +1,245 @@
 /*
- * auth.c - token check in constant time, so the comparison leaks nothing
- * about how much of a guessed token was right.
+ * auth.c - tokens to principals through a small cache, and the access
+ * rule of each method.
+ *
+ * The cache is direct-mapped on the token's digest (uniformly random), so
+ * a lookup is one slot under one mutex. Unknown tokens are cached too, so
+ * a caller trying tokens costs the database one query per token per
+ * CHC_AUTH_CACHE_SECONDS at most.
  */
 #include "auth.h"
 
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
-static int tokens_equal(const char *expected, const char *given)
+#include "chc/v1/access.pb-c.h"
+#include "digest.h"
+
+#define CACHE_SLOTS 1024
+
+typedef struct cache_entry {
+	uint8_t digest[CORE_SHA256_BYTES];
+	bool used;
+	int64_t checked_ms;  /* when the database was asked */
+	int64_t expires_ms;  /* the token's own expiry; 0: none */
+	const char *refusal; /* NULL: a valid token */
+	core_principal principal;
+} cache_entry;
+
+struct core_auth {
+	bool on;
+	int64_t cache_ms;
+	pthread_mutex_t lock;
+	cache_entry entries[CACHE_SLOTS];
+};
+
+/* The process's one auth, for core_auth_forget from a handler. */
+static core_auth *process_auth;
+
+static const char *const role_names[] = {
+	"", "reader", "partner", "secretariat", "admin", "service"
+};
+
+const char *core_role_name(core_role role)
 {
-	size_t expected_length = strlen(expected);
-	size_t given_length = strlen(given);
-	unsigned char difference = expected_length != given_length;
-	for (size_t i = 0; i < expected_length; i++)
-		difference |= (unsigned char)(expected[i] ^ given[i < given_length ? i : 0]);
-	return difference == 0;
+	return (unsigned)role < sizeof(role_names) / sizeof(role_names[0]) ? role_names[role] : "";
 }
 
-chc_status core_auth_principal(const char *expected, const char *token, core_principal *principal,
-                               chc_error *error)
+static core_role role_named(const char *name)
 {
-	if (expected == NULL || expected[0] == '\0') {
-		*principal =
-		        (core_principal){ .subject = "anonymous", .role = CORE_ROLE_SECRETARIAT };
+	for (size_t i = 1; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+		if (strcmp(role_names[i], name) == 0)
+			return (core_role)i;
+	return CORE_ROLE_NONE;
+}
+
+bool core_principal_is_secretariat(const core_principal *principal)
+{
+	return principal->role == CORE_ROLE_SECRETARIAT || principal->role == CORE_ROLE_ADMIN ||
+	       principal->role == CORE_ROLE_SERVICE;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+chc_status core_auth_init(core_auth **auth, bool on, int cache_seconds)
+{
+	core_auth *created = calloc(1, sizeof(*created));
+	if (created == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	created->on = on;
+	created->cache_ms = (int64_t)cache_seconds * 1000;
+	pthread_mutex_init(&created->lock, NULL);
+	process_auth = created;
+	*auth = created;
+	return CHC_OK;
+}
+
+void core_auth_fini(core_auth *auth)
+{
+	if (auth == NULL)
+		return;
+	if (process_auth == auth)
+		process_auth = NULL;
+	pthread_mutex_destroy(&auth->lock);
+	free(auth);
+}
+
+void core_auth_forget(void)
+{
+	core_auth *auth = process_auth;
+	if (auth == NULL)
+		return;
+	pthread_mutex_lock(&auth->lock);
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		auth->entries[i].used = false;
+	pthread_mutex_unlock(&auth->lock);
+}
+
+static chc_status digest_of(const char *secret, uint8_t digest[CORE_SHA256_BYTES])
+{
+	const void *parts[] = { secret };
+	size_t lengths[] = { strlen(secret) };
+	return core_sha256(parts, lengths, 1, digest);
+}
+
+chc_status core_auth_secret_hash(const char *secret, char hash[64 + 1])
+{
+	uint8_t digest[CORE_SHA256_BYTES];
+	chc_status status = digest_of(secret, digest);
+	if (status == CHC_OK)
+		core_sha256_hex(digest, hash);
+	return status;
+}
+
+chc_status core_auth_new_secret(char secret[4 + 64 + 1])
+{
+	uint8_t random[32];
+	if (getrandom(random, sizeof(random), 0) != (ssize_t)sizeof(random))
+		return CHC_INTERNAL;
+	memcpy(secret, "chc_", 4);
+	for (size_t i = 0; i < sizeof(random); i++)
+		snprintf(secret + 4 + 2 * i, 3, "%02x", random[i]);
+	return CHC_OK;
+}
+
+/* Asks the database about the token whose digest is entry->digest and
+ * fills the entry. */
+static chc_status look_up(core_db *db, cache_entry *entry, chc_error *error)
+{
+	PGconn *connection = core_db_connection(db, error);
+	if (connection == NULL)
+		return error->code;
+	char hex[CORE_SHA256_HEX];
+	core_sha256_hex(entry->digest, hex);
+	const char *values[] = { hex };
+	PGresult *result = PQexecParams(
+	        connection,
+	        "SELECT id, role, organisation, "
+	        "coalesce((extract(epoch FROM expires_at) * 1000)::bigint, 0), "
+	        "revoked_at IS NOT NULL FROM auth.tokens WHERE secret_hash = decode($1, 'hex')",
+	        1, NULL, values, NULL, NULL, 0);
+	chc_status status = CHC_OK;
+	if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+		status = chc_error_set(error, CHC_UNAVAILABLE, "cannot check the token: %s",
+		                       PQerrorMessage(connection));
+	} else if (PQntuples(result) == 0) {
+		entry->refusal = "unknown token";
+	} else if (PQgetvalue(result, 0, 4)[0] == 't') {
+		entry->refusal = "revoked token";
+	} else {
+		entry->refusal = NULL;
+		entry->expires_ms = strtoll(PQgetvalue(result, 0, 3), NULL, 10);
+		snprintf(entry->principal.subject, sizeof(entry->principal.subject), "token:%s",
+		         PQgetvalue(result, 0, 0));
+		snprintf(entry->principal.organisation, sizeof(entry->principal.organisation), "%s",
+		         PQgetvalue(result, 0, 2));
+		entry->principal.role = role_named(PQgetvalue(result, 0, 1));
+	}
+	PQclear(result);
+	core_db_note_result(db);
+	return status;
+}
+
+chc_status core_auth_principal(core_auth *auth, core_db *db, const char *token,
+                               core_principal *principal, chc_error *error)
+{
+	memset(principal, 0, sizeof(*principal));
+	if (!auth->on) {
+		snprintf(principal->subject, sizeof(principal->subject), "anonymous");
+		principal->role = CORE_ROLE_SECRETARIAT;
 		return CHC_OK;
 	}
 	if (token == NULL || token[0] == '\0')
 		return chc_error_set(error, CHC_UNAUTHENTICATED, "missing token");
-	if (!tokens_equal(expected, token))
-		return chc_error_set(error, CHC_UNAUTHENTICATED, "invalid token");
-	*principal = (core_principal){ .subject = "secretariat", .role = CORE_ROLE_SECRETARIAT };
+	cache_entry found = { .used = true };
+	if (strlen(token) > 256 || digest_of(token, found.digest) != CHC_OK)
+		return chc_error_set(error, CHC_UNAUTHENTICATED, "unknown token");
+	size_t slot = ((size_t)found.digest[0] | (size_t)found.digest[1] << 8) % CACHE_SLOTS;
+	int64_t now = now_ms();
+	pthread_mutex_lock(&auth->lock);
+	cache_entry *cached = &auth->entries[slot];
+	bool hit = cached->used && now - cached->checked_ms < auth->cache_ms &&
+	           memcmp(cached->digest, found.digest, sizeof(found.digest)) == 0;
+	if (hit)
+		found = *cached;
+	pthread_mutex_unlock(&auth->lock);
+	if (!hit) {
+		chc_status status = look_up(db, &found, error);
+		if (status != CHC_OK)
+			return status;
+		found.checked_ms = now;
+		pthread_mutex_lock(&auth->lock);
+		auth->entries[slot] = found;
+		pthread_mutex_unlock(&auth->lock);
+	}
+	if (found.refusal != NULL)
+		return chc_error_set(error, CHC_UNAUTHENTICATED, "%s", found.refusal);
+	if (found.expires_ms != 0 && now >= found.expires_ms)
+		return chc_error_set(error, CHC_UNAUTHENTICATED, "expired token");
+	if (found.principal.role == CORE_ROLE_NONE)
+		return chc_error_set(error, CHC_UNAUTHENTICATED, "token of an unknown role");
+	*principal = found.principal;
 	return CHC_OK;
+}
+
+chc_status core_auth_permit(const core_principal *principal, int access, const char *method,
+                            chc_error *error)
+{
+	core_role role = principal->role;
+	const char *needs = NULL;
+	switch (access) {
+	case CHC__V1__ACCESS__ACCESS_PUBLIC:
+		return CHC_OK;
+	case CHC__V1__ACCESS__ACCESS_READER:
+		needs = role != CORE_ROLE_NONE ? NULL : "a token";
+		break;
+	case CHC__V1__ACCESS__ACCESS_PARTNER:
+		needs = role == CORE_ROLE_PARTNER || core_principal_is_secretariat(principal)
+		                ? NULL
+		                : "the partner, secretariat or admin role";
+		break;
+	case CHC__V1__ACCESS__ACCESS_SECRETARIAT:
+		needs = core_principal_is_secretariat(principal) ? NULL
+		                                                 : "the secretariat or admin role";
+		break;
+	case CHC__V1__ACCESS__ACCESS_ADMIN:
+		needs = role == CORE_ROLE_ADMIN ? NULL : "the admin role";
+		break;
+	default:
+		needs = "an access option in its .proto file";
+		break;
+	}
+	if (needs == NULL)
+		return CHC_OK;
+	return chc_error_set(error, CHC_PERMISSION_DENIED, "%s needs %s; this token's role is %s",
+	                     method, needs, role != CORE_ROLE_NONE ? core_role_name(role) : "none");
 }

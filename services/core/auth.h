@@ -1,23 +1,55 @@
 /*
- * auth.h - turns the envelope's token into the principal handlers see.
+ * auth.h - who is calling, and whether they may call the method.
  *
- * Today one shared token (CHC_TOKEN) identifies the secretariat; when it is
- * empty every caller is accepted as an anonymous secretariat (a developer's
- * machine). Roles are already part of the principal so that per-method
- * permissions can be added without touching handlers' signatures.
+ * A call carries a token; its SHA-256 is looked up in auth.tokens (one
+ * table every service reads) and the answer kept in a per-process cache
+ * for a few seconds (CHC_AUTH_CACHE_SECONDS), so the hot path costs one
+ * hash and no round trip, and a revoked or expired token is refused by
+ * every service within those seconds. Who may call a method is declared
+ * next to it in the .proto files (option (chc.v1.access)).
  */
 #ifndef CORE_AUTH_H
 #define CORE_AUTH_H
 
+#include <stdbool.h>
+
 #include "chc/status.h"
+#include "db.h"
 #include "request.h"
 
+typedef struct core_auth core_auth;
+
+/* on false: every caller is the anonymous secretariat (CHC_AUTH=off, for a
+ * developer's machine; the server logs a warning). */
+chc_status core_auth_init(core_auth **auth, bool on, int cache_seconds);
+void core_auth_fini(core_auth *auth);
+
 /*
- * Fills principal from token. expected is the configured token ("" when
- * authentication is off). Returns CHC_OK or CHC_UNAUTHENTICATED with error
- * saying whether the token was missing or wrong.
+ * The principal of token. UNAUTHENTICATED when it is missing, unknown,
+ * expired or revoked; UNAVAILABLE when the token is not cached and the
+ * database cannot be asked (db is the calling worker's connection).
  */
-chc_status core_auth_principal(const char *expected, const char *token, core_principal *principal,
-                               chc_error *error);
+chc_status core_auth_principal(core_auth *auth, core_db *db, const char *token,
+                               core_principal *principal, chc_error *error);
+
+/* CHC_OK when principal may call method, whose access is a
+ * Chc__V1__Access value; PERMISSION_DENIED naming the roles it needs. */
+chc_status core_auth_permit(const core_principal *principal, int access, const char *method,
+                            chc_error *error);
+
+/* Forgets every cached token of this process (after a revocation here;
+ * the other processes forget it when their cache entry ages out). */
+void core_auth_forget(void);
+
+/* The SHA-256 of a token's secret in hex: auth.tokens keeps
+ * decode(hash, 'hex'), never the secret. */
+chc_status core_auth_secret_hash(const char *secret, char hash[64 + 1]);
+
+/* A new secret: "chc_" and 64 hex digits of 256 random bits from the
+ * operating system. */
+chc_status core_auth_new_secret(char secret[4 + 64 + 1]);
+
+/* The role's name ("secretariat"), or "" for none. */
+const char *core_role_name(core_role role);
 
 #endif /* CORE_AUTH_H */

@@ -37,8 +37,13 @@ static const setting settings[] = {
 	  "requests served at once; each worker holds one database connection" },
 	{ "CHC_LOG_LEVEL", SETTING_LEVEL, "info", FIELD(log_level), 0, 0,
 	  "debug, info, warn or error" },
+	{ "CHC_AUTH", SETTING_STRING, "on", FIELD(auth), 0, 0,
+	  "on: every call needs a token (chc token create); off: every caller is the "
+	  "secretariat (a warning at start)" },
+	{ "CHC_AUTH_CACHE_SECONDS", SETTING_INT, "5", FIELD(auth_cache_seconds), 0, 300,
+	  "how long a token's check is cached: a revoked token is refused within this" },
 	{ "CHC_TOKEN", SETTING_STRING, "", FIELD(token), 0, 0,
-	  "token callers must present (empty: anonymous callers accepted)" },
+	  "the token this service presents when it calls another service (role service)" },
 	{ "CHC_TLS_CERT", SETTING_STRING, "", FIELD(tls_cert), 0, 0,
 	  "PEM certificate chain file for tls+tcp:// listeners" },
 	{ "CHC_TLS_KEY", SETTING_STRING, "", FIELD(tls_key), 0, 0,
@@ -143,6 +148,12 @@ chc_status core_config_load(core_config *config, const core_config_defaults *def
 			return status;
 		}
 	}
+	if (strcmp(config->auth, "on") != 0 && strcmp(config->auth, "off") != 0) {
+		chc_error_set(error, CHC_INVALID_ARGUMENT, "CHC_AUTH must be on or off, not \"%s\"",
+		              config->auth);
+		core_config_fini(config);
+		return CHC_INVALID_ARGUMENT;
+	}
 	return CHC_OK;
 }
 
@@ -155,6 +166,7 @@ void core_config_fini(core_config *config)
 	free(config->http_listen);
 	free(config->events_listen);
 	free(config->token);
+	free(config->auth);
 	free(config->tls_cert);
 	free(config->tls_key);
 	memset(config, 0, sizeof(*config));

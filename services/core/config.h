@@ -25,7 +25,9 @@ typedef struct core_config {
 	char *events_listen; /* PUB address(es) of the domain events; "" off */
 	int workers;
 	core_log_level log_level;
-	char *token;    /* shared secret; "" accepts anonymous callers */
+	char *token; /* what this service presents when it calls another */
+	char *auth;  /* "on" (tokens required) or "off" (everyone is the secretariat) */
+	int auth_cache_seconds;
 	char *tls_cert; /* PEM certificate chain for tls+tcp:// listeners */
 	char *tls_key;  /* PEM private key for tls+tcp:// listeners */
 	size_t max_message_bytes;

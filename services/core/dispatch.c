@@ -43,11 +43,20 @@ chc_status core_dispatch_add(core_dispatch *dispatch, ProtobufCService *service,
 			.index = i,
 			.descriptor = method,
 			.is_write = needs_database && chc_method_is_write(full_name),
+			.access = chc_method_access(full_name),
 			.needs_database = needs_database,
 		};
 		qsort(dispatch->methods, dispatch->count, sizeof(core_method), method_compare);
 	}
-	return CHC_OK;
+	return core_dispatch_undeclared(dispatch)[0] == '\0' ? CHC_OK : CHC_FAILED_PRECONDITION;
+}
+
+const char *core_dispatch_undeclared(const core_dispatch *dispatch)
+{
+	for (size_t i = 0; i < dispatch->count; i++)
+		if (dispatch->methods[i].access == 0)
+			return dispatch->methods[i].full_name;
+	return "";
 }
 
 const core_method *core_dispatch_find(const core_dispatch *dispatch, const char *name)

@@ -19,6 +19,7 @@ typedef struct core_method {
 	unsigned index;
 	const ProtobufCMethodDescriptor *descriptor;
 	bool is_write; /* runs in a transaction with idempotency */
+	int access;    /* who may call it: its (chc.v1.access) option */
 	bool needs_database;
 } core_method;
 
@@ -30,10 +31,15 @@ typedef struct core_dispatch {
 /*
  * Adds every method of service. needs_database is false for services that
  * answer without PostgreSQL (Health). Returns CHC_OK, CHC_ALREADY_EXISTS
- * when a method is registered twice, CHC_RESOURCE_EXHAUSTED.
+ * when a method is registered twice, CHC_FAILED_PRECONDITION when a
+ * method declares no access option (core_dispatch_undeclared names it),
+ * CHC_RESOURCE_EXHAUSTED.
  */
 chc_status core_dispatch_add(core_dispatch *dispatch, ProtobufCService *service,
                              bool needs_database);
+
+/* The first method that declares no access option, or "". */
+const char *core_dispatch_undeclared(const core_dispatch *dispatch);
 
 /* The method named name, or NULL. Thread-safe once registration is over. */
 const core_method *core_dispatch_find(const core_dispatch *dispatch, const char *name);

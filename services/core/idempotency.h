@@ -15,6 +15,10 @@
 #include "digest.h"
 #include "request.h"
 
+/* The longest idempotency key accepted; a longer one is INVALID_ARGUMENT
+ * (libchc makes UUIDs; a partner's own keys have room to spare). */
+#define CORE_IDEMPOTENCY_KEY_MAX 128
+
 typedef struct core_idempotency {
 	core_statement lock;
 	core_statement lookup;

@@ -21,17 +21,28 @@ struct core_db;
 struct core_server;
 typedef struct core_result_node core_result_node;
 
-/* Who is calling: derived from the token by auth.c. */
+/* Who is calling: derived from the token by auth.c. The roles of
+ * proto/chc/v1/tokens.proto (chc.v1.Role), in the same order. */
 typedef enum core_role {
-	CORE_ROLE_ANONYMOUS = 0,
-	CORE_ROLE_PARTNER = 1,
-	CORE_ROLE_SECRETARIAT = 2,
+	CORE_ROLE_NONE = 0, /* no token: only public methods */
+	CORE_ROLE_READER = 1,
+	CORE_ROLE_PARTNER = 2,
+	CORE_ROLE_SECRETARIAT = 3,
+	CORE_ROLE_ADMIN = 4,
+	CORE_ROLE_SERVICE = 5,
 } core_role;
 
+/* Copied into each request, so that a token leaving the cache cannot pull
+ * the strings from under a handler. */
 typedef struct core_principal {
-	const char *subject; /* static or owned by the auth table */
+	char subject[48];      /* "token:<uuid>", or "anonymous" with authentication off */
+	char organisation[64]; /* a partner's "company:<uuid>", "municipality:101" ... */
 	core_role role;
 } core_principal;
+
+/* Secretariat, admin or service: the roles with every right in the
+ * registries, projects and matching. */
+bool core_principal_is_secretariat(const core_principal *principal);
 
 typedef struct core_allocation core_allocation;
 
@@ -44,6 +55,9 @@ typedef struct core_request {
 	struct core_db *database; /* its reconnect and prepared-statement state */
 	struct core_server *server;
 	bool is_write; /* runs inside a transaction the core owns */
+	/* The reply holds a secret (a new token): it is not kept for replays
+	 * of its idempotency key, so no secret rests in the database. */
+	bool reply_not_kept;
 
 	chc_error error; /* code, message and violations when failed */
 	bool replied;

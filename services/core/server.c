@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "chc/v1/access.pb-c.h"
 #include "chc/v1/rpc.pb-c.h"
 #include "chc/version.h"
 #include "db.h"
@@ -33,6 +34,7 @@
 #include "idempotency.h"
 #include "log.h"
 #include "metrics.h"
+#include "tokens.h"
 
 /* The hard cap nng enforces before our own limit: larger messages are
  * dropped by nng without a reply, so it sits well above CHC_MAX_MESSAGE_BYTES,
@@ -62,6 +64,7 @@ struct core_server {
 	core_config config;
 	core_dispatch dispatch;
 	core_idempotency idempotency;
+	core_auth *auth;
 	nng_socket socket;
 	core_worker *workers;
 	int worker_count;
@@ -119,7 +122,10 @@ static void serve_write(core_worker *worker, const core_method *method,
 	const char *key = envelope->idempotency_key;
 	uint8_t fingerprint[CORE_SHA256_BYTES];
 	bool replayed = false;
-	if (key[0] != '\0') {
+	if (strlen(key) > CORE_IDEMPOTENCY_KEY_MAX)
+		core_violation(request, "idempotency_key", "is longer than %d characters",
+		               CORE_IDEMPOTENCY_KEY_MAX);
+	else if (key[0] != '\0') {
 		const void *parts[] = { envelope->method, "", envelope->payload.data };
 		const size_t lengths[] = { strlen(envelope->method), 1, envelope->payload.len };
 		if (core_sha256(parts, lengths, 3, fingerprint) != CHC_OK)
@@ -131,7 +137,7 @@ static void serve_write(core_worker *worker, const core_method *method,
 	if (!core_failed(request) && !replayed)
 		core_dispatch_invoke(method, envelope->payload.data, envelope->payload.len,
 		                     request);
-	if (!core_failed(request) && !replayed && key[0] != '\0')
+	if (!core_failed(request) && !replayed && key[0] != '\0' && !request->reply_not_kept)
 		core_idempotency_store(&server->idempotency, request, key, fingerprint);
 	if (!core_failed(request) && !replayed) {
 		chc_error commit_error = { 0 };
@@ -167,15 +173,21 @@ static void serve_envelope(core_worker *worker, const Chc__V1__RpcRequest *envel
 		core_fail(request, CHC_DEADLINE_EXCEEDED, "deadline passed before the request ran");
 		return;
 	}
-	if (core_auth_principal(server->config.token, envelope->token, &request->principal,
-	                        &request->error) != CHC_OK)
-		return;
+	/* Who is calling comes before whether the method exists: a caller
+	 * without a token learns nothing of the method table. */
 	const core_method *method = core_dispatch_find(&server->dispatch, envelope->method);
+	bool public = method != NULL && method->access == CHC__V1__ACCESS__ACCESS_PUBLIC;
+	if (!public && core_auth_principal(server->auth, &worker->db, envelope->token,
+	                                   &request->principal, &request->error) != CHC_OK)
+		return;
 	if (method == NULL) {
 		core_fail(request, CHC_UNIMPLEMENTED, "unknown method \"%.200s\"",
 		          envelope->method);
 		return;
 	}
+	if (core_auth_permit(&request->principal, method->access, method->full_name,
+	                     &request->error) != CHC_OK)
+		return;
 	*found = method;
 	request->is_write = method->is_write;
 	if (method->needs_database) {
@@ -526,14 +538,24 @@ static chc_status server_start(core_server *server, chc_error *error)
 	                                          server->config.idempotency_ttl_seconds);
 	if (status != CHC_OK)
 		return chc_error_set(error, status, "out of memory");
-	status = core_dispatch_add(&server->dispatch, core_health_service(server->own_service_name),
-	                           false);
+	status = core_auth_init(&server->auth, strcmp(server->config.auth, "on") == 0,
+	                        server->config.auth_cache_seconds);
+	if (status == CHC_OK)
+		status = core_dispatch_add(&server->dispatch,
+		                           core_health_service(server->own_service_name), false);
+	if (status == CHC_OK)
+		status = core_dispatch_add(&server->dispatch, core_token_service(), true);
 	if (status == CHC_OK)
 		status = core_dispatch_add(
 		        &server->dispatch,
 		        core_events_service(definition->schema, server->own_service_name), true);
 	if (status == CHC_OK)
 		status = core_dispatch_add(&server->dispatch, definition->service, true);
+	if (status == CHC_FAILED_PRECONDITION)
+		return chc_error_set(error, status,
+		                     "%s declares no (chc.v1.access) option in its .proto file: "
+		                     "nothing is served until every method says who may call it",
+		                     core_dispatch_undeclared(&server->dispatch));
 	if (status != CHC_OK)
 		return chc_error_set(error, status, "cannot build the method table");
 	if (check_schema(server, error) != CHC_OK)
@@ -622,6 +644,7 @@ static void server_stop(core_server *server, server_extras *extras)
 		server->definition->stop();
 	core_dispatch_fini(&server->dispatch);
 	core_idempotency_fini(&server->idempotency);
+	core_auth_fini(server->auth);
 	core_db_fini(&server->probe);
 	core_config_fini(&server->config);
 }
@@ -661,8 +684,9 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 		core_log(CORE_LOG_ERROR, "cannot start: %s", error.message);
 		exit_status = 1;
 	} else {
-		if (server.config.token[0] == '\0')
-			core_log(CORE_LOG_WARN, "CHC_TOKEN is empty: every caller is accepted");
+		if (strcmp(server.config.auth, "off") == 0)
+			core_log(CORE_LOG_WARN, "CHC_AUTH=off: every caller is accepted as the "
+			                        "secretariat, with no token");
 		core_log(CORE_LOG_INFO, "serving %s %s on %s (http %s, events %s, %d workers)",
 		         server.own_service_name, CHC_VERSION, server.config.listen,
 		         server.config.http_listen[0] ? server.config.http_listen : "off",

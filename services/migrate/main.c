@@ -1,22 +1,33 @@
 /*
- * chc-migrate - applies the schema migrations: chc-migrate up|status.
+ * chc-migrate - applies the schema migrations (chc-migrate up|status) and
+ * makes the first tokens of a fresh installation (chc-migrate token), which
+ * no service can make before an admin token exists.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "chc/version.h"
 #include "config.h"
 #include "migrate.h"
+#include "tokens.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 	        "Usage: chc-migrate [--dir DIR] up|status\n"
+	        "       chc-migrate token ROLE FILE [NAME]\n"
 	        "       chc-migrate --help | --version\n\n"
 	        "  up       apply the pending migrations in order, each once, in a transaction\n"
-	        "  status   show each migration: applied (when), pending, or CHANGED\n\n"
+	        "  status   show each migration: applied (when), pending, or CHANGED\n"
+	        "  token    make a token of ROLE (admin, service, secretariat, reader) and write\n"
+	        "           it to FILE, readable by its owner only (mode 0600); nothing is done\n"
+	        "           when FILE holds a valid token, so a stack's start runs it every "
+	        "time\n\n"
 	        "Environment:\n"
 	        "  CHC_DATABASE_URL     libpq connection string (default \"%s\")\n"
 	        "  CHC_MIGRATIONS_DIR   where NNNN_name.sql files are (default ./migrations if it\n"
@@ -24,8 +35,91 @@ static void usage(FILE *out)
 	        CORE_DEFAULT_DATABASE_URL, CHC_INSTALLED_MIGRATIONS);
 }
 
+/* Whether the first line of path is a token the database knows and has
+ * not revoked: then a stack that starts again keeps its tokens. */
+static bool token_file_is_valid(PGconn *connection, const char *path)
+{
+	char secret[256] = "";
+	FILE *in = fopen(path, "r");
+	if (in == NULL)
+		return false;
+	bool read = fgets(secret, sizeof(secret), in) != NULL;
+	fclose(in);
+	secret[strcspn(secret, "\r\n")] = '\0';
+	char hash[65];
+	if (!read || core_auth_secret_hash(secret, hash) != CHC_OK)
+		return false;
+	const char *values[] = { hash };
+	PGresult *result = PQexecParams(connection,
+	                                "SELECT 1 FROM auth.tokens WHERE secret_hash = "
+	                                "decode($1, 'hex') AND revoked_at IS NULL AND "
+	                                "(expires_at IS NULL OR expires_at > now())",
+	                                1, NULL, values, NULL, NULL, 0);
+	bool valid = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1;
+	PQclear(result);
+	return valid;
+}
+
+/* Writes a new token of role to path, readable by its owner only, unless
+ * path already holds a valid one. The file is written beside and renamed,
+ * so a reader never sees half a token. */
+static int make_token(PGconn *connection, const char *role, const char *path, const char *name)
+{
+	if (token_file_is_valid(connection, path))
+		return 0;
+	char temporary[4096];
+	snprintf(temporary, sizeof(temporary), "%s.new", path);
+	unlink(temporary);
+	int file = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (file < 0) {
+		fprintf(stderr, "chc-migrate: cannot create %s: %s\n", temporary, strerror(errno));
+		return 1;
+	}
+	char id[37];
+	char secret[4 + 64 + 1];
+	chc_error error = { 0 };
+	int exit_status = 0;
+	if (core_token_create(connection, role, "", name, 0, "chc-migrate", id, secret, &error) !=
+	    CHC_OK) {
+		fprintf(stderr, "chc-migrate: %s\n", error.message);
+		exit_status = 1;
+	} else if (dprintf(file, "%s\n", secret) < 0) {
+		fprintf(stderr, "chc-migrate: cannot write %s\n", temporary);
+		exit_status = 1;
+	}
+	if (close(file) != 0 || (exit_status == 0 && rename(temporary, path) != 0))
+		exit_status = 1;
+	if (exit_status != 0)
+		unlink(temporary);
+	else
+		printf("token %s (%s) written to %s\n", id, role, path);
+	chc_error_fini(&error);
+	return exit_status;
+}
+
+static int token_command(int argc, char **argv)
+{
+	if (argc < 4 || argc > 5) {
+		usage(stderr);
+		return 2;
+	}
+	const char *url = getenv("CHC_DATABASE_URL");
+	PGconn *connection = PQconnectdb(url != NULL ? url : CORE_DEFAULT_DATABASE_URL);
+	int exit_status = 1;
+	if (PQstatus(connection) != CONNECTION_OK)
+		fprintf(stderr, "chc-migrate: cannot connect to the database: %s",
+		        PQerrorMessage(connection));
+	else
+		exit_status =
+		        make_token(connection, argv[2], argv[3], argc == 5 ? argv[4] : argv[2]);
+	PQfinish(connection);
+	return exit_status;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "token") == 0)
+		return token_command(argc, argv);
 	const char *directory = getenv("CHC_MIGRATIONS_DIR");
 	const char *command = NULL;
 	for (int i = 1; i < argc; i++) {

@@ -280,7 +280,7 @@ chc_status project_history_add(core_request *request, const char *project_id, co
 		kind,
 		from ? core_enum_slug(request, &chc__v1__project_status__descriptor, from) : "",
 		to ? core_enum_slug(request, &chc__v1__project_status__descriptor, to) : "",
-		request->principal.subject ? request->principal.subject : "",
+		request->principal.subject,
 		reason ? reason : "",
 		party ? party : "",
 		core_int_text(request, commitment_ore),
@@ -298,7 +298,6 @@ static const core_statement project_event_statement = {
 chc_status project_event(core_request *request, const char *type, const char *project_id,
                          const char *detail)
 {
-	const char *values[] = { type, project_id, detail,
-		                 request->principal.subject ? request->principal.subject : "" };
+	const char *values[] = { type, project_id, detail, request->principal.subject };
 	return core_execute(request, &project_event_statement, values);
 }

@@ -28,6 +28,10 @@ typedef const char *const harness_environment[];
 /* The fixture's database URL (CHC_TEST_DATABASE_URL). */
 const char *harness_database_url(void);
 
+/* The token of role ("admin", "service" or "reader") that the fixture
+ * made; "" when there is none. */
+const char *harness_token(const char *role);
+
 /* A port nobody listens on right now. */
 int harness_free_port(void);
 
@@ -90,7 +94,8 @@ int harness_run_tests_on(const char *group_name, const struct CMUnitTest *tests,
 #define harness_run_group_on(tests, stack, last)                                                   \
 	harness_run_tests_on(#tests, tests, sizeof(tests) / sizeof((tests)[0]), stack, last)
 
-/* A client whose endpoints point at the given services (NULL: unused). */
+/* A client whose endpoints point at the given services (NULL: unused),
+ * calling with token (NULL: the admin token). */
 chc_client *harness_client(const harness_service *companies, const harness_service *municipalities,
                            const char *token);
 
@@ -128,8 +133,9 @@ char *harness_request_with(const char *key, const char *base, const char *overri
 uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, int timeout_ms,
                              size_t *reply_length);
 
-/* Sends an envelope built from the arguments and returns the decoded
- * response (free with chc__v1__rpc_response__free_unpacked). */
+/* Sends an envelope built from the arguments (token NULL: the admin
+ * token; "": none) and returns the decoded response (free with
+ * chc__v1__rpc_response__free_unpacked). */
 struct Chc__V1__RpcResponse *harness_envelope_call(const char *url, const char *method,
                                                    const void *payload, size_t length,
                                                    int64_t deadline_unix_ms, const char *token);

@@ -28,6 +28,10 @@ start)
 		start >/dev/null
 	psql "host=$pg/run port=$CHC_PG_PORT user=chc dbname=postgres" -Xqc "CREATE DATABASE chc"
 	"$build_dir/services/chc-migrate" --dir "$source_dir/migrations" up >/dev/null
+	# Authentication is on in every test: the tokens the harness uses.
+	for role in admin service reader; do
+		"$build_dir/services/chc-migrate" token "$role" "$CHC_HOME/$role.token" tests >/dev/null
+	done
 	echo "test database ready: $CHC_DATABASE_URL"
 	;;
 stop)

@@ -162,6 +162,7 @@ static void reply_limit(void **state)
 		options.timeout_ms = 1500;
 		options.max_attempts = 1;
 		options.max_reply_bytes = round == 0 ? 1024 : 0;
+		options.token = harness_token("admin");
 		chc_client *client = NULL;
 		assert_int_equal(chc_client_create(&options, &client, NULL), CHC_OK);
 		ProtobufCMessage *reply = NULL;

@@ -53,8 +53,11 @@ static PGconn *hold_the_key(void)
 	PGconn *connection = harness_database();
 	assert_non_null(connection);
 	harness_sql_value(connection, "BEGIN");
-	harness_sql_value(connection, "SELECT pg_advisory_xact_lock(hashtextextended("
-	                              "'anonymous' || '/' || '" HELD_KEY "', 7101))");
+	/* Keys are the caller's own: the lock is on the admin token's. */
+	harness_sql_value(connection,
+	                  "SELECT pg_advisory_xact_lock(hashtextextended((SELECT "
+	                  "'token:' || id FROM auth.tokens WHERE role = 'admin' AND "
+	                  "created_by = 'chc-migrate') || '/' || '" HELD_KEY "', 7101))");
 	return connection;
 }
 

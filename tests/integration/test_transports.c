@@ -72,6 +72,7 @@ static chc_status get_copenhagen(const char *url, const char *ca, int timeout_ms
 	chc_client_options_init(&options);
 	options.urls[CHC_ENDPOINT_MUNICIPALITIES] = url;
 	options.tls_ca_file = ca;
+	options.token = harness_token("admin");
 	options.timeout_ms = timeout_ms;
 	options.max_attempts = 1;
 	chc_client *client = NULL;

@@ -25,14 +25,28 @@ import uuid
 
 build_dir, source_dir = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp()
-subprocess.run(["protoc", f"--proto_path={source_dir}/proto", f"--python_out={work}"]
+# access.proto (the methods' access option) imports protobuf's own
+# descriptor.proto, from libprotobuf-dev.
+subprocess.run(["protoc", f"--proto_path={source_dir}/proto", "--proto_path=/usr/include",
+                f"--python_out={work}"]
                + [f"chc/v1/{name}.proto" for name in
-                  ("rpc", "common", "municipalities", "companies", "matching", "projects")],
+                  ("access", "rpc", "common", "municipalities", "companies", "matching",
+                   "projects")],
                check=True)
 sys.path.insert(0, work)
 from chc.v1 import (common_pb2, companies_pb2, matching_pb2, municipalities_pb2,  # noqa: E402
                     projects_pb2, rpc_pb2)
 
+
+
+def fixture_token(role):
+    """A token the test fixture made (chc-migrate token): tokens are on."""
+    with open(f"{build_dir}/test-home/{role}.token") as file:
+        return file.readline().strip()
+
+
+ADMIN_TOKEN = fixture_token("admin")
+SERVICE_TOKEN = fixture_token("service")
 INVALID_ARGUMENT = 3
 ALREADY_EXISTS = 6
 FAILED_PRECONDITION = 9
@@ -48,7 +62,8 @@ def start(name, extra):
     port = free_port()
     environment = dict(os.environ, CHC_LISTEN=f"tcp://127.0.0.1:{port}", CHC_HTTP_LISTEN="",
                        CHC_EVENTS_LISTEN="", CHC_LOG_LEVEL="error",
-                       CHC_DATABASE_URL=os.environ["CHC_TEST_DATABASE_URL"], **extra)
+                       CHC_DATABASE_URL=os.environ["CHC_TEST_DATABASE_URL"],
+                       CHC_TOKEN=SERVICE_TOKEN, **extra)
     process = subprocess.Popen([f"{build_dir}/services/chc-{name}"], env=environment)
     return process, f"tcp://127.0.0.1:{port}"
 
@@ -66,7 +81,7 @@ def call(url, service, method, request, reply_type):
     """One envelope through nngcat; returns (code, message, violations, reply)."""
     envelope = rpc_pb2.RpcRequest(method=f"/chc.v1.{service}/{method}",
                                   request_id=str(uuid.uuid4()),
-                                  idempotency_key=str(uuid.uuid4()),
+                                  idempotency_key=str(uuid.uuid4()), token=ADMIN_TOKEN,
                                   payload=request.SerializeToString())
     path = os.path.join(work, "request.bin")
     with open(path, "wb") as out:

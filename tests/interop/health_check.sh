@@ -40,6 +40,9 @@ call() {
 	protoc --proto_path="$proto" --decode=chc.v1.RpcResponse chc/v1/rpc.proto <"$work/reply.bin"
 }
 
+# Health is public; every other method needs a token (the fixture's).
+admin_token=$(head -n 1 "$build_dir/test-home/admin.token")
+
 for name in companies municipalities projects matching; do
 	port=$(free_port)
 	CHC_LISTEN=tcp://127.0.0.1:$port CHC_HTTP_LISTEN= CHC_EVENTS_LISTEN= CHC_DATABASE_URL=$CHC_TEST_DATABASE_URL \
@@ -57,6 +60,9 @@ for name in companies municipalities projects matching; do
 	if grep -q '^code:' <<<"$reply"; then echo "$name: health code not 0: $reply"; exit 1; fi
 
 	reply=$(call "$url" 'method: "/chc.v1.Nope/Nothing" request_id: "interop-2"')
+	grep -q '^code: 16' <<<"$reply" || { echo "$name: no token not UNAUTHENTICATED: $reply"; exit 1; }
+
+	reply=$(call "$url" "method: \"/chc.v1.Nope/Nothing\" token: \"$admin_token\"")
 	grep -q '^code: 12' <<<"$reply" || { echo "$name: unknown method not UNIMPLEMENTED: $reply"; exit 1; }
 
 	reply=$(call "$url" 'method: "/chc.v1.Health/Check" deadline_unix_ms: 1000')
@@ -66,6 +72,6 @@ for name in companies municipalities projects matching; do
 	send_raw "$url" "$work/garbage.bin"
 	reply=$(protoc --proto_path="$proto" --decode=chc.v1.RpcResponse chc/v1/rpc.proto <"$work/reply.bin")
 	grep -q '^code: 3' <<<"$reply" || { echo "$name: garbage not INVALID_ARGUMENT: $reply"; exit 1; }
-	echo "$name: SERVING; unknown method 12, past deadline 4, garbage 3"
+	echo "$name: SERVING; no token 16, unknown method 12, past deadline 4, garbage 3"
 done
 echo "1 passed, 0 failed"
