@@ -40,6 +40,7 @@ static const noun nouns[] = {
 	  "collaboration projects: get, list, search, update, status, overdue, import" },
 	{ "event", cli_event, NULL, "a service's domain events: list (history), watch (live)" },
 	{ "token", cli_token, NULL, "who may call the services: create, list, revoke (admin)" },
+	{ "audit", cli_audit, NULL, "every write of every service, who made it: list" },
 	{ "call", cli_call_command, NULL, "call any method with a JSON request (for scripts)" },
 };
 

@@ -4,6 +4,7 @@
  */
 #include "dispatch.h"
 
+#include "audit.h"
 #include "chc/methods.h"
 
 #include <stdio.h>
@@ -78,6 +79,8 @@ void core_dispatch_invoke(const core_method *method, const uint8_t *payload, siz
 		          method->descriptor->input->name);
 		return;
 	}
+	if (request->is_write)
+		core_audit_note_input(request, input);
 	method->service->invoke(method->service, method->index, input, core_request_reply, request);
 	protobuf_c_message_free_unpacked(input, NULL);
 	if (!request->replied && !core_failed(request))

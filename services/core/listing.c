@@ -76,6 +76,11 @@ static void add_filter(core_request *request, core_query_builder *query,
 		if (text == NULL || !core_check_date(request, name, text, false))
 			return;
 		break;
+	case CORE_FILTER_TEXT:
+		text = text_value(storage);
+		if (text == NULL || !core_check_text(request, name, text, 1, 200))
+			return;
+		break;
 	case CORE_FILTER_ENUM:
 		number = integer_value(field, storage);
 		if (number == 0 ||

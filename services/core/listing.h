@@ -25,6 +25,7 @@ typedef enum core_filter_kind {
 	CORE_FILTER_ENUM,   /* an enum field, compared as its slug */
 	CORE_FILTER_NUMBER, /* an integer field within minimum..maximum */
 	CORE_FILTER_DATE,   /* a string field "YYYY-MM-DD" */
+	CORE_FILTER_TEXT,   /* a string field of at most 200 characters, compared as it is */
 	CORE_FILTER_CUSTOM, /* a message field turned into text by value_of */
 } core_filter_kind;
 

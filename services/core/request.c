@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
+
 struct core_allocation {
 	core_allocation *next;
 	max_align_t data[];
@@ -123,6 +125,8 @@ void core_request_reply(const ProtobufCMessage *message, void *closure_data)
 			core_fail(request, CHC_INTERNAL, "handler gave no reply and no error");
 		return;
 	}
+	if (request->is_write)
+		core_audit_note_reply(request, message);
 	size_t length = protobuf_c_message_get_packed_size(message);
 	uint8_t *payload = malloc(length > 0 ? length : 1);
 	if (payload == NULL) {

@@ -58,6 +58,10 @@ typedef struct core_request {
 	/* The reply holds a secret (a new token): it is not kept for replays
 	 * of its idempotency key, so no secret rests in the database. */
 	bool reply_not_kept;
+	/* What the audit records of a write (audit.c): the record its reply
+	 * names and the fields its input set, comma separated (request-owned). */
+	char audit_record[64];
+	const char *audit_fields;
 
 	chc_error error; /* code, message and violations when failed */
 	bool replied;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "chc/v1/access.pb-c.h"
 #include "chc/v1/rpc.pb-c.h"
@@ -137,6 +138,9 @@ static void serve_write(core_worker *worker, const core_method *method,
 	if (!core_failed(request) && !replayed)
 		core_dispatch_invoke(method, envelope->payload.data, envelope->payload.len,
 		                     request);
+	/* The audit record joins the write's transaction: no write without it. */
+	if (!core_failed(request) && !replayed)
+		core_audit_write(request, server->definition->schema);
 	if (!core_failed(request) && !replayed && key[0] != '\0' && !request->reply_not_kept)
 		core_idempotency_store(&server->idempotency, request, key, fingerprint);
 	if (!core_failed(request) && !replayed) {
@@ -545,6 +549,9 @@ static chc_status server_start(core_server *server, chc_error *error)
 		                           core_health_service(server->own_service_name), false);
 	if (status == CHC_OK)
 		status = core_dispatch_add(&server->dispatch, core_token_service(), true);
+	if (status == CHC_OK)
+		status = core_dispatch_add(&server->dispatch,
+		                           core_audit_service(definition->schema), true);
 	if (status == CHC_OK)
 		status = core_dispatch_add(
 		        &server->dispatch,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 #include <nng/nng.h>
@@ -18,6 +19,7 @@
 
 #include "chc/methods.h"
 #include "chc/v1/access.pb-c.h"
+#include "chc/v1/audit.pb-c.h"
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/events.pb-c.h"
 #include "chc/v1/matching.pb-c.h"
@@ -87,6 +89,7 @@ static void every_method_needs_its_role(void **state)
 		/* Every service answers the tokens and its events. */
 		check_service(served[i].service->url, &chc__v1__token_service__descriptor);
 		check_service(served[i].service->url, &chc__v1__events__descriptor);
+		check_service(served[i].service->url, &chc__v1__audit_service__descriptor);
 	}
 	/* Health is public: probes carry no token. */
 	assert_int_equal(code_of(stack.projects.url, "/chc.v1.Health/Check", "", NULL, 0), CHC_OK);
@@ -164,6 +167,65 @@ static void tokens_are_made_and_revoked(void **state)
 	protobuf_c_message_free_unpacked(&listed->base, NULL);
 }
 
+/* Every write is in its service's audit, with who, the method, the record
+ * and the names of the fields set; no one can change the audit. */
+static void writes_are_audited(void **state)
+{
+	(void)state;
+	Chc__V1__CreateTokenResponse *created =
+	        create_token("{\"role\":\"reader\",\"name\":\"audited\"}", CHC_OK);
+	assert_non_null(created);
+	char json[160];
+	snprintf(json, sizeof(json), "{\"record\":\"%s\"}", created->token->id);
+	Chc__V1__ListAuditResponse *audit =
+	        (void *)harness_call_json(stack.client, &chc__v1__audit_service__descriptor,
+	                                  "ListAudit", json, CHC_OK, NULL, 0);
+	assert_int_equal(audit->n_records, 1);
+	const Chc__V1__AuditRecord *record = audit->records[0];
+	assert_string_equal(record->method, "/chc.v1.TokenService/CreateToken");
+	assert_string_equal(record->role, "admin");
+	assert_int_equal(strncmp(record->actor, "token:", 6), 0);
+	assert_int_equal(record->n_fields, 2);
+	assert_string_equal(record->fields[0], "role");
+	assert_string_equal(record->fields[1], "name");
+	protobuf_c_message_free_unpacked(&audit->base, NULL);
+	protobuf_c_message_free_unpacked(&created->base, NULL);
+	harness_call_json(stack.client, &chc__v1__audit_service__descriptor, "ListAudit",
+	                  "{\"since_unix_ms\":-1}", CHC_INVALID_ARGUMENT, NULL, 0);
+	/* Not even the database's owner changes it. */
+	static const char *const changes[] = { "UPDATE municipalities.audit SET actor = 'x'",
+		                               "DELETE FROM municipalities.audit",
+		                               "TRUNCATE municipalities.audit" };
+	for (size_t i = 0; i < 3; i++) {
+		PGresult *result = PQexec(stack.database, changes[i]);
+		assert_int_equal(PQresultStatus(result), PGRES_FATAL_ERROR);
+		PQclear(result);
+	}
+	assert_string_not_equal(
+	        harness_sql_value(stack.database, "SELECT count(*) FROM municipalities.audit"),
+	        "0");
+}
+
+/* chc audit list asks all four services; a reader may not. */
+static int chc_audit_list(const char *role)
+{
+	char command[1024];
+	snprintf(command, sizeof(command),
+	         "CHC_TOKEN=%s CHC_MUNICIPALITIES_URL=%s CHC_COMPANIES_URL=%s CHC_MATCHING_URL=%s "
+	         "CHC_PROJECTS_URL=%s %s/client/chc audit list --since 2020-01-01 >/dev/null",
+	         harness_token(role), stack.municipalities.url, stack.companies.url,
+	         stack.matching.url, stack.projects.url, CHC_BUILD_DIR);
+	int status = system(command);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void audit_command(void **state)
+{
+	(void)state;
+	assert_int_equal(chc_audit_list("admin"), 0);
+	assert_int_equal(chc_audit_list("reader"), 6);
+}
+
 static void long_idempotency_keys_are_refused(void **state)
 {
 	(void)state;
@@ -197,6 +259,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_method_needs_its_role),
 		cmocka_unit_test(tokens_are_made_and_revoked),
+		cmocka_unit_test(writes_are_audited),
+		cmocka_unit_test(audit_command),
 		cmocka_unit_test(long_idempotency_keys_are_refused),
 	};
 	/* Every service of the suite inherits it: a revocation shows in a second. */

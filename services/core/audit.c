@@ -1,0 +1,202 @@
+/*
+ * audit.c - the audit record of every write, and ListAudit.
+ *
+ * The record is made from the descriptors, not by each handler, so a new
+ * write method is audited without a line of its own: the fields are the
+ * update_mask when the call has one, else the names of the fields the input
+ * set; the record is the id the reply names.
+ */
+#include "audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "chc/v1/audit.pb-c.h"
+#include "db.h"
+#include "entity.h"
+#include "enum_columns.h"
+#include "listing.h"
+
+/* Whether a singular or repeated field of message holds anything. */
+static bool field_is_set(const ProtobufCMessage *message, const ProtobufCFieldDescriptor *field)
+{
+	const char *storage = (const char *)message + field->offset;
+	if (field->label == PROTOBUF_C_LABEL_REPEATED)
+		return *(const size_t *)((const char *)message + field->quantifier_offset) > 0;
+	switch (field->type) {
+	case PROTOBUF_C_TYPE_STRING: {
+		const char *text = *(const char *const *)storage;
+		return text != NULL && text[0] != '\0';
+	}
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return *(const void *const *)storage != NULL;
+	case PROTOBUF_C_TYPE_BYTES:
+		return ((const ProtobufCBinaryData *)storage)->len > 0;
+	case PROTOBUF_C_TYPE_BOOL:
+		return *(const protobuf_c_boolean *)storage;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return *(const uint64_t *)storage != 0;
+	default: /* 32-bit numbers, floats and enums */
+		return *(const uint32_t *)storage != 0;
+	}
+}
+
+/* Appends name (with prefix and a comma) to the list being built. */
+static void append_name(char *list, size_t size, const char *prefix, const char *name)
+{
+	size_t used = strlen(list);
+	snprintf(list + used, size - used, "%s%s%s", used > 0 ? "," : "", prefix, name);
+}
+
+void core_audit_note_input(core_request *request, const ProtobufCMessage *input)
+{
+	char list[1024] = "";
+	const ProtobufCMessageDescriptor *descriptor = input->descriptor;
+	const ProtobufCFieldDescriptor *mask =
+	        protobuf_c_message_descriptor_get_field_by_name(descriptor, "update_mask");
+	if (mask != NULL && mask->label == PROTOBUF_C_LABEL_REPEATED && field_is_set(input, mask)) {
+		size_t count = *(const size_t *)((const char *)input + mask->quantifier_offset);
+		char *const *paths = *(char *const *const *)((const char *)input + mask->offset);
+		for (size_t i = 0; i < count; i++)
+			append_name(list, sizeof(list), "", paths[i]);
+	} else {
+		for (unsigned i = 0; i < descriptor->n_fields; i++) {
+			const ProtobufCFieldDescriptor *field = &descriptor->fields[i];
+			if (!field_is_set(input, field))
+				continue;
+			const ProtobufCMessage *inner =
+			        field->type == PROTOBUF_C_TYPE_MESSAGE &&
+			                        field->label != PROTOBUF_C_LABEL_REPEATED
+			                ? *(const ProtobufCMessage *const *)((const char *)input +
+			                                                     field->offset)
+			                : NULL;
+			if (inner == NULL) {
+				append_name(list, sizeof(list), "", field->name);
+				continue;
+			}
+			char prefix[96];
+			snprintf(prefix, sizeof(prefix), "%s.", field->name);
+			for (unsigned k = 0; k < inner->descriptor->n_fields; k++)
+				if (field_is_set(inner, &inner->descriptor->fields[k]))
+					append_name(list, sizeof(list), prefix,
+					            inner->descriptor->fields[k].name);
+		}
+	}
+	request->audit_fields = core_strdup(request, list);
+}
+
+/* The "id" string field of message, or NULL. */
+static const char *id_of(const ProtobufCMessage *message)
+{
+	const ProtobufCFieldDescriptor *field =
+	        protobuf_c_message_descriptor_get_field_by_name(message->descriptor, "id");
+	if (field == NULL || field->type != PROTOBUF_C_TYPE_STRING ||
+	    field->label == PROTOBUF_C_LABEL_REPEATED)
+		return NULL;
+	return *(const char *const *)((const char *)message + field->offset);
+}
+
+void core_audit_note_reply(core_request *request, const ProtobufCMessage *reply)
+{
+	const char *id = id_of(reply);
+	for (unsigned i = 0; id == NULL && i < reply->descriptor->n_fields; i++) {
+		const ProtobufCFieldDescriptor *field = &reply->descriptor->fields[i];
+		if (field->type != PROTOBUF_C_TYPE_MESSAGE ||
+		    field->label == PROTOBUF_C_LABEL_REPEATED)
+			continue;
+		const ProtobufCMessage *inner =
+		        *(const ProtobufCMessage *const *)((const char *)reply + field->offset);
+		if (inner != NULL)
+			id = id_of(inner);
+	}
+	snprintf(request->audit_record, sizeof(request->audit_record), "%s", id ? id : "");
+}
+
+chc_status core_audit_write(core_request *request, const char *schema)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO %s.audit (actor, role, method, request_id, record, fields) VALUES "
+	         "($1, $2, $3, $4, $5, coalesce(string_to_array(nullif($6, ''), ','), '{}'))",
+	         schema);
+	const char *values[] = { request->principal.subject,
+		                 core_role_name(request->principal.role),
+		                 request->method,
+		                 request->request_id ? request->request_id : "",
+		                 request->audit_record,
+		                 request->audit_fields ? request->audit_fields : "" };
+	PGresult *result = NULL;
+	return core_query_sql(request, sql, 6, values, &result);
+}
+
+#define AUDIT_COLUMNS                                                                              \
+	"a.seq, (extract(epoch FROM a.at) * 1000)::bigint, a.actor, a.role, a.method, "            \
+	"a.request_id, a.record, array_to_string(a.fields, ',')"
+
+static ProtobufCMessage *audit_from_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__AuditRecord *record = core_alloc(request, sizeof(*record));
+	if (record == NULL)
+		return NULL;
+	chc__v1__audit_record__init(record);
+	record->seq = strtoll(PQgetvalue(result, row, 0), NULL, 10);
+	record->at_unix_ms = strtoll(PQgetvalue(result, row, 1), NULL, 10);
+	record->actor = PQgetvalue(result, row, 2);
+	record->role = PQgetvalue(result, row, 3);
+	record->method = PQgetvalue(result, row, 4);
+	record->request_id = PQgetvalue(result, row, 5);
+	record->record = PQgetvalue(result, row, 6);
+	record->fields = core_word_list(request, PQgetvalue(result, row, 7), &record->n_fields);
+	return &record->base;
+}
+
+static const core_entity audit_entity = { .noun = "audit record", .from_row = audit_from_row };
+
+static const core_filter audit_filters[] = {
+	{ "record", CORE_FILTER_TEXT, "a.record = $?", 0, 0, NULL },
+	{ "actor", CORE_FILTER_TEXT, "a.actor = $?", 0, 0, NULL },
+	{ "since_unix_ms", CORE_FILTER_NUMBER, "a.at >= to_timestamp($?::bigint / 1000.0)", 1,
+	  INT64_MAX, NULL },
+};
+
+/* The table's name depends on the service: built once at start. */
+static char audit_table[96];
+static core_listing audit_listing = {
+	.entity = &audit_entity,
+	.table = audit_table,
+	.columns = AUDIT_COLUMNS,
+	.column_count = 8,
+	.order = "a.seq",
+	.filters = audit_filters,
+	.filter_count = sizeof(audit_filters) / sizeof(audit_filters[0]),
+};
+
+static void audit_list_audit(Chc__V1__AuditService_Service *service,
+                             const Chc__V1__ListAuditRequest *input,
+                             Chc__V1__ListAuditResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_list_page found;
+	if (core_list(closure_data, &audit_listing, &input->base, &found) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	Chc__V1__ListAuditResponse reply = CHC__V1__LIST_AUDIT_RESPONSE__INIT;
+	reply.records = (Chc__V1__AuditRecord **)found.messages;
+	reply.n_records = found.count;
+	reply.page = &found.page;
+	closure(&reply, closure_data);
+}
+
+static Chc__V1__AuditService_Service audit_service = CHC__V1__AUDIT_SERVICE__INIT(audit_);
+
+ProtobufCService *core_audit_service(const char *schema)
+{
+	snprintf(audit_table, sizeof(audit_table), "%s.audit a", schema);
+	return &audit_service.base;
+}
