@@ -45,7 +45,10 @@ typedef struct chc_client_options {
 	/* First retry delay in milliseconds, doubled each retry (default 50). */
 	int initial_backoff_ms;
 	/* PEM file of the CA that signs the services' certificates, for
-	 * tls+tcp:// addresses. NULL: CHC_TLS_CA from the environment. */
+	 * tls+tcp:// addresses. NULL: CHC_TLS_CA from the environment; empty
+	 * there too: the system's CA store. Either way the certificate must
+	 * also name the address's host; CHC_TLS_INSECURE=1 in the environment
+	 * turns both checks off (with a warning on stderr). */
 	const char *tls_ca_file;
 	/* The largest reply accepted, in bytes. 0: four times
 	 * CHC_MAX_MESSAGE_BYTES from the environment (the services' own limit,

@@ -1,8 +1,9 @@
 /*
  * test_transports.c - the three kinds of address a service listens on:
- * tcp:// (every other test), ipc://, and tls+tcp:// with a certificate that
- * libchc checks against CHC_TLS_CA; a client that trusts another CA gets no
- * answer it could mistake for the service's.
+ * tcp:// (every other test), ipc://, and tls+tcp:// with certificates from
+ * a throwaway CA. libchc checks the certificate (against CHC_TLS_CA, else
+ * the system's store) and the name: another CA, another name or no CA file
+ * of its own gets no answer it could mistake for the service's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,49 +18,85 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
 
-static harness_service service;
+static harness_service service;  /* its certificate names 127.0.0.1 */
+static harness_service misnamed; /* its certificate names another host */
 static char directory[] = "/tmp/chc-transports-XXXXXX";
-static char ipc_url[128], tls_url[64], certificate[160], key[160], stranger[160];
+static char ipc_url[128], tls_url[64], misnamed_url[64];
+static char ca_file[160], stranger_file[160];
 
-/* A self-signed certificate for 127.0.0.1 (the name libchc checks). */
-static int make_certificate(const char *certificate_path, const char *key_path)
+/* Runs a shell command (printf-style) in the test's directory; true when
+ * it succeeded. */
+static bool run(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static bool run(const char *format, ...)
 {
-	char command[768];
-	snprintf(command, sizeof(command),
-	         "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-	         "-keyout %s -out %s -days 2 -subj /CN=127.0.0.1 "
-	         "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
-	         key_path, certificate_path);
-	return system(command);
+	char command[1024], text[768];
+	va_list arguments;
+	va_start(arguments, format);
+	vsnprintf(text, sizeof(text), format, arguments);
+	va_end(arguments);
+	snprintf(command, sizeof(command), "cd %s && %s >/dev/null 2>&1", directory, text);
+	return system(command) == 0;
+}
+
+/* A self-signed CA: name.pem and name.key. */
+static bool make_authority(const char *name)
+{
+	return run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+	           "-keyout %s.key -out %s.pem -days 2 -subj /CN=%s",
+	           name, name, name);
+}
+
+/* name.pem and name.key, signed by the throwaway CA for the host name.
+ * 127.0.0.1 is a DNS name as well as an IP address in the certificate:
+ * Debian 12's mbedTLS (2.28) matches the name libchc checks against DNS
+ * names only. */
+static bool make_certificate(const char *name)
+{
+	return run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+	           "-keyout %s.key -out %s.csr -subj /CN=%s",
+	           name, name, name) &&
+	       run("printf 'subjectAltName=DNS:%s' > %s.ext", name, name) &&
+	       run("openssl x509 -req -in %s.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+	           "-days 2 -out %s.pem -extfile %s.ext",
+	           name, name, name);
+}
+
+/* chc-municipalities also listening on tls+tcp:// with the certificate of
+ * name (and on ipc:// when ipc is not NULL). */
+static bool start_with_certificate(harness_service *started, const char *name, char *url,
+                                   size_t size, const char *ipc)
+{
+	snprintf(url, size, "tls+tcp://127.0.0.1:%d", harness_free_port());
+	char also[256], certificate[200], key[200];
+	snprintf(also, sizeof(also), "%s%s%s", url, ipc ? "," : "", ipc ? ipc : "");
+	snprintf(certificate, sizeof(certificate), "CHC_TLS_CERT=%s/%s.pem", directory, name);
+	snprintf(key, sizeof(key), "CHC_TLS_KEY=%s/%s.key", directory, name);
+	const char *const extra[] = { certificate, key, NULL };
+	return harness_start_also_on(started, "municipalities", also, extra);
 }
 
 static int start(void **state)
 {
 	(void)state;
-	if (mkdtemp(directory) == NULL)
+	/* The throwaway CA, and a stranger no service's certificate comes from. */
+	if (mkdtemp(directory) == NULL || !make_authority("ca") || !make_authority("stranger") ||
+	    !make_certificate("127.0.0.1") || !make_certificate("elsewhere.example"))
 		return -1;
-	snprintf(certificate, sizeof(certificate), "%s/service.pem", directory);
-	snprintf(key, sizeof(key), "%s/service.key", directory);
-	snprintf(stranger, sizeof(stranger), "%s/stranger.pem", directory);
-	char stranger_key[160];
-	snprintf(stranger_key, sizeof(stranger_key), "%s/stranger.key", directory);
-	if (make_certificate(certificate, key) != 0 ||
-	    make_certificate(stranger, stranger_key) != 0)
-		return -1;
+	snprintf(ca_file, sizeof(ca_file), "%s/ca.pem", directory);
+	snprintf(stranger_file, sizeof(stranger_file), "%s/stranger.pem", directory);
 	snprintf(ipc_url, sizeof(ipc_url), "ipc://%s/municipalities.ipc", directory);
-	snprintf(tls_url, sizeof(tls_url), "tls+tcp://127.0.0.1:%d", harness_free_port());
-	char also[256], certificate_setting[200], key_setting[200];
-	snprintf(also, sizeof(also), "%s,%s", ipc_url, tls_url);
-	snprintf(certificate_setting, sizeof(certificate_setting), "CHC_TLS_CERT=%s", certificate);
-	snprintf(key_setting, sizeof(key_setting), "CHC_TLS_KEY=%s", key);
-	const char *const extra[] = { certificate_setting, key_setting, NULL };
-	return harness_start_also_on(&service, "municipalities", also, extra) ? 0 : -1;
+	return start_with_certificate(&service, "127.0.0.1", tls_url, sizeof(tls_url), ipc_url) &&
+	                       start_with_certificate(&misnamed, "elsewhere.example", misnamed_url,
+	                                              sizeof(misnamed_url), NULL)
+	               ? 0
+	               : -1;
 }
 
 static int stop(void **state)
 {
 	(void)state;
 	int status = harness_stop(&service);
+	status = harness_stop(&misnamed) == 0 && status == 0 ? 0 : -1;
 	char command[200];
 	snprintf(command, sizeof(command), "rm -rf %s", directory);
 	return system(command) == 0 && status == 0 ? 0 : -1;
@@ -101,14 +138,35 @@ static void ipc_is_served(void **state)
 static void tls_is_served_to_a_client_that_trusts_it(void **state)
 {
 	(void)state;
-	assert_int_equal(get_copenhagen(tls_url, certificate, 5000), CHC_OK);
+	assert_int_equal(get_copenhagen(tls_url, ca_file, 5000), CHC_OK);
 }
 
 static void tls_refuses_a_client_that_trusts_another_ca(void **state)
 {
 	(void)state;
-	chc_status status = get_copenhagen(tls_url, stranger, 1500);
+	chc_status status = get_copenhagen(tls_url, stranger_file, 1500);
 	assert_true(status == CHC_UNAVAILABLE || status == CHC_DEADLINE_EXCEEDED);
+}
+
+/* Signed by the CA the client trusts, but for another name. */
+static void tls_refuses_a_certificate_of_another_name(void **state)
+{
+	(void)state;
+	chc_status status = get_copenhagen(misnamed_url, ca_file, 1500);
+	assert_true(status == CHC_UNAVAILABLE || status == CHC_DEADLINE_EXCEEDED);
+}
+
+/* With no CA file the system's store is the judge: a throwaway CA is not in
+ * it. CHC_TLS_INSECURE=1 is the one way round, for a developer's machine. */
+static void tls_checks_by_default_and_insecure_takes_a_flag(void **state)
+{
+	(void)state;
+	chc_status status = get_copenhagen(tls_url, NULL, 1500);
+	assert_true(status == CHC_UNAVAILABLE || status == CHC_DEADLINE_EXCEEDED);
+	setenv("CHC_TLS_INSECURE", "1", 1);
+	status = get_copenhagen(misnamed_url, stranger_file, 5000);
+	unsetenv("CHC_TLS_INSECURE");
+	assert_int_equal(status, CHC_OK);
 }
 
 int main(void)
@@ -117,6 +175,8 @@ int main(void)
 		cmocka_unit_test(ipc_is_served),
 		cmocka_unit_test(tls_is_served_to_a_client_that_trusts_it),
 		cmocka_unit_test(tls_refuses_a_client_that_trusts_another_ca),
+		cmocka_unit_test(tls_refuses_a_certificate_of_another_name),
+		cmocka_unit_test(tls_checks_by_default_and_insecure_takes_a_flag),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
