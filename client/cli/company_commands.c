@@ -106,6 +106,7 @@ static bool print_other(const ProtobufCMessage *reply)
 		cli_print_records(contact_columns, CLI_COUNT(contact_columns),
 		                  (const ProtobufCMessage *const *)list->contacts, list->n_contacts,
 		                  NULL, 0);
+		cli_print_page(list->n_contacts, list->page, "contacts");
 	} else {
 		return false;
 	}
@@ -122,6 +123,7 @@ static int contact_command(cli_state *cli, const cli_noun *noun, const cli_argum
 	const char *target = arguments->positional_count > 2 ? arguments->positionals[2] : NULL;
 	if (strcmp(action, "list") == 0 && target != NULL) {
 		json_object_set_new(request, "company_id", json_string(target));
+		json_object_set_new(request, "page", cli_page_json(arguments));
 		return cli_noun_call(cli, noun, "ListContacts", request);
 	}
 	if (strcmp(action, "remove") == 0 && target != NULL) {

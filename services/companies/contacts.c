@@ -9,6 +9,8 @@
 #include "chc/uuid.h"
 #include "companies.h"
 #include "db.h"
+#include "entity.h"
+#include "listing.h"
 #include "query_builder.h"
 #include "validate.h"
 
@@ -94,11 +96,27 @@ void companies_add_contact(companies_service *service, const Chc__V1__AddContact
 	closure(contact_from_row(request, result, 0), closure_data);
 }
 
-static const core_statement contacts_list_statement = {
-	"contacts_list",
-	"SELECT " CONTACT_COLUMNS " FROM companies.contacts WHERE company_id = $1::uuid "
-	"ORDER BY name, id",
-	1
+static ProtobufCMessage *contact_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__ContactPerson *contact = contact_from_row(request, result, row);
+	return contact != NULL ? &contact->base : NULL;
+}
+
+static const core_entity contact_entity = { .noun = "contact person", .from_row = contact_row };
+
+static const core_filter contact_filters[] = {
+	{ "company_id", CORE_FILTER_UUID, "company_id = $?::uuid", 0, 0, NULL },
+};
+
+/* Paged like every list: a company may keep many people on file. */
+static const core_listing contact_listing = {
+	.entity = &contact_entity,
+	.table = "companies.contacts",
+	.columns = CONTACT_COLUMNS,
+	.column_count = 8,
+	.order = "name, id",
+	.filters = contact_filters,
+	.filter_count = sizeof(contact_filters) / sizeof(contact_filters[0]),
 };
 
 void companies_list_contacts(companies_service *service, const Chc__V1__ListContactsRequest *input,
@@ -106,23 +124,16 @@ void companies_list_contacts(companies_service *service, const Chc__V1__ListCont
 {
 	(void)service;
 	core_request *request = closure_data;
-	PGresult *result = NULL;
-	const char *values[] = { input->company_id };
+	core_list_page found;
+	/* One company's contacts: the id is required, not a filter to leave out. */
 	if (!core_check_uuid(request, "company_id", input->company_id) ||
-	    core_query(request, &contacts_list_statement, values, &result) != CHC_OK) {
-		closure(NULL, closure_data);
-		return;
-	}
+	    core_list(request, &contact_listing, &input->base, &found) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
 	Chc__V1__ListContactsResponse reply = CHC__V1__LIST_CONTACTS_RESPONSE__INIT;
-	int rows = PQntuples(result);
-	reply.contacts = core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.contacts));
-	for (int i = 0; reply.contacts != NULL && i < rows; i++) {
-		reply.contacts[i] = contact_from_row(request, result, i);
-		if (reply.contacts[i] == NULL)
-			break;
-		reply.n_contacts++;
-	}
-	closure(core_failed(request) ? NULL : &reply, closure_data);
+	reply.contacts = (Chc__V1__ContactPerson **)found.messages;
+	reply.n_contacts = found.count;
+	reply.page = &found.page;
+	closure(&reply, closure_data);
 }
 
 static const core_statement contact_delete_statement = {

@@ -187,7 +187,12 @@ static void contacts_and_deletion(void **state)
 	Chc__V1__ListContactsResponse *list =
 	        (void *)call_json("ListContacts", text, CHC_OK, NULL, 0);
 	assert_int_equal(list->n_contacts, 1);
+	assert_int_equal(list->page->total_size, 1);
 	protobuf_c_message_free_unpacked(&list->base, NULL);
+	snprintf(text, sizeof(text), "{\"company_id\":\"%s\",\"page\":{\"page_size\":501}}",
+	         company_id);
+	assert_null(call_json("ListContacts", text, CHC_INVALID_ARGUMENT, field, sizeof(field)));
+	assert_string_equal(field, "page.page_size");
 	snprintf(text, sizeof(text), "{\"id\":\"%s\"}", contact->id);
 	protobuf_c_message_free_unpacked(call_json("RemoveContact", text, CHC_OK, NULL, 0), NULL);
 	assert_null(call_json("RemoveContact", text, CHC_NOT_FOUND, NULL, 0));
