@@ -5,7 +5,10 @@
  * The cache is direct-mapped on the token's digest (uniformly random), so
  * a lookup is one slot under one mutex. Unknown tokens are cached too, so
  * a caller trying tokens costs the database one query per token per
- * CHC_AUTH_CACHE_SECONDS at most.
+ * CHC_AUTH_CACHE_SECONDS at most, and an address that keeps failing is
+ * refused for the rest of the minute without asking at all. A token's rate
+ * is a bucket kept in its cache slot, carried over when the slot is
+ * refreshed.
  */
 #include "auth.h"
 
@@ -19,7 +22,9 @@
 #include "chc/v1/access.pb-c.h"
 #include "digest.h"
 
-#define CACHE_SLOTS 1024
+#define CACHE_SLOTS       1024
+#define PEER_SLOTS        256
+#define FAILURE_WINDOW_MS 60000
 
 typedef struct cache_entry {
 	uint8_t digest[CORE_SHA256_BYTES];
@@ -28,13 +33,23 @@ typedef struct cache_entry {
 	int64_t expires_ms;  /* the token's own expiry; 0: none */
 	const char *refusal; /* NULL: a valid token */
 	core_principal principal;
+	double allowance;     /* calls the token may still make now */
+	int64_t allowance_ms; /* when the allowance was last filled */
 } cache_entry;
 
+/* Failed authentications of one address in the current minute. */
+typedef struct peer_entry {
+	char peer[64];
+	int failures;
+	int64_t window_start_ms;
+} peer_entry;
+
 struct core_auth {
-	bool on;
+	core_auth_settings settings;
 	int64_t cache_ms;
 	pthread_mutex_t lock;
 	cache_entry entries[CACHE_SLOTS];
+	peer_entry peers[PEER_SLOTS];
 };
 
 /* The process's one auth, for core_auth_forget from a handler. */
@@ -70,13 +85,13 @@ static int64_t now_ms(void)
 	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-chc_status core_auth_init(core_auth **auth, bool on, int cache_seconds)
+chc_status core_auth_init(core_auth **auth, const core_auth_settings *settings)
 {
 	core_auth *created = calloc(1, sizeof(*created));
 	if (created == NULL)
 		return CHC_RESOURCE_EXHAUSTED;
-	created->on = on;
-	created->cache_ms = (int64_t)cache_seconds * 1000;
+	created->settings = *settings;
+	created->cache_ms = (int64_t)settings->cache_seconds * 1000;
 	pthread_mutex_init(&created->lock, NULL);
 	process_auth = created;
 	*auth = created;
@@ -169,15 +184,85 @@ static chc_status look_up(core_db *db, cache_entry *entry, chc_error *error)
 	return status;
 }
 
-chc_status core_auth_principal(core_auth *auth, core_db *db, const char *token,
+static peer_entry *peer_slot(core_auth *auth, const char *peer)
+{
+	unsigned hash = 5381;
+	for (const char *c = peer; *c != '\0'; c++)
+		hash = hash * 33 + (unsigned char)*c;
+	return &auth->peers[hash % PEER_SLOTS];
+}
+
+/* Seconds peer must still wait, 0 when it may try; under the lock. */
+static int peer_wait_seconds(core_auth *auth, const char *peer, int64_t now)
+{
+	const peer_entry *entry = peer_slot(auth, peer);
+	if (strcmp(entry->peer, peer) != 0 || now - entry->window_start_ms >= FAILURE_WINDOW_MS ||
+	    entry->failures < auth->settings.failures_allowed)
+		return 0;
+	return (int)((entry->window_start_ms + FAILURE_WINDOW_MS - now + 999) / 1000);
+}
+
+static void peer_failed(core_auth *auth, const char *peer, int64_t now)
+{
+	pthread_mutex_lock(&auth->lock);
+	peer_entry *entry = peer_slot(auth, peer);
+	if (strcmp(entry->peer, peer) != 0 || now - entry->window_start_ms >= FAILURE_WINDOW_MS) {
+		snprintf(entry->peer, sizeof(entry->peer), "%s", peer);
+		entry->failures = 0;
+		entry->window_start_ms = now;
+	}
+	entry->failures++;
+	pthread_mutex_unlock(&auth->lock);
+}
+
+/* Takes one call from the token's bucket in slot; false when it is empty.
+ * Under the lock. */
+static bool take_allowance(core_auth *auth, cache_entry *entry, int64_t now)
+{
+	double rate = auth->settings.token_rate;
+	entry->allowance += (double)(now - entry->allowance_ms) * rate / 1000.0;
+	if (entry->allowance > rate)
+		entry->allowance = rate;
+	entry->allowance_ms = now;
+	if (entry->allowance < 1.0)
+		return false;
+	entry->allowance -= 1.0;
+	return true;
+}
+
+static chc_status check_token(core_auth *auth, core_db *db, const char *token,
+                              core_principal *principal, chc_error *error);
+
+chc_status core_auth_principal(core_auth *auth, core_db *db, const char *peer, const char *token,
                                core_principal *principal, chc_error *error)
 {
 	memset(principal, 0, sizeof(*principal));
-	if (!auth->on) {
+	if (!auth->settings.on) {
 		snprintf(principal->subject, sizeof(principal->subject), "anonymous");
 		principal->role = CORE_ROLE_SECRETARIAT;
 		return CHC_OK;
 	}
+	int64_t now = now_ms();
+	if (auth->settings.failures_allowed > 0) {
+		pthread_mutex_lock(&auth->lock);
+		int wait = peer_wait_seconds(auth, peer, now);
+		pthread_mutex_unlock(&auth->lock);
+		if (wait > 0)
+			return chc_error_set(
+			        error, CHC_RESOURCE_EXHAUSTED,
+			        "too many failed authentications from %s: try again in "
+			        "%d s",
+			        peer, wait);
+	}
+	chc_status status = check_token(auth, db, token, principal, error);
+	if (status == CHC_UNAUTHENTICATED && auth->settings.failures_allowed > 0)
+		peer_failed(auth, peer, now);
+	return status;
+}
+
+static chc_status check_token(core_auth *auth, core_db *db, const char *token,
+                              core_principal *principal, chc_error *error)
+{
 	if (token == NULL || token[0] == '\0')
 		return chc_error_set(error, CHC_UNAUTHENTICATED, "missing token");
 	cache_entry found = { .used = true };
@@ -197,8 +282,17 @@ chc_status core_auth_principal(core_auth *auth, core_db *db, const char *token,
 		if (status != CHC_OK)
 			return status;
 		found.checked_ms = now;
+		found.allowance = auth->settings.token_rate;
+		found.allowance_ms = now;
 		pthread_mutex_lock(&auth->lock);
-		auth->entries[slot] = found;
+		/* A refreshed slot keeps the token's bucket: refreshing must not
+		 * hand out a new second's worth of calls. */
+		if (cached->used &&
+		    memcmp(cached->digest, found.digest, sizeof(found.digest)) == 0) {
+			found.allowance = cached->allowance;
+			found.allowance_ms = cached->allowance_ms;
+		}
+		*cached = found;
 		pthread_mutex_unlock(&auth->lock);
 	}
 	if (found.refusal != NULL)
@@ -207,6 +301,19 @@ chc_status core_auth_principal(core_auth *auth, core_db *db, const char *token,
 		return chc_error_set(error, CHC_UNAUTHENTICATED, "expired token");
 	if (found.principal.role == CORE_ROLE_NONE)
 		return chc_error_set(error, CHC_UNAUTHENTICATED, "token of an unknown role");
+	bool limited = auth->settings.token_rate > 0 && (found.principal.role == CORE_ROLE_READER ||
+	                                                 found.principal.role == CORE_ROLE_PARTNER);
+	if (limited) {
+		pthread_mutex_lock(&auth->lock);
+		bool allowed = memcmp(cached->digest, found.digest, sizeof(found.digest)) != 0 ||
+		               take_allowance(auth, cached, now);
+		pthread_mutex_unlock(&auth->lock);
+		if (!allowed)
+			return chc_error_set(error, CHC_RESOURCE_EXHAUSTED,
+			                     "this token is over its rate of %d calls a second "
+			                     "(CHC_TOKEN_RATE)",
+			                     auth->settings.token_rate);
+	}
 	*principal = found.principal;
 	return CHC_OK;
 }

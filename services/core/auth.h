@@ -19,17 +19,31 @@
 
 typedef struct core_auth core_auth;
 
-/* on false: every caller is the anonymous secretariat (CHC_AUTH=off, for a
- * developer's machine; the server logs a warning). */
-chc_status core_auth_init(core_auth **auth, bool on, int cache_seconds);
+typedef struct core_auth_settings {
+	/* false: every caller is the anonymous secretariat (CHC_AUTH=off, for
+	 * a developer's machine; the server logs a warning). */
+	bool on;
+	int cache_seconds;
+	/* Calls a second one reader's or partner's token may make of one
+	 * service (bursts of as many); 0: no limit. The secretariat's, admin's
+	 * and services' own tokens have none. */
+	int token_rate;
+	/* Failed authentications one address may have in a minute before its
+	 * calls are refused for the rest of that minute; 0: no limit. */
+	int failures_allowed;
+} core_auth_settings;
+
+chc_status core_auth_init(core_auth **auth, const core_auth_settings *settings);
 void core_auth_fini(core_auth *auth);
 
 /*
- * The principal of token. UNAUTHENTICATED when it is missing, unknown,
- * expired or revoked; UNAVAILABLE when the token is not cached and the
+ * The principal of token, sent from peer (the caller's address).
+ * UNAUTHENTICATED when it is missing, unknown, expired or revoked;
+ * RESOURCE_EXHAUSTED when the token is over its rate or peer has failed
+ * too often this minute; UNAVAILABLE when the token is not cached and the
  * database cannot be asked (db is the calling worker's connection).
  */
-chc_status core_auth_principal(core_auth *auth, core_db *db, const char *token,
+chc_status core_auth_principal(core_auth *auth, core_db *db, const char *peer, const char *token,
                                core_principal *principal, chc_error *error);
 
 /* CHC_OK when principal may call method, whose access is a

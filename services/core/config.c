@@ -42,6 +42,12 @@ static const setting settings[] = {
 	  "secretariat (a warning at start)" },
 	{ "CHC_AUTH_CACHE_SECONDS", SETTING_INT, "5", FIELD(auth_cache_seconds), 0, 300,
 	  "how long a token's check is cached: a revoked token is refused within this" },
+	{ "CHC_TOKEN_RATE", SETTING_INT, "100", FIELD(token_rate), 0, 1000000,
+	  "calls a second one reader's or partner's token may make of a service; more get "
+	  "RESOURCE_EXHAUSTED (0: no limit)" },
+	{ "CHC_AUTH_FAILURES", SETTING_INT, "20", FIELD(auth_failures), 0, 1000000,
+	  "failed authentications one address may have in a minute before its calls are "
+	  "refused for the rest of it (0: no limit)" },
 	{ "CHC_TOKEN", SETTING_STRING, "", FIELD(token), 0, 0,
 	  "the token this service presents when it calls another service (role service)" },
 	{ "CHC_TLS_CERT", SETTING_STRING, "", FIELD(tls_cert), 0, 0,

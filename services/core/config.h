@@ -28,8 +28,10 @@ typedef struct core_config {
 	char *token; /* what this service presents when it calls another */
 	char *auth;  /* "on" (tokens required) or "off" (everyone is the secretariat) */
 	int auth_cache_seconds;
-	char *tls_cert; /* PEM certificate chain for tls+tcp:// listeners */
-	char *tls_key;  /* PEM private key for tls+tcp:// listeners */
+	int token_rate;    /* calls a second a reader's or partner's token may make; 0 off */
+	int auth_failures; /* failed authentications an address may have a minute; 0 off */
+	char *tls_cert;    /* PEM certificate chain for tls+tcp:// listeners */
+	char *tls_key;     /* PEM private key for tls+tcp:// listeners */
 	size_t max_message_bytes;
 	int idempotency_ttl_seconds;
 	int housekeeping_seconds;

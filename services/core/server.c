@@ -166,8 +166,9 @@ static void track_connection(core_worker *worker)
 }
 
 /* Everything between the received bytes and the reply envelope. */
-static void serve_envelope(core_worker *worker, const Chc__V1__RpcRequest *envelope,
-                           core_request *request, const core_method **found)
+static void serve_envelope(core_worker *worker, const char *peer,
+                           const Chc__V1__RpcRequest *envelope, core_request *request,
+                           const core_method **found)
 {
 	core_server *server = worker->server;
 	request->method = envelope->method;
@@ -181,7 +182,7 @@ static void serve_envelope(core_worker *worker, const Chc__V1__RpcRequest *envel
 	 * without a token learns nothing of the method table. */
 	const core_method *method = core_dispatch_find(&server->dispatch, envelope->method);
 	bool public = method != NULL && method->access == CHC__V1__ACCESS__ACCESS_PUBLIC;
-	if (!public && core_auth_principal(server->auth, &worker->db, envelope->token,
+	if (!public && core_auth_principal(server->auth, &worker->db, peer, envelope->token,
 	                                   &request->principal, &request->error) != CHC_OK)
 		return;
 	if (method == NULL) {
@@ -247,9 +248,31 @@ static nng_msg *pack_reply(const core_request *request)
 	return reply;
 }
 
+/* The caller's address, for counting its failed authentications: the IP
+ * of a tcp:// or tls+tcp:// peer; every ipc:// peer is one local caller. */
+static void peer_of(nng_msg *message, char *peer, size_t size)
+{
+	nng_sockaddr address;
+	snprintf(peer, size, "local");
+	if (nng_pipe_get_addr(nng_msg_get_pipe(message), NNG_OPT_REMADDR, &address) != 0)
+		return;
+	if (address.s_family == NNG_AF_INET) {
+		const uint8_t *ip = (const uint8_t *)&address.s_in.sa_addr;
+		snprintf(peer, size, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+	} else if (address.s_family == NNG_AF_INET6) {
+		size_t used = 0;
+		for (int i = 0; i < 16 && used + 3 < size; i += 2)
+			used += (size_t)snprintf(peer + used, size - used, "%s%02x%02x",
+			                         i ? ":" : "", address.s_in6.sa_addr[i],
+			                         address.s_in6.sa_addr[i + 1]);
+	}
+}
+
 static nng_msg *serve_message(core_worker *worker, nng_msg *message)
 {
 	core_server *server = worker->server;
+	char peer[64];
+	peer_of(message, peer, sizeof(peer));
 	int64_t started = core_monotonic_us();
 	core_metrics_request_started();
 	core_request request = { .server = server, .database = &worker->db };
@@ -266,7 +289,7 @@ static nng_msg *serve_message(core_worker *worker, nng_msg *message)
 			core_fail(&request, CHC_INVALID_ARGUMENT,
 			          "request is not a chc.v1.RpcRequest envelope");
 		else
-			serve_envelope(worker, envelope, &request, &method);
+			serve_envelope(worker, peer, envelope, &request, &method);
 	}
 	nng_msg *reply = pack_reply(&request);
 	int64_t duration = core_monotonic_us() - started;
@@ -542,8 +565,11 @@ static chc_status server_start(core_server *server, chc_error *error)
 	                                          server->config.idempotency_ttl_seconds);
 	if (status != CHC_OK)
 		return chc_error_set(error, status, "out of memory");
-	status = core_auth_init(&server->auth, strcmp(server->config.auth, "on") == 0,
-	                        server->config.auth_cache_seconds);
+	core_auth_settings auth = { .on = strcmp(server->config.auth, "on") == 0,
+		                    .cache_seconds = server->config.auth_cache_seconds,
+		                    .token_rate = server->config.token_rate,
+		                    .failures_allowed = server->config.auth_failures };
+	status = core_auth_init(&server->auth, &auth);
 	if (status == CHC_OK)
 		status = core_dispatch_add(&server->dispatch,
 		                           core_health_service(server->own_service_name), false);

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <nng/nng.h>
+#include <nng/supplemental/util/platform.h>
 
 #include "chc/v1/health.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
@@ -130,6 +132,40 @@ static void past_deadline_is_not_run(void **state)
 	chc__v1__rpc_response__free_unpacked(response, NULL);
 }
 
+/* A reader's token over its rate, and an address that keeps failing, get
+ * RESOURCE_EXHAUSTED; the secretariat's calls have no rate. */
+static void limits_hold(void **state)
+{
+	(void)state;
+	harness_service limited;
+	static const char *const limits[] = { "CHC_TOKEN_RATE=5", "CHC_AUTH_FAILURES=3", NULL };
+	assert_true(harness_start(&limited, "municipalities", limits));
+	const char *method = "/chc.v1.MunicipalityService/ListRegions";
+	int exhausted = 0;
+	for (int i = 0; i < 20; i++) {
+		Chc__V1__RpcResponse *response = harness_envelope_call(limited.url, method, NULL, 0,
+		                                                       0, harness_token("reader"));
+		assert_non_null(response);
+		exhausted += response->code == CHC_RESOURCE_EXHAUSTED;
+		chc__v1__rpc_response__free_unpacked(response, NULL);
+	}
+	assert_true(exhausted >= 10);
+	for (int i = 0; i < 20; i++)
+		expect_code(harness_envelope_call(limited.url, method, NULL, 0, 0, NULL), CHC_OK);
+	nng_msleep(1100); /* a second refills the reader's five */
+	expect_code(harness_envelope_call(limited.url, method, NULL, 0, 0, harness_token("reader")),
+	            CHC_OK);
+	for (int i = 0; i < 3; i++)
+		expect_code(harness_envelope_call(limited.url, method, NULL, 0, 0, "wrong"),
+		            CHC_UNAUTHENTICATED);
+	Chc__V1__RpcResponse *response =
+	        harness_envelope_call(limited.url, method, NULL, 0, 0, NULL);
+	assert_int_equal(response->code, CHC_RESOURCE_EXHAUSTED);
+	assert_non_null(strstr(response->message, "failed authentications from 127.0.0.1"));
+	chc__v1__rpc_response__free_unpacked(response, NULL);
+	assert_int_equal(harness_stop(&limited), 0);
+}
+
 static void violations_name_the_field(void **state)
 {
 	(void)state;
@@ -185,6 +221,7 @@ int main(void)
 		cmocka_unit_test(undecodable_payload_is_invalid_argument),
 		cmocka_unit_test(oversized_message_is_resource_exhausted),
 		cmocka_unit_test(past_deadline_is_not_run),
+		cmocka_unit_test(limits_hold),
 		cmocka_unit_test(violations_name_the_field),
 		cmocka_unit_test(http_endpoints_answer),
 		cmocka_unit_test(sigterm_drains_and_exits_zero),
