@@ -138,6 +138,7 @@ int cli_job(cli_state *cli, int argc, char **argv);
 int cli_feedback(cli_state *cli, int argc, char **argv);
 int cli_token(cli_state *cli, int argc, char **argv);
 int cli_audit(cli_state *cli, int argc, char **argv);
+int cli_person(cli_state *cli, int argc, char **argv);
 
 /* company_import.c: chc company import FILE.csv */
 int cli_company_import_csv(cli_state *cli, const char *path, bool dry_run);

@@ -41,6 +41,8 @@ static const noun nouns[] = {
 	{ "event", cli_event, NULL, "a service's domain events: list (history), watch (live)" },
 	{ "token", cli_token, NULL, "who may call the services: create, list, revoke (admin)" },
 	{ "audit", cli_audit, NULL, "every write of every service, who made it: list" },
+	{ "person", cli_person, NULL,
+	  "a person's data in every service (GDPR): export, erase (admin)" },
 	{ "call", cli_call_command, NULL, "call any method with a JSON request (for scripts)" },
 };
 

@@ -188,3 +188,18 @@ void core_config_print_help(FILE *out, const core_config_defaults *defaults)
 		        fallback);
 	}
 }
+
+chc_status core_config_days(const char *name, int fallback, int *days, chc_error *error)
+{
+	*days = fallback;
+	const char *text = getenv(name);
+	if (text == NULL || text[0] == '\0')
+		return CHC_OK;
+	char *end = NULL;
+	long value = strtol(text, &end, 10);
+	if (*end != '\0' || value < 1 || value > 3650)
+		return chc_error_set(error, CHC_INVALID_ARGUMENT, "%s=%s: expected 1 to 3650 days",
+		                     name, text);
+	*days = (int)value;
+	return CHC_OK;
+}

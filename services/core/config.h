@@ -62,4 +62,8 @@ void core_config_print_help(FILE *out, const core_config_defaults *defaults);
  * PostgreSQL that scripts/stack.sh starts. */
 #define CORE_DEFAULT_DATABASE_URL "postgresql://chc@127.0.0.1:55432/chc"
 
+/* A service's own setting of days (1..3650) from the environment: fallback
+ * when unset, INVALID_ARGUMENT naming it when it is not a number of days. */
+chc_status core_config_days(const char *name, int fallback, int *days, chc_error *error);
+
 #endif /* CORE_CONFIG_H */

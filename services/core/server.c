@@ -35,6 +35,7 @@
 #include "idempotency.h"
 #include "log.h"
 #include "metrics.h"
+#include "person.h"
 #include "tokens.h"
 
 /* The hard cap nng enforces before our own limit: larger messages are
@@ -578,6 +579,13 @@ static chc_status server_start(core_server *server, chc_error *error)
 	if (status == CHC_OK)
 		status = core_dispatch_add(&server->dispatch,
 		                           core_audit_service(definition->schema), true);
+	if (status == CHC_OK)
+		status = core_dispatch_add(&server->dispatch,
+		                           core_person_service(definition->schema,
+		                                               server->own_service_name,
+		                                               definition->person_sources,
+		                                               definition->person_source_count),
+		                           true);
 	if (status == CHC_OK)
 		status = core_dispatch_add(
 		        &server->dispatch,

@@ -27,6 +27,9 @@ typedef struct core_service_definition {
 	/* Called once before serving and after the last request. Optional. */
 	chc_status (*start)(const core_config *config, chc_error *error);
 	void (*stop)(void);
+	/* Where it keeps personal data, for PersonService (person.h). */
+	const struct core_person_source *person_sources;
+	size_t person_source_count;
 } core_service_definition;
 
 /*

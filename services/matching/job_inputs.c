@@ -260,6 +260,10 @@ chc_status job_inputs_read(job_run *run, core_db *database, chc_error *error)
 		status = read_own(run, database, &test_beds, &feedback, error);
 	if (status != CHC_OK)
 		return status;
+	/* A need's contact person matters to no computation: the inputs, kept
+	 * with the job, keep no personal data (nothing to erase here later). */
+	for (size_t i = 0; i < needs.count; i++)
+		((Chc__V1__Need *)needs.items[i])->contact = NULL;
 	sort_list(&solutions, compare_solution);
 	sort_list(&needs, compare_need);
 	sort_list(&test_beds, compare_test_bed);

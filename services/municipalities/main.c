@@ -7,6 +7,7 @@
 
 #include "chc/endpoints.h"
 #include "municipalities.h"
+#include "person.h"
 #include "server.h"
 
 static municipalities_service service = CHC__V1__MUNICIPALITY_SERVICE__INIT(municipalities_);
@@ -24,6 +25,17 @@ static chc_status expire_needs(PGconn *connection, chc_error *error)
 	return status;
 }
 
+/* A need's contact person: blanked, the need stays (it is the
+ * municipality's, not the person's). */
+static const core_person_source person_sources[] = {
+	{ "need contacts",
+	  "SELECT n.id AS need_id, n.title, n.contact_name, n.contact_email, n.contact_phone "
+	  "FROM municipalities.needs n WHERE lower(n.contact_email) = lower($1)",
+	  "UPDATE municipalities.needs SET contact_name = '', contact_email = '', "
+	  "contact_phone = '', version = version + 1, updated_at = now() "
+	  "WHERE lower(contact_email) = lower($1)" },
+};
+
 int main(int argc, char **argv)
 {
 	static const core_service_definition definition = {
@@ -34,6 +46,8 @@ int main(int argc, char **argv)
 		.default_http_listen = CHC_DEFAULT_HTTP(2),
 		.default_events_listen = CHC_DEFAULT_EVENTS(2),
 		.housekeeping = expire_needs,
+		.person_sources = person_sources,
+		.person_source_count = sizeof(person_sources) / sizeof(person_sources[0]),
 	};
 	return core_service_main(argc, argv, &definition);
 }

@@ -27,24 +27,12 @@
 static int reminder_days = 14;
 static int expiry_days = 30;
 
-static chc_status days_setting(const char *name, int *days, chc_error *error)
-{
-	const char *text = getenv(name);
-	if (text == NULL || text[0] == '\0')
-		return CHC_OK;
-	char *end = NULL;
-	long value = strtol(text, &end, 10);
-	if (*end != '\0' || value < 1 || value > 3650)
-		return chc_error_set(error, CHC_INVALID_ARGUMENT, "%s=%s: expected 1 to 3650 days",
-		                     name, text);
-	*days = (int)value;
-	return CHC_OK;
-}
-
 chc_status interests_settings_load(chc_error *error)
 {
-	if (days_setting("CHC_INTEREST_REMINDER_DAYS", &reminder_days, error) != CHC_OK ||
-	    days_setting("CHC_INTEREST_EXPIRY_DAYS", &expiry_days, error) != CHC_OK)
+	if (core_config_days("CHC_INTEREST_REMINDER_DAYS", reminder_days, &reminder_days, error) !=
+	            CHC_OK ||
+	    core_config_days("CHC_INTEREST_EXPIRY_DAYS", expiry_days, &expiry_days, error) !=
+	            CHC_OK)
 		return error->code;
 	return CHC_OK;
 }

@@ -33,7 +33,11 @@ const char *harness_database_url(void)
 	return url != NULL ? url : "host=/tmp port=55433 user=chc dbname=chc";
 }
 
-int harness_free_port(void)
+/* A port the kernel says is free; it may hand the same one out again once
+ * the probing socket is closed, so the ports given out before are
+ * remembered and skipped (a service's RPC, HTTP and events ports must
+ * differ, or it starts and then fails to listen). */
+static int probe_free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in address = { .sin_family = AF_INET };
@@ -46,6 +50,23 @@ int harness_free_port(void)
 	if (fd >= 0)
 		close(fd);
 	return port;
+}
+
+int harness_free_port(void)
+{
+	static int given[256];
+	static size_t count;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		int port = probe_free_port();
+		bool seen = false;
+		for (size_t i = 0; i < count && i < 256 && !seen; i++)
+			seen = given[i] == port;
+		if (!seen) {
+			given[count++ % 256] = port;
+			return port;
+		}
+	}
+	return -1;
 }
 
 bool harness_alive(const harness_service *service)

@@ -22,6 +22,7 @@
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/matching.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
+#include "chc/v1/person.pb-c.h"
 #include "chc/v1/projects.pb-c.h"
 #include "harness.h"
 
@@ -714,6 +715,93 @@ static void reminder(void **state)
 	protobuf_c_message_free_unpacked(&sent->base, NULL);
 }
 
+/* The person's records in all four services: ExportPerson of each. */
+static int person_records(const char *method, const char *email, const char *needle)
+{
+	const harness_service *services[] = { &stack.municipalities, &stack.companies,
+		                              &stack.matching, &stack.projects };
+	const chc_endpoint endpoints[] = { CHC_ENDPOINT_MUNICIPALITIES, CHC_ENDPOINT_COMPANIES,
+		                           CHC_ENDPOINT_MATCHING, CHC_ENDPOINT_PROJECTS };
+	int records = 0;
+	for (size_t i = 0; i < 4; i++) {
+		Chc__V1__PersonRequest request = CHC__V1__PERSON_REQUEST__INIT;
+		request.email = (char *)email;
+		ProtobufCMessage *reply = NULL;
+		chc_error error = { 0 };
+		assert_non_null(services[i]->url);
+		assert_int_equal(chc_client_call_at(stack.client, endpoints[i],
+		                                    &chc__v1__person_service__descriptor, method,
+		                                    &request.base, NULL, &reply, &error),
+		                 CHC_OK);
+		if (strcmp(method, "ExportPerson") == 0) {
+			const Chc__V1__ExportPersonResponse *exported = (const void *)reply;
+			records += exported->records;
+			if (needle != NULL && exported->records > 0)
+				assert_non_null(strstr(exported->data_json, needle));
+		} else {
+			records += ((const Chc__V1__ErasePersonResponse *)reply)->records;
+		}
+		protobuf_c_message_free_unpacked(reply, NULL);
+		chc_error_fini(&error);
+	}
+	return records;
+}
+
+/* A person's data found, exported and erased across the services: a
+ * company's contact person, a need's contact, the stored replies that
+ * named them; erasing twice erases nothing more; only the audit's record
+ * of the erasure is left, and it names no one. */
+static void person_export_and_erasure(void **state)
+{
+	(void)state;
+	const char *email = "Mette.Holm@Example.dk";
+	char text[1024], deadline[11];
+	snprintf(text, sizeof(text),
+	         "{\"contact\":{\"company_id\":\"%s\",\"name\":\"Mette Holm\",\"email\":"
+	         "\"mette.holm@example.dk\",\"consent_purpose\":\"matchmaking\"}}",
+	         company_id);
+	protobuf_c_message_free_unpacked(harness_call_json(stack.client,
+	                                                   &chc__v1__company_service__descriptor,
+	                                                   "AddContact", text, CHC_OK, NULL, 0),
+	                                 NULL);
+	snprintf(text, sizeof(text),
+	         "{\"need\":{\"owners\":[{\"municipality_code\":101}],\"title\":\"Sensorer\","
+	         "\"care_area\":\"elderly-care\",\"min_trl\":5,\"max_device_class\":\"i\","
+	         "\"procurement_route\":\"open-tender\",\"deadline\":\"%s\",\"contact\":{"
+	         "\"name\":\"Mette Holm\",\"email\":\"mette.holm@example.dk\"}}}",
+	         harness_date(60, deadline));
+	char need[37];
+	harness_create(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed", text,
+	               need);
+	/* The contact, the need's contact, and the two stored replies. */
+	assert_true(person_records("ExportPerson", email, "Mette Holm") >= 4);
+	harness_call_json(stack.client, &chc__v1__person_service__descriptor, "ExportPerson",
+	                  "{\"email\":\"not an address\"}", CHC_INVALID_ARGUMENT, NULL, 0);
+	assert_true(person_records("ErasePerson", email, NULL) >= 4);
+	assert_int_equal(person_records("ExportPerson", email, NULL), 0);
+	assert_int_equal(person_records("ErasePerson", email, NULL), 0);
+	/* Nothing of her is left in any table but the audit's record of the
+	 * erasure, which holds no address. */
+	const char *left = harness_sql_value(
+	        stack.database,
+	        "SELECT (SELECT count(*) FROM companies.contacts WHERE email ILIKE '%mette.holm%') "
+	        "+ "
+	        "(SELECT count(*) FROM municipalities.needs WHERE contact_name ILIKE '%mette "
+	        "holm%') + "
+	        "(SELECT count(*) FROM matching.jobs WHERE encode(inputs, 'escape') ILIKE "
+	        "'%mette.holm%') + "
+	        "(SELECT count(*) FROM municipalities.audit WHERE array_to_string(fields, ',') "
+	        "ILIKE '%mette.holm%')");
+	assert_string_equal(left, "0");
+	snprintf(text, sizeof(text), "{\"id\":\"%s\"}", need);
+	Chc__V1__Need *kept =
+	        (void *)harness_call_json(stack.client, &chc__v1__municipality_service__descriptor,
+	                                  "GetNeed", text, CHC_OK, NULL, 0);
+	assert_string_equal(kept->title, "Sensorer");
+	assert_true(kept->contact == NULL || kept->contact->email[0] == '\0');
+	protobuf_c_message_free_unpacked(&kept->base, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -729,6 +817,7 @@ int main(void)
 		cmocka_unit_test(reminder),
 		cmocka_unit_test(repeated_writes),
 		cmocka_unit_test(test_bed_interest),
+		cmocka_unit_test(person_export_and_erasure),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
