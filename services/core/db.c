@@ -135,7 +135,18 @@ PGconn *core_db_connection(core_db *db, chc_error *error)
 	}
 	db_forget(db);
 	db->next_attempt_us = now + 200000;
-	PGconn *connection = PQconnectdb(db->url);
+	/* An unreachable server answers within connect_timeout, and a peer that
+	 * vanished mid-query is noticed by TCP keepalives, instead of holding a
+	 * worker until the kernel gives up; the URL's own settings win. */
+	static const char *const keywords[] = { "connect_timeout",
+		                                "keepalives",
+		                                "keepalives_idle",
+		                                "keepalives_interval",
+		                                "keepalives_count",
+		                                "dbname",
+		                                NULL };
+	const char *values[] = { "5", "1", "30", "10", "3", db->url, NULL };
+	PGconn *connection = PQconnectdbParams(keywords, values, 1);
 	if (connection == NULL || PQstatus(connection) != CONNECTION_OK) {
 		char reason[256] = "out of memory";
 		if (connection != NULL) {

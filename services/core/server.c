@@ -88,6 +88,10 @@ long core_required_schema_version(void)
 
 chc_status core_server_ready(core_server *server, chc_error *error)
 {
+	/* A draining instance says so at once, so that a load balancer stops
+	 * sending it work while its last requests finish. */
+	if (atomic_load(&server->stopping))
+		return chc_error_set(error, CHC_UNAVAILABLE, "draining: not taking new requests");
 	pthread_mutex_lock(&server->probe_lock);
 	chc_status status = CHC_OK;
 	PGconn *connection = core_db_connection(&server->probe, error);

@@ -86,10 +86,18 @@ static void request_in_flight_is_answered(void **state)
 	held_call call = { .service = &service, .status = CHC_UNKNOWN };
 	start_held_call(&call, holder);
 
+	char *body = NULL;
+	assert_int_equal(harness_http_get(service.http_port, "/readyz", &body), 200);
+	free(body);
 	kill(service.pid, SIGTERM);
 	usleep(300000);
 	assert_true(harness_alive(&service)); /* still draining: the call is in flight */
-	harness_sql_value(holder, "COMMIT");  /* let the call finish */
+	/* ...and no longer ready, so that no new work is sent to it. */
+	body = NULL;
+	assert_int_equal(harness_http_get(service.http_port, "/readyz", &body), 503);
+	assert_non_null(strstr(body, "draining"));
+	free(body);
+	harness_sql_value(holder, "COMMIT"); /* let the call finish */
 	pthread_join(call.thread, NULL);
 	assert_int_equal(call.status, CHC_OK);
 	assert_int_equal(harness_stop(&service), 0);
