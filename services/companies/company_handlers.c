@@ -157,14 +157,10 @@ void companies_list_companies(companies_service *service,
                               Chc__V1__ListCompaniesResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, &company_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListCompaniesResponse reply = CHC__V1__LIST_COMPANIES_RESPONSE__INIT;
-	reply.companies = (Chc__V1__Company **)found.messages;
-	reply.n_companies = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListCompaniesResponse *)core_list_reply(
+	                closure_data, &company_listing, &input->base,
+	                &chc__v1__list_companies_response__descriptor),
+	        closure_data);
 }
 
 static const core_statement company_delete_statement = {

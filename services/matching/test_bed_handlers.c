@@ -107,12 +107,8 @@ void matching_list_test_beds(matching_service *service, const Chc__V1__ListTestB
                              Chc__V1__ListTestBedsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, &test_bed_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListTestBedsResponse reply = CHC__V1__LIST_TEST_BEDS_RESPONSE__INIT;
-	reply.test_beds = (Chc__V1__TestBed **)found.messages;
-	reply.n_test_beds = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListTestBedsResponse *)core_list_reply(
+	                closure_data, &test_bed_listing, &input->base,
+	                &chc__v1__list_test_beds_response__descriptor),
+	        closure_data);
 }
