@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chc/uuid.h"
 #include "companies.h"
 #include "db.h"
 #include "entity.h"
@@ -31,18 +30,18 @@ void companies_create_company(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (!core_check_present(request, "company", input->company))
+	Chc__V1__Company *company = (Chc__V1__Company *)core_entity_new(
+	        request, "company", (const ProtobufCMessage *)input->company,
+	        CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE);
+	if (company == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__Company company = *input->company;
-	char id[37];
-	chc_uuid_generate(id);
-	company.id = id;
-	company.status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE;
+	/* A new company is active, whatever status the caller sent. */
+	company->status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE;
 	int region = 0;
 	Chc__V1__Company *stored = NULL;
-	if (!company_check(request, &company, &region) ||
-	    company_insert(request, &company, region) != CHC_OK ||
-	    company_load(request, id, false, &stored) != CHC_OK)
+	if (!company_check(request, company, &region) ||
+	    company_insert(request, company, region) != CHC_OK ||
+	    company_load(request, company->id, false, &stored) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
@@ -51,12 +50,8 @@ void companies_get_company(companies_service *service, const Chc__V1__GetCompany
                            Chc__V1__Company_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	Chc__V1__Company *company = NULL;
-	if (!core_check_uuid(request, "id", input->id) ||
-	    company_load(request, input->id, false, &company) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(company, closure_data);
+	closure((Chc__V1__Company *)core_entity_get(closure_data, &company_entity, input->id),
+	        closure_data);
 }
 
 /* The company a caller changes, locked, at the version it read. */

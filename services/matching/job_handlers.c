@@ -88,12 +88,8 @@ void matching_get_job(matching_service *service, const Chc__V1__GetJobRequest *i
                       Chc__V1__Job_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	Chc__V1__Job *job = NULL;
-	if (!core_check_uuid(request, "id", input->id) ||
-	    job_load(request, input->id, false, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(job, closure_data);
+	closure((Chc__V1__Job *)core_entity_get(closure_data, &job_entity, input->id),
+	        closure_data);
 }
 
 static const core_filter job_filters[] = {

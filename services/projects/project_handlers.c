@@ -89,32 +89,30 @@ void projects_create_project(projects_service *service, const Chc__V1__CreatePro
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (!core_check_present(request, "project", input->project))
+	Chc__V1__Project *project = (Chc__V1__Project *)core_entity_new(
+	        request, "project", (const ProtobufCMessage *)input->project,
+	        CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED);
+	if (project == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__Project project = *input->project;
-	char id[37];
-	chc_uuid_generate(id);
-	project.id = id;
-	if (project.status == 0)
-		project.status = CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED;
-	if (project.status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED &&
-	    project.status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING)
+	const char *id = project->id;
+	if (project->status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED &&
+	    project->status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING)
 		core_violation(request, "project.status", "a project starts proposed or exploring");
 	project_party *checked =
-	        core_alloc(request, (project.n_participants + 1) * sizeof(*checked));
-	if (checked == NULL || !validate_text(request, &project) ||
-	    !validate_participants(request, &project, checked) ||
-	    project_links_check(request, &project) != CHC_OK ||
-	    project_insert(request, &project) != CHC_OK)
+	        core_alloc(request, (project->n_participants + 1) * sizeof(*checked));
+	if (checked == NULL || !validate_text(request, project) ||
+	    !validate_participants(request, project, checked) ||
+	    project_links_check(request, project) != CHC_OK ||
+	    project_insert(request, project) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	for (size_t i = 0; i < project.n_participants; i++)
-		if (project_participant_add(request, id, &checked[i], project.participants[i]->role,
-		                            project.participants[i]->commitment_ore,
-		                            (int)i) != CHC_OK)
+	for (size_t i = 0; i < project->n_participants; i++)
+		if (project_participant_add(
+		            request, id, &checked[i], project->participants[i]->role,
+		            project->participants[i]->commitment_ore, (int)i) != CHC_OK)
 			CORE_FAIL_RETURN(closure, closure_data);
-	if (project_history_add(request, id, "status", 0, project.status, "created", NULL, 0) !=
+	if (project_history_add(request, id, "status", 0, project->status, "created", NULL, 0) !=
 	            CHC_OK ||
-	    project_event(request, "project.created", id, project.title) != CHC_OK)
+	    project_event(request, "project.created", id, project->title) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
 	reply_loaded(request, id, closure);
 }
