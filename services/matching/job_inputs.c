@@ -129,13 +129,11 @@ static chc_status read_solutions(job_run *run, message_list *list, chc_error *er
 		                  error);
 	Chc__V1__SolutionFilter filter = CHC__V1__SOLUTION_FILTER__INIT;
 	filter.status = CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED;
-	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	Chc__V1__ListSolutionsRequest request = CHC__V1__LIST_SOLUTIONS_REQUEST__INIT;
 	request.filter = &filter;
-	request.page = &page;
 	collector into = { run, list };
 	return matching_list_all(&chc__v1__company_service__descriptor, "ListSolutions",
-	                         &request.base, &page, collect, &into, error);
+	                         &request.base, collect, &into, error);
 }
 
 static chc_status read_needs(job_run *run, message_list *list, chc_error *error)
@@ -146,25 +144,21 @@ static chc_status read_needs(job_run *run, message_list *list, chc_error *error)
 		                  parameters->need_ids, parameters->n_need_ids, list, error);
 	Chc__V1__NeedFilter filter = CHC__V1__NEED_FILTER__INIT;
 	filter.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
-	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	Chc__V1__ListNeedsRequest request = CHC__V1__LIST_NEEDS_REQUEST__INIT;
 	request.filter = &filter;
-	request.page = &page;
 	collector into = { run, list };
 	return matching_list_all(&chc__v1__municipality_service__descriptor, "ListNeeds",
-	                         &request.base, &page, collect, &into, error);
+	                         &request.base, collect, &into, error);
 }
 
 static chc_status read_reference(job_run *run, message_list *municipalities, message_list *regions,
                                  chc_error *error)
 {
-	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	Chc__V1__ListMunicipalitiesRequest request = CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
-	request.page = &page;
 	collector into = { run, municipalities };
 	chc_status status =
 	        matching_list_all(&chc__v1__municipality_service__descriptor, "ListMunicipalities",
-	                          &request.base, &page, collect, &into, error);
+	                          &request.base, collect, &into, error);
 	Chc__V1__ListRegionsRequest list_regions = CHC__V1__LIST_REGIONS_REQUEST__INIT;
 	ProtobufCMessage *reply = NULL;
 	if (status == CHC_OK)
