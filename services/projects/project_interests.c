@@ -325,7 +325,7 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 		                                 test_bed->care_areas[0])
 		                : "a test bed");
 	}
-	return finish_sides(request, status, test_bed ? test_bed->name : NULL,
+	return finish_sides(request, status, test_bed != NULL ? test_bed->name : "",
 	                    (ProtobufCMessage *)test_bed, solution, &receiver, sides);
 }
 
@@ -448,8 +448,8 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		        "a company, a municipality, a region or a test bed expresses "
 		        "interest");
 	}
-	return finish_sides(request, status, need ? need->title : NULL, (ProtobufCMessage *)need,
-	                    solution, &receiver, sides);
+	return finish_sides(request, status, need != NULL ? need->title : "",
+	                    (ProtobufCMessage *)need, solution, &receiver, sides);
 }
 
 static const core_statement interest_open_statement = {
