@@ -62,6 +62,18 @@ static Chc__V1__Company *load_for_change(core_request *request, const char *id,
 	                                                       expected_version);
 }
 
+/* How every change to a company ends: saved (in region), and the company
+ * as it now is replied. */
+static void save_and_reply(core_request *request, const Chc__V1__Company *company, int region,
+                           Chc__V1__Company_Closure closure)
+{
+	Chc__V1__Company *stored = NULL;
+	if (company_write(request, company, region) != CHC_OK ||
+	    company_load(request, company->id, false, &stored) != CHC_OK)
+		CORE_FAIL_RETURN(closure, request);
+	closure(stored, request);
+}
+
 static bool apply_mask(core_request *request, Chc__V1__Company *company,
                        const Chc__V1__Company *update, char *const *mask, size_t count)
 {
@@ -86,15 +98,12 @@ void companies_update_company(companies_service *service,
 	Chc__V1__Company *company =
 	        load_for_change(request, input->company->id, input->expected_version);
 	int region = 0;
-	Chc__V1__Company *stored = NULL;
 	if (company == NULL ||
 	    !apply_mask(request, company, input->company, input->update_mask,
 	                input->n_update_mask) ||
-	    !company_check(request, company, &region) ||
-	    company_write(request, company, region) != CHC_OK ||
-	    company_load(request, company->id, false, &stored) != CHC_OK)
+	    !company_check(request, company, &region))
 		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+	save_and_reply(request, company, region, closure);
 }
 
 void companies_archive_company(companies_service *service,
@@ -115,16 +124,12 @@ void companies_archive_company(companies_service *service,
 	/* Its code was checked when it was stored; archiving keeps its region,
 	 * read from the table under the row lock, with no call. */
 	int region = municipality_region(company->municipality_code);
-	Chc__V1__Company *stored = NULL;
 	/* Only a process that has not loaded the table yet asks for it. */
 	if (region == 0 && company->municipality_code != 0 &&
 	    municipality_code_check(request, "company.municipality_code",
 	                            company->municipality_code, &region) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	if (company_write(request, company, region) != CHC_OK ||
-	    company_load(request, company->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+	save_and_reply(request, company, region, closure);
 }
 
 static const core_filter company_filters[] = {
