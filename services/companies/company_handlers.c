@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chc/uuid.h"
 #include "companies.h"
 #include "db.h"
 #include "entity.h"
@@ -31,18 +30,18 @@ void companies_create_company(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (!core_check_present(request, "company", input->company))
+	Chc__V1__Company *company = (Chc__V1__Company *)core_entity_new(
+	        request, "company", (const ProtobufCMessage *)input->company,
+	        CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE);
+	if (company == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__Company company = *input->company;
-	char id[37];
-	chc_uuid_generate(id);
-	company.id = id;
-	company.status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE;
+	/* A new company is active, whatever status the caller sent. */
+	company->status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE;
 	int region = 0;
 	Chc__V1__Company *stored = NULL;
-	if (!company_check(request, &company, &region) ||
-	    company_insert(request, &company, region) != CHC_OK ||
-	    company_load(request, id, false, &stored) != CHC_OK)
+	if (!company_check(request, company, &region) ||
+	    company_insert(request, company, region) != CHC_OK ||
+	    company_load(request, company->id, false, &stored) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
@@ -51,12 +50,8 @@ void companies_get_company(companies_service *service, const Chc__V1__GetCompany
                            Chc__V1__Company_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	Chc__V1__Company *company = NULL;
-	if (!core_check_uuid(request, "id", input->id) ||
-	    company_load(request, input->id, false, &company) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(company, closure_data);
+	closure((Chc__V1__Company *)core_entity_get(closure_data, &company_entity, input->id),
+	        closure_data);
 }
 
 /* The company a caller changes, locked, at the version it read. */
@@ -65,6 +60,18 @@ static Chc__V1__Company *load_for_change(core_request *request, const char *id,
 {
 	return (Chc__V1__Company *)core_entity_load_for_change(request, &company_entity, "id", id,
 	                                                       expected_version);
+}
+
+/* How every change to a company ends: saved (in region), and the company
+ * as it now is replied. */
+static void save_and_reply(core_request *request, const Chc__V1__Company *company, int region,
+                           Chc__V1__Company_Closure closure)
+{
+	Chc__V1__Company *stored = NULL;
+	if (company_write(request, company, region) != CHC_OK ||
+	    company_load(request, company->id, false, &stored) != CHC_OK)
+		CORE_FAIL_RETURN(closure, request);
+	closure(stored, request);
 }
 
 static bool apply_mask(core_request *request, Chc__V1__Company *company,
@@ -91,15 +98,12 @@ void companies_update_company(companies_service *service,
 	Chc__V1__Company *company =
 	        load_for_change(request, input->company->id, input->expected_version);
 	int region = 0;
-	Chc__V1__Company *stored = NULL;
 	if (company == NULL ||
 	    !apply_mask(request, company, input->company, input->update_mask,
 	                input->n_update_mask) ||
-	    !company_check(request, company, &region) ||
-	    company_write(request, company, region) != CHC_OK ||
-	    company_load(request, company->id, false, &stored) != CHC_OK)
+	    !company_check(request, company, &region))
 		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+	save_and_reply(request, company, region, closure);
 }
 
 void companies_archive_company(companies_service *service,
@@ -120,16 +124,12 @@ void companies_archive_company(companies_service *service,
 	/* Its code was checked when it was stored; archiving keeps its region,
 	 * read from the table under the row lock, with no call. */
 	int region = municipality_region(company->municipality_code);
-	Chc__V1__Company *stored = NULL;
 	/* Only a process that has not loaded the table yet asks for it. */
 	if (region == 0 && company->municipality_code != 0 &&
 	    municipality_code_check(request, "company.municipality_code",
 	                            company->municipality_code, &region) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	if (company_write(request, company, region) != CHC_OK ||
-	    company_load(request, company->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+	save_and_reply(request, company, region, closure);
 }
 
 static const core_filter company_filters[] = {
@@ -157,14 +157,10 @@ void companies_list_companies(companies_service *service,
                               Chc__V1__ListCompaniesResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, &company_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListCompaniesResponse reply = CHC__V1__LIST_COMPANIES_RESPONSE__INIT;
-	reply.companies = (Chc__V1__Company **)found.messages;
-	reply.n_companies = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListCompaniesResponse *)core_list_reply(
+	                closure_data, &company_listing, &input->base,
+	                &chc__v1__list_companies_response__descriptor),
+	        closure_data);
 }
 
 static const core_statement company_delete_statement = {

@@ -123,17 +123,13 @@ void companies_list_contacts(companies_service *service, const Chc__V1__ListCont
                              Chc__V1__ListContactsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	core_list_page found;
 	/* One company's contacts: the id is required, not a filter to leave out. */
-	if (!core_check_uuid(request, "company_id", input->company_id) ||
-	    core_list(request, &contact_listing, &input->base, &found) != CHC_OK)
+	if (!core_check_uuid(closure_data, "company_id", input->company_id))
 		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListContactsResponse reply = CHC__V1__LIST_CONTACTS_RESPONSE__INIT;
-	reply.contacts = (Chc__V1__ContactPerson **)found.messages;
-	reply.n_contacts = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListContactsResponse *)core_list_reply(
+	                closure_data, &contact_listing, &input->base,
+	                &chc__v1__list_contacts_response__descriptor),
+	        closure_data);
 }
 
 static const core_statement contact_delete_statement = {

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "chc/uuid.h"
 #include "companies.h"
 #include "db.h"
 #include "entity.h"
@@ -40,21 +39,18 @@ void companies_create_solution(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (!core_check_present(request, "solution", input->solution))
+	Chc__V1__Solution *solution = (Chc__V1__Solution *)core_entity_new(
+	        request, "solution", (const ProtobufCMessage *)input->solution,
+	        CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_DRAFT);
+	if (solution == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__Solution solution = *input->solution;
-	char id[37];
-	chc_uuid_generate(id);
-	solution.id = id;
-	solution.reviewed_on = "";
-	solution.rejection_reason = "";
-	if (solution.status == CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_UNSPECIFIED)
-		solution.status = CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_DRAFT;
+	solution->reviewed_on = "";
+	solution->rejection_reason = "";
 	Chc__V1__Solution *stored = NULL;
-	if (!solution_validate(request, &solution, true) ||
-	    !company_is_active(request, solution.company_id) ||
-	    solution_insert(request, &solution) != CHC_OK ||
-	    solution_load(request, id, false, &stored) != CHC_OK)
+	if (!solution_validate(request, solution, true) ||
+	    !company_is_active(request, solution->company_id) ||
+	    solution_insert(request, solution) != CHC_OK ||
+	    solution_load(request, solution->id, false, &stored) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
@@ -63,12 +59,8 @@ void companies_get_solution(companies_service *service, const Chc__V1__GetSoluti
                             Chc__V1__Solution_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	Chc__V1__Solution *solution = NULL;
-	if (!core_check_uuid(request, "id", input->id) ||
-	    solution_load(request, input->id, false, &solution) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(solution, closure_data);
+	closure((Chc__V1__Solution *)core_entity_get(closure_data, &solution_entity, input->id),
+	        closure_data);
 }
 
 /* The solution a caller changes, locked, at the version it read. */

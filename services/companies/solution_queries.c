@@ -41,14 +41,10 @@ void companies_list_solutions(companies_service *service,
                               Chc__V1__ListSolutionsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, &solution_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListSolutionsResponse reply = CHC__V1__LIST_SOLUTIONS_RESPONSE__INIT;
-	reply.solutions = (Chc__V1__Solution **)found.messages;
-	reply.n_solutions = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListSolutionsResponse *)core_list_reply(
+	                closure_data, &solution_listing, &input->base,
+	                &chc__v1__list_solutions_response__descriptor),
+	        closure_data);
 }
 
 void companies_search_solutions(companies_service *service,
@@ -58,7 +54,6 @@ void companies_search_solutions(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	core_list_page found;
 	/* A company's drafts and rejected solutions are its and the
 	 * secretariat's business. */
 	if (input->include_unpublished && !core_principal_is_secretariat(&request->principal)) {
@@ -67,14 +62,9 @@ void companies_search_solutions(companies_service *service,
 		          core_role_name(request->principal.role));
 		CORE_FAIL_RETURN(closure, closure_data);
 	}
-	if (core_search(closure_data, &solution_listing, &input->base,
+	closure((const Chc__V1__SearchSolutionsResponse *)core_search_reply(
+	                closure_data, &solution_listing, &input->base,
 	                input->include_unpublished ? NULL : "s.status = 'published'",
-	                &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__SearchSolutionsResponse reply = CHC__V1__SEARCH_SOLUTIONS_RESPONSE__INIT;
-	reply.solutions = (Chc__V1__Solution **)found.messages;
-	reply.n_solutions = reply.n_ranks = found.count;
-	reply.ranks = found.ranks;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	                &chc__v1__search_solutions_response__descriptor),
+	        closure_data);
 }

@@ -233,14 +233,4 @@ static const core_statement solution_update_statement = {
 	SOLUTION_VALUE_COUNT
 };
 
-chc_status solution_insert(core_request *request, const Chc__V1__Solution *solution)
-{
-	return core_entity_write(request, &solution_insert_statement, solution_values,
-	                         &solution->base);
-}
-
-chc_status solution_write(core_request *request, const Chc__V1__Solution *solution)
-{
-	return core_entity_write(request, &solution_update_statement, solution_values,
-	                         &solution->base);
-}
+CORE_ENTITY_WRITE_FUNCTIONS(solution, Chc__V1__Solution, solution_values)

@@ -183,14 +183,10 @@ static void audit_list_audit(Chc__V1__AuditService_Service *service,
                              Chc__V1__ListAuditResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, &audit_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListAuditResponse reply = CHC__V1__LIST_AUDIT_RESPONSE__INIT;
-	reply.records = (Chc__V1__AuditRecord **)found.messages;
-	reply.n_records = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListAuditResponse *)core_list_reply(
+	                closure_data, &audit_listing, &input->base,
+	                &chc__v1__list_audit_response__descriptor),
+	        closure_data);
 }
 
 static Chc__V1__AuditService_Service audit_service = CHC__V1__AUDIT_SERVICE__INIT(audit_);

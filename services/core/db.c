@@ -324,6 +324,19 @@ chc_status core_db_command(PGconn *connection, const char *sql, chc_error *error
 	return status;
 }
 
+chc_status core_db_housekeeping(PGconn *connection, const char *sql, const char *what,
+                                chc_error *error)
+{
+	PGresult *result = PQexec(connection, sql);
+	ExecStatusType kind = PQresultStatus(result);
+	chc_status status = CHC_OK;
+	if (kind != PGRES_COMMAND_OK && kind != PGRES_TUPLES_OK)
+		status = chc_error_set(error, CHC_INTERNAL, "%s: %s", what,
+		                       PQresultErrorMessage(result));
+	PQclear(result);
+	return status;
+}
+
 long core_db_schema_version(PGconn *connection, chc_error *error)
 {
 	PGresult *result =

@@ -91,6 +91,12 @@ chc_status core_query_sql(core_request *request, const char *sql, int parameter_
  * failure error holds the mapped status and PostgreSQL's message. */
 chc_status core_db_command(PGconn *connection, const char *sql, chc_error *error);
 
+/* Runs one of housekeeping's statements on its own connection; INTERNAL
+ * "<what>: <PostgreSQL's message>" when it fails. The expiry and overdue
+ * passes of the services each wrote this out around their SQL. */
+chc_status core_db_housekeeping(PGconn *connection, const char *sql, const char *what,
+                                chc_error *error);
+
 /*
  * The highest applied migration version, or -1 with error set when the
  * migrations table cannot be read.

@@ -4,6 +4,9 @@
  */
 #include "entity.h"
 
+#include <string.h>
+
+#include "chc/uuid.h"
 #include "validate.h"
 
 chc_status core_entity_load(core_request *request, const core_entity *entity, const char *id,
@@ -22,6 +25,15 @@ chc_status core_entity_load(core_request *request, const core_entity *entity, co
 		return core_failure(request);
 	*message = loaded;
 	return CHC_OK;
+}
+
+ProtobufCMessage *core_entity_get(core_request *request, const core_entity *entity, const char *id)
+{
+	ProtobufCMessage *record = NULL;
+	if (!core_check_uuid(request, "id", id) ||
+	    core_entity_load(request, entity, id, false, &record) != CHC_OK)
+		return NULL;
+	return record;
 }
 
 chc_status core_read_rows(core_request *request, core_row_reader reader, PGresult *result,
@@ -103,4 +115,35 @@ chc_status core_entity_write(core_request *request, const core_statement *statem
 	if (!builder(request, record, values))
 		return core_failure(request);
 	return core_execute(request, statement, values);
+}
+
+ProtobufCMessage *core_entity_new(core_request *request, const char *field,
+                                  const ProtobufCMessage *given, int default_status)
+{
+	if (!core_check_present(request, field, given))
+		return NULL;
+	const ProtobufCMessageDescriptor *descriptor = given->descriptor;
+	const ProtobufCFieldDescriptor *id_field =
+	        protobuf_c_message_descriptor_get_field_by_name(descriptor, "id");
+	const ProtobufCFieldDescriptor *status_field =
+	        protobuf_c_message_descriptor_get_field_by_name(descriptor, "status");
+	if (id_field == NULL || id_field->type != PROTOBUF_C_TYPE_STRING || status_field == NULL ||
+	    status_field->type != PROTOBUF_C_TYPE_ENUM) {
+		core_fail(request, CHC_INTERNAL, "%s is not a record with an id and a status",
+		          descriptor->name);
+		return NULL;
+	}
+	ProtobufCMessage *record = core_alloc(request, descriptor->sizeof_message);
+	char *id = core_alloc(request, 37);
+	if (record == NULL || id == NULL)
+		return NULL;
+	/* Shallow: the fields still point into the request's own message,
+	 * which lives as long as the request. */
+	memcpy(record, given, descriptor->sizeof_message);
+	chc_uuid_generate(id);
+	*(char **)((char *)record + id_field->offset) = id;
+	int *status = (int *)((char *)record + status_field->offset);
+	if (*status == 0)
+		*status = default_status;
+	return record;
 }

@@ -73,6 +73,11 @@ typedef struct core_entity {
 chc_status core_entity_load(core_request *request, const core_entity *entity, const char *id,
                             bool for_update, ProtobufCMessage **message);
 
+/* The record a Get request's "id" names: a violation of "id" when it is
+ * not a UUID, NOT_FOUND when there is none. NULL with the failure
+ * recorded. The whole of every Get handler over an entity. */
+ProtobufCMessage *core_entity_get(core_request *request, const core_entity *entity, const char *id);
+
 /* Every row of result as messages (a request-owned array). */
 chc_status core_entity_rows(core_request *request, const core_entity *entity, PGresult *result,
                             ProtobufCMessage ***messages, size_t *count);
@@ -108,5 +113,34 @@ typedef bool (*core_values_builder)(core_request *request, const ProtobufCMessag
  * makes of record: the save every store wrote around its builder. */
 chc_status core_entity_write(core_request *request, const core_statement *statement,
                              core_values_builder builder, const ProtobufCMessage *record);
+
+/*
+ * The record a Create request carries in its field named field (given, the
+ * request's message, may be NULL: a violation "is required"), as a
+ * request-owned shallow copy with a new "id" and, when its "status" is
+ * unset, default_status. Every Create handler began so; what it then
+ * checks and fills is its own. NULL with the failure recorded.
+ */
+ProtobufCMessage *core_entity_new(core_request *request, const char *field,
+                                  const ProtobufCMessage *given, int default_status);
+
+/*
+ * Defines prefix_insert and prefix_write, which save a record of type (a
+ * generated message struct) through the statements prefix_insert_statement
+ * and prefix_update_statement with the parameters builder makes: the typed
+ * face of core_entity_write, the same pair in every store that has one.
+ * Declare them in the service's header.
+ */
+#define CORE_ENTITY_WRITE_FUNCTIONS(prefix, type, builder)                                         \
+	chc_status prefix##_insert(core_request *request, const type *record)                      \
+	{                                                                                          \
+		return core_entity_write(request, &prefix##_insert_statement, builder,             \
+		                         &record->base);                                           \
+	}                                                                                          \
+	chc_status prefix##_write(core_request *request, const type *record)                       \
+	{                                                                                          \
+		return core_entity_write(request, &prefix##_update_statement, builder,             \
+		                         &record->base);                                           \
+	}
 
 #endif /* CORE_ENTITY_H */

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "query_builder.h"
 #include "validate.h"
@@ -244,4 +245,63 @@ chc_status core_search(core_request *request, const core_listing *listing,
 	core_query_append(&query, "page.rank DESC, ");
 	core_query_append(&query, listing->key);
 	return read_page(request, listing, &query, offset, true, found);
+}
+
+const ProtobufCMessage *core_page_reply(core_request *request,
+                                        const ProtobufCMessageDescriptor *descriptor,
+                                        const core_list_page *found)
+{
+	ProtobufCMessage *reply = core_alloc(request, descriptor->sizeof_message);
+	/* The page outlives the handler's frame, which found may be part of. */
+	Chc__V1__PageInfo *page = core_alloc(request, sizeof(*page));
+	if (reply == NULL || page == NULL)
+		return NULL;
+	descriptor->message_init(reply);
+	*page = found->page;
+	bool has_items = false, has_page = false;
+	for (unsigned i = 0; i < descriptor->n_fields; i++) {
+		const ProtobufCFieldDescriptor *field = &descriptor->fields[i];
+		char *storage = (char *)reply + field->offset;
+		if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t *count = (size_t *)((char *)reply + field->quantifier_offset);
+			if (field->type == PROTOBUF_C_TYPE_MESSAGE && !has_items) {
+				*(ProtobufCMessage ***)storage = found->messages;
+				*count = found->count;
+				has_items = true;
+			} else if (field->type == PROTOBUF_C_TYPE_FLOAT &&
+			           strcmp(field->name, "ranks") == 0) {
+				*(float **)storage = found->ranks;
+				*count = found->count;
+			}
+		} else if (field->type == PROTOBUF_C_TYPE_MESSAGE &&
+		           field->descriptor == &chc__v1__page_info__descriptor) {
+			*(Chc__V1__PageInfo **)storage = page;
+			has_page = true;
+		}
+	}
+	if (!has_items || !has_page) {
+		core_fail(request, CHC_INTERNAL, "%s is not a page of records", descriptor->name);
+		return NULL;
+	}
+	return reply;
+}
+
+const ProtobufCMessage *core_list_reply(core_request *request, const core_listing *listing,
+                                        const ProtobufCMessage *input,
+                                        const ProtobufCMessageDescriptor *descriptor)
+{
+	core_list_page found = { 0 };
+	if (core_list(request, listing, input, &found) != CHC_OK)
+		return NULL;
+	return core_page_reply(request, descriptor, &found);
+}
+
+const ProtobufCMessage *core_search_reply(core_request *request, const core_listing *listing,
+                                          const ProtobufCMessage *input, const char *condition,
+                                          const ProtobufCMessageDescriptor *descriptor)
+{
+	core_list_page found = { 0 };
+	if (core_search(request, listing, input, condition, &found) != CHC_OK)
+		return NULL;
+	return core_page_reply(request, descriptor, &found);
 }

@@ -92,4 +92,28 @@ chc_status core_list(core_request *request, const core_listing *listing,
 chc_status core_search(core_request *request, const core_listing *listing,
                        const ProtobufCMessage *input, const char *condition, core_list_page *found);
 
+/*
+ * found as a reply message of type descriptor (a List or Search response):
+ * its one repeated message field holds the page's messages, "ranks" (when
+ * it has one) their ranks, "page" the page info. Every List and Search
+ * handler over an entity filled its own reply so, field by field; the
+ * response types differ only in their names. Request-owned; NULL with
+ * INTERNAL recorded when the reply has no such fields (a bug), or
+ * RESOURCE_EXHAUSTED when memory runs out.
+ */
+const ProtobufCMessage *core_page_reply(core_request *request,
+                                        const ProtobufCMessageDescriptor *descriptor,
+                                        const core_list_page *found);
+
+/* core_list, then its page as a reply of type descriptor; NULL with the
+ * failure recorded: the whole of a List handler over an entity. */
+const ProtobufCMessage *core_list_reply(core_request *request, const core_listing *listing,
+                                        const ProtobufCMessage *input,
+                                        const ProtobufCMessageDescriptor *descriptor);
+
+/* The same for core_search. */
+const ProtobufCMessage *core_search_reply(core_request *request, const core_listing *listing,
+                                          const ProtobufCMessage *input, const char *condition,
+                                          const ProtobufCMessageDescriptor *descriptor);
+
 #endif /* CORE_LISTING_H */

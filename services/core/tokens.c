@@ -137,15 +137,10 @@ static void tokens_list_tokens(Chc__V1__TokenService_Service *service,
                                Chc__V1__ListTokensResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, input->include_revoked ? &every_token : &usable_tokens,
-	              &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListTokensResponse reply = CHC__V1__LIST_TOKENS_RESPONSE__INIT;
-	reply.tokens = (Chc__V1__Token **)found.messages;
-	reply.n_tokens = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListTokensResponse *)core_list_reply(
+	                closure_data, input->include_revoked ? &every_token : &usable_tokens,
+	                &input->base, &chc__v1__list_tokens_response__descriptor),
+	        closure_data);
 }
 
 static const core_statement token_revoke_statement = {

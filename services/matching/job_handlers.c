@@ -88,12 +88,8 @@ void matching_get_job(matching_service *service, const Chc__V1__GetJobRequest *i
                       Chc__V1__Job_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	Chc__V1__Job *job = NULL;
-	if (!core_check_uuid(request, "id", input->id) ||
-	    job_load(request, input->id, false, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(job, closure_data);
+	closure((Chc__V1__Job *)core_entity_get(closure_data, &job_entity, input->id),
+	        closure_data);
 }
 
 static const core_filter job_filters[] = {
@@ -117,14 +113,10 @@ void matching_list_jobs(matching_service *service, const Chc__V1__ListJobsReques
                         Chc__V1__ListJobsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, &job_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListJobsResponse reply = CHC__V1__LIST_JOBS_RESPONSE__INIT;
-	reply.jobs = (Chc__V1__Job **)found.messages;
-	reply.n_jobs = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListJobsResponse *)core_list_reply(
+	                closure_data, &job_listing, &input->base,
+	                &chc__v1__list_jobs_response__descriptor),
+	        closure_data);
 }
 
 /* A queued job is cancelled at once; a running one is asked to stop, and

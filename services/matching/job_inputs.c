@@ -101,6 +101,16 @@ static chc_status collect(void *context, const ProtobufCMessage *item, int64_t t
 	return status;
 }
 
+/* Every record a List request lists, page by page, into list: the inputs
+ * a job reads whole from the other services. */
+static chc_status list_into(job_run *run, const ProtobufCServiceDescriptor *service,
+                            const char *method, ProtobufCMessage *request, message_list *list,
+                            chc_error *error)
+{
+	collector into = { run, list };
+	return matching_list_all(service, method, request, collect, &into, error);
+}
+
 /* The records a job names, one Get each. */
 static chc_status read_named(job_run *run, const ProtobufCServiceDescriptor *service,
                              const char *method, char **ids, size_t count, message_list *list,
@@ -129,13 +139,10 @@ static chc_status read_solutions(job_run *run, message_list *list, chc_error *er
 		                  error);
 	Chc__V1__SolutionFilter filter = CHC__V1__SOLUTION_FILTER__INIT;
 	filter.status = CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED;
-	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	Chc__V1__ListSolutionsRequest request = CHC__V1__LIST_SOLUTIONS_REQUEST__INIT;
 	request.filter = &filter;
-	request.page = &page;
-	collector into = { run, list };
-	return matching_list_all(&chc__v1__company_service__descriptor, "ListSolutions",
-	                         &request.base, &page, collect, &into, error);
+	return list_into(run, &chc__v1__company_service__descriptor, "ListSolutions", &request.base,
+	                 list, error);
 }
 
 static chc_status read_needs(job_run *run, message_list *list, chc_error *error)
@@ -146,25 +153,18 @@ static chc_status read_needs(job_run *run, message_list *list, chc_error *error)
 		                  parameters->need_ids, parameters->n_need_ids, list, error);
 	Chc__V1__NeedFilter filter = CHC__V1__NEED_FILTER__INIT;
 	filter.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
-	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	Chc__V1__ListNeedsRequest request = CHC__V1__LIST_NEEDS_REQUEST__INIT;
 	request.filter = &filter;
-	request.page = &page;
-	collector into = { run, list };
-	return matching_list_all(&chc__v1__municipality_service__descriptor, "ListNeeds",
-	                         &request.base, &page, collect, &into, error);
+	return list_into(run, &chc__v1__municipality_service__descriptor, "ListNeeds",
+	                 &request.base, list, error);
 }
 
 static chc_status read_reference(job_run *run, message_list *municipalities, message_list *regions,
                                  chc_error *error)
 {
-	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	Chc__V1__ListMunicipalitiesRequest request = CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
-	request.page = &page;
-	collector into = { run, municipalities };
-	chc_status status =
-	        matching_list_all(&chc__v1__municipality_service__descriptor, "ListMunicipalities",
-	                          &request.base, &page, collect, &into, error);
+	chc_status status = list_into(run, &chc__v1__municipality_service__descriptor,
+	                              "ListMunicipalities", &request.base, municipalities, error);
 	Chc__V1__ListRegionsRequest list_regions = CHC__V1__LIST_REGIONS_REQUEST__INIT;
 	ProtobufCMessage *reply = NULL;
 	if (status == CHC_OK)

@@ -3,12 +3,9 @@
  * matchmaking jobs and their results. It reads the other services only
  * through libchc.
  */
-#include "chc/endpoints.h"
 #include "matching.h"
 #include "matching_jobs.h"
-#include "server.h"
-
-static matching_service service = CHC__V1__MATCHING_SERVICE__INIT(matching_);
+#include "service_main.h"
 
 /* The job workers start with the service and hand back a job in progress
  * when it stops, so that another instance (or the next start) takes it up. */
@@ -31,17 +28,4 @@ static void stop(void)
 	matching_client_stop();
 }
 
-int main(int argc, char **argv)
-{
-	static const core_service_definition definition = {
-		.name = "matching",
-		.schema = "matching",
-		.service = &service.base,
-		.default_listen = CHC_DEFAULT_URL(4),
-		.default_http_listen = CHC_DEFAULT_HTTP(4),
-		.default_events_listen = CHC_DEFAULT_EVENTS(4),
-		.start = start,
-		.stop = stop,
-	};
-	return core_service_main(argc, argv, &definition);
-}
+CORE_SERVICE_MAIN(matching, CHC__V1__MATCHING_SERVICE__INIT, 4, .start = start, .stop = stop)

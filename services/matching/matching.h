@@ -50,11 +50,12 @@ chc_status matching_get_by_id(const ProtobufCServiceDescriptor *service, const c
 typedef chc_status (*matching_list_item)(void *context, const ProtobufCMessage *item, int64_t total,
                                          chc_error *error);
 
-/* Calls a List method page by page (request holds page, which this fills)
- * and hands each item to each. */
+/* Calls a List method page by page and hands each item to each. The
+ * request's "page" field is this function's own while it runs (every
+ * caller made one and wired it in); request is otherwise left as it came. */
 chc_status matching_list_all(const ProtobufCServiceDescriptor *service, const char *method,
-                             ProtobufCMessage *request, Chc__V1__PageRequest *page,
-                             matching_list_item each, void *context, chc_error *error);
+                             ProtobufCMessage *request, matching_list_item each, void *context,
+                             chc_error *error);
 
 /* Records a violation of field when id names no record of the owning
  * service (a Get by id), UNAVAILABLE when it cannot answer. */

@@ -64,16 +64,13 @@ chc_status matching_get_by_id(const ProtobufCServiceDescriptor *service, const c
 	return status;
 }
 
-chc_status matching_list_all(const ProtobufCServiceDescriptor *service, const char *method,
+/* Pages through method, request's page field pointing at page. */
+static chc_status list_pages(const ProtobufCServiceDescriptor *service, const char *method,
+                             const ProtobufCMessageDescriptor *reply_type,
                              ProtobufCMessage *request, Chc__V1__PageRequest *page,
                              matching_list_item each, void *context, chc_error *error)
 {
-	const ProtobufCMethodDescriptor *called =
-	        protobuf_c_service_descriptor_get_method_by_name(service, method);
-	if (called == NULL)
-		return chc_error_set(error, CHC_INTERNAL, "no method %s", method);
 	/* A List reply holds one repeated message field (the items) and a page. */
-	const ProtobufCMessageDescriptor *reply_type = called->output;
 	const ProtobufCFieldDescriptor *items = NULL;
 	for (unsigned i = 0; i < reply_type->n_fields && items == NULL; i++)
 		if (reply_type->fields[i].label == PROTOBUF_C_LABEL_REPEATED &&
@@ -110,6 +107,29 @@ chc_status matching_list_all(const ProtobufCServiceDescriptor *service, const ch
 	return CHC_OK;
 }
 
+chc_status matching_list_all(const ProtobufCServiceDescriptor *service, const char *method,
+                             ProtobufCMessage *request, matching_list_item each, void *context,
+                             chc_error *error)
+{
+	const ProtobufCMethodDescriptor *called =
+	        protobuf_c_service_descriptor_get_method_by_name(service, method);
+	if (called == NULL)
+		return chc_error_set(error, CHC_INTERNAL, "no method %s", method);
+	const ProtobufCFieldDescriptor *page_field =
+	        protobuf_c_message_descriptor_get_field_by_name(called->input, "page");
+	if (page_field == NULL || page_field->descriptor != &chc__v1__page_request__descriptor)
+		return chc_error_set(error, CHC_INTERNAL, "%s takes no page", method);
+	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
+	Chc__V1__PageRequest **slot =
+	        (Chc__V1__PageRequest **)((char *)request + page_field->offset);
+	Chc__V1__PageRequest *given = *slot;
+	*slot = &page;
+	chc_status status =
+	        list_pages(service, method, called->output, request, &page, each, context, error);
+	*slot = given; /* page lives no longer than this call */
+	return status;
+}
+
 static chc_status remember_region(void *context, const ProtobufCMessage *item, int64_t total,
                                   chc_error *error)
 {
@@ -124,12 +144,10 @@ static chc_status remember_region(void *context, const ProtobufCMessage *item, i
 
 static chc_status load_reference(chc_error *error)
 {
-	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	Chc__V1__ListMunicipalitiesRequest list = CHC__V1__LIST_MUNICIPALITIES_REQUEST__INIT;
-	list.page = &page;
 	chc_status status =
 	        matching_list_all(&chc__v1__municipality_service__descriptor, "ListMunicipalities",
-	                          &list.base, &page, remember_region, NULL, error);
+	                          &list.base, remember_region, NULL, error);
 	reference_loaded = status == CHC_OK;
 	return status;
 }

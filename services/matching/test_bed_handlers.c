@@ -3,7 +3,6 @@
  */
 #include <string.h>
 
-#include "chc/uuid.h"
 #include "db.h"
 #include "entity.h"
 #include "listing.h"
@@ -16,19 +15,14 @@ void matching_create_test_bed(matching_service *service, const Chc__V1__CreateTe
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (!core_check_present(request, "test_bed", input->test_bed))
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__TestBed test_bed = *input->test_bed;
-	char id[37];
-	chc_uuid_generate(id);
-	test_bed.id = id;
-	if (test_bed.status == 0)
-		test_bed.status = CHC__V1__TEST_BED_STATUS__TEST_BED_STATUS_OPEN;
+	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)core_entity_new(
+	        request, "test_bed", (const ProtobufCMessage *)input->test_bed,
+	        CHC__V1__TEST_BED_STATUS__TEST_BED_STATUS_OPEN);
 	ProtobufCMessage *stored = NULL;
-	if (!test_bed_validate(request, &test_bed) ||
-	    test_bed_insert(request, &test_bed) != CHC_OK ||
-	    matching_event(request, "testbed.created", id, test_bed.name) != CHC_OK ||
-	    core_entity_load(request, &test_bed_entity, id, false, &stored) != CHC_OK)
+	if (test_bed == NULL || !test_bed_validate(request, test_bed) ||
+	    test_bed_insert(request, test_bed) != CHC_OK ||
+	    matching_event(request, "testbed.created", test_bed->id, test_bed->name) != CHC_OK ||
+	    core_entity_load(request, &test_bed_entity, test_bed->id, false, &stored) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
 	closure((Chc__V1__TestBed *)stored, closure_data);
 }
@@ -37,12 +31,8 @@ void matching_get_test_bed(matching_service *service, const Chc__V1__GetTestBedR
                            Chc__V1__TestBed_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	ProtobufCMessage *test_bed = NULL;
-	if (!core_check_uuid(request, "id", input->id) ||
-	    core_entity_load(request, &test_bed_entity, input->id, false, &test_bed) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure((Chc__V1__TestBed *)test_bed, closure_data);
+	closure((Chc__V1__TestBed *)core_entity_get(closure_data, &test_bed_entity, input->id),
+	        closure_data);
 }
 
 void matching_update_test_bed(matching_service *service, const Chc__V1__UpdateTestBedRequest *input,
@@ -107,12 +97,8 @@ void matching_list_test_beds(matching_service *service, const Chc__V1__ListTestB
                              Chc__V1__ListTestBedsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, &test_bed_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListTestBedsResponse reply = CHC__V1__LIST_TEST_BEDS_RESPONSE__INIT;
-	reply.test_beds = (Chc__V1__TestBed **)found.messages;
-	reply.n_test_beds = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListTestBedsResponse *)core_list_reply(
+	                closure_data, &test_bed_listing, &input->base,
+	                &chc__v1__list_test_beds_response__descriptor),
+	        closure_data);
 }

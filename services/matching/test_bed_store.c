@@ -162,17 +162,7 @@ static const core_statement test_bed_update_statement = {
 	TEST_BED_VALUE_COUNT
 };
 
-chc_status test_bed_insert(core_request *request, const Chc__V1__TestBed *test_bed)
-{
-	return core_entity_write(request, &test_bed_insert_statement, test_bed_values,
-	                         &test_bed->base);
-}
-
-chc_status test_bed_write(core_request *request, const Chc__V1__TestBed *test_bed)
-{
-	return core_entity_write(request, &test_bed_update_statement, test_bed_values,
-	                         &test_bed->base);
-}
+CORE_ENTITY_WRITE_FUNCTIONS(test_bed, Chc__V1__TestBed, test_bed_values)
 
 static const core_statement matching_event_statement = {
 	"matching_event",

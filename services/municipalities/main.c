@@ -2,27 +2,16 @@
  * chc-municipalities - serves chc.v1.MunicipalityService: the 5 regions,
  * the 98 municipalities and their needs.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "chc/endpoints.h"
+#include "db.h"
 #include "municipalities.h"
 #include "person.h"
-#include "server.h"
-
-static municipalities_service service = CHC__V1__MUNICIPALITY_SERVICE__INIT(municipalities_);
+#include "service_main.h"
 
 /* Expiry runs at start and then periodically, on housekeeping's own
  * connection; ExpireNeeds runs the same statement on demand. */
 static chc_status expire_needs(PGconn *connection, chc_error *error)
 {
-	PGresult *result = PQexec(connection, need_expire_sql);
-	chc_status status = CHC_OK;
-	if (PQresultStatus(result) != PGRES_TUPLES_OK)
-		status = chc_error_set(error, CHC_INTERNAL, "need expiry failed: %s",
-		                       PQresultErrorMessage(result));
-	PQclear(result);
-	return status;
+	return core_db_housekeeping(connection, need_expire_sql, "need expiry failed", error);
 }
 
 /* A need's contact person: blanked, the need stays (it is the
@@ -36,18 +25,6 @@ static const core_person_source person_sources[] = {
 	  "WHERE lower(contact_email) = lower($1)" },
 };
 
-int main(int argc, char **argv)
-{
-	static const core_service_definition definition = {
-		.name = "municipalities",
-		.schema = "municipalities",
-		.service = &service.base,
-		.default_listen = CHC_DEFAULT_URL(2),
-		.default_http_listen = CHC_DEFAULT_HTTP(2),
-		.default_events_listen = CHC_DEFAULT_EVENTS(2),
-		.housekeeping = expire_needs,
-		.person_sources = person_sources,
-		.person_source_count = sizeof(person_sources) / sizeof(person_sources[0]),
-	};
-	return core_service_main(argc, argv, &definition);
-}
+CORE_SERVICE_MAIN(municipalities, CHC__V1__MUNICIPALITY_SERVICE__INIT, 2,
+                  .housekeeping = expire_needs, .person_sources = person_sources,
+                  .person_source_count = sizeof(person_sources) / sizeof(person_sources[0]))

@@ -48,14 +48,10 @@ void municipalities_list_needs(municipalities_service *service,
                                Chc__V1__ListNeedsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, &need_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListNeedsResponse reply = CHC__V1__LIST_NEEDS_RESPONSE__INIT;
-	reply.needs = (Chc__V1__Need **)found.messages;
-	reply.n_needs = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListNeedsResponse *)core_list_reply(
+	                closure_data, &need_listing, &input->base,
+	                &chc__v1__list_needs_response__descriptor),
+	        closure_data);
 }
 
 void municipalities_search_needs(municipalities_service *service,
@@ -63,13 +59,8 @@ void municipalities_search_needs(municipalities_service *service,
                                  Chc__V1__SearchNeedsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_search(closure_data, &need_listing, &input->base, NULL, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__SearchNeedsResponse reply = CHC__V1__SEARCH_NEEDS_RESPONSE__INIT;
-	reply.needs = (Chc__V1__Need **)found.messages;
-	reply.n_needs = reply.n_ranks = found.count;
-	reply.ranks = found.ranks;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__SearchNeedsResponse *)core_search_reply(
+	                closure_data, &need_listing, &input->base, NULL,
+	                &chc__v1__search_needs_response__descriptor),
+	        closure_data);
 }

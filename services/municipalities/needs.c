@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chc/uuid.h"
 #include "db.h"
 #include "entity.h"
 #include "municipalities.h"
@@ -19,20 +18,16 @@ void municipalities_create_need(municipalities_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (!core_check_present(request, "need", input->need))
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__Need need = *input->need;
-	char id[37];
-	chc_uuid_generate(id);
-	need.id = id;
-	if (need.status == CHC__V1__NEED_STATUS__NEED_STATUS_UNSPECIFIED)
-		need.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
-	if (!need_validate(request, &need, true) || !need_validate_owners_exist(request, &need))
+	Chc__V1__Need *need = (Chc__V1__Need *)core_entity_new(
+	        request, "need", (const ProtobufCMessage *)input->need,
+	        CHC__V1__NEED_STATUS__NEED_STATUS_OPEN);
+	if (need == NULL || !need_validate(request, need, true) ||
+	    !need_validate_owners_exist(request, need))
 		CORE_FAIL_RETURN(closure, closure_data);
 	Chc__V1__Need *stored = NULL;
-	if (need_insert(request, &need) != CHC_OK ||
-	    need_event(request, "need.created", &need, need.title) != CHC_OK ||
-	    need_load(request, id, false, &stored) != CHC_OK)
+	if (need_insert(request, need) != CHC_OK ||
+	    need_event(request, "need.created", need, need->title) != CHC_OK ||
+	    need_load(request, need->id, false, &stored) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
 	closure(stored, closure_data);
 }
@@ -41,12 +36,8 @@ void municipalities_get_need(municipalities_service *service, const Chc__V1__Get
                              Chc__V1__Need_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_request *request = closure_data;
-	Chc__V1__Need *need = NULL;
-	if (!core_check_uuid(request, "id", input->id) ||
-	    need_load(request, input->id, false, &need) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(need, closure_data);
+	closure((Chc__V1__Need *)core_entity_get(closure_data, &need_entity, input->id),
+	        closure_data);
 }
 
 /* Loads and locks the need, and checks the version the caller read. */
@@ -119,6 +110,19 @@ static bool mask_names(char *const *mask, size_t count, const char *name)
 	return false;
 }
 
+/* How every change to a need ends: saved with its owners, its event (type,
+ * detail) stored, and the need as it now is replied. */
+static void save_and_reply(core_request *request, Chc__V1__Need *need, const char *type,
+                           const char *detail, Chc__V1__Need_Closure closure)
+{
+	Chc__V1__Need *stored = NULL;
+	if (need_write(request, need) != CHC_OK ||
+	    need_event(request, type, need, detail) != CHC_OK ||
+	    need_load(request, need->id, false, &stored) != CHC_OK)
+		CORE_FAIL_RETURN(closure, request);
+	closure(stored, request);
+}
+
 void municipalities_update_need(municipalities_service *service,
                                 const Chc__V1__UpdateNeedRequest *input,
                                 Chc__V1__Need_Closure closure, void *closure_data)
@@ -153,12 +157,7 @@ void municipalities_update_need(municipalities_service *service,
 	if (mask_names(input->update_mask, input->n_update_mask, "owners") &&
 	    !need_validate_owners_exist(request, need))
 		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__Need *stored = NULL;
-	if (need_write(request, need) != CHC_OK ||
-	    need_event(request, "need.updated", need, "") != CHC_OK ||
-	    need_load(request, need->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+	save_and_reply(request, need, "need.updated", "", closure);
 }
 
 void municipalities_close_need(municipalities_service *service,
@@ -179,12 +178,7 @@ void municipalities_close_need(municipalities_service *service,
 		CORE_FAIL_RETURN(closure, closure_data);
 	}
 	need->status = CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED;
-	Chc__V1__Need *stored = NULL;
-	if (need_write(request, need) != CHC_OK ||
-	    need_event(request, "need.closed", need, input->reason) != CHC_OK ||
-	    need_load(request, need->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+	save_and_reply(request, need, "need.closed", input->reason, closure);
 }
 
 void municipalities_reopen_need(municipalities_service *service,
@@ -216,12 +210,7 @@ void municipalities_reopen_need(municipalities_service *service,
 			          need->deadline);
 		CORE_FAIL_RETURN(closure, closure_data);
 	}
-	Chc__V1__Need *stored = NULL;
-	if (need_write(request, need) != CHC_OK ||
-	    need_event(request, "need.reopened", need, need->deadline) != CHC_OK ||
-	    need_load(request, need->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+	save_and_reply(request, need, "need.reopened", need->deadline, closure);
 }
 
 void municipalities_expire_needs(municipalities_service *service,

@@ -34,6 +34,22 @@ static void reply_loaded(core_request *request, const char *id, Chc__V1__Project
 	closure(project, request);
 }
 
+/* How every change to a project's participants ends: the project's
+ * version moves, the history records the change (kind) with the party's
+ * key and commitment, the event (type) names the party, and the reply is
+ * the project as it now is. */
+static void participant_changed(core_request *request, Chc__V1__Project *project, const char *kind,
+                                const char *type, const char *reason, const char *key,
+                                int64_t commitment_ore, Chc__V1__Project_Closure closure)
+{
+	if (project_write(request, project) != CHC_OK ||
+	    project_history_add(request, project->id, kind, 0, 0, reason, key, commitment_ore) !=
+	            CHC_OK ||
+	    project_event(request, type, project->id, key) != CHC_OK)
+		CORE_FAIL_RETURN(closure, request);
+	reply_loaded(request, project->id, closure);
+}
+
 static bool validate_text(core_request *request, const Chc__V1__Project *project)
 {
 	core_check_text(request, "project.title", project->title, 3, 200);
@@ -89,32 +105,30 @@ void projects_create_project(projects_service *service, const Chc__V1__CreatePro
 {
 	(void)service;
 	core_request *request = closure_data;
-	if (!core_check_present(request, "project", input->project))
+	Chc__V1__Project *project = (Chc__V1__Project *)core_entity_new(
+	        request, "project", (const ProtobufCMessage *)input->project,
+	        CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED);
+	if (project == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__Project project = *input->project;
-	char id[37];
-	chc_uuid_generate(id);
-	project.id = id;
-	if (project.status == 0)
-		project.status = CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED;
-	if (project.status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED &&
-	    project.status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING)
+	const char *id = project->id;
+	if (project->status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED &&
+	    project->status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING)
 		core_violation(request, "project.status", "a project starts proposed or exploring");
 	project_party *checked =
-	        core_alloc(request, (project.n_participants + 1) * sizeof(*checked));
-	if (checked == NULL || !validate_text(request, &project) ||
-	    !validate_participants(request, &project, checked) ||
-	    project_links_check(request, &project) != CHC_OK ||
-	    project_insert(request, &project) != CHC_OK)
+	        core_alloc(request, (project->n_participants + 1) * sizeof(*checked));
+	if (checked == NULL || !validate_text(request, project) ||
+	    !validate_participants(request, project, checked) ||
+	    project_links_check(request, project) != CHC_OK ||
+	    project_insert(request, project) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	for (size_t i = 0; i < project.n_participants; i++)
-		if (project_participant_add(request, id, &checked[i], project.participants[i]->role,
-		                            project.participants[i]->commitment_ore,
-		                            (int)i) != CHC_OK)
+	for (size_t i = 0; i < project->n_participants; i++)
+		if (project_participant_add(
+		            request, id, &checked[i], project->participants[i]->role,
+		            project->participants[i]->commitment_ore, (int)i) != CHC_OK)
 			CORE_FAIL_RETURN(closure, closure_data);
-	if (project_history_add(request, id, "status", 0, project.status, "created", NULL, 0) !=
+	if (project_history_add(request, id, "status", 0, project->status, "created", NULL, 0) !=
 	            CHC_OK ||
-	    project_event(request, "project.created", id, project.title) != CHC_OK)
+	    project_event(request, "project.created", id, project->title) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
 	reply_loaded(request, id, closure);
 }
@@ -243,14 +257,10 @@ void projects_add_participant(projects_service *service,
 	}
 	if (project_participant_add(request, project->id, &checked, participant->role,
 	                            participant->commitment_ore,
-	                            (int)project->n_participants) != CHC_OK ||
-	    project_write(request, project) != CHC_OK ||
-	    project_history_add(request, project->id, "participant_joined", 0, 0, checked.name,
-	                        checked.key, participant->commitment_ore) != CHC_OK ||
-	    project_event(request, "project.participant_joined", project->id, checked.key) !=
-	            CHC_OK)
+	                            (int)project->n_participants) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	reply_loaded(request, project->id, closure);
+	participant_changed(request, project, "participant_joined", "project.participant_joined",
+	                    checked.name, checked.key, participant->commitment_ore, closure);
 }
 
 static const core_statement participant_delete_statement = {
@@ -303,13 +313,10 @@ void projects_remove_participant(projects_service *service,
 	}
 	const char *values[] = { project->id, key };
 	PGresult *result = NULL;
-	if (core_query(request, &participant_delete_statement, values, &result) != CHC_OK ||
-	    project_write(request, project) != CHC_OK ||
-	    project_history_add(request, project->id, "participant_left", 0, 0, input->reason, key,
-	                        participant->commitment_ore) != CHC_OK ||
-	    project_event(request, "project.participant_left", project->id, key) != CHC_OK)
+	if (core_query(request, &participant_delete_statement, values, &result) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	reply_loaded(request, project->id, closure);
+	participant_changed(request, project, "participant_left", "project.participant_left",
+	                    input->reason, key, participant->commitment_ore, closure);
 }
 
 void projects_set_commitment(projects_service *service, const Chc__V1__SetCommitmentRequest *input,
@@ -330,13 +337,10 @@ void projects_set_commitment(projects_service *service, const Chc__V1__SetCommit
 		CORE_FAIL_RETURN(closure, closure_data);
 	const char *values[] = { project->id, key, core_int_text(request, input->commitment_ore) };
 	PGresult *result = NULL;
-	if (core_query(request, &commitment_statement, values, &result) != CHC_OK ||
-	    project_write(request, project) != CHC_OK ||
-	    project_history_add(request, project->id, "commitment", 0, 0, "", key,
-	                        input->commitment_ore) != CHC_OK ||
-	    project_event(request, "project.commitment_changed", project->id, key) != CHC_OK)
+	if (core_query(request, &commitment_statement, values, &result) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
-	reply_loaded(request, project->id, closure);
+	participant_changed(request, project, "commitment", "project.commitment_changed", "", key,
+	                    input->commitment_ore, closure);
 }
 
 static const core_statement milestone_insert_statement = {

@@ -233,6 +233,38 @@ static Chc__V1__Solution *fetch_solution(core_request *request, const char *solu
 	                                          "GetSolution", &get.base);
 }
 
+/* An offer to a solution goes to its company; company (size bytes) holds
+ * its id past the solution message, which is freed before the receiver is
+ * checked. */
+static void receiver_is_company(Chc__V1__Party *receiver, char *company, size_t size,
+                                const Chc__V1__Solution *solution)
+{
+	receiver->kind = CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
+	snprintf(company, size, "%s", solution->company_id);
+	receiver->company_id = company;
+}
+
+/* The end both kinds of interest share, whatever status they reached: the
+ * title names the sender's record (name) and the solution, the messages
+ * fetched from the other services (each owned here, NULL when not
+ * fetched) are freed, and the receiver is checked. */
+static chc_status finish_sides(core_request *request, chc_status status, const char *name,
+                               ProtobufCMessage *record, Chc__V1__Solution *solution,
+                               const Chc__V1__Party *receiver, interest_sides *sides)
+{
+	if (status == CHC_OK)
+		snprintf(sides->title, sizeof(sides->title), "%.140s + %.140s", name,
+		         solution->name);
+	if (record != NULL)
+		protobuf_c_message_free_unpacked(record, NULL);
+	if (solution != NULL)
+		protobuf_c_message_free_unpacked(&solution->base, NULL);
+	if (status == CHC_OK)
+		status = project_party_check(request, "interest.receiver", receiver,
+		                             &sides->receiver);
+	return status;
+}
+
 /* A test bed offers itself to a solution's company; the company sees the
  * test bed's facts: what it takes, not who runs it. */
 static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Party *sender_party,
@@ -263,9 +295,8 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 	Chc__V1__Party receiver = CHC__V1__PARTY__INIT;
 	char receiver_company[64] = ""; /* outlives the solution message */
 	if (status == CHC_OK) {
-		receiver.kind = CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
-		snprintf(receiver_company, sizeof(receiver_company), "%s", solution->company_id);
-		receiver.company_id = receiver_company;
+		receiver_is_company(&receiver, receiver_company, sizeof(receiver_company),
+		                    solution);
 		sides->card.n_categories = test_bed->n_care_areas;
 		sides->card.categories =
 		        copy_enums(request, test_bed->care_areas, test_bed->n_care_areas);
@@ -281,17 +312,9 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 		                ? core_enum_slug(request, &chc__v1__care_category__descriptor,
 		                                 test_bed->care_areas[0])
 		                : "a test bed");
-		snprintf(sides->title, sizeof(sides->title), "%.140s + %.140s", test_bed->name,
-		         solution->name);
 	}
-	if (test_bed != NULL)
-		protobuf_c_message_free_unpacked(&test_bed->base, NULL);
-	if (solution != NULL)
-		protobuf_c_message_free_unpacked(&solution->base, NULL);
-	if (status == CHC_OK)
-		status = project_party_check(request, "interest.receiver", &receiver,
-		                             &sides->receiver);
-	return status;
+	return finish_sides(request, status, test_bed != NULL ? test_bed->name : "",
+	                    (ProtobufCMessage *)test_bed, solution, &receiver, sides);
 }
 
 /* The two sides of an interest and the card the receiver sees: of a need
@@ -381,9 +404,8 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 			status = core_violation(
 			        request, "interest.need_id",
 			        "is not a need of the sending municipality or region");
-		receiver.kind = CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
-		snprintf(receiver_company, sizeof(receiver_company), "%s", solution->company_id);
-		receiver.company_id = receiver_company;
+		receiver_is_company(&receiver, receiver_company, sizeof(receiver_company),
+		                    solution);
 		sides->care_area = need->care_area;
 		sides->card.categories = &sides->care_area;
 		sides->card.n_categories = 1;
@@ -414,17 +436,8 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		        "a company, a municipality, a region or a test bed expresses "
 		        "interest");
 	}
-	if (status == CHC_OK)
-		snprintf(sides->title, sizeof(sides->title), "%.140s + %.140s", need->title,
-		         solution->name);
-	if (need != NULL)
-		protobuf_c_message_free_unpacked(&need->base, NULL);
-	if (solution != NULL)
-		protobuf_c_message_free_unpacked(&solution->base, NULL);
-	if (status == CHC_OK)
-		status = project_party_check(request, "interest.receiver", &receiver,
-		                             &sides->receiver);
-	return status;
+	return finish_sides(request, status, need != NULL ? need->title : "",
+	                    (ProtobufCMessage *)need, solution, &receiver, sides);
 }
 
 static const core_statement interest_open_statement = {

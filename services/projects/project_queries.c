@@ -59,14 +59,10 @@ void projects_list_projects(projects_service *service, const Chc__V1__ListProjec
                             Chc__V1__ListProjectsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_list(closure_data, &project_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ListProjectsResponse reply = CHC__V1__LIST_PROJECTS_RESPONSE__INIT;
-	reply.projects = (Chc__V1__Project **)found.messages;
-	reply.n_projects = found.count;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__ListProjectsResponse *)core_list_reply(
+	                closure_data, &project_listing, &input->base,
+	                &chc__v1__list_projects_response__descriptor),
+	        closure_data);
 }
 
 void projects_search_projects(projects_service *service,
@@ -74,15 +70,10 @@ void projects_search_projects(projects_service *service,
                               Chc__V1__SearchProjectsResponse_Closure closure, void *closure_data)
 {
 	(void)service;
-	core_list_page found;
-	if (core_search(closure_data, &project_listing, &input->base, NULL, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__SearchProjectsResponse reply = CHC__V1__SEARCH_PROJECTS_RESPONSE__INIT;
-	reply.projects = (Chc__V1__Project **)found.messages;
-	reply.n_projects = reply.n_ranks = found.count;
-	reply.ranks = found.ranks;
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	closure((const Chc__V1__SearchProjectsResponse *)core_search_reply(
+	                closure_data, &project_listing, &input->base, NULL,
+	                &chc__v1__search_projects_response__descriptor),
+	        closure_data);
 }
 
 #define OPEN_PROJECT "p.status NOT IN ('closed', 'cancelled')"

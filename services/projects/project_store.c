@@ -229,17 +229,7 @@ static const core_statement project_update_statement = {
 	PROJECT_VALUE_COUNT
 };
 
-chc_status project_insert(core_request *request, const Chc__V1__Project *project)
-{
-	return core_entity_write(request, &project_insert_statement, project_values,
-	                         &project->base);
-}
-
-chc_status project_write(core_request *request, const Chc__V1__Project *project)
-{
-	return core_entity_write(request, &project_update_statement, project_values,
-	                         &project->base);
-}
+CORE_ENTITY_WRITE_FUNCTIONS(project, Chc__V1__Project, project_values)
 
 static const core_statement participant_insert_statement = {
 	"project_participant_insert",
