@@ -3,12 +3,11 @@
  * expired, solution expired, companies merged ...), from its stored history
  * (chc.v1.Events/ListEvents) or live from its PUB socket.
  */
-#include <nng/nng.h>
-#include <nng/protocol/pubsub0/sub.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chc/events.h"
 #include "chc/v1/events.pb-c.h"
 #include "cli.h"
 
@@ -75,16 +74,9 @@ static int list_events(cli_state *cli, const cli_arguments *arguments, chc_endpo
 	return code;
 }
 
-/* Prints one published message (type, NUL, Event) as a JSON line. */
-static void print_published(const uint8_t *body, size_t length)
+/* Prints one event as a JSON line. */
+static void print_event(const Chc__V1__Event *event)
 {
-	const uint8_t *end = memchr(body, '\0', length);
-	if (end == NULL)
-		return;
-	size_t skip = (size_t)(end - body) + 1;
-	Chc__V1__Event *event = chc__v1__event__unpack(NULL, length - skip, body + skip);
-	if (event == NULL)
-		return;
 	json_t *json = NULL;
 	if (chc_json_from_message(&event->base, 0, &json, NULL) == CHC_OK) {
 		json_dumpf(json, stdout, JSON_COMPACT);
@@ -92,7 +84,6 @@ static void print_published(const uint8_t *body, size_t length)
 		fflush(stdout);
 		json_decref(json);
 	}
-	chc__v1__event__free_unpacked(event, NULL);
 }
 
 static volatile sig_atomic_t interrupted;
@@ -103,40 +94,35 @@ static void stop_watching(int signal_number)
 	interrupted = 1;
 }
 
-static int watch_events(const cli_arguments *arguments, chc_endpoint endpoint)
+static int watch_events(cli_state *cli, const cli_arguments *arguments, chc_endpoint endpoint)
 {
 	const char *url = cli_option_value(arguments, "url");
 	if (url == NULL)
 		url = chc_endpoint_describe(endpoint)->default_events;
 	const char *type = cli_option_value(arguments, "type");
-	nng_socket socket;
-	int rv = nng_sub0_open(&socket);
-	if (rv == 0)
-		rv = nng_socket_set(socket, NNG_OPT_SUB_SUBSCRIBE, type != NULL ? type : "",
-		                    type != NULL ? strlen(type) : 0);
-	if (rv == 0)
-		rv = nng_socket_set_ms(socket, NNG_OPT_RECVTIMEO, 200);
-	if (rv == 0)
-		rv = nng_dial(socket, url, NULL, NNG_FLAG_NONBLOCK);
-	if (rv != 0) {
-		fprintf(stderr, "chc: cannot watch %s: %s\n", url, nng_strerror(rv));
-		nng_close(socket);
-		return CLI_EXIT_UNAVAILABLE;
+	chc_subscription *subscription = NULL;
+	chc_error error = { 0 };
+	chc_status status = chc_events_subscribe(cli->client, url, type, &subscription, &error);
+	if (status != CHC_OK) {
+		int code = cli_report("watching", status, &error);
+		chc_error_fini(&error);
+		return code;
 	}
 	signal(SIGINT, stop_watching);
 	signal(SIGTERM, stop_watching);
 	fprintf(stderr, "watching %s (Ctrl-C stops)\n", url);
 	while (!interrupted) {
-		nng_msg *message = NULL;
-		rv = nng_recvmsg(socket, &message, 0);
-		if (rv == NNG_ETIMEDOUT)
-			continue;
-		if (rv != 0)
+		Chc__V1__Event *event = NULL;
+		status = chc_events_next(subscription, 200, &event, &error);
+		if (status == CHC_OK) {
+			print_event(event);
+			chc__v1__event__free_unpacked(event, NULL);
+		} else if (status != CHC_DEADLINE_EXCEEDED) {
 			break;
-		print_published(nng_msg_body(message), nng_msg_len(message));
-		nng_msg_free(message);
+		}
 	}
-	nng_close(socket);
+	chc_events_unsubscribe(subscription);
+	chc_error_fini(&error);
 	return CLI_EXIT_OK;
 }
 
@@ -161,7 +147,7 @@ int cli_event(cli_state *cli, int argc, char **argv)
 	if (strcmp(verb, "list") == 0)
 		return list_events(cli, &arguments, (chc_endpoint)endpoint);
 	if (strcmp(verb, "watch") == 0)
-		return watch_events(&arguments, (chc_endpoint)endpoint);
+		return watch_events(cli, &arguments, (chc_endpoint)endpoint);
 	usage(stderr);
 	return CLI_EXIT_USAGE;
 }

@@ -18,10 +18,7 @@
 #include "chc/methods.h"
 #include "chc/v1/health.pb-c.h"
 #include "chc/v1/rpc.pb-c.h"
-
-/* Debian's CA store (package ca-certificates): what a tls+tcp:// service is
- * checked against when CHC_TLS_CA names no file of its own. */
-#define CHC_SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#include "dial.h"
 
 /* A context and its aio, kept for the next call once a call is done with
  * them: opening and freeing both on every call costs more than the call's
@@ -131,6 +128,11 @@ void chc_client_destroy(chc_client *client)
 	free(client);
 }
 
+const char *chc_client_tls_ca_file(const chc_client *client)
+{
+	return client->tls_ca_file;
+}
+
 const char *chc_client_url(const chc_client *client, chc_endpoint endpoint)
 {
 	if ((int)endpoint < 0 || endpoint >= CHC_ENDPOINT_COUNT)
@@ -144,65 +146,6 @@ int chc_endpoint_for_service(const char *service_name)
 		if (strcmp(chc_endpoint_describe(i)->service, service_name) == 0)
 			return i;
 	return -1;
-}
-
-/* The host of "tls+tcp://host:port" ("[::1]" without its brackets): the
- * name the service's certificate must carry. */
-static void host_of(const char *url, char *host, size_t size)
-{
-	const char *start = strstr(url, "://");
-	start = start != NULL ? start + 3 : url;
-	const char *end = NULL;
-	if (*start == '[') {
-		start++;
-		end = strchr(start, ']');
-	} else {
-		end = strrchr(start, ':');
-	}
-	size_t length = end != NULL ? (size_t)(end - start) : strlen(start);
-	snprintf(host, size, "%.*s", (int)(length < size ? length : size - 1), start);
-}
-
-/* A tls+tcp:// service is verified: its certificate against CHC_TLS_CA or
- * the system's CA store, and its name against the address, so the token
- * sent with every call cannot be read by a man in the middle. Only
- * CHC_TLS_INSECURE=1 turns that off, with a warning. */
-static chc_status dial_tls(chc_client *client, nng_socket socket, const char *url, chc_error *error)
-{
-	nng_tls_config *tls = NULL;
-	nng_dialer dialer;
-	char host[256];
-	host_of(url, host, sizeof(host));
-	const char *insecure = getenv("CHC_TLS_INSECURE");
-	bool verify = insecure == NULL || strcmp(insecure, "1") != 0;
-	const char *ca = client->tls_ca_file[0] != '\0' ? client->tls_ca_file : CHC_SYSTEM_CA_FILE;
-	int rv = nng_tls_config_alloc(&tls, NNG_TLS_MODE_CLIENT);
-	if (rv == 0 && verify)
-		rv = nng_tls_config_ca_file(tls, ca);
-	if (rv == 0 && verify)
-		rv = nng_tls_config_server_name(tls, host);
-	if (rv == 0)
-		rv = nng_tls_config_auth_mode(tls, verify ? NNG_TLS_AUTH_MODE_REQUIRED
-		                                          : NNG_TLS_AUTH_MODE_NONE);
-	if (rv == 0 && !verify)
-		fprintf(stderr,
-		        "libchc: warning: CHC_TLS_INSECURE=1: the certificate of %s is not "
-		        "checked\n",
-		        url);
-	if (rv == 0)
-		rv = nng_dialer_create(&dialer, socket, url);
-	if (rv == 0)
-		rv = nng_dialer_set_ptr(dialer, NNG_OPT_TLS_CONFIG, tls);
-	if (rv == 0)
-		rv = nng_dialer_start(dialer, 0);
-	if (tls != NULL)
-		nng_tls_config_free(tls);
-	if (rv != 0)
-		return chc_error_set(error, CHC_UNAVAILABLE, "cannot connect to %s: %s%s%s%s", url,
-		                     nng_strerror(rv),
-		                     verify ? " (certificate checked against " : "",
-		                     verify ? ca : "", verify ? ")" : "");
-	return CHC_OK;
 }
 
 /* Opens and dials the endpoint's socket on first use. A first dial that
@@ -224,18 +167,7 @@ static chc_status endpoint_socket(chc_client *client, chc_endpoint endpoint, nng
 			nng_socket_set_size(opened, NNG_OPT_RECVMAXSZ, client->max_reply_bytes);
 			nng_socket_set_ms(opened, NNG_OPT_RECONNMINT, 20);
 			nng_socket_set_ms(opened, NNG_OPT_RECONNMAXT, 1000);
-			if (strncmp(url, "tls+tcp://", 10) == 0) {
-				status = dial_tls(client, opened, url, error);
-			} else {
-				rv = nng_dial(opened, url, NULL, 0);
-				if (rv != 0)
-					status = chc_error_set(
-					        error,
-					        rv == NNG_EADDRINVAL || rv == NNG_ENOTSUP
-					                ? CHC_INVALID_ARGUMENT
-					                : CHC_UNAVAILABLE,
-					        "cannot connect to %s: %s", url, nng_strerror(rv));
-			}
+			status = chc_dial(opened, url, client->tls_ca_file, 0, error);
 			if (status == CHC_OK) {
 				client->sockets[endpoint] = opened;
 				client->connected[endpoint] = true;

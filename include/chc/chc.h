@@ -3,6 +3,7 @@
  *
  *   status.h   status codes (gRPC's numbers) and error details
  *   client.h   the thread-safe client, calls, retries, stubs
+ *   events.h   the services' domain events, live (subscriptions)
  *   json.h     messages to and from JSON
  *   methods.h  which methods write
  *   version.h  CHC_VERSION, CHC_SCHEMA_VERSION
@@ -14,6 +15,7 @@
 #define CHC_CHC_H
 
 #include "chc/client.h"
+#include "chc/events.h"
 #include "chc/json.h"
 #include "chc/methods.h"
 #include "chc/status.h"

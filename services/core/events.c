@@ -25,6 +25,7 @@
 #include "chc/v1/events.pb-c.h"
 #include "db.h"
 #include "enum_columns.h"
+#include "listen.h"
 #include "log.h"
 #include "request.h"
 #include "validate.h"
@@ -207,33 +208,13 @@ static chc_status read_newest(core_publisher *publisher, chc_error *error)
 	return status;
 }
 
-static chc_status listen_all(core_publisher *publisher, const char *addresses, chc_error *error)
-{
-	char *copy = strdup(addresses);
-	if (copy == NULL)
-		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	chc_status status = CHC_OK;
-	char *cursor = NULL;
-	for (char *address = strtok_r(copy, ",", &cursor); address != NULL && status == CHC_OK;
-	     address = strtok_r(NULL, ",", &cursor)) {
-		int rv = nng_listen(publisher->socket, address, NULL, 0);
-		if (rv != 0)
-			status = chc_error_set(error,
-			                       rv == NNG_EADDRINVAL || rv == NNG_ENOTSUP
-			                               ? CHC_INVALID_ARGUMENT
-			                               : CHC_UNAVAILABLE,
-			                       "CHC_EVENTS_LISTEN: cannot listen on %s: %s",
-			                       address, nng_strerror(rv));
-	}
-	free(copy);
-	return status;
-}
-
-chc_status core_publisher_start(const char *address, const char *database_url, const char *schema,
+chc_status core_publisher_start(const core_config *config, const char *schema,
                                 const char *own_service_name, core_publisher **out,
                                 chc_error *error)
 {
 	*out = NULL;
+	const char *address = config->events_listen;
+	const char *database_url = config->database_url;
 	if (address == NULL || address[0] == '\0')
 		return CHC_OK;
 	events_own_service = own_service_name;
@@ -245,7 +226,8 @@ chc_status core_publisher_start(const char *address, const char *database_url, c
 	if (status == CHC_OK && nng_pub0_open(&publisher->socket) != 0)
 		status = chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "cannot open a PUB socket");
 	else if (status == CHC_OK)
-		status = listen_all(publisher, address, error);
+		status = core_listen(publisher->socket, address, "CHC_EVENTS_LISTEN",
+		                     config->tls_cert, config->tls_key, error);
 	if (status == CHC_OK)
 		status = read_newest(publisher, error);
 	if (status == CHC_OK &&

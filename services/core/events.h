@@ -9,6 +9,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "chc/status.h"
+#include "config.h"
 
 typedef struct core_publisher core_publisher;
 
@@ -17,8 +18,9 @@ typedef struct core_publisher core_publisher;
 ProtobufCService *core_events_service(const char *schema, const char *own_service_name);
 
 /*
- * Listens with a PUB socket on address (comma separated, like CHC_LISTEN)
- * and starts the thread that publishes the events stored after it started:
+ * Listens with a PUB socket on config's CHC_EVENTS_LISTEN (comma
+ * separated, like CHC_LISTEN: tcp://, ipc://, tls+tcp:// with the service's
+ * certificate) and starts the thread that publishes the events stored after it started:
  * it reads <schema>.events every 200 ms on a connection of its own, so an
  * event goes out within about that long of its transaction's commit, and a
  * subscriber that was away catches up with ListEvents. Each message is the
@@ -26,7 +28,7 @@ ProtobufCService *core_events_service(const char *schema, const char *own_servic
  * by type prefix). An empty address publishes nothing (*publisher = NULL).
  * Returns CHC_OK, CHC_INVALID_ARGUMENT (bad address), CHC_UNAVAILABLE.
  */
-chc_status core_publisher_start(const char *address, const char *database_url, const char *schema,
+chc_status core_publisher_start(const core_config *config, const char *schema,
                                 const char *own_service_name, core_publisher **publisher,
                                 chc_error *error);
 

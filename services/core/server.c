@@ -33,6 +33,7 @@
 #include "health.h"
 #include "http.h"
 #include "idempotency.h"
+#include "listen.h"
 #include "log.h"
 #include "metrics.h"
 #include "person.h"
@@ -389,69 +390,6 @@ static void *housekeeping_main(void *argument)
 	return NULL;
 }
 
-static chc_status listen_tls(core_server *server, const char *address, chc_error *error)
-{
-	if (server->config.tls_cert[0] == '\0' || server->config.tls_key[0] == '\0')
-		return chc_error_set(error, CHC_INVALID_ARGUMENT,
-		                     "%s needs CHC_TLS_CERT and CHC_TLS_KEY", address);
-	char *certificate = NULL;
-	char *key = NULL;
-	nng_tls_config *tls = NULL;
-	nng_listener listener;
-	chc_status status = core_read_file(server->config.tls_cert, CHC_INVALID_ARGUMENT,
-	                                   &certificate, NULL, error);
-	if (status == CHC_OK)
-		status = core_read_file(server->config.tls_key, CHC_INVALID_ARGUMENT, &key, NULL,
-		                        error);
-	int rv = 0;
-	if (status == CHC_OK) {
-		rv = nng_tls_config_alloc(&tls, NNG_TLS_MODE_SERVER);
-		if (rv == 0)
-			rv = nng_tls_config_own_cert(tls, certificate, key, NULL);
-		if (rv == 0)
-			rv = nng_listener_create(&listener, server->socket, address);
-		if (rv == 0)
-			rv = nng_listener_set_ptr(listener, NNG_OPT_TLS_CONFIG, tls);
-		if (rv == 0)
-			rv = nng_listener_start(listener, 0);
-		if (rv != 0)
-			status = chc_error_set(error, CHC_UNAVAILABLE, "cannot listen on %s: %s",
-			                       address, nng_strerror(rv));
-	}
-	if (tls != NULL)
-		nng_tls_config_free(tls); /* the listener holds its own reference */
-	free(certificate);
-	free(key);
-	return status;
-}
-
-static chc_status open_listeners(core_server *server, chc_error *error)
-{
-	char *addresses = strdup(server->config.listen);
-	if (addresses == NULL)
-		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	chc_status status = CHC_OK;
-	char *cursor = NULL;
-	for (char *address = strtok_r(addresses, ",", &cursor); address != NULL && status == CHC_OK;
-	     address = strtok_r(NULL, ",", &cursor)) {
-		while (*address == ' ')
-			address++;
-		if (strncmp(address, "tls+tcp://", 10) == 0) {
-			status = listen_tls(server, address, error);
-			continue;
-		}
-		int rv = nng_listen(server->socket, address, NULL, 0);
-		if (rv != 0)
-			status = chc_error_set(
-			        error,
-			        rv == NNG_EADDRINVAL || rv == NNG_ENOTSUP ? CHC_INVALID_ARGUMENT
-			                                                  : CHC_UNAVAILABLE,
-			        "cannot listen on %s: %s", address, nng_strerror(rv));
-	}
-	free(addresses);
-	return status;
-}
-
 static chc_status check_schema(core_server *server, chc_error *error)
 {
 	core_db db;
@@ -613,7 +551,8 @@ static chc_status server_start(core_server *server, chc_error *error)
 		                     nng_strerror(rv));
 	nng_socket_set_size(server->socket, NNG_OPT_RECVMAXSZ,
 	                    server->config.max_message_bytes * TRANSPORT_LIMIT_FACTOR);
-	if (open_listeners(server, error) != CHC_OK)
+	if (core_listen(server->socket, server->config.listen, "CHC_LISTEN",
+	                server->config.tls_cert, server->config.tls_key, error) != CHC_OK)
 		return error->code;
 	return start_workers(server, error);
 }
@@ -662,9 +601,8 @@ static chc_status extras_start(core_server *server, const char *log_name, server
 	    core_http_start(server->config.http_listen, log_name, ready_for_http, server,
 	                    &extras->http, error) != CHC_OK)
 		return error->code;
-	if (core_publisher_start(server->config.events_listen, server->config.database_url,
-	                         server->definition->schema, server->own_service_name,
-	                         &extras->publisher, error) != CHC_OK)
+	if (core_publisher_start(&server->config, server->definition->schema,
+	                         server->own_service_name, &extras->publisher, error) != CHC_OK)
 		return error->code;
 	extras->housekeeping =
 	        pthread_create(&server->housekeeper, NULL, housekeeping_main, server) == 0;

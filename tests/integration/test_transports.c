@@ -14,14 +14,17 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <nng/nng.h>
+#include <nng/supplemental/util/platform.h>
 
+#include "chc/events.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
 
 static harness_service service;  /* its certificate names 127.0.0.1 */
 static harness_service misnamed; /* its certificate names another host */
 static char directory[] = "/tmp/chc-transports-XXXXXX";
-static char ipc_url[128], tls_url[64], misnamed_url[64];
+static char ipc_url[128], tls_url[64], misnamed_url[64], events_url[64];
 static char ca_file[160], stranger_file[160];
 
 /* Runs a shell command (printf-style) in the test's directory; true when
@@ -71,7 +74,14 @@ static bool start_with_certificate(harness_service *started, const char *name, c
 	snprintf(also, sizeof(also), "%s%s%s", url, ipc ? "," : "", ipc ? ipc : "");
 	snprintf(certificate, sizeof(certificate), "CHC_TLS_CERT=%s/%s.pem", directory, name);
 	snprintf(key, sizeof(key), "CHC_TLS_KEY=%s/%s.key", directory, name);
-	const char *const extra[] = { certificate, key, NULL };
+	/* The events too go out over tls+tcp://, with the same certificate. */
+	char events[128] = "";
+	if (ipc != NULL) {
+		snprintf(events_url, sizeof(events_url), "tls+tcp://127.0.0.1:%d",
+		         harness_free_port());
+		snprintf(events, sizeof(events), "CHC_EVENTS_LISTEN=%s", events_url);
+	}
+	const char *const extra[] = { certificate, key, ipc != NULL ? events : NULL, NULL };
 	return harness_start_also_on(started, "municipalities", also, extra);
 }
 
@@ -169,6 +179,50 @@ static void tls_checks_by_default_and_insecure_takes_a_flag(void **state)
 	assert_int_equal(status, CHC_OK);
 }
 
+/* The events over tls+tcp://: a subscriber that trusts the CA gets the
+ * need.created of a need made through the service; one that trusts
+ * another CA gets nothing. */
+static void events_are_published_over_tls(void **state)
+{
+	(void)state;
+	chc_subscription *trusting = NULL, *stranger = NULL;
+	chc_client_options options;
+	chc_client_options_init(&options);
+	options.urls[CHC_ENDPOINT_MUNICIPALITIES] = tls_url;
+	options.tls_ca_file = ca_file;
+	options.token = harness_token("admin");
+	chc_client *client = NULL;
+	assert_int_equal(chc_client_create(&options, &client, NULL), CHC_OK);
+	assert_int_equal(chc_events_subscribe(client, events_url, "need.", &trusting, NULL),
+	                 CHC_OK);
+	options.tls_ca_file = stranger_file;
+	chc_client *doubting = NULL;
+	assert_int_equal(chc_client_create(&options, &doubting, NULL), CHC_OK);
+	assert_int_equal(chc_events_subscribe(doubting, events_url, "", &stranger, NULL), CHC_OK);
+	chc_client_destroy(doubting);
+	nng_msleep(300); /* the subscriptions connect */
+	char deadline[11], text[512], id[37];
+	snprintf(text, sizeof(text),
+	         "{\"need\":{\"owners\":[{\"municipality_code\":101}],\"title\":\"Over TLS\","
+	         "\"care_area\":\"elderly-care\",\"min_trl\":5,\"max_device_class\":\"i\","
+	         "\"procurement_route\":\"open-tender\",\"deadline\":\"%s\"}}",
+	         harness_date(30, deadline));
+	harness_create(client, &chc__v1__municipality_service__descriptor, "CreateNeed", text, id);
+	Chc__V1__Event *event = NULL;
+	chc_status status = CHC_DEADLINE_EXCEEDED;
+	for (int waited = 0; waited < 20 && status == CHC_DEADLINE_EXCEEDED; waited++)
+		status = chc_events_next(trusting, 250, &event, NULL);
+	assert_int_equal(status, CHC_OK);
+	assert_string_equal(event->type, "need.created");
+	assert_string_equal(event->subject_id, id);
+	chc__v1__event__free_unpacked(event, NULL);
+	assert_int_equal(chc_events_next(stranger, 500, &event, NULL), CHC_DEADLINE_EXCEEDED);
+	assert_null(event);
+	chc_events_unsubscribe(trusting);
+	chc_events_unsubscribe(stranger);
+	chc_client_destroy(client);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +231,7 @@ int main(void)
 		cmocka_unit_test(tls_refuses_a_client_that_trusts_another_ca),
 		cmocka_unit_test(tls_refuses_a_certificate_of_another_name),
 		cmocka_unit_test(tls_checks_by_default_and_insecure_takes_a_flag),
+		cmocka_unit_test(events_are_published_over_tls),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
