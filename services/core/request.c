@@ -152,3 +152,8 @@ int64_t core_monotonic_us(void)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
 }
+
+const char *core_forwarded_token(const core_request *request)
+{
+	return request->token != NULL && request->token[0] != '\0' ? request->token : NULL;
+}

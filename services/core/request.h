@@ -51,6 +51,10 @@ typedef struct core_request {
 	const char *request_id;
 	int64_t deadline_unix_ms;
 	core_principal principal;
+	/* The caller's token: a service that calls another for this request
+	 * sends it on, so the other checks and audits the caller, not the
+	 * service ("" with authentication off). */
+	const char *token;
 	PGconn *db;               /* the worker's connection; NULL for Health */
 	struct core_db *database; /* its reconnect and prepared-statement state */
 	struct core_server *server;
@@ -70,6 +74,10 @@ typedef struct core_request {
 	core_allocation *allocations;
 	core_result_node *results; /* PGresults cleared at the end */
 } core_request;
+
+/* The token to call another service with for request: the caller's, or
+ * NULL (the service's own CHC_TOKEN) when there is none. */
+const char *core_forwarded_token(const core_request *request);
 
 /* Records a failure (printf-style message) and returns code. */
 chc_status core_fail(core_request *request, chc_status code, const char *format, ...)

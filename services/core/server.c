@@ -180,6 +180,7 @@ static void serve_envelope(core_worker *worker, const char *peer,
 	request->method = envelope->method;
 	request->request_id = envelope->request_id;
 	request->deadline_unix_ms = envelope->deadline_unix_ms;
+	request->token = envelope->token;
 	if (envelope->deadline_unix_ms > 0 && core_now_unix_ms() >= envelope->deadline_unix_ms) {
 		core_fail(request, CHC_DEADLINE_EXCEEDED, "deadline passed before the request ran");
 		return;

@@ -118,7 +118,9 @@ static chc_status read_named(job_run *run, const ProtobufCServiceDescriptor *ser
 {
 	for (size_t i = 0; i < count; i++) {
 		ProtobufCMessage *reply = NULL;
-		chc_status status = matching_get_by_id(service, method, ids[i], &reply, error);
+		/* A job runs for no caller: the service's own token. */
+		chc_status status =
+		        matching_get_by_id(NULL, service, method, ids[i], &reply, error);
 		if (status == CHC_OK)
 			status = list_add(run, list, reply, error);
 		if (reply != NULL)

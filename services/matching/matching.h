@@ -40,10 +40,12 @@ struct chc_client *matching_client(void);
 /* Lists are read in pages of this many: the most a List call gives. */
 #define MATCHING_PAGE_SIZE 500
 
-/* Calls a Get method whose request holds one field, id. *reply (may be
+/* Calls a Get method whose request holds one field, id, with token (the
+ * caller's, core_forwarded_token; NULL: the service's own). *reply (may be
  * NULL: not wanted) is the caller's. CHC_NOT_FOUND when there is none. */
-chc_status matching_get_by_id(const ProtobufCServiceDescriptor *service, const char *method,
-                              const char *id, ProtobufCMessage **reply, chc_error *error);
+chc_status matching_get_by_id(const char *token, const ProtobufCServiceDescriptor *service,
+                              const char *method, const char *id, ProtobufCMessage **reply,
+                              chc_error *error);
 
 /* Called for each item a List call returns, with the total it reported;
  * another status than CHC_OK stops the listing with it. */

@@ -39,8 +39,9 @@ chc_client *matching_client(void)
 	return client;
 }
 
-chc_status matching_get_by_id(const ProtobufCServiceDescriptor *service, const char *method,
-                              const char *id, ProtobufCMessage **reply, chc_error *error)
+chc_status matching_get_by_id(const char *token, const ProtobufCServiceDescriptor *service,
+                              const char *method, const char *id, ProtobufCMessage **reply,
+                              chc_error *error)
 {
 	const ProtobufCMethodDescriptor *called =
 	        protobuf_c_service_descriptor_get_method_by_name(service, method);
@@ -55,7 +56,9 @@ chc_status matching_get_by_id(const ProtobufCServiceDescriptor *service, const c
 	protobuf_c_message_init(called->input, input);
 	*(const char **)((char *)input + id_field->offset) = id;
 	ProtobufCMessage *found = NULL;
-	chc_status status = chc_client_call(client, service, method, input, NULL, &found, error);
+	chc_call_options options = { .token = token };
+	chc_status status =
+	        chc_client_call(client, service, method, input, &options, &found, error);
 	free(input);
 	if (reply != NULL)
 		*reply = found;
@@ -156,7 +159,8 @@ chc_status matching_check_exists(core_request *request, const char *field, const
                                  const ProtobufCServiceDescriptor *service, const char *method)
 {
 	chc_error error = { 0 };
-	chc_status status = matching_get_by_id(service, method, id, NULL, &error);
+	chc_status status = matching_get_by_id(core_forwarded_token(request), service, method, id,
+	                                       NULL, &error);
 	if (status == CHC_NOT_FOUND)
 		core_violation(request, field, "%s does not exist", id);
 	else if (status != CHC_OK)

@@ -38,7 +38,8 @@ ProtobufCMessage *project_fetch(core_request *request, const char *field, const 
 {
 	ProtobufCMessage *reply = NULL;
 	chc_error error = { 0 };
-	chc_call_options options = { .deadline_unix_ms = request->deadline_unix_ms };
+	chc_call_options options = { .deadline_unix_ms = request->deadline_unix_ms,
+		                     .token = core_forwarded_token(request) };
 	chc_status status =
 	        chc_client_call(client, service, method, input, &options, &reply, &error);
 	if (status == CHC_NOT_FOUND)

@@ -501,6 +501,12 @@ static void decline_withdraw_expire(void **state)
 	protobuf_c_message_free_unpacked(&again->base, NULL);
 	protobuf_c_message_free_unpacked(&declined->base, NULL);
 	protobuf_c_message_free_unpacked(&sent->base, NULL);
+	/* The projects service called matching with the caller's token: the
+	 * feedback is audited as the admin's, not as the service's. */
+	assert_string_equal(harness_sql_value(stack.database,
+	                                      "SELECT role FROM matching.audit WHERE method LIKE "
+	                                      "'%RecordFeedback' ORDER BY seq DESC LIMIT 1"),
+	                    "admin");
 }
 
 /* A test bed offers itself to a solution: the company sees what the test
