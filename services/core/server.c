@@ -122,7 +122,17 @@ static void serve_write(core_worker *worker, const core_method *method,
                         const Chc__V1__RpcRequest *envelope, core_request *request)
 {
 	core_server *server = worker->server;
-	if (core_db_command(request->db, "BEGIN", &request->error) != CHC_OK) {
+	/* The caller's deadline holds inside PostgreSQL too: a statement that
+	 * waits on a lock or runs long is cancelled when the time left is up
+	 * (DEADLINE_EXCEEDED), instead of holding the worker after the caller
+	 * has gone. One round trip with the BEGIN. */
+	char begin[96] = "BEGIN";
+	if (request->deadline_unix_ms > 0) {
+		int64_t left = request->deadline_unix_ms - core_now_unix_ms();
+		snprintf(begin, sizeof(begin), "BEGIN; SET LOCAL statement_timeout = %lld",
+		         (long long)(left > 1 ? left : 1));
+	}
+	if (core_db_command(request->db, begin, &request->error) != CHC_OK) {
 		core_db_note_result(&worker->db);
 		return;
 	}

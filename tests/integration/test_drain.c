@@ -122,10 +122,39 @@ static void drain_timeout_cancels_the_query(void **state)
 	PQfinish(holder);
 }
 
+/* A write waiting on a lock past its caller's deadline is cancelled in
+ * PostgreSQL (statement_timeout from the time left), not left holding the
+ * worker after the caller gave up. */
+static void deadline_holds_inside_the_database(void **state)
+{
+	(void)state;
+	harness_service service;
+	assert_true(harness_start(&service, "municipalities", NULL));
+	PGconn *holder = hold_the_key();
+	chc_client *client = harness_client(NULL, &service, NULL);
+	chc_call_options options = { .timeout_ms = 800,
+		                     .idempotency_key = HELD_KEY,
+		                     .max_attempts = 1 };
+	Chc__V1__ExpireNeedsRequest request = CHC__V1__EXPIRE_NEEDS_REQUEST__INIT;
+	ProtobufCMessage *reply = NULL;
+	assert_int_equal(chc_client_call(client, &chc__v1__municipality_service__descriptor,
+	                                 "ExpireNeeds", &request.base, &options, &reply, NULL),
+	                 CHC_DEADLINE_EXCEEDED);
+	usleep(500000);
+	assert_string_equal(harness_sql_value(holder, "SELECT count(*) FROM pg_locks WHERE "
+	                                              "locktype = 'advisory' AND NOT granted"),
+	                    "0");
+	chc_client_destroy(client);
+	harness_sql_value(holder, "ROLLBACK");
+	PQfinish(holder);
+	assert_int_equal(harness_stop(&service), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(request_in_flight_is_answered),
+		cmocka_unit_test(deadline_holds_inside_the_database),
 		cmocka_unit_test(drain_timeout_cancels_the_query),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
