@@ -105,30 +105,19 @@ int cli_audit(cli_state *cli, int argc, char **argv)
 	ProtobufCMessage *replies[CHC_ENDPOINT_COUNT] = { NULL };
 	audit_row *rows = NULL;
 	size_t count = 0;
-	int code = CLI_EXIT_OK;
-	chc_call_options options = { .timeout_ms = cli->timeout_ms, .token = cli->token };
+	int code = cli_call_every_service(cli, &chc__v1__audit_service__descriptor, "ListAudit",
+	                                  &request.base, replies);
 	for (int endpoint = 0; endpoint < CHC_ENDPOINT_COUNT && code == CLI_EXIT_OK; endpoint++) {
-		chc_error error = { 0 };
-		chc_status status = chc_client_call_at(
-		        cli->client, (chc_endpoint)endpoint, &chc__v1__audit_service__descriptor,
-		        "ListAudit", &request.base, &options, &replies[endpoint], &error);
-		if (status != CHC_OK) {
-			code = cli_report(chc_endpoint_describe(endpoint)->name, status, &error);
-		} else {
-			const Chc__V1__ListAuditResponse *reply = (const void *)replies[endpoint];
-			audit_row *grown =
-			        realloc(rows, (count + reply->n_records + 1) * sizeof(*rows));
-			if (grown == NULL) {
-				code = CLI_EXIT_FAILURE;
-			} else {
-				rows = grown;
-				for (size_t i = 0; i < reply->n_records; i++)
-					rows[count++] =
-					        (audit_row){ chc_endpoint_describe(endpoint)->name,
-						             reply->records[i] };
-			}
+		const Chc__V1__ListAuditResponse *reply = (const void *)replies[endpoint];
+		audit_row *grown = realloc(rows, (count + reply->n_records + 1) * sizeof(*rows));
+		if (grown == NULL) {
+			code = CLI_EXIT_FAILURE;
+			break;
 		}
-		chc_error_fini(&error);
+		rows = grown;
+		for (size_t i = 0; i < reply->n_records; i++)
+			rows[count++] = (audit_row){ chc_endpoint_describe(endpoint)->name,
+				                     reply->records[i] };
 	}
 	if (code == CLI_EXIT_OK) {
 		qsort(rows, count, sizeof(*rows), by_time);

@@ -90,6 +90,14 @@ int cli_call_message(cli_state *cli, const ProtobufCServiceDescriptor *service, 
 int cli_call_json(cli_state *cli, const ProtobufCServiceDescriptor *service, const char *method,
                   json_t *request, void (*print)(const ProtobufCMessage *reply));
 
+/* Calls method of a service every process answers (audit, person data) at
+ * each of the four services, replies in the order of the endpoints (the
+ * caller frees them, also after a failure); the first failure is reported
+ * naming its service. Returns the exit status. */
+int cli_call_every_service(cli_state *cli, const ProtobufCServiceDescriptor *service,
+                           const char *method, const ProtobufCMessage *request,
+                           ProtobufCMessage *replies[CHC_ENDPOINT_COUNT]);
+
 /* cli_call_json that hands the reply back as JSON (*reply, caller owns)
  * instead of printing it. */
 int cli_call_json_reply(cli_state *cli, const ProtobufCServiceDescriptor *service,

@@ -47,7 +47,10 @@ int cli_report(const char *what, chc_status status, const chc_error *error)
 		        "  is the service running? scripts/stack.sh status shows each part; "
 		        "CHC_*_URL say where chc looks\n");
 	else if (status == CHC_UNAUTHENTICATED)
-		fprintf(stderr, "  set CHC_TOKEN to the token the services were started with\n");
+		fprintf(stderr,
+		        "  give chc a token: CHC_TOKEN, --token-file FILE, or "
+		        "$CHC_HOME/admin.token (the stack writes it; chc token create makes "
+		        "others)\n");
 	return cli_exit_for(status);
 }
 
@@ -61,6 +64,27 @@ chc_status cli_call(cli_state *cli, const ProtobufCServiceDescriptor *service, c
 		return chc_client_call_at(cli->client, CHC_ENDPOINT_MUNICIPALITIES, service, method,
 		                          input, &options, output, error);
 	return chc_client_call(cli->client, service, method, input, &options, output, error);
+}
+
+int cli_call_every_service(cli_state *cli, const ProtobufCServiceDescriptor *service,
+                           const char *method, const ProtobufCMessage *request,
+                           ProtobufCMessage *replies[CHC_ENDPOINT_COUNT])
+{
+	chc_call_options options = { .timeout_ms = cli->timeout_ms, .token = cli->token };
+	for (int endpoint = 0; endpoint < CHC_ENDPOINT_COUNT; endpoint++) {
+		chc_error error = { 0 };
+		chc_status status =
+		        chc_client_call_at(cli->client, (chc_endpoint)endpoint, service, method,
+		                           request, &options, &replies[endpoint], &error);
+		char what[128];
+		snprintf(what, sizeof(what), "%s at %s", method,
+		         chc_endpoint_describe(endpoint)->name);
+		int code = status == CHC_OK ? CLI_EXIT_OK : cli_report(what, status, &error);
+		chc_error_fini(&error);
+		if (code != CLI_EXIT_OK)
+			return code;
+	}
+	return CLI_EXIT_OK;
 }
 
 void cli_print_json(const ProtobufCMessage *message)

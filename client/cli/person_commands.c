@@ -18,28 +18,6 @@ static const char usage_text[] =
         "  running it again erases nothing more. The audit keeps only that an\n"
         "  erasure happened. Needs the admin role.\n";
 
-/* method at every service; replies in order of the endpoints. */
-static int ask_every_service(cli_state *cli, const char *method, const char *email,
-                             ProtobufCMessage *replies[CHC_ENDPOINT_COUNT])
-{
-	Chc__V1__PersonRequest request = CHC__V1__PERSON_REQUEST__INIT;
-	request.email = (char *)email;
-	chc_call_options options = { .timeout_ms = cli->timeout_ms, .token = cli->token };
-	for (int endpoint = 0; endpoint < CHC_ENDPOINT_COUNT; endpoint++) {
-		chc_error error = { 0 };
-		chc_status status = chc_client_call_at(
-		        cli->client, (chc_endpoint)endpoint, &chc__v1__person_service__descriptor,
-		        method, &request.base, &options, &replies[endpoint], &error);
-		int code = status == CHC_OK ? CLI_EXIT_OK
-		                            : cli_report(chc_endpoint_describe(endpoint)->name,
-		                                         status, &error);
-		chc_error_fini(&error);
-		if (code != CLI_EXIT_OK)
-			return code;
-	}
-	return CLI_EXIT_OK;
-}
-
 static int print_export(ProtobufCMessage *const replies[CHC_ENDPOINT_COUNT])
 {
 	json_t *all = json_object();
@@ -85,9 +63,12 @@ int cli_person(cli_state *cli, int argc, char **argv)
 		fputs(usage_text, out);
 		return out == stdout ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	}
+	Chc__V1__PersonRequest request = CHC__V1__PERSON_REQUEST__INIT;
+	request.email = (char *)email;
 	ProtobufCMessage *replies[CHC_ENDPOINT_COUNT] = { NULL };
-	int code =
-	        ask_every_service(cli, exporting ? "ExportPerson" : "ErasePerson", email, replies);
+	int code = cli_call_every_service(cli, &chc__v1__person_service__descriptor,
+	                                  exporting ? "ExportPerson" : "ErasePerson", &request.base,
+	                                  replies);
 	if (code == CLI_EXIT_OK && exporting)
 		code = print_export(replies);
 	else if (code == CLI_EXIT_OK && (cli->json || cli_has_option(&arguments, "json")))

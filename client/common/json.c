@@ -268,7 +268,22 @@ static chc_status json_to_scalar(const ProtobufCFieldDescriptor *field, const js
 		if (!json_is_string(value) ||
 		    chc_enum_parse(field->descriptor, json_string_value(value), &parsed) !=
 		            CHC_OK) {
-			chc_error_add_violation(error, path, "not a value of this enum");
+			/* Say which values there are: the caller typed a word. */
+			const ProtobufCEnumDescriptor *values = field->descriptor;
+			char allowed[512] = "";
+			for (unsigned i = 0; i < values->n_values; i++) {
+				char slug[64];
+				size_t used = strlen(allowed);
+				if (values->values[i].value != 0 &&
+				    chc_enum_slug(values, values->values[i].value, slug,
+				                  sizeof(slug)) != NULL)
+					snprintf(allowed + used, sizeof(allowed) - used, "%s%s",
+					         used ? ", " : "", slug);
+			}
+			char description[600];
+			snprintf(description, sizeof(description),
+			         "not a value of this enum; one of: %s", allowed);
+			chc_error_add_violation(error, path, description);
 			return CHC_INVALID_ARGUMENT;
 		}
 		*(int *)member = parsed;

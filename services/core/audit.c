@@ -119,13 +119,14 @@ void core_audit_note_reply(core_request *request, const ProtobufCMessage *reply)
 	snprintf(request->audit_record, sizeof(request->audit_record), "%s", id ? id : "");
 }
 
-chc_status core_audit_write(core_request *request, const char *schema)
+/* The service's audit table is named at start (core_audit_service): the
+ * insert is built once and prepared once per connection, like every
+ * statement a write runs. */
+static char audit_insert_sql[256];
+static const core_statement audit_insert_statement = { "audit_insert", audit_insert_sql, 6 };
+
+chc_status core_audit_write(core_request *request)
 {
-	char sql[256];
-	snprintf(sql, sizeof(sql),
-	         "INSERT INTO %s.audit (actor, role, method, request_id, record, fields) VALUES "
-	         "($1, $2, $3, $4, $5, coalesce(string_to_array(nullif($6, ''), ','), '{}'))",
-	         schema);
 	const char *values[] = { request->principal.subject,
 		                 core_role_name(request->principal.role),
 		                 request->method,
@@ -133,7 +134,7 @@ chc_status core_audit_write(core_request *request, const char *schema)
 		                 request->audit_record,
 		                 request->audit_fields ? request->audit_fields : "" };
 	PGresult *result = NULL;
-	return core_query_sql(request, sql, 6, values, &result);
+	return core_query(request, &audit_insert_statement, values, &result);
 }
 
 #define AUDIT_COLUMNS                                                                              \
@@ -194,5 +195,9 @@ static Chc__V1__AuditService_Service audit_service = CHC__V1__AUDIT_SERVICE__INI
 ProtobufCService *core_audit_service(const char *schema)
 {
 	snprintf(audit_table, sizeof(audit_table), "%s.audit a", schema);
+	snprintf(audit_insert_sql, sizeof(audit_insert_sql),
+	         "INSERT INTO %s.audit (actor, role, method, request_id, record, fields) VALUES "
+	         "($1, $2, $3, $4, $5, coalesce(string_to_array(nullif($6, ''), ','), '{}'))",
+	         schema);
 	return &audit_service.base;
 }

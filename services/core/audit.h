@@ -21,10 +21,12 @@ void core_audit_note_input(core_request *request, const ProtobufCMessage *input)
  * field, as CreateTokenResponse.token.id). */
 void core_audit_note_reply(core_request *request, const ProtobufCMessage *reply);
 
-/* Adds the write's record to schema.audit, in the request's transaction. */
-chc_status core_audit_write(core_request *request, const char *schema);
+/* Adds the write's record to the service's audit, in the request's
+ * transaction. */
+chc_status core_audit_write(core_request *request);
 
-/* AuditService for the service that owns schema. */
+/* AuditService for the service that owns schema; names the table
+ * core_audit_write writes to. Call once, at start. */
 ProtobufCService *core_audit_service(const char *schema);
 
 #endif /* CORE_AUDIT_H */

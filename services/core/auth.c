@@ -230,7 +230,7 @@ static bool take_allowance(core_auth *auth, cache_entry *entry, int64_t now)
 	return true;
 }
 
-static chc_status check_token(core_auth *auth, core_db *db, const char *token,
+static chc_status check_token(core_auth *auth, core_db *db, const char *token, int64_t now,
                               core_principal *principal, chc_error *error);
 
 chc_status core_auth_principal(core_auth *auth, core_db *db, const char *peer, const char *token,
@@ -254,13 +254,13 @@ chc_status core_auth_principal(core_auth *auth, core_db *db, const char *peer, c
 			        "%d s",
 			        peer, wait);
 	}
-	chc_status status = check_token(auth, db, token, principal, error);
+	chc_status status = check_token(auth, db, token, now, principal, error);
 	if (status == CHC_UNAUTHENTICATED && auth->settings.failures_allowed > 0)
 		peer_failed(auth, peer, now);
 	return status;
 }
 
-static chc_status check_token(core_auth *auth, core_db *db, const char *token,
+static chc_status check_token(core_auth *auth, core_db *db, const char *token, int64_t now,
                               core_principal *principal, chc_error *error)
 {
 	if (token == NULL || token[0] == '\0')
@@ -269,7 +269,6 @@ static chc_status check_token(core_auth *auth, core_db *db, const char *token,
 	if (strlen(token) > 256 || digest_of(token, found.digest) != CHC_OK)
 		return chc_error_set(error, CHC_UNAUTHENTICATED, "unknown token");
 	size_t slot = ((size_t)found.digest[0] | (size_t)found.digest[1] << 8) % CACHE_SLOTS;
-	int64_t now = now_ms();
 	pthread_mutex_lock(&auth->lock);
 	cache_entry *cached = &auth->entries[slot];
 	bool hit = cached->used && now - cached->checked_ms < auth->cache_ms &&

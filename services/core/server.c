@@ -156,7 +156,7 @@ static void serve_write(core_worker *worker, const core_method *method,
 		                     request);
 	/* The audit record joins the write's transaction: no write without it. */
 	if (!core_failed(request) && !replayed)
-		core_audit_write(request, server->definition->schema);
+		core_audit_write(request);
 	if (!core_failed(request) && !replayed && key[0] != '\0' && !request->reply_not_kept)
 		core_idempotency_store(&server->idempotency, request, key, fingerprint);
 	if (!core_failed(request) && !replayed) {
