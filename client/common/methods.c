@@ -9,7 +9,8 @@
 typedef struct method_access {
 	const char *full_name; /* "/chc.v1.CompanyService/GetCompany" */
 	bool is_write;
-	int access; /* Chc__V1__Access */
+	int access;        /* Chc__V1__Access */
+	const char *owner; /* (chc.v1.owner), "" when none */
 } method_access;
 
 static const method_access methods[] = {
@@ -41,4 +42,10 @@ int chc_method_access(const char *method_name)
 {
 	const method_access *method = method_named(method_name);
 	return method != NULL ? method->access : 0;
+}
+
+const char *chc_method_owner(const char *method_name)
+{
+	const method_access *method = method_named(method_name);
+	return method != NULL ? method->owner : "";
 }

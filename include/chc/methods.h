@@ -39,6 +39,14 @@ CHC_API bool chc_method_is_write(const char *method_name);
  */
 CHC_API int chc_method_access(const char *method_name);
 
+/*
+ * What a partner calling a method acts for: its (chc.v1.owner) option
+ * (proto/chc/v1/access.proto), "KIND:FIELD" such as "company:solution.
+ * company_id" or "solution:id"; "" for a name not in the .proto files or a
+ * method that declares none. Thread-safe.
+ */
+CHC_API const char *chc_method_owner(const char *method_name);
+
 #ifdef __cplusplus
 }
 #endif

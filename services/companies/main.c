@@ -7,6 +7,7 @@
 #include "companies.h"
 #include "db.h"
 #include "person.h"
+#include "scope.h"
 #include "service_main.h"
 
 /* Solutions unreviewed for 12 months expire at start and then
@@ -38,7 +39,19 @@ static const core_person_source person_sources[] = {
 	  "DELETE FROM companies.contacts WHERE lower(email) = lower($1)" },
 };
 
+/* A partner company acts on its own solutions and contact persons. */
+static const core_scope_record scope_records[] = {
+	{ "solution",
+	  { "scope_solution",
+	    "SELECT 'company:' || company_id FROM companies.solutions WHERE id = $1::uuid", 1 } },
+	{ "contact",
+	  { "scope_contact",
+	    "SELECT 'company:' || company_id FROM companies.contacts WHERE id = $1::uuid", 1 } },
+};
+
 CORE_SERVICE_MAIN(companies, CHC__V1__COMPANY_SERVICE__INIT, 1, .start = municipality_codes_start,
                   .stop = municipality_codes_stop, .housekeeping = housekeeping,
                   .person_sources = person_sources,
-                  .person_source_count = sizeof(person_sources) / sizeof(person_sources[0]))
+                  .person_source_count = sizeof(person_sources) / sizeof(person_sources[0]),
+                  .scope_records = scope_records,
+                  .scope_record_count = sizeof(scope_records) / sizeof(scope_records[0]))

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "companies.h"
@@ -55,12 +56,32 @@ void companies_create_solution(companies_service *service,
 	closure(stored, closure_data);
 }
 
+/* An unpublished solution (a draft, one under review, rejected, expired,
+ * archived) is seen by the secretariat and its own company's partner
+ * tokens; to every other caller it does not exist. */
+static bool may_see(const core_request *request, const Chc__V1__Solution *solution)
+{
+	if (solution->status == CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED ||
+	    core_principal_is_secretariat(&request->principal))
+		return true;
+	const char *organisation = request->principal.organisation;
+	return request->principal.role == CORE_ROLE_PARTNER &&
+	       strncmp(organisation, "company:", 8) == 0 &&
+	       strcasecmp(organisation + 8, solution->company_id) == 0;
+}
+
 void companies_get_solution(companies_service *service, const Chc__V1__GetSolutionRequest *input,
                             Chc__V1__Solution_Closure closure, void *closure_data)
 {
 	(void)service;
-	closure((Chc__V1__Solution *)core_entity_get(closure_data, &solution_entity, input->id),
-	        closure_data);
+	core_request *request = closure_data;
+	Chc__V1__Solution *solution =
+	        (Chc__V1__Solution *)core_entity_get(request, &solution_entity, input->id);
+	if (solution != NULL && !may_see(request, solution)) {
+		core_fail(request, CHC_NOT_FOUND, "solution %s not found", input->id);
+		CORE_FAIL_RETURN(closure, closure_data);
+	}
+	closure(solution, closure_data);
 }
 
 /* The solution a caller changes, locked, at the version it read. */

@@ -2,6 +2,8 @@
  * solution_queries.c - ListSolutions and SearchSolutions: the solutions'
  * listing (filters, order, search vector); the core runs both calls.
  */
+#include <string.h>
+
 #include "auth.h"
 #include "companies.h"
 #include "listing.h"
@@ -20,6 +22,23 @@ static const core_filter solution_filters[] = {
 	{ "standard", CORE_FILTER_ENUM, "$? = ANY (s.standards)", 0, 0, NULL },
 };
 
+/* A company's drafts, solutions under review, rejected and archived ones
+ * are its own and the secretariat's business: everyone else lists only
+ * what is published. A partner's organisation was checked to be a UUID
+ * when its token was made. */
+static void solution_visible(const core_request *request, core_query_builder *query)
+{
+	const core_principal *principal = &request->principal;
+	if (core_principal_is_secretariat(principal))
+		return;
+	if (principal->role == CORE_ROLE_PARTNER &&
+	    strncmp(principal->organisation, "company:", 8) == 0)
+		core_query_where(query, "(s.status = 'published' OR s.company_id = $?::uuid)",
+		                 principal->organisation + 8);
+	else
+		core_query_append(query, " AND s.status = 'published'");
+}
+
 /* Ordered by name over an index on (status, name, id), so counting and
  * paging read only the index: the matching jobs read every solution, page
  * by page. */
@@ -34,6 +53,7 @@ static const core_listing solution_listing = {
 	.filter_message = "filter",
 	.filters = solution_filters,
 	.filter_count = sizeof(solution_filters) / sizeof(solution_filters[0]),
+	.visible = solution_visible,
 };
 
 void companies_list_solutions(companies_service *service,
@@ -54,11 +74,13 @@ void companies_search_solutions(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	/* A company's drafts and rejected solutions are its and the
-	 * secretariat's business. */
-	if (input->include_unpublished && !core_principal_is_secretariat(&request->principal)) {
+	/* A partner may ask for its own company's unpublished solutions
+	 * (solution_visible keeps it to those); a reader has none. */
+	if (input->include_unpublished && !core_principal_is_secretariat(&request->principal) &&
+	    request->principal.role != CORE_ROLE_PARTNER) {
 		core_fail(request, CHC_PERMISSION_DENIED,
-		          "include_unpublished is for the secretariat; this token's role is %s",
+		          "include_unpublished is for the secretariat and partners; this token's "
+		          "role is %s",
 		          core_role_name(request->principal.role));
 		CORE_FAIL_RETURN(closure, closure_data);
 	}

@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "chc/methods.h"
+#include "chc/v1/access.pb-c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,29 @@ chc_status core_dispatch_add(core_dispatch *dispatch, ProtobufCService *service,
 	return core_dispatch_undeclared(dispatch)[0] == '\0' ? CHC_OK : CHC_FAILED_PRECONDITION;
 }
 
+chc_status core_dispatch_scope(core_dispatch *dispatch, const core_scope_record *records,
+                               size_t record_count, chc_error *error)
+{
+	for (size_t i = 0; i < dispatch->count; i++) {
+		core_method *method = &dispatch->methods[i];
+		const char *option = chc_method_owner(method->full_name);
+		bool partner = method->access == CHC__V1__ACCESS__ACCESS_PARTNER;
+		if (partner != (option[0] != '\0'))
+			return chc_error_set(
+			        error, CHC_FAILED_PRECONDITION,
+			        partner ? "%s is ACCESS_PARTNER and declares no (owner) "
+			                  "option: what would a partner act for?"
+			                : "%s declares an (owner) option but is not "
+			                  "ACCESS_PARTNER",
+			        method->full_name);
+		if (partner &&
+		    core_scope_owner_parse(method->full_name, option, method->descriptor->input,
+		                           records, record_count, &method->owner, error) != CHC_OK)
+			return error->code;
+	}
+	return CHC_OK;
+}
+
 const char *core_dispatch_undeclared(const core_dispatch *dispatch)
 {
 	for (size_t i = 0; i < dispatch->count; i++)
@@ -77,6 +101,10 @@ void core_dispatch_invoke(const core_method *method, const uint8_t *payload, siz
 	if (input == NULL) {
 		core_fail(request, CHC_INVALID_ARGUMENT, "payload is not a valid %s message",
 		          method->descriptor->input->name);
+		return;
+	}
+	if (!core_scope_permit(request, &method->owner, input)) {
+		protobuf_c_message_free_unpacked(input, NULL);
 		return;
 	}
 	if (request->is_write)

@@ -12,6 +12,7 @@
 
 #include "chc/status.h"
 #include "request.h"
+#include "scope.h"
 
 typedef struct core_method {
 	char *full_name; /* "/chc.v1.CompanyService/GetCompany" */
@@ -21,6 +22,7 @@ typedef struct core_method {
 	bool is_write; /* runs in a transaction with idempotency */
 	int access;    /* who may call it: its (chc.v1.access) option */
 	bool needs_database;
+	core_scope_owner owner; /* what a partner acts for: its (chc.v1.owner) option */
 } core_method;
 
 typedef struct core_dispatch {
@@ -38,6 +40,15 @@ typedef struct core_dispatch {
 chc_status core_dispatch_add(core_dispatch *dispatch, ProtobufCService *service,
                              bool needs_database);
 
+/*
+ * Reads every method's (chc.v1.owner) option against records, the kinds of
+ * record the service resolves for partners. CHC_FAILED_PRECONDITION with
+ * error naming the method when an ACCESS_PARTNER method declares no owner,
+ * another method declares one, or an owner does not fit the request.
+ */
+chc_status core_dispatch_scope(core_dispatch *dispatch, const core_scope_record *records,
+                               size_t record_count, chc_error *error);
+
 /* The first method that declares no access option, or "". */
 const char *core_dispatch_undeclared(const core_dispatch *dispatch);
 
@@ -47,7 +58,8 @@ const core_method *core_dispatch_find(const core_dispatch *dispatch, const char 
 /*
  * Unpacks payload as the method's input and calls its handler with
  * request as closure data. Records INVALID_ARGUMENT when the payload does
- * not decode, INTERNAL when the handler gives no reply.
+ * not decode, PERMISSION_DENIED when a partner acts for another
+ * organisation (scope.h), INTERNAL when the handler gives no reply.
  */
 void core_dispatch_invoke(const core_method *method, const uint8_t *payload, size_t length,
                           core_request *request);

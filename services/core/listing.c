@@ -129,6 +129,8 @@ static bool read_request(core_request *request, const core_listing *listing,
 	}
 	for (size_t i = 0; filters != NULL && i < listing->filter_count; i++)
 		add_filter(request, query, filters, prefix, &listing->filters[i]);
+	if (listing->visible != NULL)
+		listing->visible(request, query);
 	const void *page = field_storage(request, input, "page", &field);
 	if (page != NULL && field->descriptor == &chc__v1__page_request__descriptor)
 		core_page_read(request, *(const Chc__V1__PageRequest *const *)page, limit, offset);

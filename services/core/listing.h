@@ -18,6 +18,7 @@
 
 #include "chc/v1/common.pb-c.h"
 #include "entity.h"
+#include "query_builder.h"
 #include "request.h"
 
 typedef enum core_filter_kind {
@@ -63,6 +64,9 @@ typedef struct core_listing {
 	const char *filter_message;
 	const core_filter *filters;
 	size_t filter_count;
+	/* Narrows the rows to what the caller may see (a partner: published
+	 * records and its own), or NULL when every caller sees every row. */
+	void (*visible)(const core_request *request, core_query_builder *query);
 } core_listing;
 
 /* One page: request-owned, valid until the reply is sent. */

@@ -552,6 +552,9 @@ static chc_status server_start(core_server *server, chc_error *error)
 		                     core_dispatch_undeclared(&server->dispatch));
 	if (status != CHC_OK)
 		return chc_error_set(error, status, "cannot build the method table");
+	if (core_dispatch_scope(&server->dispatch, definition->scope_records,
+	                        definition->scope_record_count, error) != CHC_OK)
+		return error->code;
 	if (check_schema(server, error) != CHC_OK)
 		return error->code;
 	if (definition->start != NULL && definition->start(&server->config, error) != CHC_OK)

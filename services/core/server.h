@@ -30,6 +30,9 @@ typedef struct core_service_definition {
 	/* Where it keeps personal data, for PersonService (person.h). */
 	const struct core_person_source *person_sources;
 	size_t person_source_count;
+	/* The kinds of record its partner methods name by id (scope.h). */
+	const struct core_scope_record *scope_records;
+	size_t scope_record_count;
 } core_service_definition;
 
 /*

@@ -58,7 +58,7 @@ chc_status core_token_create(PGconn *connection, const char *role, const char *o
 	PGresult *result = PQexecParams(
 	        connection,
 	        "INSERT INTO auth.tokens (id, secret_hash, role, organisation, name, created_by, "
-	        "expires_at) VALUES ($1::uuid, decode($2, 'hex'), $3, $4, $5, $6, CASE WHEN "
+	        "expires_at) VALUES ($1::uuid, decode($2, 'hex'), $3, lower($4), $5, $6, CASE WHEN "
 	        "$7::int > 0 THEN now() + make_interval(days => $7::int) END)",
 	        7, NULL, values, NULL, NULL, 0);
 	chc_status status = CHC_OK;

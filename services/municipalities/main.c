@@ -5,6 +5,7 @@
 #include "db.h"
 #include "municipalities.h"
 #include "person.h"
+#include "scope.h"
 #include "service_main.h"
 
 /* Expiry runs at start and then periodically, on housekeeping's own
@@ -25,6 +26,19 @@ static const core_person_source person_sources[] = {
 	  "WHERE lower(contact_email) = lower($1)" },
 };
 
+/* A partner municipality or region acts on the needs it owns, alone or
+ * jointly. */
+static const core_scope_record scope_records[] = {
+	{ "need",
+	  { "scope_need",
+	    "SELECT CASE WHEN municipality_code IS NOT NULL THEN 'municipality:' || "
+	    "municipality_code ELSE 'region:' || region_code END FROM municipalities.need_owners "
+	    "WHERE need_id = $1::uuid",
+	    1 } },
+};
+
 CORE_SERVICE_MAIN(municipalities, CHC__V1__MUNICIPALITY_SERVICE__INIT, 2,
                   .housekeeping = expire_needs, .person_sources = person_sources,
-                  .person_source_count = sizeof(person_sources) / sizeof(person_sources[0]))
+                  .person_source_count = sizeof(person_sources) / sizeof(person_sources[0]),
+                  .scope_records = scope_records,
+                  .scope_record_count = sizeof(scope_records) / sizeof(scope_records[0]))

@@ -5,6 +5,7 @@
  */
 #include "db.h"
 #include "projects.h"
+#include "scope.h"
 #include "service_main.h"
 
 /* Milestones newly past due are told once (milestone.overdue); interests
@@ -24,5 +25,13 @@ static chc_status start(const core_config *config, chc_error *error)
 	return projects_client_start(config, error);
 }
 
+/* A partner acts on the projects it takes part in. */
+static const core_scope_record scope_records[] = {
+	{ "project",
+	  { "scope_project", "SELECT party FROM projects.participants WHERE project_id = $1::uuid",
+	    1 } },
+};
+
 CORE_SERVICE_MAIN(projects, CHC__V1__PROJECT_SERVICE__INIT, 3, .housekeeping = housekeeping,
-                  .start = start, .stop = projects_client_stop)
+                  .start = start, .stop = projects_client_stop, .scope_records = scope_records,
+                  .scope_record_count = sizeof(scope_records) / sizeof(scope_records[0]))

@@ -202,6 +202,20 @@ static bool viewer_key(core_request *request, const char *field, const Chc__V1__
 	return true;
 }
 
+/* Whom an interest is shown to: the secretariat sees it as the party it
+ * names (key; "" for everyone's view), a partner always as its own
+ * organisation whatever it names, a reader as no party at all, so that no
+ * sender is shown to anyone but the secretariat and itself before both
+ * sides have accepted. */
+static void viewer_of_caller(const core_request *request, char key[96])
+{
+	if (core_principal_is_secretariat(&request->principal))
+		return;
+	snprintf(key, 96, "%s",
+	         request->principal.role == CORE_ROLE_PARTNER ? request->principal.organisation
+	                                                      : "(reader)");
+}
+
 /* Card, sender and receiver of a new interest in the pair. */
 typedef struct interest_sides {
 	project_party sender;
@@ -565,8 +579,10 @@ void projects_get_interest(projects_service *service, const Chc__V1__GetInterest
 	core_request *request = closure_data;
 	char viewer[96];
 	Chc__V1__Interest *interest = NULL;
-	if (!viewer_key(request, "as", input->as, viewer) ||
-	    (interest = interest_load(request, input->id, false, viewer)) == NULL)
+	if (!viewer_key(request, "as", input->as, viewer))
+		CORE_FAIL_RETURN(closure, closure_data);
+	viewer_of_caller(request, viewer);
+	if ((interest = interest_load(request, input->id, false, viewer)) == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
 	closure(interest, closure_data);
 }
@@ -608,6 +624,7 @@ void projects_list_interests(projects_service *service, const Chc__V1__ListInter
 	if (core_list(request, &interest_listing, &input->base, &found) != CHC_OK ||
 	    !viewer_key(request, "party", input->party, viewer))
 		CORE_FAIL_RETURN(closure, closure_data);
+	viewer_of_caller(request, viewer);
 	Chc__V1__ListInterestsResponse reply = CHC__V1__LIST_INTERESTS_RESPONSE__INIT;
 	reply.interests = core_alloc(request, (found.count + 1) * sizeof(void *));
 	if (reply.interests == NULL)

@@ -1,9 +1,11 @@
 /*
- * test_access.c - authentication and roles on all four services, driven
- * by the descriptors: every method of every service is called with no
- * token, an unknown token and a reader's token, so a new method is covered
- * without a new line here. Then tokens made, used and revoked through
- * TokenService, and the limits on idempotency keys.
+ * test_access.c - authentication, roles and partner scoping on all four
+ * services, driven by the descriptors: every method of every service is
+ * called with no token, an unknown token, a reader's and a partner's
+ * token, and every method a partner may call is called by a partner of
+ * another organisation and by the record's own, so a new method is covered
+ * without a new line here. Then what a partner may read, tokens made, used
+ * and revoked through TokenService, and the limits on idempotency keys.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,9 +16,11 @@
 #include <sys/wait.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <nng/nng.h>
 #include <nng/supplemental/util/platform.h>
 
+#include "chc/json.h"
 #include "chc/methods.h"
 #include "chc/v1/access.pb-c.h"
 #include "chc/v1/audit.pb-c.h"
@@ -44,8 +48,30 @@ static int code_of(const char *url, const char *method, const char *token, char 
 	return code;
 }
 
-/* Every method of service at url, as nobody, as a stranger and as a
- * reader. */
+static Chc__V1__CreateTokenResponse *create_token(const char *json, chc_status expected)
+{
+	return (void *)harness_call_json(stack.client, &chc__v1__token_service__descriptor,
+	                                 "CreateToken", json, expected, NULL, 0);
+}
+
+/* The secret of a new partner token of organisation. */
+static void partner_token(const char *organisation, char secret[80])
+{
+	char json[200];
+	snprintf(json, sizeof(json),
+	         "{\"role\":\"partner\",\"organisation\":\"%s\",\"name\":\"partner\"}",
+	         organisation);
+	Chc__V1__CreateTokenResponse *created = create_token(json, CHC_OK);
+	assert_non_null(created);
+	snprintf(secret, 80, "%s", created->secret);
+	protobuf_c_message_free_unpacked(&created->base, NULL);
+}
+
+/* A partner that owns nothing in this suite. */
+static char stranger[80];
+
+/* Every method of service at url, as nobody, as a stranger, as a reader
+ * and as a partner (which names no organisation in an empty request). */
 static void check_service(const char *url, const ProtobufCServiceDescriptor *service)
 {
 	for (unsigned i = 0; i < service->n_methods; i++) {
@@ -69,12 +95,22 @@ static void check_service(const char *url, const ProtobufCServiceDescriptor *ser
 			fail_msg("%s let a reader through: %d %s", method, code, message);
 		if (!allowed)
 			assert_non_null(strstr(message, "role"));
+		code = code_of(url, method, stranger, message, sizeof(message));
+		if (access == CHC__V1__ACCESS__ACCESS_PARTNER && code != CHC_INVALID_ARGUMENT)
+			fail_msg("%s: a partner naming no organisation got %d %s", method, code,
+			         message);
+		if (access == CHC__V1__ACCESS__ACCESS_READER &&
+		    (code == CHC_UNAUTHENTICATED || code == CHC_PERMISSION_DENIED))
+			fail_msg("%s refused a partner: %d %s", method, code, message);
+		if (access > CHC__V1__ACCESS__ACCESS_PARTNER && code != CHC_PERMISSION_DENIED)
+			fail_msg("%s let a partner through: %d %s", method, code, message);
 	}
 }
 
 static void every_method_needs_its_role(void **state)
 {
 	(void)state;
+	partner_token("company:00000000-0000-4000-8000-000000000001", stranger);
 	const struct {
 		const harness_service *service;
 		const ProtobufCServiceDescriptor *descriptor;
@@ -102,10 +138,282 @@ static void every_method_needs_its_role(void **state)
 	        CHC_UNIMPLEMENTED);
 }
 
-static Chc__V1__CreateTokenResponse *create_token(const char *json, chc_status expected)
+/* What the other side owns: company B with a draft and a published
+ * solution and a contact person, a need of Gladsaxe (159), a project of
+ * both, an interest B sent Gladsaxe; and a partner token of each. */
+static struct owned_records {
+	char company[37], draft[37], solution[37], contact[37], need[37], project[37];
+	char interest[37];
+	char company_partner[80], municipality_partner[80];
+} owned;
+
+enum { OWNER_MUNICIPALITY = 159 };
+
+static void make_owned_records(void)
 {
-	return (void *)harness_call_json(stack.client, &chc__v1__token_service__descriptor,
-	                                 "CreateToken", json, expected, NULL, 0);
+	if (owned.company[0] != '\0')
+		return;
+	char text[1024], deadline[11];
+	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
+	               "{\"company\":{\"name\":\"Partner B ApS\",\"cvr\":\"10000408\","
+	               "\"municipality_code\":101}}",
+	               owned.company);
+#define SOLUTION                                                                                   \
+	"{\"solution\":{\"company_id\":\"%s\",\"name\":\"%s\",\"categories\":[\"remote-"           \
+	"monitoring\"],\"trl\":8,\"device_class\":\"iia\"}}"
+	snprintf(text, sizeof(text), SOLUTION, owned.company, "B kladde");
+	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateSolution", text,
+	               owned.draft);
+	snprintf(text, sizeof(text), SOLUTION, owned.company, "B publiceret");
+#undef SOLUTION
+	harness_publish_solution(stack.client, text, owned.solution);
+	snprintf(text, sizeof(text),
+	         "{\"contact\":{\"company_id\":\"%s\",\"name\":\"Bo B\",\"email\":"
+	         "\"bo@b.example\",\"consent_purpose\":\"matchmaking\"}}",
+	         owned.company);
+	harness_create(stack.client, &chc__v1__company_service__descriptor, "AddContact", text,
+	               owned.contact);
+	snprintf(text, sizeof(text),
+	         "{\"need\":{\"owners\":[{\"municipality_code\":%d}],\"title\":\"KOL\","
+	         "\"care_area\":\"remote-monitoring\",\"min_trl\":6,\"max_device_class\":"
+	         "\"iib\",\"procurement_route\":\"open-tender\",\"deadline\":\"%s\","
+	         "\"status\":\"open\"}}",
+	         OWNER_MUNICIPALITY, harness_date(90, deadline));
+	harness_create(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed", text,
+	               owned.need);
+	snprintf(text, sizeof(text),
+	         "{\"project\":{\"title\":\"B og Gladsaxe\",\"participants\":["
+	         "{\"party\":{\"kind\":\"company\",\"company_id\":\"%s\"},\"role\":\"lead\"},"
+	         "{\"party\":{\"kind\":\"municipality\",\"municipality_code\":%d},"
+	         "\"role\":\"investor\"}]}}",
+	         owned.company, OWNER_MUNICIPALITY);
+	harness_create(stack.client, &chc__v1__project_service__descriptor, "CreateProject", text,
+	               owned.project);
+	snprintf(text, sizeof(text),
+	         "{\"interest\":{\"sender\":{\"kind\":\"company\",\"company_id\":\"%s\"},"
+	         "\"need_id\":\"%s\",\"solution_id\":\"%s\",\"message\":\"Hej\"}}",
+	         owned.company, owned.need, owned.solution);
+	harness_create(stack.client, &chc__v1__project_service__descriptor, "CreateInterest", text,
+	               owned.interest);
+	char organisation[64];
+	snprintf(organisation, sizeof(organisation), "company:%s", owned.company);
+	partner_token(organisation, owned.company_partner);
+	snprintf(organisation, sizeof(organisation), "municipality:%d", OWNER_MUNICIPALITY);
+	partner_token(organisation, owned.municipality_partner);
+}
+
+/* The value an owner option of kind names in field: the other side's
+ * record; *owner is the secret of the partner it belongs to. */
+static json_t *owned_value(const char *kind, const ProtobufCFieldDescriptor *field,
+                           const char **owner)
+{
+	*owner = owned.company_partner;
+	static const struct {
+		const char *kind;
+		const char *id;
+	} records[] = { { "company", owned.company },
+		        { "solution", owned.solution },
+		        { "contact", owned.contact },
+		        { "project", owned.project },
+		        { "need", owned.need } };
+	for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++)
+		if (strcmp(kind, records[i].kind) == 0) {
+			if (strcmp(kind, "need") == 0)
+				*owner = owned.municipality_partner;
+			return json_string(records[i].id);
+		}
+	if (strcmp(kind, "organisation") != 0)
+		fail_msg("an owner of kind %s: add a record of it here", kind);
+	const ProtobufCMessageDescriptor *party = field->descriptor;
+	if (protobuf_c_message_descriptor_get_field_by_name(party, "company_id") == NULL) {
+		*owner = owned.municipality_partner;
+		return json_pack("{s:i}", "municipality_code", OWNER_MUNICIPALITY);
+	}
+	json_t *value = json_pack("{s:s}", "company_id", owned.company);
+	if (protobuf_c_message_descriptor_get_field_by_name(party, "kind") != NULL)
+		json_object_set_new(value, "kind", json_string("company"));
+	return value;
+}
+
+/* A request of type input whose owner path (option "KIND:PATH") names
+ * the other side's record, packed; *owner as above. */
+static uint8_t *owned_request(const ProtobufCMessageDescriptor *input, const char *option,
+                              const char **owner, size_t *length)
+{
+	char kind[32], path[128];
+	assert_int_equal(sscanf(option, "%31[^:]:%127s", kind, path), 2);
+	json_t *root = json_object();
+	json_t *cursor = root;
+	const ProtobufCMessageDescriptor *message = input;
+	for (char *save = NULL, *name = strtok_r(path, ".", &save); name != NULL;) {
+		const ProtobufCFieldDescriptor *field =
+		        protobuf_c_message_descriptor_get_field_by_name(message, name);
+		assert_non_null(field);
+		char *next = strtok_r(NULL, ".", &save);
+		json_t *value = next != NULL ? json_object() : owned_value(kind, field, owner);
+		if (next == NULL && field->label == PROTOBUF_C_LABEL_REPEATED)
+			value = json_pack("[o]", value);
+		json_object_set_new(cursor, name, value);
+		cursor = value;
+		message = field->descriptor;
+		name = next;
+	}
+	ProtobufCMessage *request = NULL;
+	chc_error error = { 0 };
+	assert_int_equal(chc_json_to_message(input, root, &request, &error), CHC_OK);
+	json_decref(root);
+	*length = protobuf_c_message_get_packed_size(request);
+	uint8_t *bytes = malloc(*length + 1);
+	protobuf_c_message_pack(request, bytes);
+	protobuf_c_message_free_unpacked(request, NULL);
+	return bytes;
+}
+
+/* Every partner method of service at url: a partner of another
+ * organisation is refused before anything runs, the record's own partner
+ * is let through (to whatever its near-empty request then gets). */
+static int check_partner_methods(const char *url, const ProtobufCServiceDescriptor *service)
+{
+	int checked = 0;
+	for (unsigned i = 0; i < service->n_methods; i++) {
+		char method[256];
+		snprintf(method, sizeof(method), "/%s/%s", service->name, service->methods[i].name);
+		if (chc_method_access(method) != CHC__V1__ACCESS__ACCESS_PARTNER)
+			continue;
+		const char *owner = NULL;
+		size_t length = 0;
+		uint8_t *payload = owned_request(service->methods[i].input,
+		                                 chc_method_owner(method), &owner, &length);
+		Chc__V1__RpcResponse *response =
+		        harness_envelope_call(url, method, payload, length, 0, stranger);
+		if (response->code != CHC_PERMISSION_DENIED ||
+		    strstr(response->message, "acts for") == NULL)
+			fail_msg("%s let a partner of another organisation through: %d %s", method,
+			         response->code, response->message);
+		chc__v1__rpc_response__free_unpacked(response, NULL);
+		response = harness_envelope_call(url, method, payload, length, 0, owner);
+		if (response->code == CHC_PERMISSION_DENIED ||
+		    response->code == CHC_UNAUTHENTICATED)
+			fail_msg("%s refused the record's own partner: %d %s", method,
+			         response->code, response->message);
+		chc__v1__rpc_response__free_unpacked(response, NULL);
+		free(payload);
+		checked++;
+	}
+	return checked;
+}
+
+static void partners_act_only_for_their_own(void **state)
+{
+	(void)state;
+	make_owned_records();
+	int checked =
+	        check_partner_methods(stack.companies.url, &chc__v1__company_service__descriptor) +
+	        check_partner_methods(stack.municipalities.url,
+	                              &chc__v1__municipality_service__descriptor) +
+	        check_partner_methods(stack.matching.url, &chc__v1__matching_service__descriptor) +
+	        check_partner_methods(stack.projects.url, &chc__v1__project_service__descriptor);
+	assert_true(checked >= 20);
+}
+
+/* The code of method called with json by the holder of secret. */
+static int call_as(const char *secret, const char *url, const ProtobufCServiceDescriptor *service,
+                   const char *method, const char *json, ProtobufCMessage **reply)
+{
+	const ProtobufCMethodDescriptor *found =
+	        protobuf_c_service_descriptor_get_method_by_name(service, method);
+	assert_non_null(found);
+	json_t *root = json_loads(json, 0, NULL);
+	assert_non_null(root);
+	ProtobufCMessage *request = NULL;
+	chc_error error = { 0 };
+	assert_int_equal(chc_json_to_message(found->input, root, &request, &error), CHC_OK);
+	json_decref(root);
+	size_t length = protobuf_c_message_get_packed_size(request);
+	uint8_t *bytes = malloc(length + 1);
+	protobuf_c_message_pack(request, bytes);
+	protobuf_c_message_free_unpacked(request, NULL);
+	char full_name[256];
+	snprintf(full_name, sizeof(full_name), "/%s/%s", service->name, method);
+	Chc__V1__RpcResponse *response =
+	        harness_envelope_call(url, full_name, bytes, length, 0, secret);
+	free(bytes);
+	int code = response->code;
+	if (reply != NULL)
+		*reply = code == CHC_OK ? protobuf_c_message_unpack(found->output, NULL,
+		                                                    response->payload.len,
+		                                                    response->payload.data)
+		                        : NULL;
+	chc__v1__rpc_response__free_unpacked(response, NULL);
+	return code;
+}
+
+/* The solutions of company B that the holder of secret lists. */
+static size_t listed_solutions(const char *secret, const char *method, const char *extra)
+{
+	char json[256];
+	snprintf(json, sizeof(json), "{\"filter\":{\"company_id\":\"%s\"}%s}", owned.company,
+	         extra);
+	ProtobufCMessage *reply = NULL;
+	assert_int_equal(call_as(secret, stack.companies.url, &chc__v1__company_service__descriptor,
+	                         method, json, &reply),
+	                 CHC_OK);
+	size_t count = strcmp(method, "ListSolutions") == 0
+	                       ? ((Chc__V1__ListSolutionsResponse *)reply)->n_solutions
+	                       : ((Chc__V1__SearchSolutionsResponse *)reply)->n_solutions;
+	protobuf_c_message_free_unpacked(reply, NULL);
+	return count;
+}
+
+/* A draft is its company's and the secretariat's; an interest's sender is
+ * hidden from everyone but itself and the secretariat until both accept. */
+static void partners_read_what_they_may(void **state)
+{
+	(void)state;
+	make_owned_records();
+	char json[128];
+	snprintf(json, sizeof(json), "{\"id\":\"%s\"}", owned.draft);
+	const ProtobufCServiceDescriptor *companies = &chc__v1__company_service__descriptor;
+	const char *url = stack.companies.url;
+	assert_int_equal(call_as(stranger, url, companies, "GetSolution", json, NULL),
+	                 CHC_NOT_FOUND);
+	assert_int_equal(
+	        call_as(harness_token("reader"), url, companies, "GetSolution", json, NULL),
+	        CHC_NOT_FOUND);
+	assert_int_equal(call_as(owned.company_partner, url, companies, "GetSolution", json, NULL),
+	                 CHC_OK);
+	assert_int_equal(listed_solutions(harness_token("admin"), "ListSolutions", ""), 2);
+	assert_int_equal(listed_solutions(owned.company_partner, "ListSolutions", ""), 2);
+	assert_int_equal(listed_solutions(stranger, "ListSolutions", ""), 1);
+	assert_int_equal(listed_solutions(harness_token("reader"), "ListSolutions", ""), 1);
+	const char *unpublished = ",\"query\":\"B\",\"include_unpublished\":true";
+	assert_int_equal(listed_solutions(owned.company_partner, "SearchSolutions", unpublished),
+	                 2);
+	assert_int_equal(listed_solutions(stranger, "SearchSolutions", unpublished), 1);
+	snprintf(json, sizeof(json), "{\"company_id\":\"%s\"}", owned.company);
+	assert_int_equal(call_as(owned.company_partner, url, companies, "ListContacts", json, NULL),
+	                 CHC_OK);
+	assert_int_equal(call_as(stranger, url, companies, "ListContacts", json, NULL),
+	                 CHC_PERMISSION_DENIED);
+
+	snprintf(json, sizeof(json), "{\"id\":\"%s\"}", owned.interest);
+	const struct {
+		const char *secret;
+		bool sees_sender;
+	} viewers[] = { { harness_token("admin"), true },
+		        { owned.company_partner, true },
+		        { owned.municipality_partner, false },
+		        { stranger, false },
+		        { harness_token("reader"), false } };
+	for (size_t i = 0; i < sizeof(viewers) / sizeof(viewers[0]); i++) {
+		Chc__V1__Interest *interest = NULL;
+		assert_int_equal(call_as(viewers[i].secret, stack.projects.url,
+		                         &chc__v1__project_service__descriptor, "GetInterest", json,
+		                         (ProtobufCMessage **)&interest),
+		                 CHC_OK);
+		assert_int_equal(interest->sender != NULL, viewers[i].sees_sender);
+		protobuf_c_message_free_unpacked(&interest->base, NULL);
+	}
 }
 
 /* A token made through TokenService works on every service at once, and
@@ -258,6 +566,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_method_needs_its_role),
+		cmocka_unit_test(partners_act_only_for_their_own),
+		cmocka_unit_test(partners_read_what_they_may),
 		cmocka_unit_test(tokens_are_made_and_revoked),
 		cmocka_unit_test(writes_are_audited),
 		cmocka_unit_test(audit_command),
