@@ -35,7 +35,7 @@ export CHC_HOME=$CHC_BUILD_DIR/bench-home
 export CHC_PG_PORT=55435 CHC_HTTP_BASE_PORT=8200 CHC_EVENTS_BASE_PORT=7210 CHC_PG_FSYNC=off
 export CHC_COMPANIES_URL=tcp://127.0.0.1:7201 CHC_MUNICIPALITIES_URL=tcp://127.0.0.1:7202
 export CHC_PROJECTS_URL=tcp://127.0.0.1:7203 CHC_MATCHING_URL=tcp://127.0.0.1:7204
-export CHC_DATABASE_URL="host=$CHC_HOME/pg/run port=$CHC_PG_PORT user=chc dbname=chc"
+export CHC_DATABASE_URL="host=$CHC_HOME/pg/run port=$CHC_PG_PORT user=chc dbname=chc passfile=$CHC_HOME/pgpass"
 unset CHC_PRIVATE_DATABASE
 raw_url=tcp://127.0.0.1:7199
 load=$CHC_BUILD_DIR/bench/chc-bench-load

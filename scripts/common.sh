@@ -37,9 +37,13 @@ service_http() {
 # exported, so that a script run by another (demo.sh runs stack.sh) does not
 # take the URL the first one derived for a database of the user's; the URL
 # follows CHC_HOME.
+# The private cluster asks for passwords (SCRAM); they are in a libpq
+# password file only its owner reads: the owner's, made at initdb, and each
+# service role's (chc-migrate passwords).
+export CHC_PGPASS=$CHC_HOME/pgpass
 if [ "${CHC_PRIVATE_DATABASE:-}" = 1 ] || [ -z "${CHC_DATABASE_URL:-}" ]; then
 	export CHC_PRIVATE_DATABASE=1
-	export CHC_DATABASE_URL="host=$CHC_HOME/pg/run port=$CHC_PG_PORT user=chc dbname=chc"
+	export CHC_DATABASE_URL="host=$CHC_HOME/pg/run port=$CHC_PG_PORT user=chc dbname=chc passfile=$CHC_PGPASS"
 else
 	export CHC_PRIVATE_DATABASE=0
 fi
@@ -56,5 +60,16 @@ as_database_owner() {
 		runuser -u postgres -- "$@"
 	else
 		"$@"
+	fi
+}
+
+# The connection string service NAME uses: its own role on the private
+# cluster; on a database the user brought, the URL they gave.
+service_database_url() {
+	if [ "$CHC_PRIVATE_DATABASE" = 1 ]; then
+		printf 'host=%s port=%s user=chc_%s dbname=chc passfile=%s' \
+			"$CHC_HOME/pg/run" "$CHC_PG_PORT" "$1" "$CHC_PGPASS"
+	else
+		printf '%s' "$CHC_DATABASE_URL"
 	fi
 }

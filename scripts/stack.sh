@@ -27,10 +27,19 @@ database_start() {
 		chmod o+x "$CHC_HOME"
 	fi
 	if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
-		say "creating a PostgreSQL cluster in $pg_dir/data"
-		as_database_owner "$CHC_PG_BIN/initdb" -D "$pg_dir/data" -U chc --auth=trust \
+		say "creating a PostgreSQL cluster in $pg_dir/data (passwords: $CHC_PGPASS)"
+		# Every connection gives a password, the owner's included: a random
+		# one, handed to initdb in a file only the cluster's owner reads.
+		local password
+		password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+		(umask 077 && printf '*:*:*:chc:%s\n' "$password" >"$CHC_PGPASS")
+		(umask 077 && printf '%s\n' "$password" >"$pg_dir/owner.password")
+		[ "$(id -u)" != 0 ] || chown postgres "$pg_dir/owner.password"
+		as_database_owner "$CHC_PG_BIN/initdb" -D "$pg_dir/data" -U chc \
+			--auth=scram-sha-256 --pwfile="$pg_dir/owner.password" \
 			-E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1 ||
-			die "initdb failed: see $pg_dir/initdb.log"
+			{ rm -f "$pg_dir/owner.password"; die "initdb failed: see $pg_dir/initdb.log"; }
+		rm -f "$pg_dir/owner.password"
 	fi
 	if ! as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg_dir/data" status >/dev/null 2>&1; then
 		say "starting PostgreSQL on port $CHC_PG_PORT (socket $pg_dir/run)"
@@ -39,10 +48,10 @@ database_start() {
 			start >/dev/null || die "PostgreSQL did not start: see $pg_dir/postgresql.log"
 	fi
 	local exists
-	exists=$(psql "host=$pg_dir/run port=$CHC_PG_PORT user=chc dbname=postgres" -XAtc \
+	exists=$(psql "host=$pg_dir/run port=$CHC_PG_PORT user=chc dbname=postgres passfile=$CHC_PGPASS" -XAtc \
 		"SELECT 1 FROM pg_database WHERE datname = 'chc'")
 	if [ "$exists" != 1 ]; then
-		psql "host=$pg_dir/run port=$CHC_PG_PORT user=chc dbname=postgres" -Xqc "CREATE DATABASE chc" ||
+		psql "host=$pg_dir/run port=$CHC_PG_PORT user=chc dbname=postgres passfile=$CHC_PGPASS" -Xqc "CREATE DATABASE chc" ||
 			die "cannot create database chc"
 	fi
 }
@@ -79,6 +88,7 @@ services_start() {
 			say "chc-$name already running (pid $(cat "$pid_file"))"
 		else
 			CHC_TOKEN=$(head -n 1 "$CHC_HOME/service.token") \
+				CHC_DATABASE_URL=$(service_database_url "$name") \
 				CHC_LISTEN=$(service_url "$name" "$index") CHC_HTTP_LISTEN=$(service_http "$index") \
 				CHC_EVENTS_LISTEN=$(service_events "$index") \
 				nohup "$CHC_BUILD_DIR/services/chc-$name" >>"$log_dir/$name.log" 2>&1 </dev/null &
@@ -160,6 +170,7 @@ start)
 	[ -x "$CHC_BUILD_DIR/services/chc-companies" ] || die "not built: run scripts/build.sh first"
 	database_start
 	"$CHC_BUILD_DIR/services/chc-migrate" --dir "$CHC_ROOT/migrations" up
+	[ "$CHC_PRIVATE_DATABASE" = 0 ] || "$CHC_BUILD_DIR/services/chc-migrate" passwords "$CHC_PGPASS"
 	tokens_make
 	services_start
 	wait_ready

@@ -1,7 +1,9 @@
 /*
- * chc-migrate - applies the schema migrations (chc-migrate up|status) and
- * makes the first tokens of a fresh installation (chc-migrate token), which
- * no service can make before an admin token exists.
+ * chc-migrate - applies the schema migrations and grants each service's
+ * role its own schema (chc-migrate up|status), gives those roles passwords
+ * (chc-migrate passwords) and makes the first tokens of a fresh
+ * installation (chc-migrate token), which no service can make before an
+ * admin token exists.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,13 +23,20 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "Usage: chc-migrate [--dir DIR] up|status\n"
 	        "       chc-migrate token ROLE FILE [NAME]\n"
+	        "       chc-migrate passwords FILE\n"
 	        "       chc-migrate --help | --version\n\n"
-	        "  up       apply the pending migrations in order, each once, in a transaction\n"
+	        "  up       apply the pending migrations in order, each once, in a transaction;\n"
+	        "           then create each service's login role (chc_companies,\n"
+	        "           chc_municipalities, chc_projects, chc_matching) and grant it its own\n"
+	        "           schema's rows and nothing else\n"
 	        "  status   show each migration: applied (when), pending, or CHANGED\n"
 	        "  token    make a token of ROLE (admin, service, secretariat, reader) and write\n"
 	        "           it to FILE, readable by its owner only (mode 0600); nothing is done\n"
 	        "           when FILE holds a valid token, so a stack's start runs it every "
-	        "time\n\n"
+	        "time\n"
+	        "  passwords  give each service role that FILE (libpq's password file format,\n"
+	        "           mode 0600) has no line for a new random password and add the line;\n"
+	        "           a service then connects with user=chc_<service> passfile=FILE\n\n"
 	        "Environment:\n"
 	        "  CHC_DATABASE_URL     libpq connection string (default \"%s\")\n"
 	        "  CHC_MIGRATIONS_DIR   where NNNN_name.sql files are (default ./migrations if it\n"
@@ -97,9 +106,23 @@ static int make_token(PGconn *connection, const char *role, const char *path, co
 	return exit_status;
 }
 
-static int token_command(int argc, char **argv)
+static int passwords(PGconn *connection, const char *path)
 {
-	if (argc < 4 || argc > 5) {
+	chc_error error = { 0 };
+	int exit_status = 0;
+	if (migration_service_passwords(connection, path, stdout, &error) != CHC_OK) {
+		fprintf(stderr, "chc-migrate: %s\n", error.message);
+		exit_status = 1;
+	}
+	chc_error_fini(&error);
+	return exit_status;
+}
+
+/* chc-migrate token ROLE FILE [NAME] and chc-migrate passwords FILE. */
+static int database_command(int argc, char **argv)
+{
+	bool token = strcmp(argv[1], "token") == 0;
+	if (token ? argc < 4 || argc > 5 : argc != 3) {
 		usage(stderr);
 		return 2;
 	}
@@ -109,17 +132,19 @@ static int token_command(int argc, char **argv)
 	if (PQstatus(connection) != CONNECTION_OK)
 		fprintf(stderr, "chc-migrate: cannot connect to the database: %s",
 		        PQerrorMessage(connection));
-	else
+	else if (token)
 		exit_status =
 		        make_token(connection, argv[2], argv[3], argc == 5 ? argv[4] : argv[2]);
+	else
+		exit_status = passwords(connection, argv[2]);
 	PQfinish(connection);
 	return exit_status;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "token") == 0)
-		return token_command(argc, argv);
+	if (argc > 1 && (strcmp(argv[1], "token") == 0 || strcmp(argv[1], "passwords") == 0))
+		return database_command(argc, argv);
 	const char *directory = getenv("CHC_MIGRATIONS_DIR");
 	const char *command = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -168,9 +193,11 @@ int main(int argc, char **argv)
 		exit_status = 1;
 	} else {
 		PQclear(PQexec(connection, "SET client_min_messages = warning"));
-		chc_status status = strcmp(command, "up") == 0
-		                            ? migration_up(connection, &set, stdout, &error)
-		                            : migration_status(connection, &set, stdout, &error);
+		bool up = strcmp(command, "up") == 0;
+		chc_status status = up ? migration_up(connection, &set, stdout, &error)
+		                       : migration_status(connection, &set, stdout, &error);
+		if (status == CHC_OK && up)
+			status = migration_grant_service_roles(connection, &error);
 		if (status != CHC_OK) {
 			fprintf(stderr, "chc-migrate: %s\n", error.message);
 			exit_status = 1;

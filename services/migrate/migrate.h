@@ -37,4 +37,16 @@ chc_status migration_up(PGconn *connection, const migration_set *set, FILE *out,
 chc_status migration_status(PGconn *connection, const migration_set *set, FILE *out,
                             chc_error *error);
 
+/* Creates the login role of each service (chc_companies ...) when it is
+ * missing and grants it its own schema's rows and nothing else (roles.c);
+ * run by `up` after the migrations. */
+chc_status migration_grant_service_roles(PGconn *connection, chc_error *error);
+
+/* Gives each service role that the password file at path (libpq's
+ * pgpass format, mode 0600) has no line for a new random password, and
+ * appends the line; roles already there are left alone, so a stack's start
+ * runs it every time. */
+chc_status migration_service_passwords(PGconn *connection, const char *path, FILE *out,
+                                       chc_error *error);
+
 #endif /* MIGRATE_H */

@@ -117,7 +117,11 @@ bool harness_start_also_on(harness_service *service, const char *name, const cha
 	snprintf(http, sizeof(http), "CHC_HTTP_LISTEN=127.0.0.1:%d", service->http_port);
 	snprintf(events, sizeof(events), "CHC_EVENTS_LISTEN=tcp://127.0.0.1:%d",
 	         service->events_port);
-	snprintf(database, sizeof(database), "CHC_DATABASE_URL=%s", harness_database_url());
+	/* Each service as its own role (chc-migrate up made it), so every test
+	 * also shows that the role's grants are enough; libpq takes the last
+	 * of two user= settings. */
+	snprintf(database, sizeof(database), "CHC_DATABASE_URL=%s user=chc_%s",
+	         harness_database_url(), name);
 	/* What a service presents when it calls another, unless extra says. */
 	char token[160];
 	snprintf(token, sizeof(token), "CHC_TOKEN=%s", harness_token("service"));

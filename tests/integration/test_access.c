@@ -534,6 +534,53 @@ static void audit_command(void **state)
 	assert_int_equal(chc_audit_list("reader"), 6);
 }
 
+/* The SQLSTATE of sql run as role ("" when it succeeds). */
+static const char *sqlstate_as(const char *role, const char *sql)
+{
+	static char state[6];
+	char url[512];
+	snprintf(url, sizeof(url), "%s user=%s", harness_database_url(), role);
+	PGconn *connection = PQconnectdb(url);
+	assert_int_equal(PQstatus(connection), CONNECTION_OK);
+	PGresult *result = PQexec(connection, sql);
+	const char *code = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+	snprintf(state, sizeof(state), "%s", code != NULL ? code : "");
+	PQclear(result);
+	PQfinish(connection);
+	return state;
+}
+
+/* Each service connects as its own role (the harness starts them so),
+ * which reads and writes its own schema's rows and nothing else. */
+static void services_have_least_privilege(void **state)
+{
+	(void)state;
+	const char *const services[] = { "companies", "municipalities", "projects", "matching" };
+	for (size_t i = 0; i < 4; i++) {
+		char role[32], sql[160];
+		snprintf(role, sizeof(role), "chc_%s", services[i]);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.events", services[i]);
+		assert_string_equal(sqlstate_as(role, sql), "");
+		assert_string_equal(sqlstate_as(role, "SELECT count(*) FROM auth.tokens"), "");
+		/* Another service's schema: 42501, insufficient privilege. */
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.events", services[(i + 1) % 4]);
+		assert_string_equal(sqlstate_as(role, sql), "42501");
+		snprintf(sql, sizeof(sql), "DELETE FROM %s.audit", services[i]);
+		assert_string_equal(sqlstate_as(role, sql), "42501");
+		snprintf(sql, sizeof(sql), "ALTER TABLE %s.audit DISABLE TRIGGER USER",
+		         services[i]);
+		assert_string_equal(sqlstate_as(role, sql), "42501");
+		snprintf(sql, sizeof(sql), "CREATE TABLE %s.mine (x int)", services[i]);
+		assert_string_equal(sqlstate_as(role, sql), "42501");
+	}
+	assert_string_equal(
+	        harness_sql_value(
+	                stack.database,
+	                "SELECT count(DISTINCT usename) FROM pg_stat_activity WHERE usename "
+	                "LIKE 'chc\\_%'"),
+	        "4");
+}
+
 static void long_idempotency_keys_are_refused(void **state)
 {
 	(void)state;
@@ -572,6 +619,7 @@ int main(void)
 		cmocka_unit_test(writes_are_audited),
 		cmocka_unit_test(audit_command),
 		cmocka_unit_test(long_idempotency_keys_are_refused),
+		cmocka_unit_test(services_have_least_privilege),
 	};
 	/* Every service of the suite inherits it: a revocation shows in a second. */
 	setenv("CHC_AUTH_CACHE_SECONDS", "1", 1);
