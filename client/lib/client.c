@@ -148,9 +148,10 @@ int chc_endpoint_for_service(const char *service_name)
 	return -1;
 }
 
-/* Opens and dials the endpoint's socket on first use. A first dial that
- * fails is reported at once (UNAVAILABLE) and tried again by the next call;
- * once connected, nng redials by itself after the service restarts. */
+/* Opens and dials the endpoint's socket on first use, every instance its
+ * address lists. A first dial that reaches none is reported at once
+ * (UNAVAILABLE) and tried again by the next call; once connected, nng
+ * redials by itself after an instance restarts. */
 static chc_status endpoint_socket(chc_client *client, chc_endpoint endpoint, nng_socket *socket,
                                   chc_error *error)
 {
@@ -167,7 +168,7 @@ static chc_status endpoint_socket(chc_client *client, chc_endpoint endpoint, nng
 			nng_socket_set_size(opened, NNG_OPT_RECVMAXSZ, client->max_reply_bytes);
 			nng_socket_set_ms(opened, NNG_OPT_RECONNMINT, 20);
 			nng_socket_set_ms(opened, NNG_OPT_RECONNMAXT, 1000);
-			status = chc_dial(opened, url, client->tls_ca_file, 0, error);
+			status = chc_dial_all(opened, url, client->tls_ca_file, error);
 			if (status == CHC_OK) {
 				client->sockets[endpoint] = opened;
 				client->connected[endpoint] = true;

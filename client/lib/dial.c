@@ -84,3 +84,42 @@ chc_status chc_dial(nng_socket socket, const char *url, const char *ca_file, int
 		                     "cannot connect to %s: %s", url, nng_strerror(rv));
 	return CHC_OK;
 }
+
+chc_status chc_dial_all(nng_socket socket, const char *urls, const char *ca_file, chc_error *error)
+{
+	size_t length = strlen(urls);
+	char *copy = malloc(length + 1);
+	if (copy == NULL)
+		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	memcpy(copy, urls, length + 1);
+	bool reached = false;
+	bool mistaken = false;
+	chc_error first = { 0 };
+	char *save = NULL;
+	for (char *url = strtok_r(copy, ",", &save); url != NULL && !mistaken;
+	     url = strtok_r(NULL, ",", &save)) {
+		chc_error attempt = { 0 };
+		chc_status dialled = chc_dial(socket, url, ca_file, 0, &attempt);
+		reached = reached || dialled == CHC_OK;
+		/* An address nng does not take is a mistake to report, not to
+		 * route around. */
+		mistaken = dialled == CHC_INVALID_ARGUMENT;
+		if (dialled != CHC_OK && first.code == CHC_OK)
+			chc_error_set(&first, dialled, "%s", attempt.message);
+		chc_error_fini(&attempt);
+		if (dialled == CHC_UNAVAILABLE) {
+			/* Down now, joins when it comes up: nng keeps redialling. */
+			chc_error ignored = { 0 };
+			chc_dial(socket, url, ca_file, NNG_FLAG_NONBLOCK, &ignored);
+			chc_error_fini(&ignored);
+		}
+	}
+	free(copy);
+	chc_status status = CHC_OK;
+	if (mistaken || !reached)
+		status = chc_error_set(error,
+		                       first.code != CHC_OK ? first.code : CHC_INVALID_ARGUMENT,
+		                       "%s", first.message != NULL ? first.message : "no address");
+	chc_error_fini(&first);
+	return status;
+}

@@ -20,6 +20,16 @@
 chc_status chc_dial(nng_socket socket, const char *url, const char *ca_file, int flags,
                     chc_error *error);
 
+/*
+ * Dials every address of a comma-separated list on one socket
+ * ("tcp://a:7101,tcp://b:7101": several instances of a service). nng's REQ
+ * then spreads requests over the connected instances and resends a request
+ * whose instance went away to another. An instance that cannot be reached
+ * now is dialled again in the background; CHC_OK when at least one was
+ * reached, else the first failure.
+ */
+chc_status chc_dial_all(nng_socket socket, const char *urls, const char *ca_file, chc_error *error);
+
 /* The CA file a client checks tls+tcp:// services against ("" : the
  * system's store), for the subscriptions it makes. */
 struct chc_client;

@@ -32,8 +32,12 @@ extern "C" {
 typedef struct chc_client chc_client;
 
 typedef struct chc_client_options {
-	/* Service addresses (tcp://, ipc://, tls+tcp://). NULL: the environment
-	 * variable (CHC_COMPANIES_URL ...) or the default tcp://127.0.0.1:710x. */
+	/* Service addresses (tcp://, ipc://, tls+tcp://); several instances of
+	 * a service comma-separated ("tcp://a:7101,tcp://b:7101"): calls are
+	 * spread over the instances that answer, a call whose instance goes
+	 * away is sent to another, and one that is down is dialled again in
+	 * the background. NULL: the environment variable (CHC_COMPANIES_URL
+	 * ...) or the default tcp://127.0.0.1:710x. */
 	const char *urls[CHC_ENDPOINT_COUNT];
 	/* Token sent with every call unless the call gives its own. NULL:
 	 * CHC_TOKEN from the environment, or none. */

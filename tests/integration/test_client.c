@@ -1,10 +1,13 @@
 /*
  * test_client.c - libchc: unreachable services fail fast with UNAVAILABLE,
  * generated stubs work over libchc's transport, one client serves many
- * threads, and the chc command tells failures by exit status.
+ * threads, one client spreads its calls over two instances of a service
+ * and loses none when one is killed, and the chc command tells failures by
+ * exit status.
  */
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -14,6 +17,8 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <nng/nng.h>
+#include <nng/supplemental/util/platform.h>
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
@@ -100,6 +105,82 @@ static void one_client_many_threads(void **state)
 	assert_int_equal(failures, 0);
 }
 
+typedef struct steady_load {
+	chc_client *client;
+	volatile int stop;
+	long calls;
+	long failures;
+	char failure[256];
+} steady_load;
+
+static void *keep_calling(void *argument)
+{
+	steady_load *load = argument;
+	while (!load->stop) {
+		Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
+		request.code = 101;
+		ProtobufCMessage *reply = NULL;
+		chc_error error = { 0 };
+		if (chc_client_call(load->client, &chc__v1__municipality_service__descriptor,
+		                    "GetMunicipality", &request.base, NULL, &reply,
+		                    &error) != CHC_OK) {
+			__atomic_add_fetch(&load->failures, 1, __ATOMIC_RELAXED);
+			snprintf(load->failure, sizeof(load->failure), "%s", error.message);
+		} else {
+			protobuf_c_message_free_unpacked(reply, NULL);
+		}
+		chc_error_fini(&error);
+		__atomic_add_fetch(&load->calls, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* Whether the instance on http_port has answered GetMunicipality. */
+static bool has_served(int http_port)
+{
+	char *body = NULL;
+	assert_int_equal(harness_http_get(http_port, "/metrics", &body), 200);
+	bool served = strstr(body, "GetMunicipality") != NULL;
+	free(body);
+	return served;
+}
+
+/* CHC_MUNICIPALITIES_URL=a,b: both instances take calls, and SIGKILL of
+ * one under load costs no call (nng resends a request whose instance went
+ * away to the other, libchc retries the rest). */
+static void two_instances_one_killed(void **state)
+{
+	(void)state;
+	harness_service second;
+	assert_true(harness_start(&second, "municipalities", NULL));
+	char urls[160];
+	snprintf(urls, sizeof(urls), "%s,%s", stack.municipalities.url, second.url);
+	chc_client_options options;
+	chc_client_options_init(&options);
+	options.urls[CHC_ENDPOINT_MUNICIPALITIES] = urls;
+	options.token = harness_token("admin");
+	steady_load load = { .stop = 0 };
+	assert_int_equal(chc_client_create(&options, &load.client, NULL), CHC_OK);
+	pthread_t threads[4];
+	for (int i = 0; i < 4; i++)
+		pthread_create(&threads[i], NULL, keep_calling, &load);
+	nng_msleep(700);
+	assert_true(has_served(stack.municipalities.http_port));
+	assert_true(has_served(second.http_port));
+	kill(second.pid, SIGKILL);
+	waitpid(second.pid, NULL, 0);
+	long at_kill = __atomic_load_n(&load.calls, __ATOMIC_RELAXED);
+	nng_msleep(1000);
+	load.stop = 1;
+	for (int i = 0; i < 4; i++)
+		pthread_join(threads[i], NULL);
+	chc_client_destroy(load.client);
+	if (load.failures != 0)
+		fail_msg("%ld of %ld calls failed: %s", load.failures, load.calls, load.failure);
+	/* The survivor went on serving after the kill. */
+	assert_true(load.calls > at_kill + 50);
+}
+
 static int chc_command(const char *arguments)
 {
 	char command[1024];
@@ -130,6 +211,7 @@ int main(void)
 		cmocka_unit_test(unreachable_is_unavailable_quickly),
 		cmocka_unit_test(generated_stubs_work),
 		cmocka_unit_test(one_client_many_threads),
+		cmocka_unit_test(two_instances_one_killed),
 		cmocka_unit_test(command_exit_statuses),
 	};
 	return harness_run_group_on(tests, &stack, "municipalities");
