@@ -58,8 +58,10 @@ static const setting settings[] = {
 	  64L * 1024 * 1024, "largest request accepted; larger ones get RESOURCE_EXHAUSTED" },
 	{ "CHC_IDEMPOTENCY_TTL", SETTING_INT, "86400", FIELD(idempotency_ttl_seconds), 1,
 	  365L * 86400, "seconds an idempotency key is remembered" },
+	{ "CHC_EVENTS_RETENTION_DAYS", SETTING_INT, "30", FIELD(events_retention_days), 1, 3650,
+	  "days a domain event is kept for ListEvents; a subscriber further behind starts over" },
 	{ "CHC_HOUSEKEEPING_INTERVAL", SETTING_INT, "60", FIELD(housekeeping_seconds), 1, 86400,
-	  "seconds between housekeeping runs (expiry, old idempotency keys)" },
+	  "seconds between housekeeping runs (expiry, old idempotency keys and events)" },
 	{ "CHC_DRAIN_TIMEOUT_MS", SETTING_INT, "10000", FIELD(drain_timeout_ms), 0, 600000,
 	  "how long SIGTERM waits for requests in flight" },
 };

@@ -34,6 +34,7 @@ typedef struct core_config {
 	char *tls_key;     /* PEM private key for tls+tcp:// listeners */
 	size_t max_message_bytes;
 	int idempotency_ttl_seconds;
+	int events_retention_days;
 	int housekeeping_seconds;
 	int drain_timeout_ms;
 } core_config;

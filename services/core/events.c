@@ -254,3 +254,12 @@ void core_publisher_stop(core_publisher *publisher)
 	core_db_fini(&publisher->db);
 	free(publisher);
 }
+
+chc_status core_events_expire(PGconn *connection, const char *schema, int days, chc_error *error)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+	         "DELETE FROM %s.events WHERE created_at < now() - make_interval(days => %d)",
+	         schema, days);
+	return core_db_housekeeping(connection, sql, "expiring events failed", error);
+}

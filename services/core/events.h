@@ -6,6 +6,7 @@
 #ifndef CORE_EVENTS_H
 #define CORE_EVENTS_H
 
+#include <libpq-fe.h>
 #include <protobuf-c/protobuf-c.h>
 
 #include "chc/status.h"
@@ -35,5 +36,9 @@ chc_status core_publisher_start(const core_config *config, const char *schema,
 /* Publishes what is still new, stops the thread, closes the socket. Accepts
  * NULL. */
 void core_publisher_stop(core_publisher *publisher);
+
+/* Deletes schema's events older than days (CHC_EVENTS_RETENTION_DAYS):
+ * without it the table only grows. Run by housekeeping. */
+chc_status core_events_expire(PGconn *connection, const char *schema, int days, chc_error *error);
 
 #endif /* CORE_EVENTS_H */

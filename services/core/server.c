@@ -382,6 +382,8 @@ static void *housekeeping_main(void *argument)
 		PGconn *connection = core_db_connection(&db, &error);
 		if (connection != NULL &&
 		    core_idempotency_expire(&server->idempotency, connection, &error) == CHC_OK &&
+		    core_events_expire(connection, server->definition->schema,
+		                       server->config.events_retention_days, &error) == CHC_OK &&
 		    server->definition->housekeeping != NULL)
 			server->definition->housekeeping(connection, &error);
 		if (error.code != CHC_OK)

@@ -193,11 +193,9 @@ int main(int argc, char **argv)
 		exit_status = 1;
 	} else {
 		PQclear(PQexec(connection, "SET client_min_messages = warning"));
-		bool up = strcmp(command, "up") == 0;
-		chc_status status = up ? migration_up(connection, &set, stdout, &error)
-		                       : migration_status(connection, &set, stdout, &error);
-		if (status == CHC_OK && up)
-			status = migration_grant_service_roles(connection, &error);
+		chc_status status = strcmp(command, "up") == 0
+		                            ? migration_up(connection, &set, stdout, &error)
+		                            : migration_status(connection, &set, stdout, &error);
 		if (status != CHC_OK) {
 			fprintf(stderr, "chc-migrate: %s\n", error.message);
 			exit_status = 1;

@@ -251,6 +251,9 @@ chc_status migration_up(PGconn *connection, const migration_set *set, FILE *out,
 	if (status == CHC_OK && applied == 0)
 		fprintf(out, "schema is current (version %d)\n",
 		        set->count > 0 ? set->files[set->count - 1].version : 0);
+	/* Under the same lock: two runs at once would race on the roles. */
+	if (status == CHC_OK)
+		status = migration_grant_service_roles(connection, error);
 	free(rows);
 	chc_error ignored = { 0 };
 	exec_command(connection, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")",

@@ -27,8 +27,9 @@ typedef struct migration_set {
 chc_status migration_set_read(const char *directory, migration_set *set, chc_error *error);
 void migration_set_fini(migration_set *set);
 
-/* Applies the pending files; writes one line per file applied to out.
- * An applied file whose checksum changed stops everything before any
+/* Applies the pending files, then grants the services' roles
+ * (migration_grant_service_roles); writes one line per file applied to
+ * out. An applied file whose checksum changed stops everything before any
  * change (CHC_FAILED_PRECONDITION). */
 chc_status migration_up(PGconn *connection, const migration_set *set, FILE *out, chc_error *error);
 
@@ -39,7 +40,7 @@ chc_status migration_status(PGconn *connection, const migration_set *set, FILE *
 
 /* Creates the login role of each service (chc_companies ...) when it is
  * missing and grants it its own schema's rows and nothing else (roles.c);
- * run by `up` after the migrations. */
+ * run by migration_up after the migrations, under their lock. */
 chc_status migration_grant_service_roles(PGconn *connection, chc_error *error);
 
 /* Gives each service role that the password file at path (libpq's

@@ -1,7 +1,8 @@
 /*
  * test_events.c - domain events: a change's event is published on the
  * service's PUB socket (type, NUL, chc.v1.Event) and kept for ListEvents,
- * whose arguments are validated like any call's.
+ * whose arguments are validated like any call's, for
+ * CHC_EVENTS_RETENTION_DAYS and no longer.
  */
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/sub.h>
@@ -106,11 +107,38 @@ static void list_arguments_are_validated(void **state)
 	chc_error_fini(&error);
 }
 
+/* Housekeeping (every second in this suite) removes events older than
+ * the retention (30 days by default) and keeps the rest. */
+static void old_events_are_removed(void **state)
+{
+	(void)state;
+	PGconn *database = harness_database();
+	PQclear(PQexec(database, "INSERT INTO municipalities.events (type, subject_id, created_at) "
+	                         "VALUES ('test.old', 'retention', now() - interval '31 days'), "
+	                         "('test.recent', 'retention', now() - interval '29 days')"));
+	const char *count = "0";
+	for (int i = 0; i < 60; i++) {
+		count = harness_sql_value(database, "SELECT count(*) FROM municipalities.events "
+		                                    "WHERE type = 'test.old'");
+		if (strcmp(count, "0") == 0)
+			break;
+		nng_msleep(100);
+	}
+	assert_string_equal(count, "0");
+	assert_string_equal(harness_sql_value(database, "SELECT count(*) FROM "
+	                                                "municipalities.events WHERE type = "
+	                                                "'test.recent'"),
+	                    "1");
+	PQfinish(database);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_change_is_published),
 		cmocka_unit_test(list_arguments_are_validated),
+		cmocka_unit_test(old_events_are_removed),
 	};
+	setenv("CHC_HOUSEKEEPING_INTERVAL", "1", 1); /* the services inherit it */
 	return harness_run_group_on(tests, &stack, "municipalities");
 }
