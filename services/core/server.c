@@ -451,7 +451,14 @@ static chc_status start_workers(core_server *server, chc_error *error)
 	return CHC_OK;
 }
 
-static void stop_workers(core_server *server)
+/* After the drain's queries are cancelled, how long a worker may still
+ * take: one stuck outside PostgreSQL (in a call to another service) is
+ * not waited for past it. */
+#define DRAIN_GRACE_MS 2000
+
+/* false when workers were left running after DRAIN_GRACE_MS: then
+ * nothing they use may be freed, and the process exits as it is. */
+static bool stop_workers(core_server *server)
 {
 	atomic_store(&server->stopping, 1);
 	/* Requests being served finish and are answered; idle receives are
@@ -481,6 +488,13 @@ static void stop_workers(core_server *server)
 				core_db_cancel(&server->workers[i].db);
 			cancelled = true;
 		}
+		if (cancelled && core_monotonic_us() >= give_up_us + DRAIN_GRACE_MS * 1000) {
+			core_log(CORE_LOG_ERROR,
+			         "%d requests still running %d ms after their queries were "
+			         "cancelled: exiting without them",
+			         running, DRAIN_GRACE_MS);
+			return false;
+		}
 		nng_msleep(DRAIN_POLL_MS);
 	}
 	for (int i = 0; i < server->worker_count; i++)
@@ -498,6 +512,7 @@ static void stop_workers(core_server *server)
 	free(server->workers);
 	server->workers = NULL;
 	server->worker_count = 0;
+	return true;
 }
 
 static int print_usage(const core_service_definition *definition, FILE *out)
@@ -626,10 +641,12 @@ static chc_status extras_start(core_server *server, const char *log_name, server
 }
 
 /* The drain and the release of everything, in the order that lets the last
- * requests' events go out. */
-static void server_stop(core_server *server, server_extras *extras)
+ * requests' events go out. false when workers were abandoned (the process
+ * then exits without releasing what they may still use). */
+static bool server_stop(core_server *server, server_extras *extras)
 {
-	stop_workers(server);
+	if (!stop_workers(server))
+		return false;
 	if (extras->housekeeping) {
 		pthread_mutex_lock(&server->housekeeping_lock);
 		pthread_cond_signal(&server->housekeeping_wake);
@@ -646,6 +663,7 @@ static void server_stop(core_server *server, server_extras *extras)
 	core_auth_fini(server->auth);
 	core_db_fini(&server->probe);
 	core_config_fini(&server->config);
+	return true;
 }
 
 int core_service_main(int argc, char **argv, const core_service_definition *definition)
@@ -697,7 +715,8 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 		         received == SIGTERM ? "SIGTERM" : "SIGINT");
 		exit_status = 0;
 	}
-	server_stop(&server, &extras);
+	if (!server_stop(&server, &extras))
+		exit_status = 1;
 	if (exit_status == 0)
 		core_log(CORE_LOG_INFO, "stopped");
 	chc_error_fini(&error);

@@ -2,7 +2,9 @@
  * test_drain.c - SIGTERM drains: a request in flight when the signal comes
  * is finished and answered before the process exits 0; one that outlasts
  * CHC_DRAIN_TIMEOUT_MS has its query cancelled, gets an error instead of
- * silence, and the process still exits 0.
+ * silence, and the process still exits 0; one stuck outside PostgreSQL (in
+ * a call to a service that stopped answering) does not hold the process
+ * past a last bound.
  *
  * The request is held in flight for real: the test takes, on its own
  * PostgreSQL connection, the advisory lock a write with a given idempotency
@@ -15,11 +17,13 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "chc/v1/municipalities.pb-c.h"
+#include "chc/v1/projects.pb-c.h"
 #include "harness.h"
 
 #define HELD_KEY "drain-test-key"
@@ -150,12 +154,69 @@ static void deadline_holds_inside_the_database(void **state)
 	assert_int_equal(harness_stop(&service), 0);
 }
 
+static harness_stack stack;
+
+/* A project whose lead the projects service must look up at companies;
+ * whatever its caller gets, it is not a project. */
+static void *create_project(void *argument)
+{
+	chc_status *status = argument;
+	Chc__V1__Party party = CHC__V1__PARTY__INIT;
+	party.kind = CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
+	party.company_id = "00000000-0000-4000-8000-000000000009";
+	Chc__V1__Participant lead = CHC__V1__PARTICIPANT__INIT;
+	lead.party = &party;
+	lead.role = CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD;
+	Chc__V1__Participant *participants[] = { &lead };
+	Chc__V1__Project project = CHC__V1__PROJECT__INIT;
+	project.title = "Stuck";
+	project.n_participants = 1;
+	project.participants = participants;
+	Chc__V1__CreateProjectRequest request = CHC__V1__CREATE_PROJECT_REQUEST__INIT;
+	request.project = &project;
+	chc_call_options options = { .timeout_ms = 8000, .max_attempts = 1 };
+	ProtobufCMessage *reply = NULL;
+	*status = chc_client_call(stack.client, &chc__v1__project_service__descriptor,
+	                          "CreateProject", &request.base, &options, &reply, NULL);
+	if (reply != NULL)
+		protobuf_c_message_free_unpacked(reply, NULL);
+	return NULL;
+}
+
+/* A worker waiting on a stopped companies service (up to its client's
+ * 5 s) is not in PostgreSQL, so cancelling queries does not free it: the
+ * drain gives up on it 2 s later and the process exits non-zero at once
+ * rather than after the call. */
+static void drain_gives_up_on_a_stuck_worker(void **state)
+{
+	(void)state;
+	static const char *const impatient[] = { "CHC_DRAIN_TIMEOUT_MS=300", NULL };
+	assert_true(harness_stack_start(&stack, "projects", impatient));
+	kill(stack.companies.pid, SIGSTOP);
+	pthread_t caller;
+	chc_status called = CHC_UNKNOWN;
+	assert_int_equal(pthread_create(&caller, NULL, create_project, &called), 0);
+	usleep(400000); /* the call is in projects, waiting on companies */
+	kill(stack.projects.pid, SIGTERM);
+	int status = 0;
+	assert_int_equal(waitpid(stack.projects.pid, &status, 0), stack.projects.pid);
+	stack.projects.pid = 0;
+	/* Had it waited for the call, the drain would have ended cleanly (0). */
+	assert_true(!WIFEXITED(status) || WEXITSTATUS(status) != 0);
+	kill(stack.companies.pid, SIGCONT);
+	pthread_join(caller, NULL);
+	assert_int_not_equal(called, CHC_OK);
+	stack.count--; /* projects is gone; stop the rest */
+	assert_int_equal(harness_stack_stop(&stack), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(request_in_flight_is_answered),
 		cmocka_unit_test(deadline_holds_inside_the_database),
 		cmocka_unit_test(drain_timeout_cancels_the_query),
+		cmocka_unit_test(drain_gives_up_on_a_stuck_worker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
