@@ -9,7 +9,7 @@ build_packages=(build-essential cmake pkg-config git
 	libpq-dev libjansson-dev uuid-dev libssl-dev libmbedtls-dev liblemon-dev)
 run_packages=(postgresql-15 postgresql-contrib curl ca-certificates python3)
 test_packages=(libcmocka-dev valgrind cppcheck clang-format protobuf-compiler python3 openssl
-	python3-protobuf glpk-utils)
+	python3-protobuf glpk-utils clang libclang-rt-14-dev)
 
 want=("${build_packages[@]}" "${run_packages[@]}")
 case "${1:-}" in

@@ -11,6 +11,7 @@
 #    runs the whole suite again (a leak or a UB report fails it)
 # 5. runs the unit tests and the service suites under valgrind, the services
 #    themselves included
+# 6. runs each libFuzzer target for a bounded time (scripts/fuzz.sh)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$CHC_ROOT"
@@ -58,10 +59,17 @@ for test in test_status test_dispatch test_validate test_update_mask test_json t
 done
 "${valgrind[@]}" "$CHC_BUILD_DIR/client/chc" --help >/dev/null
 echo "chc --help: clean"
+# Every method's seeds and past crashes (the seeds written by CTest above).
+"${valgrind[@]}" "$CHC_BUILD_DIR/tests/fuzz/replay_fuzz_dispatch" \
+	"$CHC_BUILD_DIR/tests/fuzz/seeds-fuzz_dispatch" tests/fuzz/regressions/fuzz_dispatch >/dev/null
+echo "replay_fuzz_dispatch: clean"
 # The services themselves, serving real requests, under valgrind.
 CHC_TEST_SERVICE_WRAPPER="${valgrind[*]}" \
 	ctest --test-dir "$CHC_BUILD_DIR" --output-on-failure --timeout 600 \
 	-R '^(postgres_start|postgres_stop|test_rpc_core|test_idempotency|test_municipalities|test_needs|test_companies|test_solutions|test_drain|test_events|test_matching|test_projects|test_access)$'
+
+step "fuzzing (libFuzzer, 30 s per target)"
+"$CHC_ROOT/scripts/fuzz.sh" 30
 
 step "done"
 echo "all tests passed"

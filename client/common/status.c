@@ -61,26 +61,34 @@ void chc_error_fini(chc_error *error)
 	memset(error, 0, sizeof(*error));
 }
 
-__attribute__((format(printf, 3, 0))) static void set_message(chc_error *error, chc_status code,
-                                                              const char *format, va_list arguments)
+/* The new message is formatted before the old one is freed: callers
+ * prefix the error's own message ("%s: %s", method, error->message). */
+__attribute__((format(printf, 1, 0))) static char *format_message(const char *format,
+                                                                  va_list arguments)
+{
+	char *message = NULL;
+	if (vasprintf(&message, format, arguments) < 0)
+		message = NULL;
+	return message != NULL ? message : strdup("");
+}
+
+static void set_message(chc_error *error, chc_status code, char *message)
 {
 	free(error->message);
 	error->code = code;
-	if (vasprintf(&error->message, format, arguments) < 0)
-		error->message = NULL;
-	if (error->message == NULL)
-		error->message = strdup("");
+	error->message = message;
 }
 
 chc_status chc_error_set(chc_error *error, chc_status code, const char *format, ...)
 {
 	if (error == NULL)
 		return code;
-	chc_error_fini(error);
 	va_list arguments;
 	va_start(arguments, format);
-	set_message(error, code, format, arguments);
+	char *message = format_message(format, arguments);
 	va_end(arguments);
+	chc_error_fini(error);
+	set_message(error, code, message);
 	return code;
 }
 
@@ -90,7 +98,7 @@ chc_status chc_error_set_headline(chc_error *error, chc_status code, const char 
 		return code;
 	va_list arguments;
 	va_start(arguments, format);
-	set_message(error, code, format, arguments);
+	set_message(error, code, format_message(format, arguments));
 	va_end(arguments);
 	return code;
 }

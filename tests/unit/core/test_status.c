@@ -59,12 +59,31 @@ static void errors_keep_violations_under_a_headline(void **state)
 	assert_int_equal(chc_error_set(NULL, CHC_INTERNAL, "ignored"), CHC_INTERNAL);
 }
 
+/* A caller may prefix the error's own message: matching_client.c's
+ * "%s: %s" of the method and the failed call's message read it freed
+ * (found by fuzz_dispatch). */
+static void errors_take_their_own_message(void **state)
+{
+	(void)state;
+	chc_error error;
+	chc_error_init(&error);
+	chc_error_set(&error, CHC_UNAVAILABLE, "no client, endpoint or method");
+	chc_error_set_headline(&error, CHC_UNAVAILABLE, "%s: %s", "ListMunicipalities",
+	                       error.message);
+	assert_string_equal(error.message, "ListMunicipalities: no client, endpoint or method");
+	chc_error_set(&error, CHC_NOT_FOUND, "%s (again)", error.message);
+	assert_string_equal(error.message,
+	                    "ListMunicipalities: no client, endpoint or method (again)");
+	chc_error_fini(&error);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_follow_grpc),
 		cmocka_unit_test(sqlstates_map_to_statuses),
 		cmocka_unit_test(errors_keep_violations_under_a_headline),
+		cmocka_unit_test(errors_take_their_own_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
