@@ -4,6 +4,10 @@
 #
 #   bench/jobs.sh            (run by bench/run.sh on its stack; needs psql)
 #
+# CHC_BENCH_JOB_SOLUTIONS, _NEEDS and _TEST_BEDS change the sizes; with
+# CHC_BENCH_JOBS_JSON set, each job's figures are also appended to that file
+# as a JSON line (bench/run.sh puts them in its table).
+#
 # need_solution: 20,000 published solutions x 1,000 open needs, every pair
 # scored, top 10 per need stored with their reasons; testbed_assignment:
 # the same 20,000 solutions x 500 test beds. The rows are set up in SQL (like
@@ -92,11 +96,18 @@ run() {
 		sleep 0.05
 	done
 	chc --json job get "$id" | python3 -c '
-import json, sys
+import json, os, sys
 job = json.load(sys.stdin)
 seconds = (int(job.get("finished_unix_ms", 0)) - int(job["created_unix_ms"])) / 1000
 print("  %-20s %-9s %6.2f s from submit to results stored: %s" % (
-    job["kind"], job["state"], seconds, job.get("summary", job.get("error", ""))))'
+    job["kind"], job["state"], seconds, job.get("summary", job.get("error", ""))))
+# For bench/run.sh table: one row per job, with the sizes it ran at.
+if os.environ.get("CHC_BENCH_JOBS_JSON"):
+    with open(os.environ["CHC_BENCH_JOBS_JSON"], "a") as rows:
+        rows.write(json.dumps({"section": "jobs", "kind": job["kind"], "state": job["state"],
+            "seconds": seconds, "summary": job.get("summary", job.get("error", "")),
+            "solutions": int(sys.argv[1]), "needs": int(sys.argv[2]),
+            "test_beds": int(sys.argv[3])}) + "\n")' "$solutions" "$needs" "$test_beds"
 }
 
 printf '\nMatching jobs through the service (submit -> results stored)\n'

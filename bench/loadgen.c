@@ -1,8 +1,16 @@
 /*
  * loadgen.c - closed-loop load against a CHC Match service or the raw limit.
  *
- *   chc-bench-load --target chc|raw --method company|municipality|search
- *                  [--clients N] [--seconds S] [--url URL] [--query "A|B|..."]
+ *   chc-bench-load --target chc|raw --method METHOD [--clients N] [--seconds S]
+ *                  [--url URL] [--query "A|B|..."] [--page P] [--page-size K]
+ *
+ * METHOD is one of
+ *   company, municipality, project, testbed   the hot read of each service
+ *                                             (GetCompany ... GetTestBed)
+ *   create     a write: CreateTestBed with its own idempotency key per call
+ *              (raw: a plain INSERT of a test bed in a transaction)
+ *   search     SearchSolutions over the --query texts (chc only)
+ *   list       ListSolutions, page P of page size K (chc only)
  *
  * N threads each send one request, wait for the reply and send the next for
  * S seconds (after a short warm-up that is not counted); the program prints
@@ -13,6 +21,12 @@
  * (CHC_DATABASE_URL) and taken in turn, so every request is a real lookup;
  * searches ask the --query texts in turn, for published solutions only, as
  * partners see them.
+ *
+ * A deep page is reached the way a caller reaches it: page 1, then each
+ * reply's next_page_token in turn, P - 1 times, with the token passed back
+ * unchanged (its format is the service's business). The run then asks for
+ * that one page over and over; the line also gives the page reached (fewer
+ * than P when the list ends sooner) and the walk's time.
  */
 #include <chc/chc.h>
 #include <getopt.h>
@@ -27,21 +41,67 @@
 #include <time.h>
 
 #include "chc/v1/companies.pb-c.h"
+#include "chc/v1/matching.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
+#include "chc/v1/projects.pb-c.h"
 
 enum { MAX_CLIENTS = 256, WARMUP_MS = 500, MAX_SAMPLES = 4000000 };
 
-typedef enum load_method { METHOD_COMPANY, METHOD_MUNICIPALITY, METHOD_SEARCH } load_method;
+typedef enum load_method {
+	METHOD_COMPANY,
+	METHOD_MUNICIPALITY,
+	METHOD_PROJECT,
+	METHOD_TEST_BED,
+	METHOD_CREATE,
+	METHOD_SEARCH,
+	METHOD_LIST,
+	METHOD_COUNT
+} load_method;
+
+/* What each --method is: the name it is reported under, the tag of its
+ * request to the raw server (0: none there), where its keys come from
+ * (NULL: none needed) and which service answers it. */
+static const struct method_info {
+	const char *word;
+	const char *name;
+	char raw_tag;
+	const char *keys_sql;
+	chc_endpoint endpoint;
+} method_table[METHOD_COUNT] = {
+	[METHOD_COMPANY] = { "company", "GetCompany", 'c',
+	                     "SELECT id::text FROM companies.companies ORDER BY random() "
+	                     "LIMIT 100000",
+	                     CHC_ENDPOINT_COMPANIES },
+	[METHOD_MUNICIPALITY] = { "municipality", "GetMunicipality", 'm',
+	                          "SELECT code::text FROM municipalities.municipalities",
+	                          CHC_ENDPOINT_MUNICIPALITIES },
+	[METHOD_PROJECT] = { "project", "GetProject", 'p',
+	                     "SELECT id::text FROM projects.projects ORDER BY random() LIMIT "
+	                     "100000",
+	                     CHC_ENDPOINT_PROJECTS },
+	[METHOD_TEST_BED] = { "testbed", "GetTestBed", 't',
+	                      "SELECT id::text FROM matching.test_beds ORDER BY random() "
+	                      "LIMIT 100000",
+	                      CHC_ENDPOINT_MATCHING },
+	[METHOD_CREATE] = { "create", "CreateTestBed", 'w', NULL, CHC_ENDPOINT_MATCHING },
+	[METHOD_SEARCH] = { "search", "SearchSolutions", 0, NULL, CHC_ENDPOINT_COMPANIES },
+	[METHOD_LIST] = { "list", "ListSolutions", 0, NULL, CHC_ENDPOINT_COMPANIES },
+};
 
 typedef struct load_settings {
 	bool raw;
 	load_method method;
 	int clients;
 	int seconds;
+	int page;      /* list: the page asked for, 1 the first */
+	int page_size; /* list */
 	const char *url;
 	const char *query;
-	char **keys; /* company ids or municipality codes, as text */
+	char **keys; /* ids, municipality codes or queries, as text */
 	size_t key_count;
+	char *page_token; /* list: the token of the page reached; NULL for page 1 */
+	int page_reached;
+	double walk_ms;
 } load_settings;
 
 typedef struct load_shared {
@@ -69,23 +129,82 @@ static const char *next_key(load_shared *shared)
 	return shared->settings->keys[index % shared->settings->key_count];
 }
 
+/* A test bed no job will match (closed) and that the benchmark deletes
+ * afterwards by its name. */
+static chc_status create_test_bed(load_shared *shared, ProtobufCMessage **reply)
+{
+	char name[64], key[37];
+	snprintf(name, sizeof name, "bench write %zu", atomic_fetch_add(&shared->next_key, 1));
+	/* A key of its own per call, as a partner's retried write would carry:
+	 * the service records it with the write. */
+	chc_uuid_generate(key);
+	char *periods[] = { "2027-Q1" };
+	Chc__V1__TestBedOwner owner = CHC__V1__TEST_BED_OWNER__INIT;
+	owner.kind = CHC__V1__TEST_BED_OWNER_KIND__TEST_BED_OWNER_KIND_REGION;
+	owner.region_code = 1084;
+	Chc__V1__TestBed test_bed = CHC__V1__TEST_BED__INIT;
+	test_bed.name = name;
+	test_bed.description = "written by the benchmark";
+	test_bed.owner = &owner;
+	test_bed.type = CHC__V1__TEST_BED_TYPE__TEST_BED_TYPE_LIVING_LAB;
+	Chc__V1__CareCategory care_area = CHC__V1__CARE_CATEGORY__CARE_CATEGORY_TELEMEDICINE;
+	test_bed.n_care_areas = 1;
+	test_bed.care_areas = &care_area;
+	test_bed.trl_min = 3;
+	test_bed.trl_max = 7;
+	test_bed.capacity_per_period = 10;
+	test_bed.n_periods = 1;
+	test_bed.periods = periods;
+	test_bed.region_code = 1084;
+	test_bed.max_device_class = CHC__V1__DEVICE_CLASS__DEVICE_CLASS_IIA;
+	test_bed.preference = CHC__V1__TEST_BED_PREFERENCE__TEST_BED_PREFERENCE_FIT;
+	test_bed.status = CHC__V1__TEST_BED_STATUS__TEST_BED_STATUS_CLOSED;
+	Chc__V1__CreateTestBedRequest request = CHC__V1__CREATE_TEST_BED_REQUEST__INIT;
+	request.test_bed = &test_bed;
+	chc_call_options options = { .idempotency_key = key };
+	return chc_client_call(shared->client, &chc__v1__matching_service__descriptor,
+	                       "CreateTestBed", &request.base, &options, reply, NULL);
+}
+
 /* One request through libchc; returns 0 on an OK reply. */
 static int call_chc(load_shared *shared)
 {
 	const load_settings *settings = shared->settings;
 	ProtobufCMessage *reply = NULL;
 	chc_status status;
-	if (settings->method == METHOD_COMPANY) {
+	switch (settings->method) {
+	case METHOD_COMPANY: {
 		Chc__V1__GetCompanyRequest request = CHC__V1__GET_COMPANY_REQUEST__INIT;
 		request.id = (char *)next_key(shared);
 		status = chc_client_call(shared->client, &chc__v1__company_service__descriptor,
 		                         "GetCompany", &request.base, NULL, &reply, NULL);
-	} else if (settings->method == METHOD_MUNICIPALITY) {
+		break;
+	}
+	case METHOD_MUNICIPALITY: {
 		Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
 		request.code = atoi(next_key(shared));
 		status = chc_client_call(shared->client, &chc__v1__municipality_service__descriptor,
 		                         "GetMunicipality", &request.base, NULL, &reply, NULL);
-	} else {
+		break;
+	}
+	case METHOD_PROJECT: {
+		Chc__V1__GetProjectRequest request = CHC__V1__GET_PROJECT_REQUEST__INIT;
+		request.id = (char *)next_key(shared);
+		status = chc_client_call(shared->client, &chc__v1__project_service__descriptor,
+		                         "GetProject", &request.base, NULL, &reply, NULL);
+		break;
+	}
+	case METHOD_TEST_BED: {
+		Chc__V1__GetTestBedRequest request = CHC__V1__GET_TEST_BED_REQUEST__INIT;
+		request.id = (char *)next_key(shared);
+		status = chc_client_call(shared->client, &chc__v1__matching_service__descriptor,
+		                         "GetTestBed", &request.base, NULL, &reply, NULL);
+		break;
+	}
+	case METHOD_CREATE:
+		status = create_test_bed(shared, &reply);
+		break;
+	case METHOD_SEARCH: {
 		Chc__V1__SearchSolutionsRequest request = CHC__V1__SEARCH_SOLUTIONS_REQUEST__INIT;
 		Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 		page.page_size = 20;
@@ -93,6 +212,19 @@ static int call_chc(load_shared *shared)
 		request.query = (char *)next_key(shared);
 		status = chc_client_call(shared->client, &chc__v1__company_service__descriptor,
 		                         "SearchSolutions", &request.base, NULL, &reply, NULL);
+		break;
+	}
+	default: {
+		Chc__V1__ListSolutionsRequest request = CHC__V1__LIST_SOLUTIONS_REQUEST__INIT;
+		Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
+		page.page_size = settings->page_size;
+		if (settings->page_token != NULL)
+			page.page_token = settings->page_token;
+		request.page = &page;
+		status = chc_client_call(shared->client, &chc__v1__company_service__descriptor,
+		                         "ListSolutions", &request.base, NULL, &reply, NULL);
+		break;
+	}
 	}
 	if (reply != NULL)
 		protobuf_c_message_free_unpacked(reply, NULL);
@@ -100,13 +232,16 @@ static int call_chc(load_shared *shared)
 }
 
 /* One request through a plain nng REQ context; returns 0 on a non-empty
- * reply (the raw server answers an empty one when the row is missing). */
+ * reply (the raw server answers an empty one when the row is missing or
+ * the write failed). */
 static int call_raw(load_shared *shared, nng_ctx context, nng_aio *aio)
 {
 	char key[64];
-	int length =
-	        snprintf(key, sizeof key, "%c:%s",
-	                 shared->settings->method == METHOD_COMPANY ? 'c' : 'm', next_key(shared));
+	char tag = method_table[shared->settings->method].raw_tag;
+	int length = shared->settings->method == METHOD_CREATE
+	                     ? snprintf(key, sizeof key, "%c:%zu", tag,
+	                                atomic_fetch_add(&shared->next_key, 1))
+	                     : snprintf(key, sizeof key, "%c:%s", tag, next_key(shared));
 	nng_msg *message = NULL;
 	if (nng_msg_alloc(&message, 0) != 0 || nng_msg_append(message, key, (size_t)length) != 0) {
 		nng_msg_free(message);
@@ -170,42 +305,45 @@ static int compare_samples(const void *left, const void *right)
 	return (a > b) - (a < b);
 }
 
-/* Reads the keys the requests ask for: every company id, or every
- * municipality code. */
+/* The queries, separated by '|', asked in turn. */
+static int split_queries(load_settings *settings)
+{
+	settings->key_count = 1;
+	for (const char *c = settings->query; *c != '\0'; c++)
+		settings->key_count += *c == '|';
+	settings->keys = calloc(settings->key_count, sizeof *settings->keys);
+	char *copy = strdup(settings->query);
+	if (settings->keys == NULL || copy == NULL) {
+		free(copy);
+		return -1;
+	}
+	char *cursor = NULL;
+	size_t count = 0;
+	for (char *query = strtok_r(copy, "|", &cursor); query != NULL;
+	     query = strtok_r(NULL, "|", &cursor))
+		if ((settings->keys[count] = strdup(query)) != NULL)
+			count++;
+	settings->key_count = count;
+	free(copy);
+	return count > 0 ? 0 : -1;
+}
+
+/* Reads the keys the requests ask for: ids or municipality codes from the
+ * database, or the search queries. */
 static int load_keys(load_settings *settings)
 {
+	if (settings->method == METHOD_SEARCH)
+		return split_queries(settings);
+	const char *sql = method_table[settings->method].keys_sql;
+	if (sql == NULL)
+		return 0;
 	const char *url = getenv("CHC_DATABASE_URL");
-	if (settings->method == METHOD_SEARCH) {
-		/* The queries, separated by '|', asked in turn. */
-		settings->key_count = 1;
-		for (const char *c = settings->query; *c != '\0'; c++)
-			settings->key_count += *c == '|';
-		settings->keys = calloc(settings->key_count, sizeof *settings->keys);
-		char *copy = strdup(settings->query);
-		if (settings->keys == NULL || copy == NULL) {
-			free(copy);
-			return -1;
-		}
-		char *cursor = NULL;
-		size_t count = 0;
-		for (char *query = strtok_r(copy, "|", &cursor); query != NULL;
-		     query = strtok_r(NULL, "|", &cursor))
-			if ((settings->keys[count] = strdup(query)) != NULL)
-				count++;
-		settings->key_count = count;
-		free(copy);
-		return count > 0 ? 0 : -1;
-	}
 	PGconn *connection = PQconnectdb(url != NULL ? url : "");
 	if (PQstatus(connection) != CONNECTION_OK) {
 		fprintf(stderr, "database: %s", PQerrorMessage(connection));
 		PQfinish(connection);
 		return -1;
 	}
-	const char *sql = settings->method == METHOD_COMPANY
-	                          ? "SELECT id::text FROM companies.companies ORDER BY random() "
-	                            "LIMIT 100000"
-	                          : "SELECT code::text FROM municipalities.municipalities";
 	PGresult *result = PQexec(connection, sql);
 	int rv = -1;
 	if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) > 0) {
@@ -218,7 +356,7 @@ static int load_keys(load_settings *settings)
 				rv = -1;
 		}
 	} else {
-		fprintf(stderr, "no keys to ask for: %s", PQerrorMessage(connection));
+		fprintf(stderr, "no keys to ask for (%s): %s", sql, PQerrorMessage(connection));
 	}
 	PQclear(result);
 	PQfinish(connection);
@@ -227,11 +365,60 @@ static int load_keys(load_settings *settings)
 
 static void free_keys(load_settings *settings)
 {
+	free(settings->page_token);
 	if (settings->keys == NULL)
 		return;
 	for (size_t row = 0; row < settings->key_count; row++)
 		free(settings->keys[row]);
 	free(settings->keys);
+}
+
+/* Follows the chain of next_page_token from page 1 to the page asked for,
+ * or to the last page when the list ends sooner; keeps the token that asks
+ * for the page reached. */
+static int walk_to_page(load_shared *shared, load_settings *settings)
+{
+	uint64_t start = now_us();
+	char *token = NULL;
+	int page = 1;
+	while (page < settings->page) {
+		Chc__V1__ListSolutionsRequest request = CHC__V1__LIST_SOLUTIONS_REQUEST__INIT;
+		Chc__V1__PageRequest paging = CHC__V1__PAGE_REQUEST__INIT;
+		paging.page_size = settings->page_size;
+		if (token != NULL)
+			paging.page_token = token;
+		request.page = &paging;
+		ProtobufCMessage *reply = NULL;
+		chc_error error;
+		chc_error_init(&error);
+		chc_status status =
+		        chc_client_call(shared->client, &chc__v1__company_service__descriptor,
+		                        "ListSolutions", &request.base, NULL, &reply, &error);
+		if (status != CHC_OK) {
+			fprintf(stderr, "ListSolutions page %d: %s\n", page, error.message);
+			chc_error_fini(&error);
+			free(token);
+			return -1;
+		}
+		chc_error_fini(&error);
+		const Chc__V1__ListSolutionsResponse *response = (const void *)reply;
+		const char *next = response->page != NULL ? response->page->next_page_token : "";
+		bool last = next == NULL || next[0] == '\0';
+		if (!last) {
+			free(token);
+			token = strdup(next);
+		}
+		protobuf_c_message_free_unpacked(reply, NULL);
+		if (last)
+			break;
+		if (token == NULL)
+			return -1;
+		page++;
+	}
+	settings->page_token = token;
+	settings->page_reached = page;
+	settings->walk_ms = (double)(now_us() - start) / 1000.0;
+	return 0;
 }
 
 static int parse_arguments(int argc, char **argv, load_settings *settings)
@@ -243,9 +430,13 @@ static int parse_arguments(int argc, char **argv, load_settings *settings)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "url", required_argument, NULL, 'u' },
 		{ "query", required_argument, NULL, 'q' },
+		{ "page", required_argument, NULL, 'p' },
+		{ "page-size", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 },
 	};
-	*settings = (load_settings){ .clients = 1, .seconds = 5, .query = "telemonitorering" };
+	*settings = (load_settings){
+		.clients = 1, .seconds = 5, .page = 1, .page_size = 100, .query = "telemonitorering"
+	};
 	const char *target = "chc", *method = "company";
 	int option;
 	while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -268,6 +459,12 @@ static int parse_arguments(int argc, char **argv, load_settings *settings)
 		case 'q':
 			settings->query = optarg;
 			break;
+		case 'p':
+			settings->page = atoi(optarg);
+			break;
+		case 'z':
+			settings->page_size = atoi(optarg);
+			break;
 		default:
 			return -1;
 		}
@@ -275,15 +472,15 @@ static int parse_arguments(int argc, char **argv, load_settings *settings)
 	settings->raw = strcmp(target, "raw") == 0;
 	if (!settings->raw && strcmp(target, "chc") != 0)
 		return -1;
-	if (strcmp(method, "company") == 0)
-		settings->method = METHOD_COMPANY;
-	else if (strcmp(method, "municipality") == 0)
-		settings->method = METHOD_MUNICIPALITY;
-	else if (strcmp(method, "search") == 0 && !settings->raw)
-		settings->method = METHOD_SEARCH;
-	else
+	int found = -1;
+	for (int index = 0; index < METHOD_COUNT; index++)
+		if (strcmp(method, method_table[index].word) == 0)
+			found = index;
+	if (found < 0 || (settings->raw && method_table[found].raw_tag == 0))
 		return -1;
-	if (settings->clients < 1 || settings->clients > MAX_CLIENTS || settings->seconds < 1)
+	settings->method = (load_method)found;
+	if (settings->clients < 1 || settings->clients > MAX_CLIENTS || settings->seconds < 1 ||
+	    settings->page < 1 || settings->page_size < 1)
 		return -1;
 	return 0;
 }
@@ -307,10 +504,7 @@ static int open_transport(load_shared *shared)
 	chc_client_options options;
 	chc_client_options_init(&options);
 	options.max_attempts = 1;
-	chc_endpoint endpoint = settings->method == METHOD_MUNICIPALITY
-	                                ? CHC_ENDPOINT_MUNICIPALITIES
-	                                : CHC_ENDPOINT_COMPANIES;
-	options.urls[endpoint] = settings->url;
+	options.urls[method_table[settings->method].endpoint] = settings->url;
 	chc_error error;
 	chc_error_init(&error);
 	chc_status status = chc_client_create(&options, &shared->client, &error);
@@ -325,9 +519,11 @@ int main(int argc, char **argv)
 	load_settings settings;
 	if (parse_arguments(argc, argv, &settings) != 0) {
 		fprintf(stderr,
-		        "usage: %s --target chc|raw --method company|municipality|search "
-		        "[--clients N] [--seconds S] [--url URL] [--query \"A|B|...\"]\n"
-		        "(search only against chc)\n",
+		        "usage: %s --target chc|raw --method "
+		        "company|municipality|project|testbed|create|search|list\n"
+		        "       [--clients N] [--seconds S] [--url URL] [--query \"A|B|...\"]\n"
+		        "       [--page P] [--page-size K]\n"
+		        "(search and list only against chc)\n",
 		        argv[0]);
 		return 2;
 	}
@@ -335,8 +531,10 @@ int main(int argc, char **argv)
 		return 1;
 	load_shared shared = { .settings = &settings };
 	shared.samples = calloc(MAX_SAMPLES, sizeof *shared.samples);
-	if (shared.samples == NULL || open_transport(&shared) != 0) {
+	if (shared.samples == NULL || open_transport(&shared) != 0 ||
+	    (settings.method == METHOD_LIST && walk_to_page(&shared, &settings) != 0)) {
 		free(shared.samples);
+		chc_client_destroy(shared.client);
 		free_keys(&settings);
 		return 1;
 	}
@@ -362,12 +560,14 @@ int main(int argc, char **argv)
 	qsort(shared.samples, kept, sizeof *shared.samples, compare_samples);
 	uint32_t p50 = kept > 0 ? shared.samples[kept / 2] : 0;
 	uint32_t p99 = kept > 0 ? shared.samples[kept * 99 / 100] : 0;
-	static const char *const method_names[] = { "GetCompany", "GetMunicipality",
-		                                    "SearchSolutions" };
 	printf("{\"target\":\"%s\",\"method\":\"%s\",\"clients\":%d,\"requests\":%zu,"
-	       "\"errors\":%zu,\"rps\":%.0f,\"p50_us\":%u,\"p99_us\":%u}\n",
-	       settings.raw ? "raw" : "chc", method_names[settings.method], started, count,
+	       "\"errors\":%zu,\"rps\":%.0f,\"p50_us\":%u,\"p99_us\":%u",
+	       settings.raw ? "raw" : "chc", method_table[settings.method].name, started, count,
 	       atomic_load(&shared.errors), (double)count * 1e6 / (double)elapsed, p50, p99);
+	if (settings.method == METHOD_LIST)
+		printf(",\"page\":%d,\"page_size\":%d,\"walk_ms\":%.0f", settings.page_reached,
+		       settings.page_size, settings.walk_ms);
+	printf("}\n");
 
 	if (settings.raw)
 		nng_close(shared.socket);

@@ -2,13 +2,21 @@
  * raw_server.c - the raw limit the benchmarks compare CHC Match against.
  *
  * Plain nng REP and plain libpq, no project code: each worker thread owns an
- * nng context and a database connection, receives "c:<uuid>" or "m:<code>",
- * runs the lookup behind GetCompany or GetMunicipality as a prepared
- * statement, and answers the row's text fields joined by tabs. It
- * does what the services must do at the least (receive, look up, reply) and
- * nothing more: no envelope, no protobuf, no validation, no logging, no
- * metrics. The ratio of the service's throughput to this one's is what the
- * project's own code costs.
+ * nng context and a database connection and receives one of
+ *
+ *   c:<uuid>  the row behind GetCompany         (companies.companies)
+ *   m:<code>  the row behind GetMunicipality    (municipalities, its region)
+ *   p:<uuid>  the row behind GetProject         (projects.projects)
+ *   t:<uuid>  the row behind GetTestBed         (matching.test_beds)
+ *   w:<n>     a write: BEGIN, INSERT of a test bed named "bench write raw
+ *             <n>", COMMIT
+ *
+ * runs it as a prepared statement, and answers the row's text fields joined
+ * by tabs (a write: the new id). It does what the services must do at the
+ * least (receive, look up or insert, reply) and nothing more: no envelope, no
+ * protobuf, no validation, no idempotency record, no event, no audit, no
+ * logging, no metrics. The ratio of the service's throughput to this one's
+ * is what the project's own code costs.
  *
  *   chc-bench-raw-server tcp://127.0.0.1:7199 "host=... dbname=chc" [workers]
  */
@@ -17,13 +25,15 @@
 #include <nng/protocol/reqrep0/rep.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The columns services/companies reads for GetCompany, and the plainest
- * lookup of what GetMunicipality returns; copied so that this program shares
- * no code with the services. */
+/* The columns the services read for GetCompany, GetProject and GetTestBed
+ * (the main row of each; GetProject also reads its participants, history
+ * and milestones), and the plainest lookup of what GetMunicipality returns;
+ * copied so that this program shares no code with the services. */
 static const char company_sql[] =
         "SELECT c.id, c.name, coalesce(c.cvr, ''), c.country, c.vat_number, c.legal_form, "
         "c.address, coalesce(c.municipality_code, 0), c.website, c.size_class, "
@@ -35,6 +45,39 @@ static const char municipality_sql[] =
         "SELECT m.code, m.name, m.region_code, r.name, m.population, m.population_year "
         "FROM municipalities.municipalities m JOIN municipalities.regions r "
         "ON r.code = m.region_code WHERE m.code = $1::int";
+static const char project_sql[] =
+        "SELECT p.id, p.title, p.description, array_to_string(p.need_ids, ','), "
+        "array_to_string(p.solution_ids, ','), array_to_string(p.test_bed_ids, ','), p.status, "
+        "p.language, p.version, (extract(epoch FROM p.created_at) * 1000)::bigint, "
+        "(extract(epoch FROM p.updated_at) * 1000)::bigint, coalesce(p.interest_id::text, '') "
+        "FROM projects.projects p WHERE p.id = $1::uuid";
+static const char test_bed_sql[] =
+        "SELECT t.id, t.name, t.description, t.owner_kind, coalesce(t.owner_municipality_code, 0), "
+        "coalesce(t.owner_region_code, 0), t.organisation, t.type, "
+        "array_to_string(t.care_areas, ','), t.trl_min, t.trl_max, t.capacity_per_period, "
+        "array_to_string(t.periods, ','), t.region_code, t.fee_dkk, t.max_device_class, "
+        "t.dpa_required, array_to_string(t.standards, ','), t.preference, t.status, t.version, "
+        "(extract(epoch FROM t.created_at) * 1000)::bigint, "
+        "(extract(epoch FROM t.updated_at) * 1000)::bigint "
+        "FROM matching.test_beds t WHERE t.id = $1::uuid";
+/* The same row the benchmark's CreateTestBed writes, closed so that no job
+ * matches it. */
+static const char write_sql[] =
+        "INSERT INTO matching.test_beds (id, name, description, owner_kind, owner_region_code, "
+        "type, care_areas, trl_min, trl_max, capacity_per_period, periods, region_code, "
+        "max_device_class, preference, status) VALUES (gen_random_uuid(), "
+        "'bench write raw ' || $1, 'written by the benchmark', 'region', 1084, 'living-lab', "
+        "'{telemedicine}', 3, 7, 10, '{2027-Q1}', 1084, 'iia', 'fit', 'closed') RETURNING id";
+
+/* The statement of each request tag; prepared under the tag's letter. */
+static const struct raw_statement {
+	char tag;
+	const char *sql;
+} statements[] = {
+	{ 'c', company_sql },  { 'm', municipality_sql }, { 'p', project_sql },
+	{ 't', test_bed_sql }, { 'w', write_sql },
+};
+enum { STATEMENT_COUNT = sizeof statements / sizeof statements[0] };
 
 typedef struct raw_worker {
 	pthread_t thread;
@@ -45,13 +88,12 @@ typedef struct raw_worker {
 
 static int prepare(PGconn *connection)
 {
-	const char *names[] = { "company", "municipality" };
-	const char *texts[] = { company_sql, municipality_sql };
-	for (int index = 0; index < 2; index++) {
-		PGresult *result = PQprepare(connection, names[index], texts[index], 1, NULL);
+	for (size_t index = 0; index < STATEMENT_COUNT; index++) {
+		char name[2] = { statements[index].tag, '\0' };
+		PGresult *result = PQprepare(connection, name, statements[index].sql, 1, NULL);
 		int ok = PQresultStatus(result) == PGRES_COMMAND_OK;
 		if (!ok)
-			fprintf(stderr, "prepare %s: %s", names[index], PQerrorMessage(connection));
+			fprintf(stderr, "prepare %s: %s", name, PQerrorMessage(connection));
 		PQclear(result);
 		if (!ok)
 			return -1;
@@ -59,7 +101,17 @@ static int prepare(PGconn *connection)
 	return 0;
 }
 
-/* Runs the lookup the request names and builds the reply in *reply. */
+/* Runs a statement that returns no rows; 0 when it succeeded. */
+static int command(PGconn *connection, const char *sql)
+{
+	PGresult *result = PQexec(connection, sql);
+	int rv = PQresultStatus(result) == PGRES_COMMAND_OK ? 0 : -1;
+	PQclear(result);
+	return rv;
+}
+
+/* Runs the lookup or the write the request names and builds the reply in
+ * *reply: empty when the row is missing or the write failed. */
 static int answer(PGconn *connection, nng_msg *request, nng_msg **reply)
 {
 	char key[64];
@@ -68,11 +120,24 @@ static int answer(PGconn *connection, nng_msg *request, nng_msg **reply)
 		return nng_msg_alloc(reply, 0);
 	memcpy(key, nng_msg_body(request), length);
 	key[length] = '\0';
-	const char *statement = key[0] == 'c' ? "company" : "municipality";
+	bool known = false;
+	for (size_t index = 0; index < STATEMENT_COUNT; index++)
+		known = known || statements[index].tag == key[0];
+	if (!known || key[1] != ':')
+		return nng_msg_alloc(reply, 0);
+	/* A write is one transaction, as a service's is; a read is a single
+	 * statement, which PostgreSQL runs in one anyway. */
+	bool write = key[0] == 'w';
+	if (write && command(connection, "BEGIN") != 0)
+		return nng_msg_alloc(reply, 0);
+	const char name[2] = { key[0], '\0' };
 	const char *values[] = { key + 2 };
-	PGresult *result = PQexecPrepared(connection, statement, 1, values, NULL, NULL, 0);
+	PGresult *result = PQexecPrepared(connection, name, 1, values, NULL, NULL, 0);
+	bool found = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1;
+	if (write && command(connection, found ? "COMMIT" : "ROLLBACK") != 0)
+		found = false;
 	int rv = nng_msg_alloc(reply, 0);
-	if (rv == 0 && PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1) {
+	if (rv == 0 && found) {
 		for (int column = 0; column < PQnfields(result) && rv == 0; column++) {
 			if (column > 0)
 				rv = nng_msg_append(*reply, "\t", 1);
