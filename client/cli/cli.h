@@ -103,10 +103,11 @@ int cli_call_every_service(cli_state *cli, const ProtobufCServiceDescriptor *ser
 int cli_call_json_reply(cli_state *cli, const ProtobufCServiceDescriptor *service,
                         const char *method, json_t *request, json_t **reply);
 
-/* {"page_size": N, "page_token": T} from --page-size and --page-token. */
+/* {"page_size": N, "page_token": T, "want_total": true} from --page-size
+ * and --page-token: the total is asked for, since cli_print_page shows it. */
 json_t *cli_page_json(const cli_arguments *arguments);
 
-/* "3 of 80 needs; next page: --page-token o50" */
+/* "3 of 80 needs; next page: --page-token AQx..." */
 struct Chc__V1__PageInfo;
 void cli_print_page(size_t shown, const struct Chc__V1__PageInfo *page, const char *noun);
 

@@ -79,8 +79,8 @@ static bool municipalities_request(const cli_arguments *arguments, json_t *reque
 	json_object_set_new(request, "region_code", json_integer((int32_t)region));
 	json_object_set_new(request, "name_prefix", json_string(name ? name : ""));
 	json_object_set_new(request, "page",
-	                    json_pack("{s:i, s:s}", "page_size", (int32_t)size, "page_token",
-	                              token ? token : ""));
+	                    json_pack("{s:i, s:s, s:b}", "page_size", (int32_t)size, "page_token",
+	                              token ? token : "", "want_total", 1));
 	return true;
 }
 

@@ -248,7 +248,9 @@ int cli_call_json_reply(cli_state *cli, const ProtobufCServiceDescriptor *servic
 
 json_t *cli_page_json(const cli_arguments *arguments)
 {
-	json_t *page = json_object();
+	/* Every list printed says "3 of 80": the total is asked for (the
+	 * services count it only when asked). */
+	json_t *page = json_pack("{s:b}", "want_total", 1);
 	const char *size = cli_option_value(arguments, "page-size");
 	const char *token = cli_option_value(arguments, "page-token");
 	if (size != NULL)

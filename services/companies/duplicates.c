@@ -12,6 +12,7 @@
 
 #include "companies.h"
 #include "db.h"
+#include "keyset.h"
 #include "query_builder.h"
 #include "validate.h"
 
@@ -30,9 +31,11 @@ static const char duplicates_sql[] =
         " WHERE a.status = 'active' AND b.status = 'active'"
         " AND similarity(a.name_key, b.name_key) >= $1::real),"
         " best AS (SELECT DISTINCT ON (first, second) first, second, score, reason FROM pairs"
-        " ORDER BY first, second, score DESC)"
-        " SELECT first, second, score, reason, count(*) OVER () FROM best"
-        " ORDER BY score DESC, first, second LIMIT $2::int OFFSET $3::bigint";
+        " ORDER BY first, second, score DESC)";
+
+/* Strongest first; a pair is unique. The score is a real that PostgreSQL
+ * prints exactly, so the page token can carry it (as a search's rank). */
+#define DUPLICATES_ORDER "score DESC, first, second"
 
 void companies_find_duplicate_companies(companies_service *service,
                                         const Chc__V1__FindDuplicateCompaniesRequest *input,
@@ -41,12 +44,17 @@ void companies_find_duplicate_companies(companies_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	int limit = 0;
-	long offset = 0;
+	core_sort sort;
+	core_page page_asked;
+	if (!core_sort_parse(&sort, "companies.duplicates", DUPLICATES_ORDER)) {
+		core_fail(request, CHC_INTERNAL, "cannot page duplicates");
+		closure(NULL, closure_data);
+		return;
+	}
 	float minimum = input->min_similarity == 0 ? 0.6f : input->min_similarity;
 	if (minimum < 0.1f || minimum > 1.0f)
 		core_violation(request, "min_similarity", "must be from 0.1 to 1");
-	core_page_read(request, input->page, &limit, &offset);
+	core_page_read(request, input->page, &sort, &page_asked);
 	if (core_failed(request)) {
 		closure(NULL, closure_data);
 		return;
@@ -61,17 +69,26 @@ void companies_find_duplicate_companies(companies_service *service,
 		closure(NULL, closure_data);
 		return;
 	}
-	const char *values[] = { minimum_text, core_int_text(request, limit),
-		                 core_int_text(request, offset) };
-	if (core_query_sql(request, duplicates_sql, 3, values, &result) != CHC_OK) {
+	core_query_builder query = { .used = 0 };
+	core_query_value(&query, minimum_text);
+	core_query_append(&query, duplicates_sql);
+	core_query_append(&query, " SELECT first, second, score, reason, " DUPLICATES_ORDER
+	                          " FROM best WHERE true");
+	core_query_after(&query, &sort, &page_asked);
+	core_query_order(&query, &sort, NULL);
+	core_query_limit(request, &query, &page_asked);
+	chc_status status = core_query_run(request, &query, &result);
+	if (status != CHC_OK) {
+		core_page_refused(request, &page_asked, status);
 		closure(NULL, closure_data);
 		return;
 	}
 	Chc__V1__FindDuplicateCompaniesResponse reply =
 	        CHC__V1__FIND_DUPLICATE_COMPANIES_RESPONSE__INIT;
 	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	int rows = PQntuples(result);
-	reply.pairs = core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.pairs));
+	int rows = core_page_fill(request, &sort, &page_asked, result, 4, &page);
+	reply.pairs =
+	        rows >= 0 ? core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.pairs)) : NULL;
 	for (int i = 0; reply.pairs != NULL && i < rows; i++) {
 		Chc__V1__DuplicatePair *pair = core_alloc(request, sizeof(*pair));
 		if (pair == NULL)
@@ -85,7 +102,15 @@ void companies_find_duplicate_companies(companies_service *service,
 		pair->reason = PQgetvalue(result, i, 3);
 		reply.pairs[reply.n_pairs++] = pair;
 	}
-	core_page_fill(request, result, 4, offset, &page);
+	if (!core_failed(request) && page_asked.want_total) {
+		/* Only when asked: it reads every pair, as page one does. */
+		core_query_builder count = { .used = 0 };
+		core_query_value(&count, minimum_text);
+		core_query_append(&count, duplicates_sql);
+		core_query_append(&count, " SELECT count(*) FROM best");
+		if (core_query_run(request, &count, &result) == CHC_OK)
+			page.total_size = strtoll(PQgetvalue(result, 0, 0), NULL, 10);
+	}
 	reply.page = &page;
 	closure(core_failed(request) ? NULL : &reply, closure_data);
 }

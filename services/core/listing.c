@@ -2,11 +2,12 @@
  * listing.c - List and Search run from a listing's description and the
  * request's descriptor.
  *
- * A query over wide rows has two stages: the first orders and counts only
- * keys (an index-only scan where the order has an index), the second builds
- * the full columns for the one page of keys. A page deep in 20,000 solutions
- * takes 20 ms instead of 200, and a broad search half the time, because
- * the columns are not built for every match.
+ * A query over wide rows has two stages: the first orders only keys (an
+ * index-only scan where the order has an index), starting after the page
+ * token's row, the second builds the full columns for the one page of keys:
+ * a broad search takes half the time because the columns are not built for
+ * every match. A deep page costs what the first does (keyset.h), and the
+ * total is a separate count, run only when asked.
  */
 #include "listing.h"
 
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyset.h"
 #include "query_builder.h"
 #include "validate.h"
 
@@ -113,8 +115,8 @@ static void add_filter(core_request *request, core_query_builder *query,
 /* Every filter of the listing, then the page asked for; false when any
  * field was invalid (each one recorded). */
 static bool read_request(core_request *request, const core_listing *listing,
-                         const ProtobufCMessage *input, core_query_builder *query, int *limit,
-                         long *offset)
+                         const ProtobufCMessage *input, core_query_builder *query,
+                         const core_sort *sort, core_page *page)
 {
 	const ProtobufCMessage *filters = input;
 	const char *prefix = "";
@@ -131,122 +133,211 @@ static bool read_request(core_request *request, const core_listing *listing,
 		add_filter(request, query, filters, prefix, &listing->filters[i]);
 	if (listing->visible != NULL)
 		listing->visible(request, query);
-	const void *page = field_storage(request, input, "page", &field);
-	if (page != NULL && field->descriptor == &chc__v1__page_request__descriptor)
-		core_page_read(request, *(const Chc__V1__PageRequest *const *)page, limit, offset);
-	else if (page != NULL)
+	const void *storage = field_storage(request, input, "page", &field);
+	if (storage != NULL && field->descriptor == &chc__v1__page_request__descriptor)
+		core_page_read(request, *(const Chc__V1__PageRequest *const *)storage, sort, page);
+	else if (storage != NULL)
 		core_fail(request, CHC_INTERNAL, "%s has no page request", input->descriptor->name);
 	return !core_failed(request);
 }
 
+/* Where a query's conditions are in its SQL: what the count repeats. */
+typedef struct conditions {
+	size_t start, end; /* offsets in the SQL: after "WHERE", before the paging */
+	int value_count;   /* the values they (and what precedes them) use */
+} conditions;
+
+/* The rows matching the conditions of page_query, all of them: run only
+ * when the caller asks, since it reads every match. prefix is the count
+ * query up to its "WHERE ", with the same values as page_query's before
+ * the conditions. */
+static chc_status count_rows(core_request *request, const core_query_builder *page_query,
+                             const char *prefix, const char *table, const char *from_rest,
+                             const conditions *where, int64_t *total)
+{
+	core_query_builder query = { .used = 0 };
+	core_query_append(&query, prefix);
+	core_query_append(&query, table);
+	core_query_append(&query, from_rest);
+	core_query_copy(&query, page_query, where->start, where->end, where->value_count);
+	PGresult *result = NULL;
+	chc_status status = core_query_run(request, &query, &result);
+	if (status == CHC_OK)
+		*total = strtoll(PQgetvalue(result, 0, 0), NULL, 10);
+	return status;
+}
+
+/* ", <key 1> AS chc_sort_1, ...": the sort key of each row, for the token. */
+static void append_sort_columns(core_query_builder *query, const core_sort *sort)
+{
+	for (size_t i = 0; i < sort->count; i++) {
+		char alias[48];
+		snprintf(alias, sizeof(alias), " AS chc_sort_%u", (unsigned)(i + 1));
+		core_query_append(query, ", ");
+		core_query_append(query, sort->keys[i].expression);
+		core_query_append(query, alias);
+	}
+}
+
+/* The end of a list or search query: the first stage (the CTE "page",
+ * written up to its conditions) is ordered and read one row past the page;
+ * the second builds the page's rows in order, each with its sort key and
+ * whether the row past the page came ("more"). Row layout: the listing's
+ * columns, the sort keys, more. */
+static void append_page(core_request *request, core_query_builder *query,
+                        const core_listing *listing, const core_sort *sort, const core_page *page)
+{
+	core_query_after(query, sort, page);
+	core_query_order(query, sort, NULL);
+	core_query_limit(request, query, page);
+	int limit = core_query_value(query, core_int_text(request, page->limit));
+	char limit_text[16];
+	snprintf(limit_text, sizeof(limit_text), "$%d::int", limit);
+	if (listing->key != NULL) {
+		core_query_append(query, ") SELECT ");
+		core_query_append(query, listing->columns);
+		for (size_t i = 0; i < sort->count; i++) {
+			char column[48];
+			snprintf(column, sizeof(column), ", page.chc_sort_%u", (unsigned)(i + 1));
+			core_query_append(query, column);
+		}
+	} else {
+		core_query_append(query, ") SELECT page.*");
+	}
+	core_query_append(query, ", (SELECT count(*) FROM page) > ");
+	core_query_append(query, limit_text);
+	core_query_append(query, " FROM page");
+	if (listing->key != NULL) {
+		core_query_append(query, " JOIN ");
+		core_query_append(query, listing->table);
+		core_query_append(query, " ON ");
+		core_query_append(query, listing->key);
+		core_query_append(query, " = page.key");
+	}
+	core_query_order(query, sort, "page.chc_sort_");
+	core_query_append(query, " LIMIT ");
+	core_query_append(query, limit_text);
+}
+
 /* The page's rows into messages, ranks and page information. */
 static chc_status read_page(core_request *request, const core_listing *listing,
-                            const core_query_builder *query, long offset, bool ranked,
-                            core_list_page *found)
+                            const core_query_builder *query, const core_sort *sort,
+                            const core_page *page, bool ranked, core_list_page *found)
 {
 	found->page = (Chc__V1__PageInfo)CHC__V1__PAGE_INFO__INIT;
 	chc_status status = core_query_run(request, query, &found->rows);
 	if (status != CHC_OK)
-		return status;
-	found->count = (size_t)PQntuples(found->rows);
+		return core_page_refused(request, page, status);
+	int rows = PQntuples(found->rows);
+	found->count = (size_t)rows;
 	if (listing->entity != NULL) {
 		status = core_entity_rows(request, listing->entity, found->rows, &found->messages,
 		                          &found->count);
 		if (status != CHC_OK)
 			return status;
 	}
+	int keys = listing->column_count;
 	if (ranked) {
 		found->ranks = core_alloc(request, (found->count + 1) * sizeof(float));
 		if (found->ranks == NULL)
 			return CHC_RESOURCE_EXHAUSTED;
+		/* The rank is a search's first sort key. */
 		for (size_t i = 0; i < found->count; i++)
-			found->ranks[i] = strtof(
-			        PQgetvalue(found->rows, (int)i, listing->column_count + 1), NULL);
+			found->ranks[i] = strtof(PQgetvalue(found->rows, (int)i, keys), NULL);
 	}
-	return core_page_fill(request, found->rows, listing->column_count, offset, &found->page);
-}
-
-/* " SELECT <columns>, page.total... FROM page JOIN <table> ON <key> = page.key" */
-static void append_second_stage(core_query_builder *query, const core_listing *listing,
-                                const char *extra_columns)
-{
-	core_query_append(query, ") SELECT ");
-	core_query_append(query, listing->columns);
-	core_query_append(query, ", page.total");
-	core_query_append(query, extra_columns);
-	core_query_append(query, " FROM page JOIN ");
-	core_query_append(query, listing->table);
-	core_query_append(query, " ON ");
-	core_query_append(query, listing->key);
-	core_query_append(query, " = page.key ORDER BY ");
+	bool more = rows > 0 && PQgetvalue(found->rows, 0, keys + (int)sort->count)[0] == 't';
+	found->page.next_page_token =
+	        more ? core_page_token(request, sort, found->rows, rows - 1, keys)
+	             : core_strdup(request, "");
+	return found->page.next_page_token != NULL ? CHC_OK : core_failure(request);
 }
 
 chc_status core_list(core_request *request, const core_listing *listing,
                      const ProtobufCMessage *input, core_list_page *found)
 {
-	int limit = 0;
-	long offset = 0;
+	core_sort sort;
+	core_page page;
+	if (!core_sort_parse(&sort, listing->table, listing->order))
+		return core_fail(request, CHC_INTERNAL, "%s: cannot page by \"%s\"",
+		                 input->descriptor->name, listing->order);
 	core_query_builder query = { .used = 0 };
-	if (listing->key != NULL) {
-		core_query_append(&query, "WITH page AS (SELECT ");
-		core_query_append(&query, listing->key);
-		core_query_append(&query, " AS key, count(*) OVER () AS total FROM ");
-	} else {
-		core_query_append(&query, "SELECT ");
-		core_query_append(&query, listing->columns);
-		core_query_append(&query, ", count(*) OVER () FROM ");
-	}
+	core_query_append(&query, "WITH page AS (SELECT ");
+	core_query_append(&query, listing->key != NULL ? listing->key : listing->columns);
+	core_query_append(&query, listing->key != NULL ? " AS key" : "");
+	append_sort_columns(&query, &sort);
+	core_query_append(&query, " FROM ");
 	core_query_append(&query, listing->table);
-	core_query_append(&query, " WHERE true");
-	if (!read_request(request, listing, input, &query, &limit, &offset))
+	core_query_append(&query, " WHERE ");
+	conditions where = { .start = query.used };
+	core_query_append(&query, "true");
+	if (!read_request(request, listing, input, &query, &sort, &page))
 		return request->error.code;
-	core_query_append(&query, " ORDER BY ");
-	core_query_append(&query, listing->order);
-	core_query_page(request, &query, limit, offset);
-	if (listing->key != NULL) {
-		append_second_stage(&query, listing, "");
-		core_query_append(&query, listing->order);
-	}
-	return read_page(request, listing, &query, offset, false, found);
+	where.end = query.used;
+	where.value_count = query.count;
+	append_page(request, &query, listing, &sort, &page);
+	chc_status status = read_page(request, listing, &query, &sort, &page, false, found);
+	if (status == CHC_OK && page.want_total)
+		status = count_rows(request, &query, "SELECT count(*) FROM ", listing->table,
+		                    " WHERE ", &where, &found->page.total_size);
+	return status;
 }
+
+#define SEARCH_QUERY                                                                               \
+	"WITH q AS (SELECT websearch_to_tsquery('danish', $1) || "                                 \
+	"websearch_to_tsquery('english', $1) AS q)"
 
 chc_status core_search(core_request *request, const core_listing *listing,
                        const ProtobufCMessage *input, const char *condition, core_list_page *found)
 {
-	int limit = 0;
-	long offset = 0;
 	const ProtobufCFieldDescriptor *field = NULL;
 	const void *text = field_storage(request, input, "query", &field);
 	if (text == NULL || listing->search == NULL || listing->key == NULL)
 		return core_fail(request, CHC_INTERNAL, "%s is not a search",
 		                 input->descriptor->name);
+	/*
+	 * Best rank first, the key breaking ties: paged by keyset like a list.
+	 * That is sound for a float: ts_rank gives the same real for the same
+	 * row and query every time it runs, and PostgreSQL prints a real in
+	 * the fewest digits that read back as exactly that real (since 12, by
+	 * default), so "rank < the last rank" in the token excludes precisely
+	 * the rows already shown. It saves the top-N sort over every row
+	 * before a deep page; the rank itself is still computed per match.
+	 */
+	char order[2 * 160 + 32]; /* two keys: what core_sort_key holds */
+	snprintf(order, sizeof(order), "ts_rank(%s, q.q) DESC, %s", listing->search, listing->key);
+	core_sort sort;
+	core_page page;
+	if (!core_sort_parse(&sort, listing->table, order))
+		return core_fail(request, CHC_INTERNAL, "%s: cannot page by \"%s\"",
+		                 input->descriptor->name, order);
 	core_check_text(request, "query", *(const char *const *)text, 1, 200);
 	core_query_builder query = { .used = 0 };
 	/* The query is parsed once, with both stemmers. */
-	core_query_append(&query, "WITH q AS (SELECT websearch_to_tsquery('danish', $1) || "
-	                          "websearch_to_tsquery('english', $1) AS q), page AS (SELECT ");
+	core_query_append(&query, SEARCH_QUERY ", page AS (SELECT ");
 	core_query_value(&query, *(const char *const *)text);
 	core_query_append(&query, listing->key);
-	core_query_append(&query, " AS key, ts_rank(");
-	core_query_append(&query, listing->search);
-	core_query_append(&query, ", q.q) AS rank, count(*) OVER () AS total FROM ");
+	core_query_append(&query, " AS key");
+	append_sort_columns(&query, &sort);
+	core_query_append(&query, " FROM ");
 	core_query_append(&query, listing->table);
 	core_query_append(&query, ", q WHERE ");
+	conditions where = { .start = query.used };
 	core_query_append(&query, listing->search);
 	core_query_append(&query, " @@ q.q");
 	if (condition != NULL) {
 		core_query_append(&query, " AND ");
 		core_query_append(&query, condition);
 	}
-	if (!read_request(request, listing, input, &query, &limit, &offset))
+	if (!read_request(request, listing, input, &query, &sort, &page))
 		return request->error.code;
-	core_query_append(&query, " ORDER BY rank DESC, ");
-	core_query_append(&query, listing->key);
-	core_query_page(request, &query, limit, offset);
-	append_second_stage(&query, listing, ", page.rank");
-	core_query_append(&query, "page.rank DESC, ");
-	core_query_append(&query, listing->key);
-	return read_page(request, listing, &query, offset, true, found);
+	where.end = query.used;
+	where.value_count = query.count;
+	append_page(request, &query, listing, &sort, &page);
+	chc_status status = read_page(request, listing, &query, &sort, &page, true, found);
+	if (status == CHC_OK && page.want_total)
+		status = count_rows(request, &query, SEARCH_QUERY " SELECT count(*) FROM ",
+		                    listing->table, ", q WHERE ", &where, &found->page.total_size);
+	return status;
 }
 
 const ProtobufCMessage *core_page_reply(core_request *request,

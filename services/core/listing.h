@@ -57,7 +57,11 @@ typedef struct core_listing {
 	const char *key;
 	const char *columns; /* what entity->from_row reads, in its order */
 	int column_count;
-	const char *order;  /* "s.name, s.id": ends with the key, so pages are stable */
+	/* "s.name, s.id": ends with the key (or columns unique together), so
+	 * that a page token names one row and the next page starts right
+	 * after it (keyset.h). A key is NOT NULL unless it says where NULLs go
+	 * ("s.reviewed_on DESC NULLS LAST"). */
+	const char *order;
 	const char *search; /* the tsvector column: "s.search"; NULL: not searched */
 	/* The request field holding the filter message ("filter"), or NULL
 	 * when the filter fields sit in the request itself. */
@@ -71,7 +75,9 @@ typedef struct core_listing {
 
 /* One page: request-owned, valid until the reply is sent. */
 typedef struct core_list_page {
-	PGresult *rows;              /* columns, then the total, then the rank */
+	/* columns, then the sort keys (a search's first is the rank), then
+	 * whether a next page exists */
+	PGresult *rows;
 	ProtobufCMessage **messages; /* when the listing has an entity */
 	size_t count;
 	float *ranks; /* search only: one a message, best first */
@@ -82,6 +88,8 @@ typedef struct core_list_page {
  * The page that input (a List request with the listing's filter fields and
  * a "page" field) asks for, in the listing's order. Every filter value is
  * checked first: INVALID_ARGUMENT names each bad field, and no SQL runs.
+ * The page's total_size is counted only when page.want_total asks (0
+ * otherwise); the next page starts after this page's last row.
  */
 chc_status core_list(core_request *request, const core_listing *listing,
                      const ProtobufCMessage *input, core_list_page *found);

@@ -49,14 +49,19 @@ void core_query_where(core_query_builder *query, const char *condition, const ch
 	core_query_append(query, numbered);
 }
 
-void core_query_page(core_request *request, core_query_builder *query, int limit, long offset)
+void core_query_copy(core_query_builder *to, const core_query_builder *from, size_t start,
+                     size_t end, int value_count)
 {
-	int limit_number = core_query_value(query, core_int_text(request, limit));
-	int offset_number = core_query_value(query, core_int_text(request, offset));
-	char text[80];
-	snprintf(text, sizeof(text), " LIMIT $%d::int OFFSET $%d::bigint", limit_number,
-	         offset_number);
-	core_query_append(query, text);
+	if (from->overflow || start > end || end > from->used || to->count > value_count ||
+	    value_count > from->count || to->used + (end - start) >= sizeof(to->sql)) {
+		to->overflow = true;
+		return;
+	}
+	memcpy(to->sql + to->used, from->sql + start, end - start);
+	to->used += end - start;
+	to->sql[to->used] = '\0';
+	while (to->count < value_count)
+		core_query_value(to, from->values[to->count]);
 }
 
 chc_status core_query_run(core_request *request, const core_query_builder *query, PGresult **result)

@@ -28,8 +28,12 @@ int core_query_value(core_query_builder *query, const char *value);
 /* Appends " AND condition", each "$?" in it replaced by value's parameter. */
 void core_query_where(core_query_builder *query, const char *condition, const char *value);
 
-/* Appends " LIMIT $n OFFSET $m". */
-void core_query_page(core_request *request, core_query_builder *query, int limit, long offset);
+/* Appends from's SQL between the offsets start and end (from->used at two
+ * moments) and the values it refers to, the first value_count of from's.
+ * to must already hold from's values before those as its own: a count
+ * query built from a list's conditions without the list's paging. */
+void core_query_copy(core_query_builder *to, const core_query_builder *from, size_t start,
+                     size_t end, int value_count);
 
 /* Runs the query (core_query_sql); INTERNAL when the builder overflowed,
  * RESOURCE_EXHAUSTED when a value is NULL (an allocation failed). */

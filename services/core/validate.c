@@ -172,52 +172,6 @@ bool core_check_email(core_request *request, const char *field, const char *valu
 	return ok;
 }
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAXIMUM 500
-
-bool core_page_read(core_request *request, const Chc__V1__PageRequest *page, int *limit,
-                    long *offset)
-{
-	*limit = PAGE_DEFAULT;
-	*offset = 0;
-	if (page == NULL)
-		return true;
-	if (page->page_size != 0) {
-		if (!core_check_range(request, "page.page_size", page->page_size, 1, PAGE_MAXIMUM))
-			return false;
-		*limit = page->page_size;
-	}
-	if (page->page_token[0] != '\0') {
-		long parsed = -1;
-		char tail = 0;
-		if (sscanf(page->page_token, "o%ld%c", &parsed, &tail) != 1 || parsed < 0) {
-			core_violation(request, "page.page_token",
-			               "is not a token this service gave out");
-			return false;
-		}
-		*offset = parsed;
-	}
-	return true;
-}
-
-char *core_page_token(core_request *request, long offset, long total)
-{
-	if (offset >= total)
-		return core_strdup(request, "");
-	char token[32];
-	snprintf(token, sizeof(token), "o%ld", offset);
-	return core_strdup(request, token);
-}
-
-chc_status core_page_fill(core_request *request, PGresult *result, int total_column, long offset,
-                          Chc__V1__PageInfo *page)
-{
-	int rows = PQntuples(result);
-	page->total_size = rows > 0 ? strtol(PQgetvalue(result, 0, total_column), NULL, 10) : 0;
-	page->next_page_token = core_page_token(request, offset + rows, page->total_size);
-	return page->next_page_token != NULL ? CHC_OK : CHC_RESOURCE_EXHAUSTED;
-}
-
 const char *core_enum_slug(core_request *request, const ProtobufCEnumDescriptor *descriptor,
                            int value)
 {

@@ -44,21 +44,6 @@ bool core_check_date(core_request *request, const char *field, const char *value
 /* An e-mail address: something@domain.tld; optional when "". */
 bool core_check_email(core_request *request, const char *field, const char *value);
 
-/* Page size and offset from a PageRequest (NULL: first page of 50). An
- * invalid token or size is a violation of page.page_token / page.page_size. */
-bool core_page_read(core_request *request, const Chc__V1__PageRequest *page, int *limit,
-                    long *offset);
-
-/* The opaque token of the page that starts at offset, request-owned; ""
- * when there is none (offset >= total). */
-char *core_page_token(core_request *request, long offset, long total);
-
-/* Fills page for the rows of result, read at offset, whose column
- * total_column holds the count of all matching rows (count(*) OVER ()).
- * Returns CHC_OK or CHC_RESOURCE_EXHAUSTED. */
-chc_status core_page_fill(core_request *request, PGresult *result, int total_column, long offset,
-                          Chc__V1__PageInfo *page);
-
 /* The enum value's slug ("remote-monitoring"), as stored in the database.
  * Request-owned. */
 const char *core_enum_slug(core_request *request, const ProtobufCEnumDescriptor *descriptor,

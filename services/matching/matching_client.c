@@ -83,16 +83,23 @@ static chc_status list_pages(const ProtobufCServiceDescriptor *service, const ch
 	        protobuf_c_message_descriptor_get_field_by_name(reply_type, "page");
 	if (items == NULL)
 		return chc_error_set(error, CHC_INTERNAL, "%s lists nothing", method);
-	char token[256] = "";
+	/* A token carries the last row's sort key (a name): as long as that. */
+	char *token = NULL;
+	int64_t total = 0;
 	page->page_size = MATCHING_PAGE_SIZE;
+	/* The total (for progress) is counted once, on the first page. */
+	page->want_total = true;
 	do {
-		page->page_token = token;
+		page->page_token = token != NULL ? token : "";
 		ProtobufCMessage *reply = NULL;
 		chc_status status =
 		        chc_client_call(client, service, method, request, NULL, &reply, error);
-		if (status != CHC_OK)
+		page->want_total = false;
+		if (status != CHC_OK) {
+			free(token);
 			return chc_error_set_headline(error, status, "%s: %s", method,
 			                              error->message ? error->message : "");
+		}
 		size_t count = *(const size_t *)((const char *)reply + items->quantifier_offset);
 		ProtobufCMessage *const *item =
 		        *(ProtobufCMessage *const *const *)((const char *)reply + items->offset);
@@ -100,13 +107,22 @@ static chc_status list_pages(const ProtobufCServiceDescriptor *service, const ch
 		        page_field ? *(Chc__V1__PageInfo *const *)((const char *)reply +
 		                                                   page_field->offset)
 		                   : NULL;
+		if (token == NULL && info != NULL)
+			total = info->total_size;
 		for (size_t i = 0; i < count && status == CHC_OK; i++)
-			status = each(context, item[i], info ? info->total_size : 0, error);
-		snprintf(token, sizeof(token), "%s", info ? info->next_page_token : "");
+			status = each(context, item[i], total, error);
+		bool more = info != NULL && info->next_page_token[0] != '\0';
+		free(token);
+		token = more ? strdup(info->next_page_token) : NULL;
 		protobuf_c_message_free_unpacked(reply, NULL);
-		if (status != CHC_OK)
+		page->page_token = "";
+		if (status == CHC_OK && more && token == NULL)
+			status = chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
+		if (status != CHC_OK) {
+			free(token);
 			return status;
-	} while (token[0] != '\0');
+		}
+	} while (token != NULL);
 	return CHC_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "db.h"
+#include "keyset.h"
 #include "municipalities.h"
 #include "validate.h"
 
@@ -18,16 +19,21 @@ static const core_statement list_regions_statement = {
 	1
 };
 
+/* Paged by code after the token's ($4, NULL on page one), one row past the
+ * page to tell a next page is there; the count only when asked ($5), the
+ * population of every match always (98 rows at most: cheap). */
 static const core_statement list_municipalities_statement = {
 	"list_municipalities",
-	"SELECT m.code, m.name, m.region_code, r.name, m.population, m.population_year, "
-	"count(*) OVER (), sum(m.population) OVER () "
-	"FROM municipalities.municipalities m JOIN municipalities.regions r ON r.code = "
-	"m.region_code "
+	"WITH matching AS (SELECT m.code, m.name, m.region_code, m.population, "
+	"m.population_year FROM municipalities.municipalities m "
 	"WHERE ($1::int = 0 OR m.region_code = $1::int) "
-	"AND ($2 = '' OR lower(m.name) LIKE lower($2) || '%') "
-	"ORDER BY m.code LIMIT $3::int OFFSET $4::bigint",
-	4
+	"AND ($2 = '' OR lower(m.name) LIKE lower($2) || '%')) "
+	"SELECT x.code, x.name, x.region_code, r.name, x.population, x.population_year, "
+	"CASE WHEN $5::bool THEN (SELECT count(*) FROM matching) ELSE 0 END, "
+	"(SELECT sum(population) FROM matching) "
+	"FROM matching x JOIN municipalities.regions r ON r.code = x.region_code "
+	"WHERE $4::int IS NULL OR x.code > $4::int ORDER BY x.code LIMIT $3::int",
+	5
 };
 
 /* The lookup by key alone: the list statement's filters and window sums are
@@ -133,16 +139,20 @@ static Chc__V1__Municipality *municipality_from_row(core_request *request, PGres
 }
 
 static PGresult *query_municipalities(core_request *request, int region_code,
-                                      const char *name_prefix, int limit, long offset)
+                                      const char *name_prefix, const core_page *page)
 {
-	char region_text[16], limit_text[16], offset_text[24];
+	char region_text[16], limit_text[16];
 	snprintf(region_text, sizeof(region_text), "%d", region_code);
-	snprintf(limit_text, sizeof(limit_text), "%d", limit);
-	snprintf(offset_text, sizeof(offset_text), "%ld", offset);
-	const char *values[] = { region_text, name_prefix, limit_text, offset_text };
+	snprintf(limit_text, sizeof(limit_text), "%d", page->limit + 1);
+	const char *values[] = { region_text, name_prefix, limit_text,
+		                 page->after ? page->keys[0] : NULL,
+		                 page->want_total ? "true" : "false" };
 	PGresult *result = NULL;
-	if (core_query(request, &list_municipalities_statement, values, &result) != CHC_OK)
+	chc_status status = core_query(request, &list_municipalities_statement, values, &result);
+	if (status != CHC_OK) {
+		core_page_refused(request, page, status);
 		return NULL;
+	}
 	return result;
 }
 
@@ -153,12 +163,17 @@ void municipalities_list_municipalities(municipalities_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	int limit = 0;
-	long offset = 0;
+	core_sort sort;
+	core_page page_asked;
+	if (!core_sort_parse(&sort, "municipalities.municipalities", "m.code")) {
+		core_fail(request, CHC_INTERNAL, "cannot page municipalities");
+		closure(NULL, closure_data);
+		return;
+	}
 	if (input->region_code != 0)
 		core_check_range(request, "region_code", input->region_code, 1081, 1085);
 	core_check_text(request, "name_prefix", input->name_prefix, 0, 100);
-	core_page_read(request, input->page, &limit, &offset);
+	core_page_read(request, input->page, &sort, &page_asked);
 	if (core_failed(request)) {
 		closure(NULL, closure_data);
 		return;
@@ -172,14 +187,19 @@ void municipalities_list_municipalities(municipalities_service *service,
 		prefix[used++] = *p;
 	}
 	prefix[used] = '\0';
-	PGresult *result = query_municipalities(request, input->region_code, prefix, limit, offset);
+	PGresult *result = query_municipalities(request, input->region_code, prefix, &page_asked);
 	if (result == NULL) {
 		closure(NULL, closure_data);
 		return;
 	}
 	Chc__V1__ListMunicipalitiesResponse reply = CHC__V1__LIST_MUNICIPALITIES_RESPONSE__INIT;
 	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	int rows = PQntuples(result);
+	int rows = core_page_fill(request, &sort, &page_asked, result, 0, &page);
+	if (rows < 0) {
+		closure(NULL, closure_data);
+		return;
+	}
+	page.total_size = rows > 0 ? column_long(result, 0, 6) : 0;
 	reply.municipalities =
 	        core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.municipalities));
 	for (int i = 0; reply.municipalities != NULL && i < rows; i++) {
@@ -190,7 +210,6 @@ void municipalities_list_municipalities(municipalities_service *service,
 	}
 	if (rows > 0)
 		reply.total_population = column_long(result, 0, 7);
-	core_page_fill(request, result, 6, offset, &page);
 	reply.page = &page;
 	closure(core_failed(request) ? NULL : &reply, closure_data);
 }

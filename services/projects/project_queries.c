@@ -78,6 +78,16 @@ void projects_search_projects(projects_service *service,
 
 #define OPEN_PROJECT "p.status NOT IN ('closed', 'cancelled')"
 
+/* The milestones past due of open projects, soonest due first; paged and
+ * counted like every list (a table of its own: the condition is fixed). */
+static const core_listing overdue_listing = {
+	.table = "(SELECT m.* FROM projects.milestones m JOIN projects.projects p ON p.id = "
+	         "m.project_id WHERE NOT m.done AND m.due < current_date AND " OPEN_PROJECT ") m",
+	.columns = "m.id, m.title, to_char(m.due, 'YYYY-MM-DD'), m.responsible, m.project_id",
+	.column_count = 5,
+	.order = "m.due, m.id",
+};
+
 void projects_list_overdue_milestones(projects_service *service,
                                       const Chc__V1__ListOverdueMilestonesRequest *input,
                                       Chc__V1__ListOverdueMilestonesResponse_Closure closure,
@@ -85,23 +95,12 @@ void projects_list_overdue_milestones(projects_service *service,
 {
 	(void)service;
 	core_request *request = closure_data;
-	int limit = 0;
-	long offset = 0;
-	if (!core_page_read(request, input->page, &limit, &offset))
-		CORE_FAIL_RETURN(closure, closure_data);
-	core_query_builder query = { .used = 0 };
-	core_query_append(&query,
-	                  "SELECT m.id, m.title, to_char(m.due, 'YYYY-MM-DD'), m.responsible, "
-	                  "m.project_id, count(*) OVER () FROM projects.milestones m JOIN "
-	                  "projects.projects p ON p.id = m.project_id WHERE NOT m.done AND "
-	                  "m.due < current_date AND " OPEN_PROJECT " ORDER BY m.due, m.id");
-	core_query_page(request, &query, limit, offset);
-	PGresult *result = NULL;
+	core_list_page found;
 	Chc__V1__ListOverdueMilestonesResponse reply =
 	        CHC__V1__LIST_OVERDUE_MILESTONES_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	if (core_query_run(request, &query, &result) != CHC_OK)
+	if (core_list(request, &overdue_listing, &input->base, &found) != CHC_OK)
 		CORE_FAIL_RETURN(closure, closure_data);
+	PGresult *result = found.rows;
 	int rows = PQntuples(result);
 	reply.milestones = core_alloc(request, (size_t)(rows + 1) * sizeof(void *));
 	if (reply.milestones == NULL)
@@ -120,9 +119,7 @@ void projects_list_overdue_milestones(projects_service *service,
 		milestone->project_id = PQgetvalue(result, i, 4);
 		reply.milestones[reply.n_milestones++] = milestone;
 	}
-	if (core_page_fill(request, result, 5, offset, &page) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply.page = &page;
+	reply.page = &found.page;
 	closure(&reply, closure_data);
 }
 

@@ -124,12 +124,96 @@ static void foreign_companies_and_lists(void **state)
 	protobuf_c_message_free_unpacked(&foreign->base, NULL);
 }
 
+/* The first valid CVR number (modulus 11, weights 2765432 1) from start. */
+static long valid_cvr(long start)
+{
+	static const int weights[] = { 2, 7, 6, 5, 4, 3, 2, 1 };
+	for (long number = start;; number++) {
+		long sum = 0, rest = number;
+		for (int i = 7; i >= 0; i--, rest /= 10)
+			sum += (rest % 10) * weights[i];
+		if (sum % 11 == 0)
+			return number;
+	}
+}
+
+/* Companies that tie on their names, walked by ListCompanies one to three
+ * at a time: every company once, in name order; the total only when asked;
+ * a token not given out is INVALID_ARGUMENT naming page.page_token. */
+static void list_pages_by_name_and_id(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "Læsø Care", "Aabo Tele", "Læsø Care", "Zeta",
+		                             "Læsø care", "Aabo Tele", "Læsø Care", "Læsø care" };
+	enum { COUNT = sizeof(names) / sizeof(names[0]) };
+	char text[1024];
+	long cvr = 41000000;
+	for (size_t i = 0; i < COUNT; i++) {
+		cvr = valid_cvr(cvr + 1);
+		snprintf(text, sizeof(text),
+		         "{\"company\":{\"name\":\"%s\",\"cvr\":\"%ld\",\"municipality_code\":"
+		         "825,\"categories\":[\"telemedicine\"]}}",
+		         names[i], cvr);
+		ProtobufCMessage *made = call_json("CreateCompany", text, CHC_OK, NULL, 0);
+		assert_non_null(made);
+		protobuf_c_message_free_unpacked(made, NULL);
+	}
+	PGresult *ordered =
+	        PQexec(stack.database, "SELECT id::text FROM companies.companies "
+	                               "WHERE municipality_code = 825 ORDER BY name, id");
+	assert_int_equal(PQresultStatus(ordered), PGRES_TUPLES_OK);
+	int count = PQntuples(ordered);
+	assert_true(count >= (int)COUNT);
+	for (int size = 1; size <= 3; size++) {
+		char token[1024] = "";
+		int seen = 0;
+		bool first = true;
+		do {
+			snprintf(text, sizeof(text),
+			         "{\"municipality_code\":825,\"page\":{\"page_size\":%d,"
+			         "\"page_token\":\"%s\",\"want_total\":%s}}",
+			         size, token, first ? "true" : "false");
+			Chc__V1__ListCompaniesResponse *list =
+			        (void *)call_json("ListCompanies", text, CHC_OK, NULL, 0);
+			assert_non_null(list);
+			assert_int_equal(list->page->total_size, first ? count : 0);
+			assert_true(list->n_companies <= (size_t)size);
+			for (size_t i = 0; i < list->n_companies; i++) {
+				assert_true(seen < count);
+				assert_string_equal(list->companies[i]->id,
+				                    PQgetvalue(ordered, seen, 0));
+				seen++;
+			}
+			assert_true(strlen(list->page->next_page_token) < sizeof(token));
+			snprintf(token, sizeof(token), "%s", list->page->next_page_token);
+			protobuf_c_message_free_unpacked(&list->base, NULL);
+			first = false;
+		} while (token[0] != '\0');
+		assert_int_equal(seen, count);
+	}
+	PQclear(ordered);
+	/* Not asked: no count. */
+	Chc__V1__ListCompaniesResponse *list =
+	        (void *)call_json("ListCompanies", "{\"municipality_code\":825}", CHC_OK, NULL, 0);
+	assert_int_equal(list->page->total_size, 0);
+	protobuf_c_message_free_unpacked(&list->base, NULL);
+	char field[64] = "";
+	assert_null(call_json("ListCompanies", "{\"page\":{\"page_token\":\"o50\"}}",
+	                      CHC_INVALID_ARGUMENT, field, sizeof(field)));
+	assert_string_equal(field, "page.page_token");
+	/* Base64url, but no token this list gave out. */
+	assert_null(call_json("ListCompanies", "{\"page\":{\"page_token\":\"AT0nPB0CAQAEAAAAAA\"}}",
+	                      CHC_INVALID_ARGUMENT, field, sizeof(field)));
+	assert_string_equal(field, "page.page_token");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(create_get_update_archive),
 		cmocka_unit_test(every_bad_field_is_named),
 		cmocka_unit_test(foreign_companies_and_lists),
+		cmocka_unit_test(list_pages_by_name_and_id),
 	};
 	return harness_run_group_on(tests, &stack, "companies");
 }

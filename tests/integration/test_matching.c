@@ -215,9 +215,16 @@ static void test_beds(void **state)
 	assert_string_equal(list->test_beds[0]->id, test_bed_ids[2]);
 	protobuf_c_message_free_unpacked(&list->base, NULL);
 	list = (void *)matching_call("ListTestBeds",
-	                             "{\"page\":{\"page_size\":1,\"page_token\":\"o2\"}}", CHC_OK);
-	assert_int_equal(list->n_test_beds, 1);
+	                             "{\"page\":{\"page_size\":2,\"want_total\":true}}", CHC_OK);
+	assert_int_equal(list->n_test_beds, 2);
 	assert_int_equal(list->page->total_size, 3);
+	assert_string_not_equal(list->page->next_page_token, "");
+	snprintf(text, sizeof(text), "{\"page\":{\"page_size\":2,\"page_token\":\"%s\"}}",
+	         list->page->next_page_token);
+	protobuf_c_message_free_unpacked(&list->base, NULL);
+	list = (void *)matching_call("ListTestBeds", text, CHC_OK);
+	assert_int_equal(list->n_test_beds, 1);
+	assert_int_equal(list->page->total_size, 0); /* not asked */
 	assert_string_equal(list->page->next_page_token, "");
 	protobuf_c_message_free_unpacked(&list->base, NULL);
 	expect_field("ListTestBeds", "{\"trl\":10}", "trl");

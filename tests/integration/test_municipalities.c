@@ -69,17 +69,26 @@ static void municipalities_paged_and_filtered(void **state)
 	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	page.page_size = 40;
 	request.page = &page;
-	int seen = 0;
-	char token[64] = "";
+	int seen = 0, last_code = 0;
+	char token[256] = "";
+	/* The total only when asked (page one); the population on every page:
+	 * it is of all the matching rows, not of the page's. */
+	page.want_total = true;
 	do {
 		page.page_token = token;
 		Chc__V1__ListMunicipalitiesResponse *reply =
 		        (void *)call("ListMunicipalities", &request.base, CHC_OK);
 		seen += (int)reply->n_municipalities;
-		assert_int_equal(reply->page->total_size, 98);
+		assert_int_equal(reply->page->total_size, page.want_total ? 98 : 0);
 		assert_int_equal(reply->total_population, 5992644);
+		for (size_t i = 0; i < reply->n_municipalities; i++) {
+			assert_true(reply->municipalities[i]->code > last_code);
+			last_code = reply->municipalities[i]->code;
+		}
+		assert_true(strlen(reply->page->next_page_token) < sizeof(token));
 		snprintf(token, sizeof(token), "%s", reply->page->next_page_token);
 		protobuf_c_message_free_unpacked(&reply->base, NULL);
+		page.want_total = false;
 	} while (token[0] != '\0');
 	assert_int_equal(seen, 98);
 
@@ -99,6 +108,9 @@ static void municipalities_paged_and_filtered(void **state)
 	protobuf_c_message_free_unpacked(&named->base, NULL);
 
 	page.page_token = "garbage";
+	assert_null(call("ListMunicipalities", &request.base, CHC_INVALID_ARGUMENT));
+	/* The offset tokens of before are not tokens any more. */
+	page.page_token = "o40";
 	assert_null(call("ListMunicipalities", &request.base, CHC_INVALID_ARGUMENT));
 	page.page_token = "";
 	page.page_size = 501;

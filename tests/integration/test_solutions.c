@@ -183,7 +183,8 @@ static void contacts_and_deletion(void **state)
 	char field[64] = "";
 	assert_null(call_json("AddContact", text, CHC_INVALID_ARGUMENT, field, sizeof(field)));
 	assert_string_equal(field, "contact.consent_purpose");
-	snprintf(text, sizeof(text), "{\"company_id\":\"%s\"}", company_id);
+	snprintf(text, sizeof(text), "{\"company_id\":\"%s\",\"page\":{\"want_total\":true}}",
+	         company_id);
 	Chc__V1__ListContactsResponse *list =
 	        (void *)call_json("ListContacts", text, CHC_OK, NULL, 0);
 	assert_int_equal(list->n_contacts, 1);

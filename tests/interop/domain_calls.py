@@ -294,7 +294,8 @@ def run_jobs(matching_url, municipalities_url, companies_url):
         assert job.state == x.JOB_STATE_SUCCEEDED, (kind, job.state, job.error)
         code, message, _, results = call(
             matching_url, "MatchingService", "ListJobResults",
-            x.ListJobResultsRequest(job_id=job.id, page=common_pb2.PageRequest(page_size=50)),
+            x.ListJobResultsRequest(job_id=job.id,
+                                    page=common_pb2.PageRequest(page_size=50, want_total=True)),
             x.ListJobResultsResponse)
         assert code == 0 and results.page.total_size == job.result_count, message
         assert {x.ResultKind.Name(r.kind)[len("RESULT_KIND_"):].lower().replace("_", "-")

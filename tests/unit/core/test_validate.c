@@ -72,29 +72,6 @@ static void presence_and_the_failure_recorded(void **state)
 	core_request_fini(&missing);
 }
 
-static void page_tokens_round_trip(void **state)
-{
-	(void)state;
-	core_request request = { 0 };
-	char *token = core_page_token(&request, 50, 120);
-	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
-	page.page_token = token;
-	int limit = 0;
-	long offset = 0;
-	assert_true(core_page_read(&request, &page, &limit, &offset));
-	assert_int_equal(limit, 50);
-	assert_int_equal(offset, 50);
-	assert_string_equal(core_page_token(&request, 120, 120), "");
-	page.page_token = "o-5";
-	assert_false(core_page_read(&request, &page, &limit, &offset));
-	page.page_token = "";
-	page.page_size = 1000;
-	assert_false(core_page_read(&request, &page, &limit, &offset));
-	assert_string_equal(request.error.violations[0].field, "page.page_token");
-	assert_string_equal(request.error.violations[1].field, "page.page_size");
-	core_request_fini(&request);
-}
-
 static void enums_are_stored_as_slugs(void **state)
 {
 	(void)state;
@@ -118,7 +95,6 @@ int main(void)
 		cmocka_unit_test(text_is_utf8_and_bounded),
 		cmocka_unit_test(dates_emails_uuids_ranges),
 		cmocka_unit_test(presence_and_the_failure_recorded),
-		cmocka_unit_test(page_tokens_round_trip),
 		cmocka_unit_test(enums_are_stored_as_slugs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
