@@ -64,10 +64,8 @@ static bool may_see(const core_request *request, const Chc__V1__Solution *soluti
 	if (solution->status == CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED ||
 	    core_principal_is_secretariat(&request->principal))
 		return true;
-	const char *organisation = request->principal.organisation;
-	return request->principal.role == CORE_ROLE_PARTNER &&
-	       strncmp(organisation, "company:", 8) == 0 &&
-	       strcasecmp(organisation + 8, solution->company_id) == 0;
+	const char *company = core_principal_company(&request->principal);
+	return company[0] != '\0' && strcasecmp(company, solution->company_id) == 0;
 }
 
 void companies_get_solution(companies_service *service, const Chc__V1__GetSolutionRequest *input,

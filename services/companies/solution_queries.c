@@ -2,8 +2,6 @@
  * solution_queries.c - ListSolutions and SearchSolutions: the solutions'
  * listing (filters, order, search vector); the core runs both calls.
  */
-#include <string.h>
-
 #include "auth.h"
 #include "companies.h"
 #include "listing.h"
@@ -28,13 +26,12 @@ static const core_filter solution_filters[] = {
  * when its token was made. */
 static void solution_visible(const core_request *request, core_query_builder *query)
 {
-	const core_principal *principal = &request->principal;
-	if (core_principal_is_secretariat(principal))
+	if (core_principal_is_secretariat(&request->principal))
 		return;
-	if (principal->role == CORE_ROLE_PARTNER &&
-	    strncmp(principal->organisation, "company:", 8) == 0)
+	const char *company = core_principal_company(&request->principal);
+	if (company[0] != '\0')
 		core_query_where(query, "(s.status = 'published' OR s.company_id = $?::uuid)",
-		                 principal->organisation + 8);
+		                 company);
 	else
 		core_query_append(query, " AND s.status = 'published'");
 }

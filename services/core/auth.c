@@ -78,6 +78,14 @@ bool core_principal_is_secretariat(const core_principal *principal)
 	       principal->role == CORE_ROLE_SERVICE;
 }
 
+const char *core_principal_company(const core_principal *principal)
+{
+	if (principal->role != CORE_ROLE_PARTNER ||
+	    strncmp(principal->organisation, "company:", 8) != 0)
+		return "";
+	return principal->organisation + 8;
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec now;

@@ -44,6 +44,10 @@ typedef struct core_principal {
  * registries, projects and matching. */
 bool core_principal_is_secretariat(const core_principal *principal);
 
+/* The id of the company a partner token acts for; "" for every other
+ * principal (a municipality's or region's partner, any other role). */
+const char *core_principal_company(const core_principal *principal);
+
 typedef struct core_allocation core_allocation;
 
 typedef struct core_request {

@@ -178,10 +178,12 @@ static void add_last(const core_scope_owner *owner, const ProtobufCFieldDescript
 		if (code != 0)
 			snprintf(value, sizeof(value), "%s:%d", owner->kind, code);
 	} else {
+		/* A record's id as it is; a company's id as its organisation. */
 		const char *text = *(const char *const *)element;
-		if (text != NULL && text[0] != '\0')
-			snprintf(value, sizeof(value), "%s%s%.70s",
-			         owner->record ? "" : owner->kind, owner->record ? "" : ":", text);
+		if (text != NULL && text[0] != '\0' && owner->record != NULL)
+			snprintf(value, sizeof(value), "%.70s", text);
+		else if (text != NULL && text[0] != '\0')
+			snprintf(value, sizeof(value), "%s:%.70s", owner->kind, text);
 	}
 	add_value(named, value);
 }
