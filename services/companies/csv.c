@@ -4,83 +4,119 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Grows a request-owned array by doubling; core_alloc memory is never
- * freed early, so the old block simply stays until the request ends. */
-static void *grow(core_request *request, void *old, size_t used, size_t *capacity, size_t item)
+void csv_reader_init(csv_reader *reader, const char *text)
 {
-	if (used < *capacity)
-		return old;
-	size_t wanted = *capacity ? *capacity * 2 : 16;
-	void *bigger = core_alloc(request, wanted * item);
-	if (bigger != NULL && old != NULL)
-		memcpy(bigger, old, used * item);
-	*capacity = wanted;
-	return bigger;
+	*reader = (csv_reader){ .cursor = text };
 }
 
-chc_status csv_parse(core_request *request, const char *text, csv_record **records, size_t *count)
+void csv_reader_fini(csv_reader *reader)
 {
-	size_t length = strlen(text);
-	/* Fields are copied into one buffer no longer than the text. */
-	char *buffer = core_alloc(request, length + 1);
-	if (buffer == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	size_t record_capacity = 0, field_capacity = 0;
-	csv_record *list = NULL;
-	char **fields = NULL;
-	size_t record_count = 0, field_count = 0;
-	char *out = buffer;
-	const char *p = text;
-	while (*p != '\0') {
-		char *field = out;
-		if (*p == '"') {
-			p++;
-			for (;;) {
-				if (*p == '\0') {
-					char name[32];
-					snprintf(name, sizeof(name), "csv.row[%zu]", record_count);
-					return core_violation(request, name,
-					                      "a quoted field is never closed");
-				}
-				if (*p == '"' && p[1] == '"') {
-					*out++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					*out++ = *p++;
-				}
-			}
-		}
-		while (*p != '\0' && *p != ',' && *p != '\n' && *p != '\r')
-			*out++ = *p++;
-		*out++ = '\0';
-		fields = grow(request, fields, field_count, &field_capacity, sizeof(char *));
+	free(reader->text);
+	free(reader->starts);
+	free(reader->fields);
+	*reader = (csv_reader){ 0 };
+}
+
+static chc_status put_character(csv_reader *reader, size_t *used, char c)
+{
+	if (*used == reader->text_capacity) {
+		size_t capacity = reader->text_capacity ? reader->text_capacity * 2 : 256;
+		char *bigger = realloc(reader->text, capacity);
+		if (bigger == NULL)
+			return CHC_RESOURCE_EXHAUSTED;
+		reader->text = bigger;
+		reader->text_capacity = capacity;
+	}
+	reader->text[(*used)++] = c;
+	return CHC_OK;
+}
+
+static chc_status start_field(csv_reader *reader, size_t count, size_t at)
+{
+	if (count == reader->field_capacity) {
+		size_t capacity = reader->field_capacity ? reader->field_capacity * 2 : 32;
+		size_t *starts = realloc(reader->starts, capacity * sizeof(*starts));
+		if (starts == NULL)
+			return CHC_RESOURCE_EXHAUSTED;
+		reader->starts = starts;
+		char **fields = realloc(reader->fields, capacity * sizeof(*fields));
 		if (fields == NULL)
 			return CHC_RESOURCE_EXHAUSTED;
-		fields[field_count++] = field;
-		if (*p == ',') {
-			p++;
-			continue;
-		}
-		if (*p == '\r')
-			p++;
-		if (*p == '\n')
-			p++;
-		/* End of a record; a blank line is one empty field. */
-		if (!(field_count == 1 && fields[0][0] == '\0')) {
-			list = grow(request, list, record_count, &record_capacity,
-			            sizeof(csv_record));
-			if (list == NULL)
-				return CHC_RESOURCE_EXHAUSTED;
-			list[record_count++] = (csv_record){ fields, field_count };
-			fields = NULL;
-			field_capacity = 0;
-		}
-		field_count = 0;
+		reader->fields = fields;
+		reader->field_capacity = capacity;
 	}
-	*records = list;
-	*count = record_count;
+	reader->starts[count] = at;
+	return CHC_OK;
+}
+
+static chc_status violation(csv_reader *reader, core_request *request, const char *reason)
+{
+	char name[40];
+	snprintf(name, sizeof(name), "csv.row[%zu]", reader->records);
+	return core_violation(request, name, "%s", reason);
+}
+
+/* One record's fields into reader->text; the cursor ends past its line. */
+static chc_status read_record(csv_reader *reader, core_request *request, size_t *count)
+{
+	const char *p = reader->cursor;
+	size_t used = 0;
+	*count = 0;
+	for (;;) {
+		if (*count == CSV_MAX_FIELDS)
+			return violation(reader, request, "has more than 1024 fields");
+		if (start_field(reader, *count, used) != CHC_OK)
+			return CHC_RESOURCE_EXHAUSTED;
+		(*count)++;
+		if (*p == '"') {
+			for (p++;; p++) {
+				if (*p == '\0')
+					return violation(reader, request,
+					                 "a quoted field is never closed");
+				if (*p == '"' && p[1] != '"')
+					break;
+				if (*p == '"')
+					p++; /* a doubled quote stands for one */
+				if (put_character(reader, &used, *p) != CHC_OK)
+					return CHC_RESOURCE_EXHAUSTED;
+			}
+			p++;
+		}
+		for (; *p != '\0' && *p != ',' && *p != '\n' && *p != '\r'; p++)
+			if (put_character(reader, &used, *p) != CHC_OK)
+				return CHC_RESOURCE_EXHAUSTED;
+		if (put_character(reader, &used, '\0') != CHC_OK)
+			return CHC_RESOURCE_EXHAUSTED;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	if (*p == '\r')
+		p++;
+	if (*p == '\n')
+		p++;
+	reader->cursor = p;
+	return CHC_OK;
+}
+
+chc_status csv_reader_next(csv_reader *reader, core_request *request, csv_record *record)
+{
+	*record = (csv_record){ 0 };
+	while (*reader->cursor != '\0') {
+		size_t count = 0;
+		chc_status status = read_record(reader, request, &count);
+		if (status == CHC_RESOURCE_EXHAUSTED)
+			return core_fail(request, status, "out of memory reading the CSV");
+		if (status != CHC_OK)
+			return status;
+		/* A blank line is one empty field: skipped. */
+		if (count == 1 && reader->text[0] == '\0')
+			continue;
+		for (size_t i = 0; i < count; i++)
+			reader->fields[i] = reader->text + reader->starts[i];
+		reader->records++;
+		*record = (csv_record){ reader->fields, count };
+		return CHC_OK;
+	}
 	return CHC_OK;
 }

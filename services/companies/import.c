@@ -76,7 +76,12 @@ typedef struct import_state {
 	FILE *copy; /* the COPY text being built */
 	char *copy_text;
 	size_t copy_length;
+	size_t errors_left_out;
 } import_state;
+
+/* A reply lists this many errors at the most: a file of a million bad rows
+ * would otherwise make a reply larger than any message may be. */
+#define IMPORT_MAX_ERRORS 1000
 
 static const char *field_of(const import_state *state, const csv_record *record, enum column c)
 {
@@ -87,6 +92,10 @@ static const char *field_of(const import_state *state, const csv_record *record,
 static void add_error(import_state *state, int row, const char *field, const char *reason)
 {
 	Chc__V1__ImportCompaniesResponse *reply = state->reply;
+	if (reply->n_errors == IMPORT_MAX_ERRORS) {
+		state->errors_left_out++;
+		return;
+	}
 	if (reply->n_errors == state->error_capacity) {
 		size_t capacity = state->error_capacity ? state->error_capacity * 2 : 64;
 		Chc__V1__ImportRowError **bigger =
@@ -106,6 +115,19 @@ static void add_error(import_state *state, int row, const char *field, const cha
 	error->field = core_strdup(state->request, field);
 	error->reason = core_strdup(state->request, reason);
 	reply->errors[reply->n_errors++] = error;
+}
+
+/* The last error says how many more there were (row 0: the whole file). */
+static void note_errors_left_out(import_state *state)
+{
+	if (state->errors_left_out == 0)
+		return;
+	/* The last one listed makes room, and is counted with the rest. */
+	state->reply->n_errors--;
+	char reason[96];
+	snprintf(reason, sizeof(reason), "%zu more errors are not listed",
+	         state->errors_left_out + 1);
+	add_error(state, 0, "csv", reason);
 }
 
 /* "a;b" of slugs into enum values; false with a reason for an unknown one. */
@@ -397,6 +419,8 @@ static const char solutions_sql[] =
         "lower(r.solution_name), r.row_number DESC ON CONFLICT (company_id, lower(name)) DO "
         "NOTHING";
 
+#define COPY_PIECE_BYTES ((size_t)64 << 10)
+
 static chc_status copy_rows(core_request *request, const char *text, size_t length)
 {
 	PGresult *result = NULL;
@@ -405,7 +429,12 @@ static chc_status copy_rows(core_request *request, const char *text, size_t leng
 	PGresult *started = PQexec(request->db, "COPY import_rows FROM STDIN");
 	bool ok = PQresultStatus(started) == PGRES_COPY_IN;
 	PQclear(started);
-	ok = ok && (length == 0 || PQputCopyData(request->db, text, (int)length) == 1);
+	/* PQputCopyData takes an int: a body past 2 GiB would wrap, so it goes
+	 * in pieces (PostgreSQL joins them; a piece may end mid-row). */
+	for (size_t sent = 0; ok && sent < length; sent += COPY_PIECE_BYTES) {
+		size_t piece = length - sent < COPY_PIECE_BYTES ? length - sent : COPY_PIECE_BYTES;
+		ok = PQputCopyData(request->db, text + sent, (int)piece) == 1;
+	}
 	ok = PQputCopyEnd(request->db, ok ? NULL : "import aborted") == 1 && ok;
 	PGresult *finished = PQgetResult(request->db);
 	ok = ok && PQresultStatus(finished) == PGRES_COMMAND_OK;
@@ -456,27 +485,35 @@ void companies_import_companies(companies_service *service,
 	core_request *request = closure_data;
 	Chc__V1__ImportCompaniesResponse reply = CHC__V1__IMPORT_COMPANIES_RESPONSE__INIT;
 	import_state state = { .request = request, .reply = &reply };
-	csv_record *records = NULL;
-	size_t count = 0;
+	csv_reader reader;
+	csv_reader_init(&reader, input->csv);
+	csv_record record = { 0 };
 	if (!core_check_text(request, "csv", input->csv, 1, SIZE_MAX) ||
-	    csv_parse(request, input->csv, &records, &count) != CHC_OK || count == 0) {
+	    csv_reader_next(&reader, request, &record) != CHC_OK || record.count == 0) {
 		if (!core_failed(request))
 			core_violation(request, "csv", "has no header row");
+		csv_reader_fini(&reader);
 		closure(NULL, closure_data);
 		return;
 	}
-	if (read_header(&state, &records[0])) {
-		state.copy = open_memstream(&state.copy_text, &state.copy_length);
-		if (state.copy == NULL) {
-			core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-			closure(NULL, closure_data);
-			return;
-		}
-		for (size_t i = 1; i < count && !core_failed(request); i++)
-			import_row(&state, &records[i], (int)i);
-		fclose(state.copy);
+	/* A file with a bad header is still counted, so that the reply says
+	 * how many rows were not imported. */
+	bool header_known = read_header(&state, &record);
+	state.copy = open_memstream(&state.copy_text, &state.copy_length);
+	if (state.copy == NULL)
+		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
+	int count = 0;
+	while (!core_failed(request) && csv_reader_next(&reader, request, &record) == CHC_OK &&
+	       record.count > 0) {
+		count++;
+		if (header_known)
+			import_row(&state, &record, count);
 	}
-	reply.rows = (int32_t)(count - 1);
+	if (state.copy != NULL)
+		fclose(state.copy);
+	note_errors_left_out(&state);
+	csv_reader_fini(&reader);
+	reply.rows = count;
 	PGresult *result = NULL;
 	if (!core_failed(request) && !input->dry_run && state.copy_length > 0 &&
 	    copy_rows(request, state.copy_text, state.copy_length) == CHC_OK &&

@@ -19,15 +19,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	core_request request = { 0 };
-	csv_record *records = NULL;
-	size_t count = 0;
-	chc_status status = csv_parse(&request, text, &records, &count);
+	csv_reader reader;
+	csv_reader_init(&reader, text);
+	csv_record record = { 0 };
+	chc_status status;
+	while ((status = csv_reader_next(&reader, &request, &record)) == CHC_OK && record.count > 0)
+		for (size_t f = 0; f < record.count; f++)
+			if (record.fields[f] == NULL)
+				abort();
 	if (status != CHC_OK && status != CHC_INVALID_ARGUMENT)
 		abort();
-	for (size_t r = 0; status == CHC_OK && r < count; r++)
-		for (size_t f = 0; f < records[r].count; f++)
-			if (records[r].fields[f] == NULL)
-				abort();
+	csv_reader_fini(&reader);
 	core_request_fini(&request);
 	free(text);
 	return 0;

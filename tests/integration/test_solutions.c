@@ -290,6 +290,58 @@ static void csv_import_is_row_by_row_and_repeatable(void **state)
 	protobuf_c_message_free_unpacked(&reply->base, NULL);
 }
 
+static void an_import_lists_a_bounded_number_of_errors(void **state)
+{
+	(void)state;
+	/* 1,500 rows with a bad CVR: the reply lists 1,000 errors, the last
+	 * of them saying how many more there were, and imports nothing. */
+	size_t rows = 1500, size = 64 + rows * 24;
+	char *request = malloc(size);
+	assert_non_null(request);
+	size_t used = (size_t)snprintf(request, size, "{\"csv\":\"name,cvr\\n");
+	for (size_t i = 0; i < rows; i++)
+		used += (size_t)snprintf(request + used, size - used, "Bad Check,12345678\\n");
+	snprintf(request + used, size - used, "\"}");
+	Chc__V1__ImportCompaniesResponse *reply =
+	        (void *)call_json("ImportCompanies", request, CHC_OK, NULL, 0);
+	assert_int_equal(reply->rows, 1500);
+	assert_int_equal(reply->companies_created, 0);
+	assert_int_equal(reply->n_errors, 1000);
+	assert_int_equal(reply->errors[998]->row, 999);
+	assert_string_equal(reply->errors[999]->field, "csv");
+	assert_string_equal(reply->errors[999]->reason, "501 more errors are not listed");
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+	free(request);
+}
+
+static void an_import_larger_than_one_copy_piece(void **state)
+{
+	(void)state;
+	/* The COPY text goes to PostgreSQL in 64 KiB pieces; 1,200 rows of
+	 * foreign companies make several, and every row arrives whole. */
+	size_t rows = 1200, size = 64 + rows * 96;
+	char *request = malloc(size);
+	assert_non_null(request);
+	size_t used = (size_t)snprintf(request, size,
+	                               "{\"csv\":\"name,country,vat_number,description\\n");
+	for (size_t i = 0; i < rows; i++)
+		used += (size_t)snprintf(request + used, size - used,
+		                         "Piece %04zu,SE,SE%012zu,%s\\n", i, i,
+		                         "a description long enough to fill pieces");
+	snprintf(request + used, size - used, "\"}");
+	Chc__V1__ImportCompaniesResponse *reply =
+	        (void *)call_json("ImportCompanies", request, CHC_OK, NULL, 0);
+	assert_int_equal(reply->n_errors, 0);
+	assert_int_equal(reply->companies_created, 1200);
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+	free(request);
+	assert_string_equal(harness_sql_value(stack.database,
+	                                      "SELECT count(*) FROM companies.companies WHERE "
+	                                      "name LIKE 'Piece %' AND description LIKE '%fill "
+	                                      "pieces'"),
+	                    "1200");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +350,8 @@ int main(void)
 		cmocka_unit_test(contacts_and_deletion),
 		cmocka_unit_test(duplicates_and_merge),
 		cmocka_unit_test(csv_import_is_row_by_row_and_repeatable),
+		cmocka_unit_test(an_import_lists_a_bounded_number_of_errors),
+		cmocka_unit_test(an_import_larger_than_one_copy_piece),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
