@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "chc/methods.h"
 #include "chc/v1/access.pb-c.h"
+#include "wire_limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,18 @@ const core_method *core_dispatch_find(const core_dispatch *dispatch, const char 
 void core_dispatch_invoke(const core_method *method, const uint8_t *payload, size_t length,
                           core_request *request)
 {
+	char field[192];
+	chc_status checked =
+	        core_wire_check(method->descriptor->input, payload, length, field, sizeof(field));
+	if (checked == CHC_INVALID_ARGUMENT) {
+		core_violation(request, field, "has more than %d items", CORE_WIRE_MAX_ITEMS);
+		return;
+	}
+	if (checked != CHC_OK) {
+		core_fail(request, checked, "a %s of %zu bytes would take too much memory unpacked",
+		          method->descriptor->input->name, length);
+		return;
+	}
 	ProtobufCMessage *input =
 	        protobuf_c_message_unpack(method->descriptor->input, NULL, length, payload);
 	if (input == NULL) {

@@ -38,6 +38,7 @@
 #include "metrics.h"
 #include "person.h"
 #include "tokens.h"
+#include "wire_limits.h"
 
 /* The hard cap nng enforces before our own limit: larger messages are
  * dropped by nng without a reply, so it sits well above CHC_MAX_MESSAGE_BYTES,
@@ -300,6 +301,10 @@ static nng_msg *serve_message(core_worker *worker, nng_msg *message)
 		core_fail(&request, CHC_RESOURCE_EXHAUSTED,
 		          "request of %zu bytes is over the limit of %zu bytes", length,
 		          server->config.max_message_bytes);
+	} else if (core_wire_check(&chc__v1__rpc_request__descriptor, nng_msg_body(message), length,
+	                           NULL, 0) != CHC_OK) {
+		core_fail(&request, CHC_INVALID_ARGUMENT,
+		          "request envelope has more fields than it may");
 	} else {
 		envelope = chc__v1__rpc_request__unpack(NULL, length, nng_msg_body(message));
 		if (envelope == NULL)
