@@ -37,6 +37,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "person.h"
+#include "readiness.h"
 #include "tokens.h"
 #include "wire_limits.h"
 
@@ -50,6 +51,8 @@
  * idle receives instead of waiting for them to time out. */
 #define SEND_TIMEOUT_MS 5000
 #define DRAIN_POLL_MS   5
+/* How stale /readyz may be: a load balancer polls about this often. */
+#define READINESS_INTERVAL_MS 1000
 
 enum worker_state { WORKER_RECEIVING, WORKER_SERVING, WORKER_DONE };
 
@@ -75,8 +78,8 @@ struct core_server {
 	atomic_int stopping;
 	char own_service_name[128];
 
-	pthread_mutex_t probe_lock; /* guards probe, used by /readyz and Health */
-	core_db probe;
+	core_db probe;             /* the readiness thread's own connection */
+	core_readiness *readiness; /* what /readyz and Health answer */
 
 	pthread_t housekeeper;
 	pthread_mutex_t housekeeping_lock;
@@ -88,13 +91,10 @@ long core_required_schema_version(void)
 	return CHC_SCHEMA_VERSION;
 }
 
-chc_status core_server_ready(core_server *server, chc_error *error)
+/* Run by the readiness thread every second, never on a probe's own path. */
+static chc_status check_database(void *data, chc_error *error)
 {
-	/* A draining instance says so at once, so that a load balancer stops
-	 * sending it work while its last requests finish. */
-	if (atomic_load(&server->stopping))
-		return chc_error_set(error, CHC_UNAVAILABLE, "draining: not taking new requests");
-	pthread_mutex_lock(&server->probe_lock);
+	core_server *server = data;
 	chc_status status = CHC_OK;
 	PGconn *connection = core_db_connection(&server->probe, error);
 	if (connection == NULL) {
@@ -109,8 +109,18 @@ chc_status core_server_ready(core_server *server, chc_error *error)
 			                       "schema is at version %ld, this build needs %d",
 			                       version, CHC_SCHEMA_VERSION);
 	}
-	pthread_mutex_unlock(&server->probe_lock);
 	return status;
+}
+
+chc_status core_server_ready(core_server *server, chc_error *error)
+{
+	/* A draining instance says so at once, so that a load balancer stops
+	 * sending it work while its last requests finish. */
+	if (atomic_load(&server->stopping))
+		return chc_error_set(error, CHC_UNAVAILABLE, "draining: not taking new requests");
+	if (server->readiness == NULL)
+		return chc_error_set(error, CHC_UNAVAILABLE, "starting");
+	return core_readiness_last(server->readiness, error);
 }
 
 static chc_status ready_for_http(void *data, chc_error *error)
@@ -633,6 +643,9 @@ typedef struct server_extras {
 static chc_status extras_start(core_server *server, const char *log_name, server_extras *extras,
                                chc_error *error)
 {
+	if (core_readiness_start(check_database, server, READINESS_INTERVAL_MS, &server->readiness,
+	                         error) != CHC_OK)
+		return error->code;
 	if (server->config.http_listen[0] != '\0' &&
 	    core_http_start(server->config.http_listen, log_name, ready_for_http, server,
 	                    &extras->http, error) != CHC_OK)
@@ -659,6 +672,8 @@ static bool server_stop(core_server *server, server_extras *extras)
 		pthread_join(server->housekeeper, NULL);
 	}
 	core_http_stop(extras->http);
+	core_readiness_stop(server->readiness);
+	server->readiness = NULL;
 	/* After the workers and housekeeping: their last events go out too. */
 	core_publisher_stop(extras->publisher);
 	if (server->definition->stop != NULL)
@@ -696,7 +711,6 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 		return 1;
 	}
 	core_log_setup(log_name, server.config.log_level);
-	pthread_mutex_init(&server.probe_lock, NULL);
 	pthread_mutex_init(&server.housekeeping_lock, NULL);
 	pthread_cond_init(&server.housekeeping_wake, NULL);
 	core_db_init(&server.probe, server.config.database_url);
