@@ -52,9 +52,12 @@ bool company_validate(core_request *request, const Chc__V1__Company *company);
 
 /* municipality_codes.c: the municipalities and their regions, fetched from
  * the municipalities service through libchc in one paged call and kept
- * (codes do not change). */
+ * (reloaded when the municipalities service says they changed). */
 chc_status municipality_codes_start(const core_config *config, chc_error *error);
 void municipality_codes_stop(void);
+/* Loads the codes again when the municipalities service has recorded a
+ * change to them since the last look (run by housekeeping). */
+chc_status municipality_codes_refresh(chc_error *error);
 
 /* Records a violation of field when code is not a municipality; *region
  * receives its region. UNAVAILABLE when the table is not loaded yet and the

@@ -6,6 +6,7 @@
 
 #include "companies.h"
 #include "db.h"
+#include "log.h"
 #include "person.h"
 #include "scope.h"
 #include "service_main.h"
@@ -17,6 +18,11 @@
  * cluster no longer works with. */
 static chc_status housekeeping(PGconn *connection, chc_error *error)
 {
+	/* Not fatal to the rest: the old codes stay until the next look. */
+	chc_error stale = { 0 };
+	if (municipality_codes_refresh(&stale) != CHC_OK)
+		core_log(CORE_LOG_WARN, "municipality codes not refreshed: %s", stale.message);
+	chc_error_fini(&stale);
 	int days = 0;
 	if (core_config_days("CHC_CONTACT_RETENTION_DAYS", 365, &days, error) != CHC_OK ||
 	    core_db_housekeeping(connection, solution_expire_sql, "solution expiry failed",

@@ -643,9 +643,6 @@ typedef struct server_extras {
 static chc_status extras_start(core_server *server, const char *log_name, server_extras *extras,
                                chc_error *error)
 {
-	if (core_readiness_start(check_database, server, READINESS_INTERVAL_MS, &server->readiness,
-	                         error) != CHC_OK)
-		return error->code;
 	if (server->config.http_listen[0] != '\0' &&
 	    core_http_start(server->config.http_listen, log_name, ready_for_http, server,
 	                    &extras->http, error) != CHC_OK)
@@ -715,7 +712,10 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 	pthread_cond_init(&server.housekeeping_wake, NULL);
 	core_db_init(&server.probe, server.config.database_url);
 	server_extras extras = { .http = NULL };
-	if (server_start(&server, &error) != CHC_OK ||
+	/* Before the listener: the first Health call already has an answer. */
+	if (core_readiness_start(check_database, &server, READINESS_INTERVAL_MS, &server.readiness,
+	                         &error) != CHC_OK ||
+	    server_start(&server, &error) != CHC_OK ||
 	    extras_start(&server, log_name, &extras, &error) != CHC_OK) {
 		core_log(CORE_LOG_ERROR, "cannot start: %s", error.message);
 		exit_status = 1;

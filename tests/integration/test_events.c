@@ -2,7 +2,8 @@
  * test_events.c - domain events: a change's event is published on the
  * service's PUB socket (type, NUL, chc.v1.Event) and kept for ListEvents,
  * whose arguments are validated like any call's, for
- * CHC_EVENTS_RETENTION_DAYS and no longer.
+ * CHC_EVENTS_RETENTION_DAYS and no longer; another service's cache
+ * follows them.
  */
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/sub.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "chc/v1/companies.pb-c.h"
 #include "chc/v1/events.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
@@ -132,13 +134,56 @@ static void old_events_are_removed(void **state)
 	PQfinish(database);
 }
 
+/* A municipality added by hand (as a municipal reform would) reaches the
+ * companies service's cached codes through the municipalities service's
+ * event, at its next housekeeping (every second here). */
+static void cached_municipality_codes_follow_a_change(void **state)
+{
+	(void)state;
+	const char *company = "{\"company\":{\"name\":\"Reform Care ApS\",\"cvr\":\"30000005\","
+	                      "\"municipality_code\":998}}";
+	char field[64] = "";
+	assert_null(harness_call_json(stack.client, &chc__v1__company_service__descriptor,
+	                              "CreateCompany", company, CHC_INVALID_ARGUMENT, field,
+	                              sizeof(field)));
+	assert_string_equal(field, "company.municipality_code");
+	PGconn *database = harness_database();
+	PQclear(PQexec(database, "INSERT INTO municipalities.municipalities (code, name, "
+	                         "region_code, population, population_year) VALUES (998, "
+	                         "'Reformkommune', 1084, 1000, 2026)"));
+	Chc__V1__Company fields = CHC__V1__COMPANY__INIT;
+	fields.name = "Reform Care ApS";
+	fields.cvr = "30000005";
+	fields.municipality_code = 998;
+	Chc__V1__CreateCompanyRequest request = CHC__V1__CREATE_COMPANY_REQUEST__INIT;
+	request.company = &fields;
+	ProtobufCMessage *made = NULL;
+	for (int i = 0; i < 50 && made == NULL; i++) {
+		nng_msleep(200);
+		if (chc_client_call(stack.client, &chc__v1__company_service__descriptor,
+		                    "CreateCompany", &request.base, NULL, &made, NULL) != CHC_OK)
+			made = NULL;
+	}
+	assert_non_null(made);
+	assert_string_equal(harness_sql_value(database, "SELECT region_code FROM "
+	                                                "companies.companies WHERE cvr = "
+	                                                "'30000005'"),
+	                    "1084");
+	assert_non_null(made);
+	protobuf_c_message_free_unpacked(made, NULL);
+	PQclear(PQexec(database, "DELETE FROM companies.companies WHERE cvr = '30000005'"));
+	PQclear(PQexec(database, "DELETE FROM municipalities.municipalities WHERE code = 998"));
+	PQfinish(database);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_change_is_published),
 		cmocka_unit_test(list_arguments_are_validated),
 		cmocka_unit_test(old_events_are_removed),
+		cmocka_unit_test(cached_municipality_codes_follow_a_change),
 	};
 	setenv("CHC_HOUSEKEEPING_INTERVAL", "1", 1); /* the services inherit it */
-	return harness_run_group_on(tests, &stack, "municipalities");
+	return harness_run_group_on(tests, &stack, "companies");
 }
