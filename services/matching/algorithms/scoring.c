@@ -173,7 +173,7 @@ static void score_candidates(scoring_run_state *state, size_t need)
 				continue;
 			for (uint32_t i = run->begin; i < run->end; i++) {
 				uint32_t s = state->index->solutions[i];
-				const solution_facts *solution = &state->solutions[s];
+				const solution_facts *solution = &state->index->facts[i];
 				if (solution->categories & visit->elsewhere)
 					continue; /* scored in the list of a better category */
 				scoring_entry entry = { .solution = s, .failed = (uint16_t)failed };

@@ -65,8 +65,10 @@ chc_status scoring_index_build(const solution_facts *solutions, size_t count, sc
 		                   : 1;
 	index_entry *sorted = malloc((entries + 1) * sizeof(*sorted));
 	index->solutions = malloc((entries + 1) * sizeof(*index->solutions));
+	index->facts = malloc((entries + 1) * sizeof(*index->facts));
 	index->runs = malloc((entries + 1) * sizeof(*index->runs));
-	if (sorted == NULL || index->solutions == NULL || index->runs == NULL) {
+	if (sorted == NULL || index->solutions == NULL || index->facts == NULL ||
+	    index->runs == NULL) {
 		free(sorted);
 		scoring_index_fini(index);
 		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
@@ -92,6 +94,7 @@ chc_status scoring_index_build(const solution_facts *solutions, size_t count, sc
 	qsort(sorted, entries, sizeof(*sorted), compare_entries);
 	for (size_t i = 0; i < entries; i++) {
 		index->solutions[i] = sorted[i].solution;
+		index->facts[i] = solutions[sorted[i].solution];
 		if (i == 0 || !same_hard_facts(&sorted[i - 1], &sorted[i])) {
 			scoring_index_run *run = &index->runs[index->run_count];
 			run->trl = sorted[i].trl;
@@ -114,6 +117,7 @@ chc_status scoring_index_build(const solution_facts *solutions, size_t count, sc
 void scoring_index_fini(scoring_index *index)
 {
 	free(index->solutions);
+	free(index->facts);
 	free(index->runs);
 	memset(index, 0, sizeof(*index));
 }

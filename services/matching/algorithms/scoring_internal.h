@@ -110,6 +110,10 @@ typedef struct scoring_index_list {
  * first. */
 typedef struct scoring_index {
 	uint32_t *solutions;
+	/* The facts of solutions[i] again, in the order a need reads them:
+	 * read from the solutions' own order, every pair scored would be a
+	 * cache miss. */
+	solution_facts *facts;
 	size_t solution_count; /* entries, counting a solution once per category */
 	scoring_index_run *runs;
 	size_t run_count;
