@@ -77,9 +77,10 @@ static uint64_t next_random(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/* 0 to count - 1 (0 when count is 0). */
 static int below(uint64_t *state, int count)
 {
-	return (int)(next_random(state) % (uint64_t)count);
+	return count > 0 ? (int)(next_random(state) % (uint64_t)count) : 0;
 }
 
 static bool chance(uint64_t *state, int percent)
@@ -485,7 +486,7 @@ int main(int argc, char **argv)
 	       "\"pruned_pairs_scored\":%lld,\"pruned_pairs_per_need\":%.0f,"
 	       "\"matches\":%zu,\"near_misses\":%zu,\"sample_needs\":%ld,"
 	       "\"exhaustive_seconds\":%.2f,\"exhaustive_cpu_seconds\":%.2f,"
-	       "\"exhaustive_ms_per_need\":%.2f,"
+	       "\"exhaustive_ms_per_need\":%.2f,\"exhaustive_cpu_ms_per_need\":%.2f,"
 	       "\"exhaustive_all_needs_estimate_seconds\":%.0f,\"sample_equal\":%s,"
 	       "\"sample_differing\":%zu,\"peak_rss_kb\":%ld,\"status\":%d}\n",
 	       made.solution_count, made.need_count, input.top_k, input.gap_report_size, threads,
@@ -493,8 +494,8 @@ int main(int argc, char **argv)
 	       pruned_seconds, pruned_cpu_seconds, (long long)pruned.pairs_scored,
 	       (double)pruned.pairs_scored / (double)made.need_count, matches, near_misses, sample,
 	       exhaustive_seconds, exhaustive_cpu_seconds, per_need * 1000,
-	       per_need * (double)made.need_count, equal ? "true" : "false", differing,
-	       usage_of.ru_maxrss, status);
+	       exhaustive_cpu_seconds * 1000 / (double)sample, per_need * (double)made.need_count,
+	       equal ? "true" : "false", differing, usage_of.ru_maxrss, status);
 	scoring_output_fini(&pruned);
 	scoring_output_fini(&every);
 	free(sample_needs);
