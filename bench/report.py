@@ -9,7 +9,8 @@
                                               between the markers
 
 Each row of ROWS.jsonl is one JSON object with a "section": settings, import,
-memory, read, write, search_corpus, search, deep_page, jobs, assignment. The
+memory, read, write, search_corpus, search, deep_page, jobs, assignment,
+scale. The
 rows go into the result file as they are, the chc rows of read and write with
 their ratio to the raw limit added, so a script can compare runs without
 parsing the table.
@@ -230,6 +231,27 @@ def sections(result):
                     "LEMON's network simplex alone, GLPK's LP; seconds",
                     ["solutions x test beds", "pairs", "ours", "LEMON", "ours/LEMON", "GLPK",
                      "stable matching", "optima agree"], body))
+
+    body = []
+    for r in of("scale"):
+        def thousands(count):
+            return "%dk" % (count // 1000) if count % 1000 == 0 else str(count)
+        body.append(["scale simulation %s x %s" % (thousands(r["solutions"]),
+                                                   thousands(r["needs"])),
+                     r["threads"], "%.2f" % r["index_seconds"], "%.1f" % r["pruned_seconds"],
+                     "%.1f" % r["pruned_cpu_seconds"], "%.0f" % r["pruned_pairs_per_need"],
+                     "%.1f" % r["exhaustive_ms_per_need"],
+                     "%.1f" % r["exhaustive_cpu_ms_per_need"],
+                     "%.0f" % r["exhaustive_all_needs_estimate_seconds"],
+                     "%d: %s" % (r["sample_needs"], "yes" if r["sample_equal"] else "NO"),
+                     "%.0f" % (r["peak_rss_kb"] / 1024)])
+    if body:
+        out.append(("need_solution scoring in memory with candidate pruning (top 10 and 3 "
+                    "nearest misses per need); exhaustive on a sample of needs",
+                    ["simulation", "threads", "index s", "pruned s", "pruned CPU s",
+                     "pairs scored per need", "exhaustive ms per need",
+                     "exhaustive CPU ms per need",
+                     "exhaustive all needs s (est.)", "sample same", "peak RSS MiB"], body))
     return out
 
 

@@ -33,13 +33,17 @@
 # 10. the assignment solver against LEMON's network simplex alone and GLPK's
 #    LP on the same instance, and stable matching, at 20,000 x 500 and
 #    100,000 x 2,000
+# 11. the scale simulation (chc-bench-scale): need_solution scoring of
+#    500,000 solutions x 50,000 needs made in memory, with candidate pruning
+#    for every need and exhaustively for a sample of 200 that must agree
 #
 # Every figure is also written, with the machine it ran on, to
 # bench/results/<date>-<host>.json; scripts/bench-readme.sh puts the latest
 # into the README. Smaller runs, to try the script out:
 #
 #   CHC_BENCH_COMPANIES=5000 CHC_BENCH_JOB_SOLUTIONS=2000 CHC_BENCH_JOB_NEEDS=100 \
-#   CHC_BENCH_JOB_TEST_BEDS=50 CHC_BENCH_ASSIGNMENT="2000x100+glpk" bench/run.sh 1
+#   CHC_BENCH_JOB_TEST_BEDS=50 CHC_BENCH_ASSIGNMENT="2000x100+glpk" \
+#   CHC_BENCH_SCALE=20000x2000 bench/run.sh 1
 #
 # Needs a build with the benchmarks (scripts/build.sh builds them).
 set -euo pipefail
@@ -52,6 +56,8 @@ test_beds=${CHC_BENCH_TEST_BEDS:-300}
 deep_page=${CHC_BENCH_DEEP_PAGE:-1000}
 # SOLUTIONSxTEST_BEDS, +glpk to run GLPK too (minutes at 20000x500).
 assignment_sizes=${CHC_BENCH_ASSIGNMENT:-20000x500+glpk 100000x2000}
+# SOLUTIONSxNEEDS of the scale simulation.
+scale_size=${CHC_BENCH_SCALE:-500000x50000}
 workers=${CHC_WORKERS:-8}
 export CHC_WORKERS=$workers
 export CHC_HOME=$CHC_BUILD_DIR/bench-home
@@ -291,6 +297,13 @@ for size in $assignment_sizes; do
 	sed -E "s/^\{/{\"section\":\"assignment\",\"instance\":\"${solutions}x${beds}\",/" \
 		<<<"$out" >>"$rows"
 done
+
+# The scale simulation needs no service: scoring alone, in memory.
+printf '\nScale simulation: need_solution scoring at %s, pruned against exhaustive\n' "$scale_size"
+out=$("$CHC_BUILD_DIR/bench/chc-bench-scale" --solutions "${scale_size%%x*}" \
+	--needs "${scale_size#*x}") || say "   (pruned and exhaustive scoring differ: see below)"
+printf '%s\n' "$out"
+sed -E 's/^\{/{"section":"scale",/' <<<"$out" >>"$rows"
 
 # The one table, and the same figures as JSON with the machine.
 python3 "$CHC_ROOT/bench/report.py" build "$rows" "$CHC_ROOT/bench/results"

@@ -3,7 +3,8 @@
  * whether a pair may match (a pair that fails goes to the need's gap
  * report), the soft criteria rank the matches, and each need keeps its top K
  * and its nearest misses. Needs are shared among threads; each need is
- * scored by one thread alone, so the output never depends on timing.
+ * scored by one thread alone, so the output never depends on timing. By
+ * default only the candidates scoring_index.c leaves are scored.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,6 +23,7 @@ typedef struct scoring_run_state {
 	const scoring_input *input;
 	const solution_facts *solutions;
 	const need_facts *needs;
+	const scoring_index *index; /* NULL: every pair is scored */
 	scoring_output *output;
 	const uint8_t *feedback_pairs; /* per need, 1 when any feedback names it */
 	atomic_size_t next_need;
@@ -31,13 +33,16 @@ typedef struct scoring_run_state {
 	atomic_llong pairs_scored;
 } scoring_run_state;
 
-/* Is a ranked before b? Higher score first, then the lower solution id. */
+/* Is a ranked before b? Higher score first, then the lower solution id
+ * (then the earlier solution, should two share an id: the order must be
+ * total for the candidates to give what every pair gives). */
 static bool match_before(const scoring_run_state *state, const scoring_entry *a,
                          const scoring_entry *b)
 {
 	if (a->score != b->score)
 		return a->score > b->score;
-	return strcmp(state->solutions[a->solution].id, state->solutions[b->solution].id) < 0;
+	int order = strcmp(state->solutions[a->solution].id, state->solutions[b->solution].id);
+	return order != 0 ? order < 0 : a->solution < b->solution;
 }
 
 /* Nearer misses first: fewer failed hard criteria, then score, then id. */
@@ -75,18 +80,25 @@ static bool has_feedback(const scoring_input *input, size_t need, size_t solutio
 	return false;
 }
 
-static void score_need(scoring_run_state *state, size_t need)
+static bool need_result_init(scoring_run_state *state, scoring_need_result *result)
+{
+	size_t top_k = (size_t)state->input->top_k, gaps = (size_t)state->input->gap_report_size;
+	result->matches = malloc((top_k + 1) * sizeof(scoring_entry));
+	result->near_misses = malloc((gaps + 1) * sizeof(scoring_entry));
+	if (result->matches != NULL && result->near_misses != NULL)
+		return true;
+	atomic_store(&state->out_of_memory, true);
+	return false;
+}
+
+static void score_every_pair(scoring_run_state *state, size_t need)
 {
 	const scoring_input *input = state->input;
 	const need_facts *facts = &state->needs[need];
 	scoring_need_result *result = &state->output->needs[need];
 	size_t top_k = (size_t)input->top_k, gaps = (size_t)input->gap_report_size;
-	result->matches = malloc((top_k + 1) * sizeof(scoring_entry));
-	result->near_misses = malloc((gaps + 1) * sizeof(scoring_entry));
-	if (result->matches == NULL || result->near_misses == NULL) {
-		atomic_store(&state->out_of_memory, true);
+	if (!need_result_init(state, result))
 		return;
-	}
 	bool feedback = state->feedback_pairs[need] != 0;
 	for (size_t s = 0; s < input->solution_count; s++) {
 		const solution_facts *solution = &state->solutions[s];
@@ -108,6 +120,81 @@ static void score_need(scoring_run_state *state, size_t need)
 			     miss_before);
 	}
 	atomic_fetch_add(&state->pairs_scored, (long long)input->solution_count);
+}
+
+/* Can no solution of a run with `failed` hard failures and a score of at
+ * most `bound` enter the kept list? Only when the list is full and its last
+ * entry goes before any such solution, whatever its id. */
+static bool settled(const scoring_entry *kept, size_t count, size_t limit, int failed,
+                    int32_t bound)
+{
+	if (limit == 0)
+		return true;
+	if (count < limit)
+		return false;
+	const scoring_entry *last = &kept[limit - 1];
+	return last->failed < failed || (last->failed == failed && last->score > bound);
+}
+
+/*
+ * The same result as score_every_pair, from the candidates alone: the lists
+ * of the index come highest bound first, and a run of solutions is read
+ * only when its hard failures and the list's bound leave it a chance to
+ * enter the matches or the gap report. Whatever is skipped scores at most
+ * the bound, below the last entry kept then, which only ever rises.
+ */
+static void score_candidates(scoring_run_state *state, size_t need)
+{
+	const scoring_input *input = state->input;
+	const need_facts *facts = &state->needs[need];
+	scoring_need_result *result = &state->output->needs[need];
+	size_t top_k = (size_t)input->top_k, gaps = (size_t)input->gap_report_size;
+	if (!need_result_init(state, result))
+		return;
+	bool feedback = state->feedback_pairs[need] != 0;
+	scoring_index_visit visits[SCORING_INDEX_LISTS];
+	size_t visit_count = scoring_index_visits(state->index, facts, visits);
+	long long scored = 0;
+	for (size_t v = 0; v < visit_count; v++) {
+		const scoring_index_visit *visit = &visits[v];
+		/* A near miss fails at least one criterion. */
+		if (settled(result->matches, result->match_count, top_k, 0, visit->bound) &&
+		    settled(result->near_misses, result->near_miss_count, gaps, 1, visit->bound))
+			break;
+		for (size_t r = visit->list->run_begin; r < visit->list->run_end; r++) {
+			const scoring_index_run *run = &state->index->runs[r];
+			int failed = scoring_hard_failures_of(facts, run->trl, run->device_class,
+			                                      run->standards, run->dpa);
+			bool match = failed == 0;
+			scoring_entry *kept = match ? result->matches : result->near_misses;
+			size_t *count = match ? &result->match_count : &result->near_miss_count;
+			size_t limit = match ? top_k : gaps;
+			if (settled(kept, *count, limit, failed, visit->bound))
+				continue;
+			for (uint32_t i = run->begin; i < run->end; i++) {
+				uint32_t s = state->index->solutions[i];
+				const solution_facts *solution = &state->index->facts[i];
+				if (solution->categories & visit->elsewhere)
+					continue; /* scored in the list of a better category */
+				scoring_entry entry = { .solution = s, .failed = (uint16_t)failed };
+				entry.score = feedback && has_feedback(input, need, s)
+				                      ? 0
+				                      : scoring_soft_score(facts, solution);
+				scored++;
+				keep(state, kept, count, limit, &entry,
+				     match ? match_before : miss_before);
+			}
+		}
+	}
+	atomic_fetch_add(&state->pairs_scored, scored);
+}
+
+static void score_need(scoring_run_state *state, size_t need)
+{
+	if (state->index != NULL)
+		score_candidates(state, need);
+	else
+		score_every_pair(state, need);
 }
 
 static void *scoring_thread(void *argument)
@@ -172,10 +259,20 @@ chc_status scoring_run(const scoring_input *input, scoring_progress progress, vo
 	output->need_count = input->need_count;
 	for (size_t i = 0; i < input->feedback_count; i++)
 		feedback_pairs[input->feedback[i].need] = 1;
+	scoring_index index = { 0 };
+	if (!input->exhaustive &&
+	    scoring_index_build(solutions, input->solution_count, &index, error) != CHC_OK) {
+		free(solutions);
+		free(needs);
+		free(feedback_pairs);
+		scoring_output_fini(output);
+		return CHC_RESOURCE_EXHAUSTED;
+	}
 	scoring_run_state state = {
 		.input = input,
 		.solutions = solutions,
 		.needs = needs,
+		.index = input->exhaustive ? NULL : &index,
 		.output = output,
 		.feedback_pairs = feedback_pairs,
 	};
@@ -207,6 +304,7 @@ chc_status scoring_run(const scoring_input *input, scoring_progress progress, vo
 	else if (progress != NULL &&
 	         !progress(context, (int64_t)input->need_count, (int64_t)input->need_count))
 		status = chc_error_set(error, CHC_CANCELLED, "cancelled");
+	scoring_index_fini(&index);
 	free(solutions);
 	free(needs);
 	free(feedback_pairs);

@@ -54,6 +54,9 @@ typedef struct scoring_input {
 	int top_k;                          /* matches kept per need, >= 1 */
 	int gap_report_size;                /* nearest misses kept per need, >= 0 */
 	int threads;                        /* 0: one per core */
+	/* Score every pair instead of the candidates the index leaves: the
+	 * same output, kept to check that claim (docs/matching.md). */
+	bool exhaustive;
 } scoring_input;
 
 typedef struct scoring_entry {
@@ -74,7 +77,7 @@ typedef struct scoring_need_result {
 typedef struct scoring_output {
 	scoring_need_result *needs; /* need_count entries */
 	size_t need_count;
-	int64_t pairs_scored;
+	int64_t pairs_scored; /* pairs whose soft score was worked out */
 } scoring_output;
 
 /* Called now and then from the scoring threads' coordinator with the needs
@@ -85,7 +88,9 @@ typedef bool (*scoring_progress)(void *context, int64_t done, int64_t total);
 void scoring_default_weights(double weights[SCORING_SOFT_COUNT]);
 
 /*
- * Scores every solution against every need. On CHC_OK *output is filled
+ * Scores every solution against every need: exhaustively, or (the default)
+ * only the candidates an index of the hard criteria and the categories
+ * leaves, with the same output. On CHC_OK *output is filled
  * (release with scoring_output_fini). Returns CHC_OK, CHC_CANCELLED (progress
  * said stop), CHC_INVALID_ARGUMENT, CHC_RESOURCE_EXHAUSTED.
  */

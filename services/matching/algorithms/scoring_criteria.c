@@ -230,9 +230,8 @@ chc_status scoring_facts(const scoring_input *input, solution_facts **solutions,
 
 int scoring_hard_failures(const need_facts *need, const solution_facts *solution)
 {
-	return (solution->trl < need->min_trl) +
-	       (need->max_device_class != 0 && solution->device_class > need->max_device_class) +
-	       ((need->standards & ~solution->standards) != 0) + (need->dpa && !solution->dpa);
+	return scoring_hard_failures_of(need, solution->trl, solution->device_class,
+	                                solution->standards, solution->dpa);
 }
 
 /* Each criterion's fulfilment in permille (0 to 1000). */
@@ -310,5 +309,32 @@ int32_t scoring_soft_score(const need_facts *need, const solution_facts *solutio
 	              need->weight[SCORING_DEPLOYMENTS] * scoring_deployments(need, solution) +
 	              need->weight[SCORING_PRICE] * scoring_price(need, solution) +
 	              need->weight[SCORING_LANGUAGE] * scoring_language(need, solution);
+	return (int32_t)(sum * 10 / need->weight_total);
+}
+
+/* The most a criterion can add, given the least and the most it can be
+ * fulfilled: a need's own evaluation criteria could in principle make a
+ * weight negative. */
+static int64_t most(int64_t weight, int lowest, int highest)
+{
+	return weight * (weight > 0 ? highest : lowest);
+}
+
+int32_t scoring_soft_bound(const need_facts *need, int care_area, int evidence)
+{
+	/* The sum of scoring_soft_score with the criteria the index does not
+	 * know at the most the need allows them (dividing a larger sum never
+	 * gives less): deployments full only where the need has a region,
+	 * 600 where it has a size band; price 500 whatever the solution when
+	 * the need has no budget. The tighter, the sooner a need stops. */
+	int deployments = need->regions != 0 ? 1000 : need->size_bands != 0 ? 600 : 0;
+	int price_lowest = need->budget_max_dkk <= 0 ? 500 : 0;
+	int price_highest = need->budget_max_dkk <= 0 ? 500 : 1000;
+	int64_t sum = need->weight[SCORING_CARE_AREA] * care_area +
+	              most(need->weight[SCORING_TARGET_GROUPS], 0, 1000) +
+	              need->weight[SCORING_EVIDENCE] * (250 * evidence) +
+	              most(need->weight[SCORING_DEPLOYMENTS], 0, deployments) +
+	              most(need->weight[SCORING_PRICE], price_lowest, price_highest) +
+	              most(need->weight[SCORING_LANGUAGE], 0, 1000);
 	return (int32_t)(sum * 10 / need->weight_total);
 }
