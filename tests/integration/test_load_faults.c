@@ -631,7 +631,7 @@ static void database_restarted(void **state)
 {
 	(void)state;
 	int64_t phase_ms = fault_seconds() * 1000;
-	chc_call_options options = { .timeout_ms = 3000 };
+	chc_call_options options = { .timeout_ms = 5000 };
 	load_start("database_restart", stack.client, &options, ok_or_unavailable);
 	run_until(phase_ms / 3, 0);
 	int stopped = fixture("stop-database");
