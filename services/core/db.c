@@ -174,7 +174,10 @@ typedef struct sqlstate_mapping {
 	chc_status status;
 } sqlstate_mapping;
 
-/* Whole codes first, then classes; the first match wins. */
+/* Whole codes first, then classes; the first match wins. A read-only
+ * database (a standby, or writes turned off as when the disk filled up)
+ * is UNAVAILABLE: the request was fine and succeeds unchanged once the
+ * database takes writes again, so callers retry as after any outage. */
 static const sqlstate_mapping sqlstate_table[] = {
 	{ "23505", CHC_ALREADY_EXISTS },      /* unique_violation */
 	{ "23503", CHC_FAILED_PRECONDITION }, /* foreign_key_violation */
@@ -188,6 +191,7 @@ static const sqlstate_mapping sqlstate_table[] = {
 	{ "57P02", CHC_UNAVAILABLE },         /* crash_shutdown */
 	{ "57P03", CHC_UNAVAILABLE },         /* cannot_connect_now */
 	{ "53300", CHC_UNAVAILABLE },         /* too_many_connections */
+	{ "25006", CHC_UNAVAILABLE },         /* read_only_sql_transaction */
 	{ "22", CHC_INVALID_ARGUMENT },       /* data exception */
 	{ "08", CHC_UNAVAILABLE },            /* connection exception */
 	{ "53", CHC_RESOURCE_EXHAUSTED },     /* insufficient resources */
@@ -222,6 +226,10 @@ static chc_status result_check(core_request *request, PGresult *result)
 		core_log(CORE_LOG_ERROR, "query failed in %s: %s (%s)", request->method, reason,
 		         sqlstate ? sqlstate : "no sqlstate");
 		core_fail(request, CHC_INTERNAL, "internal database error");
+	} else if (status == CHC_UNAVAILABLE && sqlstate != NULL &&
+	           strcmp(sqlstate, "25006") == 0) {
+		core_fail(request, status,
+		          "database is read-only: writes are refused until it takes them again");
 	} else if (status == CHC_UNAVAILABLE) {
 		core_fail(request, status, "database unavailable: %s", reason);
 	} else {

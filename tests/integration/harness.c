@@ -101,15 +101,11 @@ const char *harness_token(const char *role)
 	return "";
 }
 
-bool harness_start_also_on(harness_service *service, const char *name, const char *also_listen,
-                           const char *const *extra)
+/* Runs service->name on the ports service names and waits until it serves. */
+static bool start_on_its_ports(harness_service *service, const char *also_listen,
+                               const char *const *extra)
 {
-	memset(service, 0, sizeof(*service));
-	snprintf(service->name, sizeof(service->name), "%s", name);
-	service->rpc_port = harness_free_port();
-	service->http_port = harness_free_port();
-	service->events_port = harness_free_port();
-	snprintf(service->url, sizeof(service->url), "tcp://127.0.0.1:%d", service->rpc_port);
+	const char *name = service->name;
 	char program[512], listen[512], http[80], events[80], database[512];
 	snprintf(program, sizeof(program), "%s/services/chc-%s", CHC_BUILD_DIR, name);
 	snprintf(listen, sizeof(listen), "CHC_LISTEN=%s%s%s", service->url, also_listen ? "," : "",
@@ -181,6 +177,26 @@ bool harness_start_also_on(harness_service *service, const char *name, const cha
 	if (!up)
 		fprintf(stderr, "harness: chc-%s did not come up\n", name);
 	return up;
+}
+
+bool harness_start_also_on(harness_service *service, const char *name, const char *also_listen,
+                           const char *const *extra)
+{
+	memset(service, 0, sizeof(*service));
+	snprintf(service->name, sizeof(service->name), "%s", name);
+	service->rpc_port = harness_free_port();
+	service->http_port = harness_free_port();
+	service->events_port = harness_free_port();
+	snprintf(service->url, sizeof(service->url), "tcp://127.0.0.1:%d", service->rpc_port);
+	return start_on_its_ports(service, also_listen, extra);
+}
+
+bool harness_restart(harness_service *service, const char *const *extra)
+{
+	if (harness_alive(service))
+		return false;
+	service->pid = 0;
+	return start_on_its_ports(service, NULL, extra);
 }
 
 int harness_stop(harness_service *service)
@@ -435,6 +451,20 @@ bool harness_stack_start(harness_stack *stack, const char *last, const char *con
 	}
 	stack->database = harness_database();
 	return stack_connect(stack) && stack->database != NULL;
+}
+
+bool harness_stack_restart(harness_stack *stack, harness_service *service)
+{
+	for (int i = 0; i < stack->count; i++) {
+		if (stack_service(stack, i) != service)
+			continue;
+		const char *environment[STACK_SIZE];
+		for (int k = 0; k < i; k++)
+			environment[k] = stack->environment[k];
+		environment[i] = NULL;
+		return harness_restart(service, environment);
+	}
+	return false;
 }
 
 bool harness_stack_start_again(harness_stack *stack, const char *const *extra)

@@ -49,6 +49,11 @@ bool harness_start(harness_service *service, const char *name, const char *const
 bool harness_start_also_on(harness_service *service, const char *name, const char *also_listen,
                            const char *const *extra);
 
+/* Starts a service that was stopped or killed again, on the ports it had,
+ * so that whoever dials those finds it again (nng redials by itself).
+ * False when it is still running or did not come up. */
+bool harness_restart(harness_service *service, const char *const *extra);
+
 /* SIGTERM and wait; returns the exit status (or -1 if it did not exit in 30 s). */
 int harness_stop(harness_service *service);
 
@@ -82,6 +87,10 @@ bool harness_stack_start(harness_stack *stack, const char *last, const char *con
 /* Starts the stack's last service again, after the suite stopped or killed
  * it, with extra, and points the stack's client at the new instance. */
 bool harness_stack_start_again(harness_stack *stack, const char *const *extra);
+
+/* Starts service, one of the stack's, again on the ports it had, told where
+ * the services before it are, as at first; the client needs no change. */
+bool harness_stack_restart(harness_stack *stack, harness_service *service);
 
 /* Closes the client and the connection and stops the services, last first;
  * returns 0 when every service exited with status 0, else -1. */

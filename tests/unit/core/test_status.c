@@ -34,6 +34,7 @@ static void sqlstates_map_to_statuses(void **state)
 	assert_int_equal(core_db_status_from_sqlstate("22P02"), CHC_INVALID_ARGUMENT);
 	assert_int_equal(core_db_status_from_sqlstate("08006"), CHC_UNAVAILABLE);
 	assert_int_equal(core_db_status_from_sqlstate("57P01"), CHC_UNAVAILABLE);
+	assert_int_equal(core_db_status_from_sqlstate("25006"), CHC_UNAVAILABLE);
 	assert_int_equal(core_db_status_from_sqlstate("42P01"), CHC_INTERNAL);
 	assert_int_equal(core_db_status_from_sqlstate("XX000"), CHC_INTERNAL);
 	assert_int_equal(core_db_status_from_sqlstate(NULL), CHC_UNAVAILABLE);
