@@ -9,6 +9,7 @@
 #include <nng/supplemental/tls/tls.h>
 #include <nng/supplemental/util/platform.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,10 @@ struct chc_client {
 	nng_socket sockets[CHC_ENDPOINT_COUNT];
 	bool connected[CHC_ENDPOINT_COUNT];
 	chc_channel *idle[CHC_ENDPOINT_COUNT];
+	/* Monotonic microseconds at the end of the latest write call; 0 before
+	 * the first. Atomic: any thread's write counts for every thread's
+	 * reads, without the lock on each call. */
+	atomic_llong last_write_us;
 };
 
 void chc_client_options_init(chc_client_options *options)
@@ -180,6 +185,13 @@ static chc_status endpoint_socket(chc_client *client, chc_endpoint endpoint, nng
 	*socket = client->sockets[endpoint];
 	pthread_mutex_unlock(&client->lock);
 	return status;
+}
+
+static int64_t monotonic_us(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
 }
 
 static int64_t now_unix_ms(void)
@@ -351,6 +363,20 @@ chc_status chc_client_call_bytes(chc_client *client, chc_endpoint endpoint, cons
 	if (options->deadline_unix_ms > 0 && options->deadline_unix_ms < deadline)
 		deadline = options->deadline_unix_ms;
 	envelope.deadline_unix_ms = deadline;
+	/* The age is taken once for every attempt: a retry sent later says a
+	 * younger age than the truth, which errs towards the primary. */
+	char write_age[24];
+	Chc__V1__RpcRequest__MetadataEntry age_entry = CHC__V1__RPC_REQUEST__METADATA_ENTRY__INIT;
+	Chc__V1__RpcRequest__MetadataEntry *metadata[] = { &age_entry };
+	int64_t last_write_us = atomic_load(&client->last_write_us);
+	if (!is_write && last_write_us != 0) {
+		snprintf(write_age, sizeof(write_age), "%lld",
+		         (long long)((monotonic_us() - last_write_us) / 1000));
+		age_entry.key = CHC_METADATA_WRITE_AGE_MS;
+		age_entry.value = write_age;
+		envelope.n_metadata = 1;
+		envelope.metadata = metadata;
+	}
 
 	chc_status status = CHC_DEADLINE_EXCEEDED;
 	int backoff_ms = client->initial_backoff_ms;
@@ -382,6 +408,8 @@ chc_status chc_client_call_bytes(chc_client *client, chc_endpoint endpoint, cons
 		nng_msleep(backoff_ms);
 		backoff_ms *= 2;
 	}
+	if (is_write)
+		atomic_store(&client->last_write_us, monotonic_us());
 	return status;
 }
 

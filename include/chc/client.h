@@ -31,6 +31,18 @@ extern "C" {
 
 typedef struct chc_client chc_client;
 
+/*
+ * Read-your-writes: every read a client sends after its first write carries
+ * this request metadata key with the whole milliseconds since its latest
+ * write call ended (whatever that call's outcome: a write whose reply was
+ * lost may still have committed). A service that reads from a PostgreSQL
+ * replica serves a read whose value is under its CHC_READ_YOUR_WRITES_MS
+ * from the primary instead, so the client sees what it wrote on any
+ * instance. An age, not a time: the client's and the service's clocks
+ * need not agree. Partners without libchc may send it the same way.
+ */
+#define CHC_METADATA_WRITE_AGE_MS "chc-write-age-ms"
+
 typedef struct chc_client_options {
 	/* Service addresses (tcp://, ipc://, tls+tcp://); several instances of
 	 * a service comma-separated ("tcp://a:7101,tcp://b:7101"): calls are

@@ -27,6 +27,12 @@ typedef struct setting {
 static const setting settings[] = {
 	{ "CHC_DATABASE_URL", SETTING_STRING, CORE_DEFAULT_DATABASE_URL, FIELD(database_url), 0, 0,
 	  "libpq connection string or URL" },
+	{ "CHC_DATABASE_READ_URL", SETTING_STRING, "", FIELD(database_read_url), 0, 0,
+	  "libpq connection string of a streaming replica for read-only methods (empty: every "
+	  "read goes to CHC_DATABASE_URL)" },
+	{ "CHC_READ_YOUR_WRITES_MS", SETTING_INT, "2000", FIELD(read_your_writes_ms), 0, 600000,
+	  "a caller that wrote this recently (libchc says so with each read) reads from "
+	  "CHC_DATABASE_URL, so it sees its own write while the replica catches up" },
 	{ "CHC_LISTEN", SETTING_STRING, NULL, FIELD(listen), 0, 0,
 	  "RPC addresses, comma separated: tcp://, ipc://, tls+tcp://" },
 	{ "CHC_HTTP_LISTEN", SETTING_STRING, NULL, FIELD(http_listen), 0, 0,
@@ -170,6 +176,7 @@ void core_config_fini(core_config *config)
 	if (config == NULL)
 		return;
 	free(config->database_url);
+	free(config->database_read_url);
 	free(config->listen);
 	free(config->http_listen);
 	free(config->events_listen);

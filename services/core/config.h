@@ -20,9 +20,11 @@ typedef enum core_log_level {
 
 typedef struct core_config {
 	char *database_url;
-	char *listen;        /* RPC address(es), comma separated */
-	char *http_listen;   /* host:port of /healthz, /readyz, /metrics; "" off */
-	char *events_listen; /* PUB address(es) of the domain events; "" off */
+	char *database_read_url; /* a streaming replica for reads; "" none */
+	int read_your_writes_ms; /* a caller's reads this soon after its write: the primary */
+	char *listen;            /* RPC address(es), comma separated */
+	char *http_listen;       /* host:port of /healthz, /readyz, /metrics; "" off */
+	char *events_listen;     /* PUB address(es) of the domain events; "" off */
 	int workers;
 	core_log_level log_level;
 	char *token; /* what this service presents when it calls another */

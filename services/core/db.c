@@ -16,7 +16,20 @@ chc_status core_db_init(core_db *db, const char *url)
 	memset(db, 0, sizeof(*db));
 	pthread_mutex_init(&db->cancel_lock, NULL);
 	db->url = strdup(url);
+	db->retry_interval_us = 200000;
+	db->connect_timeout_seconds = "5";
 	return db->url != NULL ? CHC_OK : CHC_RESOURCE_EXHAUSTED;
+}
+
+chc_status core_db_init_replica(core_db *db, const char *url)
+{
+	chc_status status = core_db_init(db, url);
+	/* libpq waits at least 2 s whatever it is told; a shorter spacing
+	 * would have every worker's reads wait on a host that is gone. */
+	db->retry_interval_us = 2000000;
+	db->connect_timeout_seconds = "2";
+	db->read_replica = true;
+	return status;
 }
 
 void core_db_fini(core_db *db)
@@ -134,7 +147,7 @@ PGconn *core_db_connection(core_db *db, chc_error *error)
 		return NULL;
 	}
 	db_forget(db);
-	db->next_attempt_us = now + 200000;
+	db->next_attempt_us = now + db->retry_interval_us;
 	/* An unreachable server answers within connect_timeout, and a peer that
 	 * vanished mid-query is noticed by TCP keepalives, instead of holding a
 	 * worker until the kernel gives up; the URL's own settings win. */
@@ -145,7 +158,7 @@ PGconn *core_db_connection(core_db *db, chc_error *error)
 		                                "keepalives_count",
 		                                "dbname",
 		                                NULL };
-	const char *values[] = { "5", "1", "30", "10", "3", db->url, NULL };
+	const char *values[] = { db->connect_timeout_seconds, "1", "30", "10", "3", db->url, NULL };
 	PGconn *connection = PQconnectdbParams(keywords, values, 1);
 	if (connection == NULL || PQstatus(connection) != CONNECTION_OK) {
 		char reason[256] = "out of memory";
@@ -191,7 +204,8 @@ static const sqlstate_mapping sqlstate_table[] = {
 	{ "57P02", CHC_UNAVAILABLE },         /* crash_shutdown */
 	{ "57P03", CHC_UNAVAILABLE },         /* cannot_connect_now */
 	{ "53300", CHC_UNAVAILABLE },         /* too_many_connections */
-	{ "25006", CHC_UNAVAILABLE },         /* read_only_sql_transaction */
+	{ "25006", CHC_UNAVAILABLE },         /* read_only_sql_transaction: a read that writes
+	                                       * reached the replica (served again on the primary) */
 	{ "22", CHC_INVALID_ARGUMENT },       /* data exception */
 	{ "08", CHC_UNAVAILABLE },            /* connection exception */
 	{ "53", CHC_RESOURCE_EXHAUSTED },     /* insufficient resources */
@@ -221,6 +235,14 @@ static chc_status result_check(core_request *request, PGresult *result)
 	snprintf(reason, sizeof(reason), "%s",
 	         result != NULL ? PQresultErrorMessage(result) : PQerrorMessage(request->db));
 	reason[strcspn(reason, "\n")] = '\0';
+	/* A replica that went away, refused a write, or cancelled the query
+	 * for a conflict with recovery (40001) failed the read, not the
+	 * caller: the primary is asked instead. */
+	if (request->database != NULL && request->database->read_replica &&
+	    (status == CHC_UNAVAILABLE || status == CHC_ABORTED)) {
+		request->replica_failed = true;
+		return core_fail(request, status, "read replica: %s", reason);
+	}
 	if (status == CHC_INTERNAL) {
 		/* Our own SQL failed: log the detail, tell the caller little. */
 		core_log(CORE_LOG_ERROR, "query failed in %s: %s (%s)", request->method, reason,

@@ -19,6 +19,12 @@ typedef struct core_db {
 	char *url;
 	PGconn *connection;
 	int64_t next_attempt_us; /* reconnects are spaced, not hammered */
+	/* How far apart, and how long one attempt may take: a read replica
+	 * that is down is tried less often and given up on sooner than the
+	 * primary, since its reads have the primary to go to meanwhile. */
+	int64_t retry_interval_us;
+	const char *connect_timeout_seconds;
+	bool read_replica; /* its failures send the read to the primary */
 	/* The statements prepared on this connection: an open-addressing set
 	 * of their names' addresses (statements are static), as many as a
 	 * service has; empty again after a reconnect. */
@@ -33,6 +39,10 @@ typedef struct core_db {
 
 /* Stores the URL; connects lazily. */
 chc_status core_db_init(core_db *db, const char *url);
+
+/* core_db_init for a streaming replica that reads can do without: tried
+ * at most every 2 s, each attempt given up after 2 s. */
+chc_status core_db_init_replica(core_db *db, const char *url);
 void core_db_fini(core_db *db);
 
 /* Asks PostgreSQL to cancel the query running on db's connection, if any;

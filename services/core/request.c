@@ -116,6 +116,16 @@ void core_request_fini(core_request *request)
 	chc_error_fini(&request->error);
 }
 
+void core_request_forget_outcome(core_request *request)
+{
+	free(request->reply_payload);
+	request->reply_payload = NULL;
+	request->reply_length = 0;
+	request->replied = false;
+	request->replica_failed = false;
+	chc_error_fini(&request->error);
+}
+
 void core_request_reply(const ProtobufCMessage *message, void *closure_data)
 {
 	core_request *request = closure_data;

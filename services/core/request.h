@@ -63,6 +63,9 @@ typedef struct core_request {
 	struct core_db *database; /* its reconnect and prepared-statement state */
 	struct core_server *server;
 	bool is_write; /* runs inside a transaction the core owns */
+	/* The read replica, not the request, failed it: the core runs the
+	 * read again on the primary. */
+	bool replica_failed;
 	/* The reply holds a secret (a new token): it is not kept for replays
 	 * of its idempotency key, so no secret rests in the database. */
 	bool reply_not_kept;
@@ -112,6 +115,11 @@ chc_status core_request_keep_result(core_request *request, PGresult *result);
 
 /* Frees everything the request holds. */
 void core_request_fini(core_request *request);
+
+/* Forgets the reply and the failure of an attempt, so that the method can
+ * run again (a read the replica could not serve, on the primary); memory
+ * and results the attempt took stay the request's until it ends. */
+void core_request_forget_outcome(core_request *request);
 
 /*
  * Declares handler prefix_name, which protobuf-c's generated service table

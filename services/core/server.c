@@ -22,6 +22,7 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "chc/client.h"
 #include "chc/v1/access.pb-c.h"
 #include "chc/v1/rpc.pb-c.h"
 #include "chc/version.h"
@@ -62,6 +63,9 @@ typedef struct core_worker {
 	nng_ctx context;
 	nng_aio *aio;
 	core_db db;
+	/* The read replica's connection (CHC_DATABASE_READ_URL); no URL and
+	 * never used without one. */
+	core_db replica;
 	int connected;
 	atomic_int state; /* enum worker_state: which step the drain may cancel */
 } core_worker;
@@ -76,6 +80,9 @@ struct core_server {
 	core_worker *workers;
 	int worker_count;
 	atomic_int stopping;
+	/* The replica was found unreachable and not reached since: its going
+	 * and its return are logged once, not by every worker on every read. */
+	atomic_int replica_down;
 	char own_service_name[128];
 
 	core_db probe;             /* the readiness thread's own connection */
@@ -192,6 +199,71 @@ static void track_connection(core_worker *worker)
 	}
 }
 
+/* The caller wrote within CHC_READ_YOUR_WRITES_MS, by the age its libchc
+ * sends (CHC_METADATA_WRITE_AGE_MS). An age that does not parse counts as
+ * a fresh write: the primary is never wrong, only busier. */
+static bool wrote_recently(const core_server *server, const Chc__V1__RpcRequest *envelope)
+{
+	for (size_t i = 0; i < envelope->n_metadata; i++) {
+		const Chc__V1__RpcRequest__MetadataEntry *entry = envelope->metadata[i];
+		if (entry->key == NULL || strcmp(entry->key, CHC_METADATA_WRITE_AGE_MS) != 0)
+			continue;
+		char *end = NULL;
+		long long age = entry->value != NULL ? strtoll(entry->value, &end, 10) : -1;
+		if (end == NULL || end == entry->value || *end != '\0' || age < 0)
+			return true;
+		return age < server->config.read_your_writes_ms;
+	}
+	return false;
+}
+
+/* The replica's connection for a read, or NULL when the primary serves
+ * it: no replica, a caller reading its own write, or a replica that cannot
+ * be reached (its loss logged once, until it is reached again). */
+static PGconn *replica_connection(core_worker *worker, const Chc__V1__RpcRequest *envelope)
+{
+	core_server *server = worker->server;
+	if (worker->replica.url == NULL || wrote_recently(server, envelope))
+		return NULL;
+	chc_error error = { 0 };
+	PGconn *connection = core_db_connection(&worker->replica, &error);
+	if (connection == NULL) {
+		if (atomic_exchange(&server->replica_down, 1) == 0)
+			core_log(CORE_LOG_WARN,
+			         "read replica unavailable, reading from the primary: %s",
+			         error.message);
+	} else if (atomic_load(&server->replica_down) &&
+	           atomic_exchange(&server->replica_down, 0) == 1) {
+		core_log(CORE_LOG_INFO, "read replica reached again: reading from it");
+	}
+	chc_error_fini(&error);
+	return connection;
+}
+
+/* Serves a read on the replica. false when the primary must serve it:
+ * there was no replica to use, or the replica failed the read (it went
+ * away, the read writes, or recovery cancelled the query), which is never
+ * the caller's failure while the primary can answer. */
+static bool served_by_replica(core_worker *worker, const core_method *method,
+                              const Chc__V1__RpcRequest *envelope, core_request *request)
+{
+	PGconn *connection = replica_connection(worker, envelope);
+	if (connection == NULL)
+		return false;
+	request->db = connection;
+	request->database = &worker->replica;
+	core_dispatch_invoke(method, envelope->payload.data, envelope->payload.len, request);
+	core_db_note_result(&worker->replica);
+	request->database = &worker->db;
+	request->db = NULL;
+	if (!request->replica_failed)
+		return true;
+	core_log(CORE_LOG_DEBUG, "%s failed on the read replica (%s): served by the primary",
+	         method->full_name, request->error.message);
+	core_request_forget_outcome(request);
+	return false;
+}
+
 /* Everything between the received bytes and the reply envelope. */
 static void serve_envelope(core_worker *worker, const char *peer,
                            const Chc__V1__RpcRequest *envelope, core_request *request,
@@ -223,6 +295,11 @@ static void serve_envelope(core_worker *worker, const char *peer,
 		return;
 	*found = method;
 	request->is_write = method->is_write;
+	/* A write's reads see its own transaction: only plain reads may go to
+	 * the replica. */
+	if (!method->is_write && method->needs_database &&
+	    served_by_replica(worker, method, envelope, request))
+		return;
 	if (method->needs_database) {
 		request->db = core_db_connection(&worker->db, &request->error);
 		track_connection(worker);
@@ -454,10 +531,14 @@ static chc_status start_workers(core_server *server, chc_error *error)
 		if (rv == 0)
 			rv = nng_aio_alloc(&worker->aio, NULL, NULL);
 		if (rv != 0 || core_db_init(&worker->db, server->config.database_url) != CHC_OK ||
+		    (server->config.database_read_url[0] != '\0' &&
+		     core_db_init_replica(&worker->replica, server->config.database_read_url) !=
+		             CHC_OK) ||
 		    pthread_create(&worker->thread, NULL, worker_main, worker) != 0) {
 			if (worker->aio != NULL)
 				nng_aio_free(worker->aio);
 			core_db_fini(&worker->db);
+			core_db_fini(&worker->replica);
 			return chc_error_set(error, CHC_RESOURCE_EXHAUSTED,
 			                     "cannot start worker %d", i);
 		}
@@ -499,8 +580,11 @@ static bool stop_workers(core_server *server)
 			core_log(CORE_LOG_WARN,
 			         "%d requests still running after %d ms: cancelling their queries",
 			         running, server->config.drain_timeout_ms);
-			for (int i = 0; i < server->worker_count; i++)
+			for (int i = 0; i < server->worker_count; i++) {
 				core_db_cancel(&server->workers[i].db);
+				if (server->workers[i].replica.url != NULL)
+					core_db_cancel(&server->workers[i].replica);
+			}
 			cancelled = true;
 		}
 		if (cancelled && core_monotonic_us() >= give_up_us + DRAIN_GRACE_MS * 1000) {
@@ -523,6 +607,7 @@ static bool stop_workers(core_server *server)
 		if (server->workers[i].connected)
 			core_metrics_database_connections(-1);
 		core_db_fini(&server->workers[i].db);
+		core_db_fini(&server->workers[i].replica);
 	}
 	free(server->workers);
 	server->workers = NULL;
@@ -723,11 +808,13 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 		if (strcmp(server.config.auth, "off") == 0)
 			core_log(CORE_LOG_WARN, "CHC_AUTH=off: every caller is accepted as the "
 			                        "secretariat, with no token");
-		core_log(CORE_LOG_INFO, "serving %s %s on %s (http %s, events %s, %d workers)",
+		core_log(CORE_LOG_INFO,
+		         "serving %s %s on %s (http %s, events %s, %d workers, reads from %s)",
 		         server.own_service_name, CHC_VERSION, server.config.listen,
 		         server.config.http_listen[0] ? server.config.http_listen : "off",
 		         server.config.events_listen[0] ? server.config.events_listen : "off",
-		         server.config.workers);
+		         server.config.workers,
+		         server.config.database_read_url[0] ? "a replica" : "the primary");
 		int received = 0;
 		sigwait(&signals, &received);
 		core_log(CORE_LOG_INFO, "%s received: draining",
