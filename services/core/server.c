@@ -219,7 +219,7 @@ static bool wrote_recently(const core_server *server, const Chc__V1__RpcRequest 
 
 /* The replica's connection for a read, or NULL when the primary serves
  * it: no replica, a caller reading its own write, or a replica that cannot
- * be reached (its loss logged once, until it is reached again). */
+ * be reached (its loss logged once, until a read succeeds there again). */
 static PGconn *replica_connection(core_worker *worker, const Chc__V1__RpcRequest *envelope)
 {
 	core_server *server = worker->server;
@@ -227,15 +227,9 @@ static PGconn *replica_connection(core_worker *worker, const Chc__V1__RpcRequest
 		return NULL;
 	chc_error error = { 0 };
 	PGconn *connection = core_db_connection(&worker->replica, &error);
-	if (connection == NULL) {
-		if (atomic_exchange(&server->replica_down, 1) == 0)
-			core_log(CORE_LOG_WARN,
-			         "read replica unavailable, reading from the primary: %s",
-			         error.message);
-	} else if (atomic_load(&server->replica_down) &&
-	           atomic_exchange(&server->replica_down, 0) == 1) {
-		core_log(CORE_LOG_INFO, "read replica reached again: reading from it");
-	}
+	if (connection == NULL && atomic_exchange(&server->replica_down, 1) == 0)
+		core_log(CORE_LOG_WARN, "read replica unavailable, reading from the primary: %s",
+		         error.message);
 	chc_error_fini(&error);
 	return connection;
 }
@@ -256,8 +250,14 @@ static bool served_by_replica(core_worker *worker, const core_method *method,
 	core_db_note_result(&worker->replica);
 	request->database = &worker->db;
 	request->db = NULL;
-	if (!request->replica_failed)
+	/* Back only once a read succeeded there: another worker's connection
+	 * from before the outage still looks open until it is used. */
+	if (!request->replica_failed) {
+		if (atomic_load(&worker->server->replica_down) &&
+		    atomic_exchange(&worker->server->replica_down, 0) == 1)
+			core_log(CORE_LOG_INFO, "read replica reached again: reading from it");
 		return true;
+	}
 	core_log(CORE_LOG_DEBUG, "%s failed on the read replica (%s): served by the primary",
 	         method->full_name, request->error.message);
 	core_request_forget_outcome(request);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CTest fixture: a private PostgreSQL for the integration tests, in the build
-# tree, on its own port, with the migrations applied.
-#   postgres_fixture.sh start|stop|restart-database BUILD_DIR SOURCE_DIR
+# tree, on its own port, with the migrations applied; and, for the suites
+# that read from one, a streaming replica of it on the next port.
+#   postgres_fixture.sh ACTION BUILD_DIR SOURCE_DIR
 set -euo pipefail
 action=$1
 build_dir=$2
@@ -12,6 +13,13 @@ export CHC_BUILD_DIR=$build_dir
 unset CHC_DATABASE_URL CHC_PRIVATE_DATABASE
 source "$source_dir/scripts/common.sh"
 pg=$CHC_HOME/pg
+replica_port=$((CHC_PG_PORT + 1))
+
+replica_start() {
+	as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/replica" -l "$pg/replica.log" -w -t 60 \
+		-o "-p $replica_port -k $pg/run -c listen_addresses='' -c fsync=off -c max_connections=300 -c hot_standby=on" \
+		start >/dev/null
+}
 
 case "$action" in
 start)
@@ -35,6 +43,8 @@ start)
 	echo "test database ready: $CHC_DATABASE_URL"
 	;;
 stop)
+	[ ! -f "$pg/replica/PG_VERSION" ] ||
+		as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/replica" -m immediate -w stop >/dev/null 2>&1 || true
 	as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/data" -m immediate -w stop >/dev/null 2>&1 || true
 	;;
 stop-database)
@@ -45,8 +55,25 @@ start-database)
 		-o "-p $CHC_PG_PORT -k $pg/run -c listen_addresses='' -c fsync=off -c max_connections=300" \
 		start >/dev/null
 	;;
+# A fresh streaming replica: a base backup of the running cluster over the
+# socket (initdb's pg_hba lets local replication in, and wal_level is
+# replica by default), with -R writing primary_conninfo and standby.signal.
+start-replica)
+	"$0" stop-replica "$build_dir" "$source_dir"
+	rm -rf "$pg/replica"
+	as_database_owner "$CHC_PG_BIN/pg_basebackup" -h "$pg/run" -p "$CHC_PG_PORT" -U chc \
+		-D "$pg/replica" -R -X stream -c fast >"$CHC_HOME/basebackup.log" 2>&1
+	replica_start
+	;;
+stop-replica)
+	[ ! -f "$pg/replica/PG_VERSION" ] ||
+		as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/replica" -m fast -w stop >/dev/null 2>&1 || true
+	;;
+resume-replica)
+	replica_start
+	;;
 *)
-	echo "usage: postgres_fixture.sh start|stop|stop-database|start-database BUILD SOURCE" >&2
+	echo "usage: postgres_fixture.sh start|stop|stop-database|start-database|start-replica|stop-replica|resume-replica BUILD SOURCE" >&2
 	exit 2
 	;;
 esac
