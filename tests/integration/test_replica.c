@@ -18,6 +18,7 @@
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "chc/v1/rpc.pb-c.h"
+#include "db.h"
 #include "harness.h"
 
 /* Short, so that a test can outwait it; long enough that a read sent right
@@ -284,6 +285,42 @@ static void reads_go_on_while_the_replica_is_down(void **state)
 	replay_resume();
 }
 
+static const core_statement replica_read = { "replica_read", "SELECT pg_is_in_recovery()", 0 };
+static const core_statement replica_write = { "replica_write",
+	                                      "INSERT INTO chc_replica_probe VALUES (1)", 0 };
+
+/* A read that writes (ExportJob keeps the export it makes on its first
+ * request) is refused by the replica with 25006: the request is marked as
+ * the replica's failure, which the core answers by running it again on
+ * the primary, instead of INTERNAL for the caller. */
+static void the_replica_refusing_a_write_fails_the_replica_not_the_read(void **state)
+{
+	(void)state;
+	harness_sql_value(primary, "CREATE TABLE IF NOT EXISTS chc_replica_probe (n int)");
+	assert_true(replica_has_replayed_primary());
+	char url[512];
+	replica_url(url, sizeof(url), "chc");
+	core_db database;
+	assert_int_equal(core_db_init_replica(&database, url), CHC_OK);
+	chc_error error = { 0 };
+	PGconn *connection = core_db_connection(&database, &error);
+	assert_non_null(connection);
+	core_request request = { .db = connection, .database = &database };
+	PGresult *result = NULL;
+	assert_int_equal(core_query(&request, &replica_read, NULL, &result), CHC_OK);
+	assert_string_equal(PQgetvalue(result, 0, 0), "t");
+	assert_false(request.replica_failed);
+	assert_int_equal(core_query(&request, &replica_write, NULL, &result), CHC_UNAVAILABLE);
+	assert_true(request.replica_failed);
+	core_request_forget_outcome(&request);
+	assert_false(request.replica_failed);
+	assert_int_equal(request.error.code, CHC_OK);
+	core_request_fini(&request);
+	core_db_fini(&database);
+	chc_error_fini(&error);
+	harness_sql_value(primary, "DROP TABLE chc_replica_probe");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +328,7 @@ int main(void)
 		cmocka_unit_test(the_writer_reads_the_replica_again_after_the_window),
 		cmocka_unit_test(partners_send_the_write_age_themselves),
 		cmocka_unit_test(reads_go_on_while_the_replica_is_down),
+		cmocka_unit_test(the_replica_refusing_a_write_fails_the_replica_not_the_read),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
