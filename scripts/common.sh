@@ -6,6 +6,8 @@ CHC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export CHC_HOME=${CHC_HOME:-$CHC_ROOT/.chc}
 CHC_BUILD_DIR=${CHC_BUILD_DIR:-$CHC_ROOT/build}
 CHC_PG_PORT=${CHC_PG_PORT:-55432}
+# The streaming replica of `stack.sh start --replica`.
+CHC_PG_REPLICA_PORT=${CHC_PG_REPLICA_PORT:-$((CHC_PG_PORT + 1))}
 CHC_PG_BIN=${CHC_PG_BIN:-/usr/lib/postgresql/15/bin}
 CHC_HTTP_BASE_PORT=${CHC_HTTP_BASE_PORT:-8100}
 CHC_EVENTS_BASE_PORT=${CHC_EVENTS_BASE_PORT:-7110}
@@ -72,4 +74,12 @@ service_database_url() {
 	else
 		printf '%s' "$CHC_DATABASE_URL"
 	fi
+}
+
+# What service NAME reads from with `stack.sh start --replica`: its own role
+# on the private cluster's streaming replica (the roles and their passwords
+# are replicated with everything else).
+service_read_database_url() {
+	printf 'host=%s port=%s user=chc_%s dbname=chc passfile=%s' \
+		"$CHC_HOME/pg/run" "$CHC_PG_REPLICA_PORT" "$1" "$CHC_PGPASS"
 }

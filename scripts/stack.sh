@@ -2,8 +2,13 @@
 # The local stack: a private PostgreSQL 15 under $CHC_HOME, the migrations,
 # and the four services in the background with logs and pid files.
 #
-#   scripts/stack.sh start    start what is not running, wait until ready
+#   scripts/stack.sh start [--replica]
+#                             start what is not running, wait until ready;
+#                             --replica also runs a streaming replica of the
+#                             private PostgreSQL on CHC_PG_REPLICA_PORT and
+#                             gives the services its CHC_DATABASE_READ_URL
 #   scripts/stack.sh stop     drain and stop the services, then PostgreSQL
+#                             and its replica
 #   scripts/stack.sh status   show each part
 #
 # Authentication is on: start writes the operator's admin token to
@@ -14,6 +19,8 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 pg_dir=$CHC_HOME/pg
+replica_dir=$pg_dir/replica
+with_replica=0
 run_dir=$CHC_HOME/run
 log_dir=$CHC_HOME/log
 
@@ -65,6 +72,46 @@ database_stop() {
 	fi
 }
 
+cluster_running() {
+	[ -f "$1/PG_VERSION" ] && as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$1" status >/dev/null 2>&1
+}
+
+# A streaming replica of the private cluster, made once with pg_basebackup
+# (-R: standby.signal and primary_conninfo). initdb's pg_hba.conf already
+# lets the owner replicate over the local socket (with its password, as
+# every connection), and wal_level is replica unless someone lowered it.
+replica_start() {
+	[ "$CHC_PRIVATE_DATABASE" = 1 ] ||
+		die "--replica makes a replica of the private PostgreSQL; with CHC_DATABASE_URL set, point CHC_DATABASE_READ_URL at your own replica"
+	local primary="host=$pg_dir/run port=$CHC_PG_PORT user=chc dbname=postgres passfile=$CHC_PGPASS"
+	[ "$(psql "$primary" -XAtc 'SHOW wal_level')" != minimal ] ||
+		die "the private PostgreSQL runs with wal_level=minimal: no replica can follow it"
+	if [ ! -f "$replica_dir/PG_VERSION" ]; then
+		say "making a streaming replica in $replica_dir (pg_basebackup)"
+		# Its WAL receiver runs as the cluster's owner and logs in as chc:
+		# the owner's password in a file that user alone reads.
+		(umask 077 && grep '^\*:\*:\*:chc:' "$CHC_PGPASS" >"$pg_dir/replication.pgpass")
+		[ "$(id -u)" != 0 ] || chown postgres "$pg_dir/replication.pgpass"
+		as_database_owner "$CHC_PG_BIN/pg_basebackup" -R -X stream -c fast -D "$replica_dir" \
+			-d "host=$pg_dir/run port=$CHC_PG_PORT user=chc passfile=$pg_dir/replication.pgpass" \
+			>"$pg_dir/basebackup.log" 2>&1 ||
+			{ rm -rf "$replica_dir"; die "pg_basebackup failed: see $pg_dir/basebackup.log"; }
+	fi
+	if ! cluster_running "$replica_dir"; then
+		say "starting the replica on port $CHC_PG_REPLICA_PORT (socket $pg_dir/run)"
+		as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$replica_dir" -l "$pg_dir/replica.log" -w -t 60 \
+			-o "-p $CHC_PG_REPLICA_PORT -k $pg_dir/run -c listen_addresses=127.0.0.1 -c max_connections=200 -c hot_standby=on -c fsync=${CHC_PG_FSYNC:-on}" \
+			start >/dev/null || die "the replica did not start: see $pg_dir/replica.log"
+	fi
+}
+
+replica_stop() {
+	if cluster_running "$replica_dir"; then
+		as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$replica_dir" -m fast -w stop >/dev/null
+		say "PostgreSQL replica stopped"
+	fi
+}
+
 pid_alive() {
 	local file=$1
 	[ -f "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null
@@ -87,8 +134,12 @@ services_start() {
 		if pid_alive "$pid_file"; then
 			say "chc-$name already running (pid $(cat "$pid_file"))"
 		else
+			# A replica of the user's own database is theirs to name.
+			local read_url=${CHC_DATABASE_READ_URL:-}
+			[ "$with_replica" = 0 ] || read_url=$(service_read_database_url "$name")
 			CHC_TOKEN=$(head -n 1 "$CHC_HOME/service.token") \
 				CHC_DATABASE_URL=$(service_database_url "$name") \
+				CHC_DATABASE_READ_URL=$read_url \
 				CHC_LISTEN=$(service_url "$name" "$index") CHC_HTTP_LISTEN=$(service_http "$index") \
 				CHC_EVENTS_LISTEN=$(service_events "$index") \
 				nohup "$CHC_BUILD_DIR/services/chc-$name" >>"$log_dir/$name.log" 2>&1 </dev/null &
@@ -148,6 +199,11 @@ status() {
 		else
 			say "postgresql      stopped"
 		fi
+		if cluster_running "$replica_dir"; then
+			say "replica         running   port $CHC_PG_REPLICA_PORT, socket $pg_dir/run"
+		elif [ -f "$replica_dir/PG_VERSION" ]; then
+			say "replica         stopped"
+		fi
 	else
 		say "postgresql      external  (CHC_DATABASE_URL)"
 	fi
@@ -167,23 +223,31 @@ status() {
 
 case "${1:-}" in
 start)
+	case "${2:-}" in
+	--replica) with_replica=1 ;;
+	"") ;;
+	*) die "unknown option \"$2\" (start [--replica])" ;;
+	esac
 	[ -x "$CHC_BUILD_DIR/services/chc-companies" ] || die "not built: run scripts/build.sh first"
 	database_start
 	"$CHC_BUILD_DIR/services/chc-migrate" --dir "$CHC_ROOT/migrations" up
 	[ "$CHC_PRIVATE_DATABASE" = 0 ] || "$CHC_BUILD_DIR/services/chc-migrate" passwords "$CHC_PGPASS"
 	tokens_make
+	# After the passwords: the replica copies them with everything else.
+	[ "$with_replica" = 0 ] || replica_start
 	services_start
 	wait_ready
 	;;
 stop)
 	services_stop
+	replica_stop
 	database_stop
 	;;
 status)
 	status
 	;;
 *)
-	echo "usage: scripts/stack.sh start|stop|status" >&2
+	echo "usage: scripts/stack.sh start [--replica]|stop|status" >&2
 	exit 2
 	;;
 esac
