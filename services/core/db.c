@@ -204,12 +204,14 @@ static const sqlstate_mapping sqlstate_table[] = {
 	{ "57P02", CHC_UNAVAILABLE },         /* crash_shutdown */
 	{ "57P03", CHC_UNAVAILABLE },         /* cannot_connect_now */
 	{ "53300", CHC_UNAVAILABLE },         /* too_many_connections */
-	{ "25006", CHC_UNAVAILABLE },         /* read_only_sql_transaction: a read that writes
-	                                       * reached the replica (served again on the primary) */
-	{ "22", CHC_INVALID_ARGUMENT },       /* data exception */
-	{ "08", CHC_UNAVAILABLE },            /* connection exception */
-	{ "53", CHC_RESOURCE_EXHAUSTED },     /* insufficient resources */
-	{ "42", CHC_INTERNAL },               /* syntax or access rule: our bug */
+	/* read_only_sql_transaction: the database was made read-only, or a
+	 * read that writes reached the read replica (then served again on the
+	 * primary) */
+	{ "25006", CHC_UNAVAILABLE },
+	{ "22", CHC_INVALID_ARGUMENT },   /* data exception */
+	{ "08", CHC_UNAVAILABLE },        /* connection exception */
+	{ "53", CHC_RESOURCE_EXHAUSTED }, /* insufficient resources */
+	{ "42", CHC_INTERNAL },           /* syntax or access rule: our bug */
 };
 
 chc_status core_db_status_from_sqlstate(const char *sqlstate)
