@@ -7,6 +7,8 @@ set -euo pipefail
 build_packages=(build-essential cmake pkg-config git
 	libnng-dev nng-utils protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev
 	libpq-dev libjansson-dev uuid-dev libssl-dev libmbedtls-dev liblemon-dev)
+# postgresql-15 depends on postgresql-client-15, which has pg_basebackup for
+# the read replicas (stack.sh start --replica, test_replica).
 run_packages=(postgresql-15 postgresql-contrib curl ca-certificates python3)
 test_packages=(libcmocka-dev valgrind cppcheck clang-format protobuf-compiler python3 openssl
 	python3-protobuf glpk-utils clang libclang-rt-14-dev)

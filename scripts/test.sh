@@ -72,7 +72,7 @@ echo "replay_fuzz_dispatch: clean"
 # The services themselves, serving real requests, under valgrind.
 CHC_TEST_SERVICE_WRAPPER="${valgrind[*]}" \
 	ctest --test-dir "$CHC_BUILD_DIR" --output-on-failure --timeout 600 \
-	-R '^(postgres_start|postgres_stop|test_rpc_core|test_idempotency|test_municipalities|test_needs|test_companies|test_solutions|test_drain|test_events|test_matching|test_projects|test_access)$'
+	-R '^(postgres_start|postgres_stop|test_rpc_core|test_idempotency|test_municipalities|test_needs|test_companies|test_solutions|test_drain|test_events|test_matching|test_projects|test_access|test_replica)$'
 
 step "fuzzing (libFuzzer, 30 s per target)"
 "$CHC_ROOT/scripts/fuzz.sh" 30
