@@ -344,8 +344,8 @@ chc_status chc_client_call_bytes(chc_client *client, chc_endpoint endpoint, cons
 	int attempts = options->max_attempts > 0 ? options->max_attempts : client->max_attempts;
 	char request_id[37];
 	char idempotency_key[37];
-	chc_uuid_generate(request_id);
-	chc_uuid_generate(idempotency_key);
+	if (options->request_id == NULL)
+		chc_uuid_generate(request_id);
 
 	Chc__V1__RpcRequest envelope = CHC__V1__RPC_REQUEST__INIT;
 	envelope.method = (char *)full_method;
@@ -355,8 +355,12 @@ chc_status chc_client_call_bytes(chc_client *client, chc_endpoint endpoint, cons
 	 * reply returns the first reply instead of writing twice. */
 	if (options->idempotency_key != NULL)
 		envelope.idempotency_key = (char *)options->idempotency_key;
-	else if (is_write)
+	else if (is_write) {
+		/* Made only here: a read carries no key, and a new id is a
+		 * system call. */
+		chc_uuid_generate(idempotency_key);
 		envelope.idempotency_key = idempotency_key;
+	}
 	envelope.payload.data = (uint8_t *)payload;
 	envelope.payload.len = length;
 	int64_t deadline = now_unix_ms() + timeout_ms;

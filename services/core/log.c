@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +28,29 @@ int core_log_enabled(core_log_level level)
 	return level >= log_threshold;
 }
 
-static json_t *log_line_start(core_log_level level)
+/* "2026-11-25T10:21:38.123Z": now, in UTC, to the millisecond. */
+static void log_stamp(char *stamp, size_t size)
 {
+	/* The date and time to the second, kept per thread while the second
+	 * lasts: every request writes a line, most within the same second. */
+	static _Thread_local time_t second = -1;
+	static _Thread_local char seconds[32];
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	struct tm utc;
-	gmtime_r(&now.tv_sec, &utc);
+	if (now.tv_sec != second) {
+		struct tm utc;
+		gmtime_r(&now.tv_sec, &utc);
+		if (strftime(seconds, sizeof(seconds), "%Y-%m-%dT%H:%M:%S", &utc) == 0)
+			seconds[0] = '\0';
+		second = now.tv_sec;
+	}
+	snprintf(stamp, size, "%s.%03ldZ", seconds, now.tv_nsec / 1000000);
+}
+
+static json_t *log_line_start(core_log_level level)
+{
 	char stamp[40];
-	size_t used = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &utc);
-	snprintf(stamp + used, sizeof(stamp) - used, ".%03ldZ", now.tv_nsec / 1000000);
+	log_stamp(stamp, sizeof(stamp));
 	return json_pack("{s:s, s:s, s:s}", "time", stamp, "level", level_names[level], "service",
 	                 log_service);
 }
@@ -75,6 +90,75 @@ void core_log(core_log_level level, const char *format, ...)
 	log_line_write(line);
 }
 
+/* True when text goes into a JSON string as it is: printable ASCII with no
+ * quote or backslash. Request ids, method names and principals are, and a
+ * line of only such strings is written without building a jansson object. */
+static int plain_json_text(const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++)
+		if (*c < 0x20 || *c >= 0x7F || *c == '"' || *c == '\\')
+			return 0;
+	return 1;
+}
+
+/* A real number as jansson writes it with JSON_REAL_PRECISION(6): "%.6g",
+ * ".0" added when it would read back as an integer, and the exponent
+ * without its '+' and leading zeros. */
+static void real_text(double value, char *text, size_t size)
+{
+	int length = snprintf(text, size, "%.6g", value);
+	if (length < 0 || (size_t)length + 3 > size)
+		return;
+	if (strchr(text, '.') == NULL && strchr(text, 'e') == NULL) {
+		memcpy(text + length, ".0", 3);
+		return;
+	}
+	char *exponent = strchr(text, 'e');
+	if (exponent == NULL)
+		return;
+	char *start = exponent + 1, *end = exponent + 2;
+	if (*start == '-')
+		start++;
+	while (*end == '0')
+		end++;
+	if (end != start)
+		memmove(start, end, strlen(end) + 1);
+}
+
+/* The request line of every call, in the same form and order as the
+ * jansson object of core_log_request, built in one buffer: it is written
+ * on every request, and the object's allocations cost more than the rest
+ * of logging. 0 when a string needs escaping: then jansson writes it. */
+static int log_request_plain(core_log_level level, const core_log_request_line *request,
+                             const char *method, const char *request_id)
+{
+	bool error = request->code != 0 && request->message != NULL;
+	if (!plain_json_text(method) || !plain_json_text(request_id) ||
+	    !plain_json_text(log_service) ||
+	    (request->principal != NULL && !plain_json_text(request->principal)) ||
+	    (error && !plain_json_text(request->message)))
+		return 0;
+	char stamp[40], duration[40], line[2048];
+	log_stamp(stamp, sizeof(stamp));
+	real_text((double)request->duration_us / 1000.0, duration, sizeof(duration));
+	int length =
+	        snprintf(line, sizeof(line),
+	                 "{\"time\":\"%s\",\"level\":\"%s\",\"service\":\"%s\",\"method\":\"%s\","
+	                 "\"request_id\":\"%s\",\"code\":%d,\"duration_ms\":%s%s%s%s%s%s%s}\n",
+	                 stamp, level_names[level], log_service, method, request_id, request->code,
+	                 duration, request->principal != NULL ? ",\"principal\":\"" : "",
+	                 request->principal != NULL ? request->principal : "",
+	                 request->principal != NULL ? "\"" : "", error ? ",\"error\":\"" : "",
+	                 error ? request->message : "", error ? "\"" : "");
+	if (length < 0 || (size_t)length >= sizeof(line) - 20)
+		return 0;
+	if (request->replayed)
+		memcpy(line + length - 2, ",\"replayed\":true}\n", sizeof(",\"replayed\":true}\n"));
+	/* One fputs of the whole line: stdio locks the stream per call. */
+	fputs(line, stderr);
+	return 1;
+}
+
 void core_log_request(const core_log_request_line *request)
 {
 	/* Failures that are the server's fault are warnings; the caller's are info. */
@@ -83,12 +167,15 @@ void core_log_request(const core_log_request_line *request)
 	                               : CORE_LOG_INFO;
 	if (!core_log_enabled(level))
 		return;
+	const char *method = request->method ? request->method : "";
+	const char *request_id = request->request_id ? request->request_id : "";
+	if (log_request_plain(level, request, method, request_id))
+		return;
 	json_t *line = log_line_start(level);
 	if (line == NULL)
 		return;
-	json_object_set_new(line, "method", json_string(request->method ? request->method : ""));
-	json_object_set_new(line, "request_id",
-	                    json_string(request->request_id ? request->request_id : ""));
+	json_object_set_new(line, "method", json_string(method));
+	json_object_set_new(line, "request_id", json_string(request_id));
 	json_object_set_new(line, "code", json_integer(request->code));
 	json_object_set_new(line, "duration_ms", json_real((double)request->duration_us / 1000.0));
 	if (request->principal != NULL)

@@ -355,11 +355,11 @@ static nng_msg *pack_reply(const core_request *request)
 
 /* The caller's address, for counting its failed authentications: the IP
  * of a tcp:// or tls+tcp:// peer; every ipc:// peer is one local caller. */
-static void peer_of(nng_msg *message, char *peer, size_t size)
+static void peer_address(nng_pipe pipe, char *peer, size_t size)
 {
 	nng_sockaddr address;
 	snprintf(peer, size, "local");
-	if (nng_pipe_get_addr(nng_msg_get_pipe(message), NNG_OPT_REMADDR, &address) != 0)
+	if (nng_pipe_get_addr(pipe, NNG_OPT_REMADDR, &address) != 0)
 		return;
 	if (address.s_family == NNG_AF_INET) {
 		const uint8_t *ip = (const uint8_t *)&address.s_in.sa_addr;
@@ -371,6 +371,22 @@ static void peer_of(nng_msg *message, char *peer, size_t size)
 			                         i ? ":" : "", address.s_in6.sa_addr[i],
 			                         address.s_in6.sa_addr[i + 1]);
 	}
+}
+
+/* The same, kept for the pipe a worker served last: a worker mostly
+ * serves the same few connections, and this saves a getpeername on most
+ * requests. nng does not reuse a pipe id while the socket lives. */
+static void peer_of(nng_msg *message, char *peer, size_t size)
+{
+	static _Thread_local uint32_t last_pipe;
+	static _Thread_local char last_peer[64];
+	nng_pipe pipe = nng_msg_get_pipe(message);
+	uint32_t id = (uint32_t)nng_pipe_id(pipe);
+	if (id == 0 || id != last_pipe) {
+		peer_address(pipe, last_peer, sizeof(last_peer));
+		last_pipe = id;
+	}
+	snprintf(peer, size, "%s", last_peer);
 }
 
 static nng_msg *serve_message(core_worker *worker, nng_msg *message)

@@ -29,55 +29,94 @@ enum project_column {
 	COLUMN_INTEREST,
 };
 
-static ProtobufCMessage *project_from_row(core_request *request, PGresult *result, int row)
+/* A project's row at columns first.. of row: GetProject's statement reads
+ * it beside the parts of the project, the entity's statements alone. */
+static Chc__V1__Project *project_at(core_request *request, PGresult *result, int row, int first)
 {
 	Chc__V1__Project *project = core_alloc(request, sizeof(*project));
 	if (project == NULL)
 		return NULL;
 	chc__v1__project__init(project);
-	project->id = PQgetvalue(result, row, COLUMN_ID);
-	project->title = PQgetvalue(result, row, COLUMN_TITLE);
-	project->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
-	project->need_ids = core_word_list(request, PQgetvalue(result, row, COLUMN_NEEDS),
+	project->id = PQgetvalue(result, row, first + COLUMN_ID);
+	project->title = PQgetvalue(result, row, first + COLUMN_TITLE);
+	project->description = PQgetvalue(result, row, first + COLUMN_DESCRIPTION);
+	project->need_ids = core_word_list(request, PQgetvalue(result, row, first + COLUMN_NEEDS),
 	                                   &project->n_need_ids);
-	project->solution_ids = core_word_list(request, PQgetvalue(result, row, COLUMN_SOLUTIONS),
-	                                       &project->n_solution_ids);
-	project->test_bed_ids = core_word_list(request, PQgetvalue(result, row, COLUMN_TEST_BEDS),
-	                                       &project->n_test_bed_ids);
+	project->solution_ids =
+	        core_word_list(request, PQgetvalue(result, row, first + COLUMN_SOLUTIONS),
+	                       &project->n_solution_ids);
+	project->test_bed_ids =
+	        core_word_list(request, PQgetvalue(result, row, first + COLUMN_TEST_BEDS),
+	                       &project->n_test_bed_ids);
 	project->status = core_enum_value(&chc__v1__project_status__descriptor,
-	                                  PQgetvalue(result, row, COLUMN_STATUS));
-	project->language = PQgetvalue(result, row, COLUMN_LANGUAGE);
-	project->version = core_column_int64(result, row, COLUMN_VERSION);
-	project->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
-	project->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
-	project->interest_id = PQgetvalue(result, row, COLUMN_INTEREST);
+	                                  PQgetvalue(result, row, first + COLUMN_STATUS));
+	project->language = PQgetvalue(result, row, first + COLUMN_LANGUAGE);
+	project->version = core_column_int64(result, row, first + COLUMN_VERSION);
+	project->created_unix_ms = core_column_int64(result, row, first + COLUMN_CREATED);
+	project->updated_unix_ms = core_column_int64(result, row, first + COLUMN_UPDATED);
+	project->interest_id = PQgetvalue(result, row, first + COLUMN_INTEREST);
 	if (project->need_ids == NULL || project->solution_ids == NULL ||
 	    project->test_bed_ids == NULL)
 		return NULL;
-	return &project->base;
+	return project;
+}
+
+static ProtobufCMessage *project_from_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__Project *project = project_at(request, result, row, 0);
+	return project != NULL ? &project->base : NULL;
 }
 
 CORE_ENTITY_DEFINE(project_entity, "project", "project",
                    "SELECT " PROJECT_COLUMNS " FROM projects.projects p WHERE p.id = $1::uuid",
                    project_from_row);
 
-static const core_statement participants_statement = {
-	"project_participants",
-	"SELECT party, role, name, commitment_ore FROM projects.participants "
-	"WHERE project_id = $1::uuid ORDER BY position, party",
-	1
+/*
+ * The whole project in one statement: one round trip and one snapshot
+ * instead of a statement for the row and one for each of its three lists
+ * (the read a GetProject is, and the reply of every change). Each part is
+ * rows of its own (column PART), its columns in a range of their own and
+ * NULL in the other parts' rows, so every value arrives as the part's own
+ * query gave it and nothing is packed or parsed again. The sort columns
+ * keep each list in its own order (participants by position and party,
+ * history by seq, milestones by position and id), in their own types.
+ * The first part names the types of the NULLs, which the other parts'
+ * columns are matched against.
+ */
+enum whole_column {
+	WHOLE_PART,
+	WHOLE_PROJECT = 4,
+	WHOLE_PARTICIPANT = WHOLE_PROJECT + PROJECT_COLUMN_COUNT,
+	WHOLE_HISTORY = WHOLE_PARTICIPANT + 4,
+	WHOLE_MILESTONE = WHOLE_HISTORY + 8,
 };
-static const core_statement history_statement = {
-	"project_history",
-	"SELECT kind, from_status, to_status, by_principal, reason, party, commitment_ore, "
-	"(extract(epoch FROM at) * 1000)::bigint FROM projects.history "
-	"WHERE project_id = $1::uuid ORDER BY seq",
-	1
-};
-static const core_statement milestones_statement = {
-	"project_milestones",
-	"SELECT id, title, to_char(due, 'YYYY-MM-DD'), done, responsible FROM projects.milestones "
-	"WHERE project_id = $1::uuid ORDER BY position, id",
+enum whole_part { PART_PROJECT, PART_PARTICIPANTS, PART_HISTORY, PART_MILESTONES, PART_COUNT };
+
+#define NULLS_PROJECT     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+#define NULLS_PARTICIPANT "NULL, NULL, NULL, NULL"
+#define NULLS_HISTORY     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+#define NULLS_MILESTONE   "NULL, NULL, NULL, NULL, NULL"
+
+static const core_statement whole_statement = {
+	"project_whole",
+	"SELECT 0, 0::bigint, NULL::text, NULL::uuid, " PROJECT_COLUMNS ", "
+	"NULL::text, NULL::text, NULL::text, NULL::bigint, "
+	"NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::bigint, "
+	"NULL::bigint, "
+	"NULL::uuid, NULL::text, NULL::text, NULL::boolean, NULL::text "
+	"FROM projects.projects p WHERE p.id = $1::uuid "
+	"UNION ALL SELECT 1, position, party, NULL, " NULLS_PROJECT ", "
+	"party, role, name, commitment_ore, " NULLS_HISTORY ", " NULLS_MILESTONE " "
+	"FROM projects.participants WHERE project_id = $1::uuid "
+	"UNION ALL SELECT 2, seq, NULL, NULL, " NULLS_PROJECT ", " NULLS_PARTICIPANT ", "
+	"kind, from_status, to_status, by_principal, reason, party, commitment_ore, "
+	"(extract(epoch FROM at) * 1000)::bigint, " NULLS_MILESTONE " "
+	"FROM projects.history WHERE project_id = $1::uuid "
+	"UNION ALL SELECT 3, position, NULL, id, " NULLS_PROJECT ", " NULLS_PARTICIPANT
+	", " NULLS_HISTORY ", "
+	"id, title, to_char(due, 'YYYY-MM-DD'), done, responsible "
+	"FROM projects.milestones WHERE project_id = $1::uuid "
+	"ORDER BY 1, 2, 3, 4",
 	1
 };
 
@@ -92,66 +131,111 @@ static char *share_text(core_request *request, int64_t part, int64_t whole)
 	return core_strdup(request, text);
 }
 
-static ProtobufCMessage *participant_from_row(core_request *request, PGresult *result, int row)
+static ProtobufCMessage *participant_at(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__Participant *participant = core_alloc(request, sizeof(*participant));
 	if (participant == NULL)
 		return NULL;
 	chc__v1__participant__init(participant);
-	participant->party = project_party_from_key(request, PQgetvalue(result, row, 0));
+	participant->party =
+	        project_party_from_key(request, PQgetvalue(result, row, WHOLE_PARTICIPANT));
 	if (participant->party == NULL)
 		return NULL;
-	participant->party->name = PQgetvalue(result, row, 2);
-	participant->role =
-	        core_enum_value(&chc__v1__participant_role__descriptor, PQgetvalue(result, row, 1));
-	participant->commitment_ore = core_column_int64(result, row, 3);
+	participant->party->name = PQgetvalue(result, row, WHOLE_PARTICIPANT + 2);
+	participant->role = core_enum_value(&chc__v1__participant_role__descriptor,
+	                                    PQgetvalue(result, row, WHOLE_PARTICIPANT + 1));
+	participant->commitment_ore = core_column_int64(result, row, WHOLE_PARTICIPANT + 3);
 	return &participant->base;
 }
 
-static ProtobufCMessage *history_entry_from_row(core_request *request, PGresult *result, int row)
+static ProtobufCMessage *history_entry_at(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__HistoryEntry *entry = core_alloc(request, sizeof(*entry));
 	if (entry == NULL)
 		return NULL;
 	chc__v1__history_entry__init(entry);
-	entry->kind = PQgetvalue(result, row, 0);
-	entry->from =
-	        core_enum_value(&chc__v1__project_status__descriptor, PQgetvalue(result, row, 1));
-	entry->to =
-	        core_enum_value(&chc__v1__project_status__descriptor, PQgetvalue(result, row, 2));
-	entry->by = PQgetvalue(result, row, 3);
-	entry->reason = PQgetvalue(result, row, 4);
-	if (PQgetvalue(result, row, 5)[0] != '\0')
-		entry->party = project_party_from_key(request, PQgetvalue(result, row, 5));
-	entry->commitment_ore = core_column_int64(result, row, 6);
-	entry->at_unix_ms = core_column_int64(result, row, 7);
+	entry->kind = PQgetvalue(result, row, WHOLE_HISTORY);
+	entry->from = core_enum_value(&chc__v1__project_status__descriptor,
+	                              PQgetvalue(result, row, WHOLE_HISTORY + 1));
+	entry->to = core_enum_value(&chc__v1__project_status__descriptor,
+	                            PQgetvalue(result, row, WHOLE_HISTORY + 2));
+	entry->by = PQgetvalue(result, row, WHOLE_HISTORY + 3);
+	entry->reason = PQgetvalue(result, row, WHOLE_HISTORY + 4);
+	if (PQgetvalue(result, row, WHOLE_HISTORY + 5)[0] != '\0')
+		entry->party =
+		        project_party_from_key(request, PQgetvalue(result, row, WHOLE_HISTORY + 5));
+	entry->commitment_ore = core_column_int64(result, row, WHOLE_HISTORY + 6);
+	entry->at_unix_ms = core_column_int64(result, row, WHOLE_HISTORY + 7);
 	return &entry->base;
 }
 
-static ProtobufCMessage *milestone_from_row(core_request *request, PGresult *result, int row)
+static ProtobufCMessage *milestone_at(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__Milestone *milestone = core_alloc(request, sizeof(*milestone));
 	if (milestone == NULL)
 		return NULL;
 	chc__v1__milestone__init(milestone);
-	milestone->id = PQgetvalue(result, row, 0);
-	milestone->title = PQgetvalue(result, row, 1);
-	milestone->due = PQgetvalue(result, row, 2);
-	milestone->done = core_column_bool(result, row, 3);
-	if (PQgetvalue(result, row, 4)[0] != '\0')
-		milestone->responsible =
-		        project_party_from_key(request, PQgetvalue(result, row, 4));
+	milestone->id = PQgetvalue(result, row, WHOLE_MILESTONE);
+	milestone->title = PQgetvalue(result, row, WHOLE_MILESTONE + 1);
+	milestone->due = PQgetvalue(result, row, WHOLE_MILESTONE + 2);
+	milestone->done = core_column_bool(result, row, WHOLE_MILESTONE + 3);
+	if (PQgetvalue(result, row, WHOLE_MILESTONE + 4)[0] != '\0')
+		milestone->responsible = project_party_from_key(
+		        request, PQgetvalue(result, row, WHOLE_MILESTONE + 4));
 	return &milestone->base;
 }
 
-/* The participants, then each one's share of the budget they make up. */
-static chc_status read_participants(core_request *request, Chc__V1__Project *project)
+/* The rows of one part as request-owned messages; rows of a part are
+ * together, the result being ordered by part. */
+static chc_status read_part(core_request *request, PGresult *result, const int bounds[2],
+                            core_row_reader reader, ProtobufCMessage ***messages, size_t *count)
 {
-	chc_status status = core_read_children(
-	        request, &participants_statement, project->id, participant_from_row,
-	        (ProtobufCMessage ***)&project->participants, &project->n_participants);
+	*count = 0;
+	*messages = core_alloc(request, (size_t)(bounds[1] - bounds[0] + 1) * sizeof(**messages));
+	if (*messages == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	for (int row = bounds[0]; row < bounds[1]; row++) {
+		ProtobufCMessage *message = reader(request, result, row);
+		if (message == NULL)
+			return core_failure(request);
+		(*messages)[(*count)++] = message;
+	}
+	return CHC_OK;
+}
+
+/* Fills project's lists from the whole statement's result, then each
+ * participant's share of the budget they make up. */
+static chc_status read_parts(core_request *request, PGresult *result, Chc__V1__Project *project)
+{
+	int bounds[PART_COUNT][2] = { { 0 } };
+	int rows = PQntuples(result);
+	for (int row = 0, part = -1; row < rows; row++) {
+		int this_part = (int)core_column_int64(result, row, WHOLE_PART);
+		if (this_part < 0 || this_part >= PART_COUNT)
+			return core_fail(request, CHC_INTERNAL, "project part %d unknown",
+			                 this_part);
+		if (this_part != part) {
+			part = this_part;
+			bounds[part][0] = row;
+		}
+		bounds[part][1] = row + 1;
+	}
+	chc_status status =
+	        read_part(request, result, bounds[PART_PARTICIPANTS], participant_at,
+	                  (ProtobufCMessage ***)&project->participants, &project->n_participants);
+	if (status == CHC_OK)
+		status = read_part(request, result, bounds[PART_HISTORY], history_entry_at,
+		                   (ProtobufCMessage ***)&project->history, &project->n_history);
+	if (status == CHC_OK)
+		status = read_part(request, result, bounds[PART_MILESTONES], milestone_at,
+		                   (ProtobufCMessage ***)&project->milestones,
+		                   &project->n_milestones);
+	if (status == CHC_RESOURCE_EXHAUSTED && !core_failed(request))
+		core_fail(request, status, "out of memory");
 	if (status != CHC_OK)
 		return status;
+	for (size_t i = 0; i < project->n_milestones; i++)
+		project->milestones[i]->project_id = project->id;
 	project->budget_ore = 0;
 	for (size_t i = 0; i < project->n_participants; i++)
 		project->budget_ore += project->participants[i]->commitment_ore;
@@ -165,32 +249,50 @@ static chc_status read_participants(core_request *request, Chc__V1__Project *pro
 	return CHC_OK;
 }
 
+static PGresult *query_whole(core_request *request, const char *id)
+{
+	const char *values[] = { id };
+	PGresult *result = NULL;
+	if (core_query(request, &whole_statement, values, &result) != CHC_OK)
+		return NULL;
+	return result;
+}
+
 chc_status project_complete(core_request *request, Chc__V1__Project *project)
 {
-	chc_status status = read_participants(request, project);
-	if (status == CHC_OK)
-		status = core_read_children(
-		        request, &history_statement, project->id, history_entry_from_row,
-		        (ProtobufCMessage ***)&project->history, &project->n_history);
-	if (status == CHC_OK)
-		status = core_read_children(
-		        request, &milestones_statement, project->id, milestone_from_row,
-		        (ProtobufCMessage ***)&project->milestones, &project->n_milestones);
-	for (size_t i = 0; status == CHC_OK && i < project->n_milestones; i++)
-		project->milestones[i]->project_id = project->id;
-	if (status == CHC_RESOURCE_EXHAUSTED && !core_failed(request))
-		core_fail(request, status, "out of memory");
-	return status;
+	PGresult *result = query_whole(request, project->id);
+	if (result == NULL)
+		return core_failure(request);
+	return read_parts(request, result, project);
 }
 
 chc_status project_load(core_request *request, const char *id, bool for_update,
                         Chc__V1__Project **project)
 {
-	ProtobufCMessage *loaded = NULL;
-	chc_status status = core_entity_load(request, &project_entity, id, for_update, &loaded);
-	*project = (Chc__V1__Project *)loaded;
+	*project = NULL;
+	/* A row locked for a change comes from the entity's FOR UPDATE
+	 * statement (a UNION cannot lock); its parts then in one more. */
+	if (for_update) {
+		ProtobufCMessage *loaded = NULL;
+		chc_status status = core_entity_load(request, &project_entity, id, true, &loaded);
+		if (status != CHC_OK)
+			return status;
+		*project = (Chc__V1__Project *)loaded;
+		return project_complete(request, *project);
+	}
+	PGresult *result = query_whole(request, id);
+	if (result == NULL)
+		return core_failure(request);
+	/* The project's own row sorts first; none: there is no such project. */
+	if (PQntuples(result) == 0 || core_column_int64(result, 0, WHOLE_PART) != PART_PROJECT)
+		return core_fail(request, CHC_NOT_FOUND, "no %s has id %s", project_entity.noun,
+		                 id);
+	Chc__V1__Project *loaded = project_at(request, result, 0, WHOLE_PROJECT);
+	if (loaded == NULL)
+		return core_failure(request);
+	chc_status status = read_parts(request, result, loaded);
 	if (status == CHC_OK)
-		status = project_complete(request, *project);
+		*project = loaded;
 	return status;
 }
 
