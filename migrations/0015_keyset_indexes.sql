@@ -7,3 +7,7 @@ CREATE INDEX solutions_name ON companies.solutions (name, id);
 CREATE INDEX companies_name ON companies.companies (name, id);
 CREATE INDEX needs_deadline ON municipalities.needs (deadline, id);
 CREATE INDEX projects_updated ON projects.projects (updated_at DESC, id);
+
+-- A project's milestones, read with the project on every GetProject (and
+-- ListMilestones pages by due date within one project).
+CREATE INDEX milestones_project ON projects.milestones (project_id, position, id);
