@@ -17,6 +17,7 @@
 #include "db.h"
 #include "entity.h"
 #include "enum_columns.h"
+#include "handler.h"
 #include "listing.h"
 
 /* Whether a singular or repeated field of message holds anything. */
@@ -167,6 +168,8 @@ static const core_filter audit_filters[] = {
 	  INT64_MAX, NULL },
 };
 
+typedef Chc__V1__AuditService_Service audit_service;
+
 /* The table's name depends on the service: built once at start. */
 static char audit_table[96];
 static core_listing audit_listing = {
@@ -179,18 +182,10 @@ static core_listing audit_listing = {
 	.filter_count = sizeof(audit_filters) / sizeof(audit_filters[0]),
 };
 
-static void audit_list_audit(Chc__V1__AuditService_Service *service,
-                             const Chc__V1__ListAuditRequest *input,
-                             Chc__V1__ListAuditResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__ListAuditResponse *)core_list_reply(
-	                closure_data, &audit_listing, &input->base,
-	                &chc__v1__list_audit_response__descriptor),
-	        closure_data);
-}
+static CORE_LIST_HANDLER(audit, list_audit, ListAuditRequest, ListAuditResponse, audit_listing,
+                         chc__v1__list_audit_response__descriptor)
 
-static Chc__V1__AuditService_Service audit_service = CHC__V1__AUDIT_SERVICE__INIT(audit_);
+static audit_service service_table = CHC__V1__AUDIT_SERVICE__INIT(audit_);
 
 ProtobufCService *core_audit_service(const char *schema)
 {
@@ -199,5 +194,5 @@ ProtobufCService *core_audit_service(const char *schema)
 	         "INSERT INTO %s.audit (actor, role, method, request_id, record, fields) VALUES "
 	         "($1, $2, $3, $4, $5, coalesce(string_to_array(nullif($6, ''), ','), '{}'))",
 	         schema);
-	return &audit_service.base;
+	return &service_table.base;
 }

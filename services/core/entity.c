@@ -147,3 +147,11 @@ ProtobufCMessage *core_entity_new(core_request *request, const char *field,
 		*status = default_status;
 	return record;
 }
+
+void *core_reply_new(core_request *request, const ProtobufCMessageDescriptor *descriptor)
+{
+	ProtobufCMessage *reply = core_alloc(request, descriptor->sizeof_message);
+	if (reply != NULL)
+		descriptor->message_init(reply);
+	return reply;
+}

@@ -61,6 +61,11 @@ typedef struct core_entity {
 		return status;                                                                     \
 	}
 
+/* A new, initialised message of type descriptor (request-owned): a
+ * handler's reply outlives the function that makes it (handler.h). NULL
+ * with RESOURCE_EXHAUSTED recorded when memory runs out. */
+void *core_reply_new(core_request *request, const ProtobufCMessageDescriptor *descriptor);
+
 /* Records a failure and returns from a handler: the closure gets no reply
  * and the core answers with the failure recorded on the request. */
 #define CORE_FAIL_RETURN(closure, closure_data)                                                    \

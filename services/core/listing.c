@@ -340,17 +340,22 @@ chc_status core_search(core_request *request, const core_listing *listing,
 	return status;
 }
 
+Chc__V1__PageInfo *core_page_info(core_request *request, const core_list_page *found)
+{
+	Chc__V1__PageInfo *page = core_alloc(request, sizeof(*page));
+	if (page != NULL)
+		*page = found->page;
+	return page;
+}
+
 const ProtobufCMessage *core_page_reply(core_request *request,
                                         const ProtobufCMessageDescriptor *descriptor,
                                         const core_list_page *found)
 {
-	ProtobufCMessage *reply = core_alloc(request, descriptor->sizeof_message);
-	/* The page outlives the handler's frame, which found may be part of. */
-	Chc__V1__PageInfo *page = core_alloc(request, sizeof(*page));
+	ProtobufCMessage *reply = core_reply_new(request, descriptor);
+	Chc__V1__PageInfo *page = core_page_info(request, found);
 	if (reply == NULL || page == NULL)
 		return NULL;
-	descriptor->message_init(reply);
-	*page = found->page;
 	bool has_items = false, has_page = false;
 	for (unsigned i = 0; i < descriptor->n_fields; i++) {
 		const ProtobufCFieldDescriptor *field = &descriptor->fields[i];

@@ -104,6 +104,11 @@ chc_status core_list(core_request *request, const core_listing *listing,
 chc_status core_search(core_request *request, const core_listing *listing,
                        const ProtobufCMessage *input, const char *condition, core_list_page *found);
 
+/* found's page info as a request-owned copy, for a reply: the reply
+ * outlives the handler's frame, which found may be part of. NULL (with
+ * RESOURCE_EXHAUSTED recorded) when memory runs out. */
+Chc__V1__PageInfo *core_page_info(core_request *request, const core_list_page *found);
+
 /*
  * found as a reply message of type descriptor (a List or Search response):
  * its one repeated message field holds the page's messages, "ranks" (when

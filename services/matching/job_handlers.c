@@ -11,6 +11,7 @@
 #include "chc/uuid.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "matching.h"
 #include "matching_jobs.h"
@@ -44,20 +45,17 @@ static const core_statement job_insert_statement = {
 static const core_statement job_notify_statement = { "job_notify",
 	                                             "SELECT pg_notify('matching_jobs', $1)", 1 };
 
-void matching_submit_job(matching_service *service, const Chc__V1__SubmitJobRequest *input,
-                         Chc__V1__Job_Closure closure, void *closure_data)
+static Chc__V1__Job *submit_job(core_request *request, const Chc__V1__SubmitJobRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__JobParameters defaults = CHC__V1__JOB_PARAMETERS__INIT;
 	Chc__V1__JobParameters parameters = input->parameters ? *input->parameters : defaults;
 	if (!job_parameters_check(request, input->kind, &parameters))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	uint8_t *packed = NULL;
 	size_t length = 0;
 	if (job_pack(&parameters.base, &packed, &length) != CHC_OK) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	char id[37];
 	chc_uuid_generate(id);
@@ -74,23 +72,18 @@ void matching_submit_job(matching_service *service, const Chc__V1__SubmitJobRequ
 	const char *notify[] = { id };
 	if (values[1] == NULL || values[2] == NULL) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	if (core_query(request, &job_insert_statement, values, &result) != CHC_OK ||
 	    core_query(request, &job_notify_statement, notify, &result) != CHC_OK ||
 	    matching_event(request, "job.submitted", id, values[1]) != CHC_OK ||
 	    job_load(request, id, false, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(job, closure_data);
+		return NULL;
+	return job;
 }
+CORE_REPLY_HANDLER(matching, submit_job, SubmitJobRequest, Job)
 
-void matching_get_job(matching_service *service, const Chc__V1__GetJobRequest *input,
-                      Chc__V1__Job_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((Chc__V1__Job *)core_entity_get(closure_data, &job_entity, input->id),
-	        closure_data);
-}
+CORE_GET_HANDLER(matching, get_job, GetJobRequest, Job, job_entity)
 
 static const core_filter job_filters[] = {
 	{ "kind", CORE_FILTER_ENUM, "j.kind = $?", 0, 0, NULL },
@@ -109,15 +102,8 @@ static const core_listing job_listing = {
 	.filter_count = sizeof(job_filters) / sizeof(job_filters[0]),
 };
 
-void matching_list_jobs(matching_service *service, const Chc__V1__ListJobsRequest *input,
-                        Chc__V1__ListJobsResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__ListJobsResponse *)core_list_reply(
-	                closure_data, &job_listing, &input->base,
-	                &chc__v1__list_jobs_response__descriptor),
-	        closure_data);
-}
+CORE_LIST_HANDLER(matching, list_jobs, ListJobsRequest, ListJobsResponse, job_listing,
+                  chc__v1__list_jobs_response__descriptor)
 
 /* A queued job is cancelled at once; a running one is asked to stop, and
  * its worker stops at its next progress report (within a second). */
@@ -130,20 +116,17 @@ static const core_statement job_cancel_statement = {
 	1
 };
 
-void matching_cancel_job(matching_service *service, const Chc__V1__CancelJobRequest *input,
-                         Chc__V1__Job_Closure closure, void *closure_data)
+static Chc__V1__Job *cancel_job(core_request *request, const Chc__V1__CancelJobRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Job *job = NULL;
 	if (!core_check_uuid(request, "id", input->id) ||
 	    job_load(request, input->id, true, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (job->state != CHC__V1__JOB_STATE__JOB_STATE_QUEUED &&
 	    job->state != CHC__V1__JOB_STATE__JOB_STATE_RUNNING) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "job %s has already %s", job->id,
 		          core_enum_slug(request, &chc__v1__job_state__descriptor, job->state));
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	const char *values[] = { job->id };
 	PGresult *result = NULL;
@@ -153,6 +136,7 @@ void matching_cancel_job(matching_service *service, const Chc__V1__CancelJobRequ
 	if (core_query(request, &job_cancel_statement, values, &result) != CHC_OK ||
 	    matching_event(request, event, job->id, "") != CHC_OK ||
 	    job_load(request, job->id, false, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(job, closure_data);
+		return NULL;
+	return job;
 }
+CORE_REPLY_HANDLER(matching, cancel_job, CancelJobRequest, Job)

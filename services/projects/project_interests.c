@@ -20,6 +20,7 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "projects.h"
 #include "validate.h"
@@ -495,26 +496,26 @@ typedef struct {
 	const char *solution_id;
 } interest_pair;
 
-static void create(core_request *request, const Chc__V1__Party *sender, interest_pair subject,
-                   const char *message, const char *job_id, Chc__V1__Interest_Closure closure)
+static Chc__V1__Interest *create(core_request *request, const Chc__V1__Party *sender,
+                                 interest_pair subject, const char *message, const char *job_id)
 {
 	interest_sides sides;
 	core_check_text(request, "interest.message", message, 0, 2000);
 	if (core_failed(request) ||
 	    read_sides(request, sender, subject.need_id, subject.test_bed_id, subject.solution_id,
 	               &sides) != CHC_OK)
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	/* A test bed's interest may leave its own id implicit in the sender. */
 	if (sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED)
 		subject.test_bed_id = sender->test_bed_id;
 	const char *pair[] = { subject.need_id, subject.test_bed_id, subject.solution_id };
 	PGresult *result = NULL;
 	if (core_query(request, &interest_open_statement, pair, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	if (PQntuples(result) > 0) {
 		core_fail(request, CHC_ALREADY_EXISTS, "interest %s is open for this pair already",
 		          PQgetvalue(result, 0, 0));
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	}
 	char id[37];
 	chc_uuid_generate(id);
@@ -531,7 +532,7 @@ static void create(core_request *request, const Chc__V1__Party *sender, interest
 		                 subject.test_bed_id };
 	if (values[8] == NULL) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	}
 	/* The event names the pair, not the sender: it is read by more than
 	 * the two sides. */
@@ -539,53 +540,48 @@ static void create(core_request *request, const Chc__V1__Party *sender, interest
 	if (core_query(request, &interest_insert_statement, values, &result) != CHC_OK ||
 	    project_event(request, "interest.created", id, sides.receiver.key) != CHC_OK ||
 	    (interest = interest_load(request, id, false, sides.sender.key)) == NULL)
-		CORE_FAIL_RETURN(closure, request);
-	closure(interest, request);
+		return NULL;
+	return interest;
 }
 
-void projects_create_interest(projects_service *service,
-                              const Chc__V1__CreateInterestRequest *input,
-                              Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *create_interest(core_request *request,
+                                          const Chc__V1__CreateInterestRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	const Chc__V1__Interest *interest = input->interest;
 	if (!core_check_present(request, "interest", interest))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	interest_pair subject = { interest->need_id, interest->test_bed_id, interest->solution_id };
-	create(request, interest->sender, subject, interest->message, "", closure);
+	return create(request, interest->sender, subject, interest->message, "");
 }
+CORE_REPLY_HANDLER(projects, create_interest, CreateInterestRequest, Interest)
 
-void projects_create_interest_from_job(projects_service *service,
-                                       const Chc__V1__CreateInterestFromJobRequest *input,
-                                       Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *
+create_interest_from_job(core_request *request, const Chc__V1__CreateInterestFromJobRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	bool valid = core_check_uuid(request, "job_id", input->job_id);
 	valid = core_check_uuid(request, "need_id", input->need_id) && valid;
 	valid = core_check_uuid(request, "solution_id", input->solution_id) && valid;
 	if (!valid || project_job_has_match(request, input->job_id, input->need_id,
 	                                    input->solution_id) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	interest_pair subject = { input->need_id, "", input->solution_id };
-	create(request, input->sender, subject, input->message, input->job_id, closure);
+	return create(request, input->sender, subject, input->message, input->job_id);
 }
+CORE_REPLY_HANDLER(projects, create_interest_from_job, CreateInterestFromJobRequest, Interest)
 
-void projects_get_interest(projects_service *service, const Chc__V1__GetInterestRequest *input,
-                           Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *get_interest(core_request *request,
+                                       const Chc__V1__GetInterestRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	char viewer[96];
 	Chc__V1__Interest *interest = NULL;
 	if (!viewer_key(request, "as", input->as, viewer))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	viewer_of_caller(request, viewer);
 	if ((interest = interest_load(request, input->id, false, viewer)) == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(interest, closure_data);
+		return NULL;
+	return interest;
 }
+CORE_REPLY_HANDLER(projects, get_interest, GetInterestRequest, Interest)
 
 /* The party whose interests are listed ("" for the secretariat's view of
  * every interest). */
@@ -614,31 +610,33 @@ static const core_listing interest_listing = {
 	.filter_count = sizeof(interest_filters) / sizeof(interest_filters[0]),
 };
 
-void projects_list_interests(projects_service *service, const Chc__V1__ListInterestsRequest *input,
-                             Chc__V1__ListInterestsResponse_Closure closure, void *closure_data)
+static Chc__V1__ListInterestsResponse *list_interests(core_request *request,
+                                                      const Chc__V1__ListInterestsRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	char viewer[96] = "";
 	core_list_page found;
 	if (core_list(request, &interest_listing, &input->base, &found) != CHC_OK ||
 	    !viewer_key(request, "party", input->party, viewer))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	viewer_of_caller(request, viewer);
-	Chc__V1__ListInterestsResponse reply = CHC__V1__LIST_INTERESTS_RESPONSE__INIT;
-	reply.interests = core_alloc(request, (found.count + 1) * sizeof(void *));
-	if (reply.interests == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+	Chc__V1__ListInterestsResponse *reply =
+	        core_reply_new(request, &chc__v1__list_interests_response__descriptor);
+	if (reply == NULL)
+		return NULL;
+	reply->interests = core_alloc(request, (found.count + 1) * sizeof(void *));
+	if (reply->interests == NULL)
+		return NULL;
 	for (size_t i = 0; i < found.count; i++) {
 		Chc__V1__Interest *interest =
 		        interest_from_row(request, found.rows, (int)i, viewer);
 		if (interest == NULL)
-			CORE_FAIL_RETURN(closure, closure_data);
-		reply.interests[reply.n_interests++] = interest;
+			return NULL;
+		reply->interests[reply->n_interests++] = interest;
 	}
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	reply->page = core_page_info(request, &found);
+	return reply->page != NULL ? reply : NULL;
 }
+CORE_REPLY_HANDLER(projects, list_interests, ListInterestsRequest, ListInterestsResponse)
 
 /* The open interest an answer is about, locked, at the version read, and
  * answered by the side that may: the receiver, or for a withdrawal the
@@ -710,20 +708,17 @@ static chc_status answer(core_request *request, const Chc__V1__Interest *interes
 
 /* Both sides have accepted: a project opens, led by the public buyer, or for
  * a test bed's interest by the company, the test bed its test site. */
-void projects_accept_interest(projects_service *service,
-                              const Chc__V1__AnswerInterestRequest *input,
-                              Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *accept_interest(core_request *request,
+                                          const Chc__V1__AnswerInterestRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	char viewer[96];
 	Chc__V1__Interest *interest = load_for_answer(request, input, false, viewer);
 	if (interest == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	interest_sides sides;
 	if (read_sides(request, interest->sender, interest->need_id, interest->test_bed_id,
 	               interest->solution_id, &sides) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	bool sender_is_company = interest->sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
 	bool sender_is_test_bed = interest->test_bed_id[0] != '\0';
 	project_opening opening = {
@@ -745,9 +740,10 @@ void projects_accept_interest(projects_service *service,
 	    answer(request, interest, CHC__V1__INTEREST_STATE__INTEREST_STATE_ACCEPTED, "",
 	           project_id, "interest.accepted") != CHC_OK ||
 	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(answered, closure_data);
+		return NULL;
+	return answered;
 }
+CORE_REPLY_HANDLER(projects, accept_interest, AnswerInterestRequest, Interest)
 
 /* How an answer closes an interest without a project: the side that may
  * give it, how long its reason must be, and the state and event it leads
@@ -762,11 +758,12 @@ typedef struct interest_closing {
 	bool not_a_match;
 } interest_closing;
 
-static void close_interest(core_request *request, const Chc__V1__AnswerInterestRequest *input,
-                           const interest_closing *how, Chc__V1__Interest_Closure closure)
+static Chc__V1__Interest *close_interest(core_request *request,
+                                         const Chc__V1__AnswerInterestRequest *input,
+                                         const interest_closing *how)
 {
 	if (!core_check_text(request, "reason", input->reason, how->reason_minimum, 500))
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	char viewer[96];
 	Chc__V1__Interest *interest = load_for_answer(request, input, how->by_sender, viewer);
 	Chc__V1__Interest *answered = NULL;
@@ -776,33 +773,31 @@ static void close_interest(core_request *request, const Chc__V1__AnswerInterestR
 	     project_record_not_a_match(request, interest->need_id, interest->solution_id,
 	                                input->reason) != CHC_OK) ||
 	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
-		CORE_FAIL_RETURN(closure, request);
-	closure(answered, request);
+		return NULL;
+	return answered;
 }
 
-void projects_decline_interest(projects_service *service,
-                               const Chc__V1__AnswerInterestRequest *input,
-                               Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *decline_interest(core_request *request,
+                                           const Chc__V1__AnswerInterestRequest *input)
 {
-	(void)service;
 	static const interest_closing decline = {
 		.reason_minimum = 3,
 		.state = CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED,
 		.event = "interest.declined",
 		.not_a_match = true,
 	};
-	close_interest(closure_data, input, &decline, closure);
+	return close_interest(request, input, &decline);
 }
+CORE_REPLY_HANDLER(projects, decline_interest, AnswerInterestRequest, Interest)
 
-void projects_withdraw_interest(projects_service *service,
-                                const Chc__V1__AnswerInterestRequest *input,
-                                Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *withdraw_interest(core_request *request,
+                                            const Chc__V1__AnswerInterestRequest *input)
 {
-	(void)service;
 	static const interest_closing withdraw = {
 		.by_sender = true,
 		.state = CHC__V1__INTEREST_STATE__INTEREST_STATE_WITHDRAWN,
 		.event = "interest.withdrawn",
 	};
-	close_interest(closure_data, input, &withdraw, closure);
+	return close_interest(request, input, &withdraw);
 }
+CORE_REPLY_HANDLER(projects, withdraw_interest, AnswerInterestRequest, Interest)
