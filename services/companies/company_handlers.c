@@ -131,13 +131,8 @@ static const core_filter company_filters[] = {
 
 static const core_listing company_listing = {
 	.entity = &company_entity,
-	.table = "companies.companies c",
-	.key = "c.id",
-	.columns = COMPANY_COLUMNS,
-	.column_count = COMPANY_COLUMN_COUNT,
 	.order = "c.name, c.id",
-	.filters = company_filters,
-	.filter_count = sizeof(company_filters) / sizeof(company_filters[0]),
+	CORE_LISTING_FILTERS(company_filters),
 };
 
 CORE_LIST_HANDLER(companies, list_companies, ListCompaniesRequest, ListCompaniesResponse,

@@ -68,9 +68,8 @@ static ProtobufCMessage *company_from_row(core_request *request, PGresult *resul
 	return &company->base;
 }
 
-CORE_ENTITY_DEFINE(company_entity, "company", "company",
-                   "SELECT " COMPANY_COLUMNS " FROM companies.companies c WHERE c.id = $1::uuid",
-                   company_from_row);
+CORE_TABLE_ENTITY_DEFINE(company_entity, "company", "company", "companies.companies c", "c.id",
+                         COMPANY_COLUMNS, COMPANY_COLUMN_COUNT, company_from_row);
 CORE_ENTITY_LOAD_FUNCTION(company_load, Chc__V1__Company, company_entity)
 
 #define COMPANY_VALUE_COUNT 15

@@ -108,8 +108,7 @@ static const core_listing contact_listing = {
 	.columns = CONTACT_COLUMNS,
 	.column_count = 8,
 	.order = "name, id",
-	.filters = contact_filters,
-	.filter_count = sizeof(contact_filters) / sizeof(contact_filters[0]),
+	CORE_LISTING_FILTERS(contact_filters),
 };
 
 static const Chc__V1__ListContactsResponse *list_contacts(core_request *request,

@@ -41,15 +41,10 @@ static void solution_visible(const core_request *request, core_query_builder *qu
  * by page. */
 static const core_listing solution_listing = {
 	.entity = &solution_entity,
-	.table = "companies.solutions s",
-	.key = "s.id",
-	.columns = SOLUTION_COLUMNS,
-	.column_count = SOLUTION_COLUMN_COUNT,
 	.order = "s.name, s.id",
 	.search = "s.search",
 	.filter_message = "filter",
-	.filters = solution_filters,
-	.filter_count = sizeof(solution_filters) / sizeof(solution_filters[0]),
+	CORE_LISTING_FILTERS(solution_filters),
 	.visible = solution_visible,
 };
 

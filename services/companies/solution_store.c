@@ -127,9 +127,8 @@ static ProtobufCMessage *solution_from_row(core_request *request, PGresult *resu
 	return &s->base;
 }
 
-CORE_ENTITY_DEFINE(solution_entity, "solution", "solution",
-                   "SELECT " SOLUTION_COLUMNS " FROM companies.solutions s WHERE s.id = $1::uuid",
-                   solution_from_row);
+CORE_TABLE_ENTITY_DEFINE(solution_entity, "solution", "solution", "companies.solutions s", "s.id",
+                         SOLUTION_COLUMNS, SOLUTION_COLUMN_COUNT, solution_from_row);
 CORE_ENTITY_LOAD_FUNCTION(solution_load, Chc__V1__Solution, solution_entity)
 
 static char *deployments_array(core_request *request, const Chc__V1__Solution *solution)

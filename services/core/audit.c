@@ -178,8 +178,7 @@ static core_listing audit_listing = {
 	.columns = AUDIT_COLUMNS,
 	.column_count = 8,
 	.order = "a.seq",
-	.filters = audit_filters,
-	.filter_count = sizeof(audit_filters) / sizeof(audit_filters[0]),
+	CORE_LISTING_FILTERS(audit_filters),
 };
 
 static CORE_LIST_HANDLER(audit, list_audit, ListAuditRequest, ListAuditResponse, audit_listing,

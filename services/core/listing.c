@@ -252,9 +252,25 @@ static chc_status read_page(core_request *request, const core_listing *listing,
 	return found->page.next_page_token != NULL ? CHC_OK : core_failure(request);
 }
 
-chc_status core_list(core_request *request, const core_listing *listing,
+/* listing with what its entity says where it does not: the table, key and
+ * columns of an entity defined by them (CORE_TABLE_ENTITY_DEFINE). */
+static core_listing completed(const core_listing *listing)
+{
+	core_listing full = *listing;
+	const core_entity *entity = listing->entity;
+	if (entity != NULL && full.table == NULL) {
+		full.table = entity->table;
+		full.key = entity->key;
+		full.columns = entity->columns;
+		full.column_count = entity->column_count;
+	}
+	return full;
+}
+
+chc_status core_list(core_request *request, const core_listing *given,
                      const ProtobufCMessage *input, core_list_page *found)
 {
+	const core_listing full = completed(given), *listing = &full;
 	core_sort sort;
 	core_page page;
 	if (!core_sort_parse(&sort, listing->table, listing->order))
@@ -286,9 +302,10 @@ chc_status core_list(core_request *request, const core_listing *listing,
 	"WITH q AS (SELECT websearch_to_tsquery('danish', $1) || "                                 \
 	"websearch_to_tsquery('english', $1) AS q)"
 
-chc_status core_search(core_request *request, const core_listing *listing,
+chc_status core_search(core_request *request, const core_listing *given,
                        const ProtobufCMessage *input, const char *condition, core_list_page *found)
 {
+	const core_listing full = completed(given), *listing = &full;
 	const ProtobufCFieldDescriptor *field = NULL;
 	const void *text = field_storage(request, input, "query", &field);
 	if (text == NULL || listing->search == NULL || listing->key == NULL)

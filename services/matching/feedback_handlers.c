@@ -97,8 +97,7 @@ static const core_listing feedback_listing = {
 	.columns = FEEDBACK_COLUMNS,
 	.column_count = FEEDBACK_COLUMN_COUNT,
 	.order = "f.need_id, f.solution_id",
-	.filters = feedback_filters,
-	.filter_count = sizeof(feedback_filters) / sizeof(feedback_filters[0]),
+	CORE_LISTING_FILTERS(feedback_filters),
 };
 
 static Chc__V1__ListFeedbackResponse *list_feedback(core_request *request,

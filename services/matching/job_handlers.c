@@ -93,13 +93,8 @@ static const core_filter job_filters[] = {
 /* Newest first: the job just asked for is on the first page. */
 static const core_listing job_listing = {
 	.entity = &job_entity,
-	.table = "matching.jobs j",
-	.key = "j.id",
-	.columns = JOB_COLUMNS,
-	.column_count = JOB_COLUMN_COUNT,
 	.order = "j.created_at DESC, j.id",
-	.filters = job_filters,
-	.filter_count = sizeof(job_filters) / sizeof(job_filters[0]),
+	CORE_LISTING_FILTERS(job_filters),
 };
 
 CORE_LIST_HANDLER(matching, list_jobs, ListJobsRequest, ListJobsResponse, job_listing,

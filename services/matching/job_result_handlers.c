@@ -53,8 +53,7 @@ static const core_listing result_listing = {
 	.columns = "r.result",
 	.column_count = 1,
 	.order = "r.position, r.job_id",
-	.filters = result_filters,
-	.filter_count = sizeof(result_filters) / sizeof(result_filters[0]),
+	CORE_LISTING_FILTERS(result_filters),
 };
 
 static Chc__V1__ListJobResultsResponse *

@@ -68,7 +68,6 @@ static ProtobufCMessage *job_from_row(core_request *request, PGresult *result, i
 	return &job->base;
 }
 
-CORE_ENTITY_DEFINE(job_entity, "job", "job",
-                   "SELECT " JOB_COLUMNS " FROM matching.jobs j WHERE j.id = $1::uuid",
-                   job_from_row);
+CORE_TABLE_ENTITY_DEFINE(job_entity, "job", "job", "matching.jobs j", "j.id", JOB_COLUMNS,
+                         JOB_COLUMN_COUNT, job_from_row);
 CORE_ENTITY_LOAD_FUNCTION(job_load, Chc__V1__Job, job_entity)

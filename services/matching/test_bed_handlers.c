@@ -82,8 +82,7 @@ static const core_listing test_bed_listing = {
 	.columns = TEST_BED_COLUMNS,
 	.column_count = TEST_BED_COLUMN_COUNT,
 	.order = "t.name, t.id",
-	.filters = test_bed_filters,
-	.filter_count = sizeof(test_bed_filters) / sizeof(test_bed_filters[0]),
+	CORE_LISTING_FILTERS(test_bed_filters),
 };
 
 CORE_LIST_HANDLER(matching, list_test_beds, ListTestBedsRequest, ListTestBedsResponse,

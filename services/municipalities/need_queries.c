@@ -32,15 +32,10 @@ static const core_filter need_filters[] = {
 /* Soonest deadline first: what a company can still answer. */
 static const core_listing need_listing = {
 	.entity = &need_entity,
-	.table = "municipalities.needs n",
-	.key = "n.id",
-	.columns = NEED_COLUMNS,
-	.column_count = NEED_COLUMN_COUNT,
 	.order = "n.deadline, n.id",
 	.search = "n.search",
 	.filter_message = "filter",
-	.filters = need_filters,
-	.filter_count = sizeof(need_filters) / sizeof(need_filters[0]),
+	CORE_LISTING_FILTERS(need_filters),
 };
 
 CORE_LIST_HANDLER(municipalities, list_needs, ListNeedsRequest, ListNeedsResponse, need_listing,

@@ -161,9 +161,8 @@ static ProtobufCMessage *need_from_row(core_request *request, PGresult *result, 
 	return &need->base;
 }
 
-CORE_ENTITY_DEFINE(need_entity, "need", "need",
-                   "SELECT " NEED_COLUMNS " FROM municipalities.needs n WHERE n.id = $1::uuid",
-                   need_from_row);
+CORE_TABLE_ENTITY_DEFINE(need_entity, "need", "need", "municipalities.needs n", "n.id",
+                         NEED_COLUMNS, NEED_COLUMN_COUNT, need_from_row);
 CORE_ENTITY_LOAD_FUNCTION(need_load, Chc__V1__Need, need_entity)
 
 static char *criteria_json(core_request *request, const Chc__V1__Need *need)

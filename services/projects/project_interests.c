@@ -606,8 +606,7 @@ static const core_listing interest_listing = {
 	.columns = INTEREST_COLUMNS,
 	.column_count = INTEREST_COLUMN_COUNT,
 	.order = "i.created_at DESC, i.id",
-	.filters = interest_filters,
-	.filter_count = sizeof(interest_filters) / sizeof(interest_filters[0]),
+	CORE_LISTING_FILTERS(interest_filters),
 };
 
 static Chc__V1__ListInterestsResponse *list_interests(core_request *request,
