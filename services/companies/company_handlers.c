@@ -168,6 +168,6 @@ static Chc__V1__DeleteCompanyResponse *delete_company(core_request *request,
 	    company_event(request, "company.deleted", company->id, company->id, company->name) !=
 	            CHC_OK)
 		return NULL;
-	return core_reply_new(request, &chc__v1__delete_company_response__descriptor);
+	return core_message_new(request, &chc__v1__delete_company_response__descriptor);
 }
 CORE_REPLY_HANDLER(companies, delete_company, DeleteCompanyRequest, DeleteCompanyResponse)

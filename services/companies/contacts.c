@@ -19,21 +19,16 @@
 	"id, company_id, name, email, phone, role, consent_purpose, "                              \
 	"(extract(epoch FROM consent_at) * 1000)::bigint"
 
+/* The contact's fields in the order of CONTACT_COLUMNS. */
+static const char *const contact_fields[] = {
+	"id", "company_id", "name", "email", "phone", "role", "consent_purpose", "consent_unix_ms",
+	NULL
+};
+
 static Chc__V1__ContactPerson *contact_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__ContactPerson *contact = core_alloc(request, sizeof(*contact));
-	if (contact == NULL)
-		return NULL;
-	chc__v1__contact_person__init(contact);
-	contact->id = PQgetvalue(result, row, 0);
-	contact->company_id = PQgetvalue(result, row, 1);
-	contact->name = PQgetvalue(result, row, 2);
-	contact->email = PQgetvalue(result, row, 3);
-	contact->phone = PQgetvalue(result, row, 4);
-	contact->role = PQgetvalue(result, row, 5);
-	contact->consent_purpose = PQgetvalue(result, row, 6);
-	contact->consent_unix_ms = strtoll(PQgetvalue(result, row, 7), NULL, 10);
-	return contact;
+	return core_row_message(request, &chc__v1__contact_person__descriptor, contact_fields,
+	                        result, row);
 }
 
 static const core_statement contact_insert_statement = {
@@ -139,6 +134,6 @@ static Chc__V1__RemoveContactResponse *remove_contact(core_request *request,
 		core_fail(request, CHC_NOT_FOUND, "no contact has id %s", input->id);
 		return NULL;
 	}
-	return core_reply_new(request, &chc__v1__remove_contact_response__descriptor);
+	return core_message_new(request, &chc__v1__remove_contact_response__descriptor);
 }
 CORE_REPLY_HANDLER(companies, remove_contact, RemoveContactRequest, RemoveContactResponse)

@@ -74,8 +74,8 @@ find_duplicate_companies(core_request *request, const Chc__V1__FindDuplicateComp
 		return NULL;
 	}
 	Chc__V1__FindDuplicateCompaniesResponse *reply =
-	        core_reply_new(request, &chc__v1__find_duplicate_companies_response__descriptor);
-	Chc__V1__PageInfo *page = core_reply_new(request, &chc__v1__page_info__descriptor);
+	        core_message_new(request, &chc__v1__find_duplicate_companies_response__descriptor);
+	Chc__V1__PageInfo *page = core_message_new(request, &chc__v1__page_info__descriptor);
 	if (reply == NULL || page == NULL)
 		return NULL;
 	int rows = core_page_fill(request, &sort, &page_asked, result, 4, page);
@@ -156,7 +156,7 @@ static Chc__V1__MergeCompaniesResponse *merge_companies(core_request *request,
 	snprintf(detail, sizeof(detail), "merged %s (%s) into %s", merged->name, merged->id,
 	         kept->id);
 	Chc__V1__MergeCompaniesResponse *reply =
-	        core_reply_new(request, &chc__v1__merge_companies_response__descriptor);
+	        core_message_new(request, &chc__v1__merge_companies_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	/* The CVR of the merged company is released (archived rows keep no

@@ -252,7 +252,7 @@ expire_solutions(core_request *request, const Chc__V1__ExpireSolutionsRequest *i
 	if (core_query_sql(request, solution_expire_sql, 0, NULL, &result) != CHC_OK)
 		return NULL;
 	Chc__V1__ExpireSolutionsResponse *reply =
-	        core_reply_new(request, &chc__v1__expire_solutions_response__descriptor);
+	        core_message_new(request, &chc__v1__expire_solutions_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	reply->expired = atoi(PQgetvalue(result, 0, 0));

@@ -13,33 +13,6 @@
 #include "query_builder.h"
 #include "validate.h"
 
-enum solution_column {
-	COLUMN_ID,
-	COLUMN_COMPANY,
-	COLUMN_NAME,
-	COLUMN_DESCRIPTION,
-	COLUMN_CATEGORIES,
-	COLUMN_TARGET_GROUPS,
-	COLUMN_TRL,
-	COLUMN_DEVICE_CLASS,
-	COLUMN_CE,
-	COLUMN_STANDARDS,
-	COLUMN_GDPR,
-	COLUMN_HOSTING,
-	COLUMN_EVIDENCE,
-	COLUMN_LANGUAGES,
-	COLUMN_PRICE_MODEL,
-	COLUMN_PRICE,
-	COLUMN_DEPLOYMENTS,
-	COLUMN_STATUS,
-	COLUMN_REJECTION,
-	COLUMN_REVIEWED,
-	COLUMN_VERSION,
-	COLUMN_CREATED,
-	COLUMN_UPDATED,
-	COLUMN_LANGUAGE,
-};
-
 const char solution_expire_sql[] =
         "WITH expired AS ("
         " UPDATE companies.solutions SET status = 'expired', version = version + 1,"
@@ -75,54 +48,44 @@ static Chc__V1__Deployment **deployments_from_text(core_request *request, const 
 	return deployments;
 }
 
+/* The solution's fields in the order of SOLUTION_COLUMNS; its
+ * deployments (the 17th) are read apart. */
+static const char *const solution_fields[] = { "id",
+	                                       "company_id",
+	                                       "name",
+	                                       "description",
+	                                       "categories",
+	                                       "target_groups",
+	                                       "trl",
+	                                       "device_class",
+	                                       "ce_marked",
+	                                       "standards",
+	                                       "gdpr_dpa_available",
+	                                       "data_hosting",
+	                                       "evidence_level",
+	                                       "languages",
+	                                       "price_model",
+	                                       "indicative_price_dkk",
+	                                       "",
+	                                       "status",
+	                                       "rejection_reason",
+	                                       "reviewed_on",
+	                                       "version",
+	                                       "created_unix_ms",
+	                                       "updated_unix_ms",
+	                                       "language",
+	                                       NULL };
+#define COLUMN_DEPLOYMENTS 16
+
 static ProtobufCMessage *solution_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Solution *s = core_alloc(request, sizeof(*s));
+	Chc__V1__Solution *s = core_row_message(request, &chc__v1__solution__descriptor,
+	                                        solution_fields, result, row);
 	if (s == NULL)
 		return NULL;
-	chc__v1__solution__init(s);
-	size_t count = 0;
-	s->id = PQgetvalue(result, row, COLUMN_ID);
-	s->company_id = PQgetvalue(result, row, COLUMN_COMPANY);
-	s->name = PQgetvalue(result, row, COLUMN_NAME);
-	s->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
-	s->categories = (Chc__V1__CareCategory *)core_enum_list(
-	        request, &chc__v1__care_category__descriptor,
-	        PQgetvalue(result, row, COLUMN_CATEGORIES), &count);
-	s->n_categories = count;
-	s->target_groups = (Chc__V1__TargetGroup *)core_enum_list(
-	        request, &chc__v1__target_group__descriptor,
-	        PQgetvalue(result, row, COLUMN_TARGET_GROUPS), &count);
-	s->n_target_groups = count;
-	s->trl = atoi(PQgetvalue(result, row, COLUMN_TRL));
-	s->device_class = core_enum_value(&chc__v1__device_class__descriptor,
-	                                  PQgetvalue(result, row, COLUMN_DEVICE_CLASS));
-	s->ce_marked = core_column_bool(result, row, COLUMN_CE);
-	s->standards = (Chc__V1__Standard *)core_enum_list(
-	        request, &chc__v1__standard__descriptor, PQgetvalue(result, row, COLUMN_STANDARDS),
-	        &count);
-	s->n_standards = count;
-	s->gdpr_dpa_available = core_column_bool(result, row, COLUMN_GDPR);
-	s->data_hosting = PQgetvalue(result, row, COLUMN_HOSTING);
-	s->evidence_level = core_enum_value(&chc__v1__evidence_level__descriptor,
-	                                    PQgetvalue(result, row, COLUMN_EVIDENCE));
-	s->languages = core_word_list(request, PQgetvalue(result, row, COLUMN_LANGUAGES), &count);
-	s->n_languages = count;
-	s->price_model = core_enum_value(&chc__v1__price_model__descriptor,
-	                                 PQgetvalue(result, row, COLUMN_PRICE_MODEL));
-	s->indicative_price_dkk = core_column_int64(result, row, COLUMN_PRICE);
-	s->deployments =
-	        deployments_from_text(request, PQgetvalue(result, row, COLUMN_DEPLOYMENTS), &count);
-	s->n_deployments = count;
-	s->status = core_enum_value(&chc__v1__solution_status__descriptor,
-	                            PQgetvalue(result, row, COLUMN_STATUS));
-	s->rejection_reason = PQgetvalue(result, row, COLUMN_REJECTION);
-	s->reviewed_on = PQgetvalue(result, row, COLUMN_REVIEWED);
-	s->version = core_column_int64(result, row, COLUMN_VERSION);
-	s->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
-	s->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
-	s->language = PQgetvalue(result, row, COLUMN_LANGUAGE);
-	if (core_failed(request) || s->deployments == NULL || s->languages == NULL)
+	s->deployments = deployments_from_text(request, PQgetvalue(result, row, COLUMN_DEPLOYMENTS),
+	                                       &s->n_deployments);
+	if (core_failed(request) || s->deployments == NULL)
 		return NULL;
 	return &s->base;
 }

@@ -142,21 +142,14 @@ chc_status core_audit_write(core_request *request)
 	"a.seq, (extract(epoch FROM a.at) * 1000)::bigint, a.actor, a.role, a.method, "            \
 	"a.request_id, a.record, array_to_string(a.fields, ',')"
 
+/* The record's fields in the order of AUDIT_COLUMNS. */
+static const char *const audit_fields[] = { "seq",        "at_unix_ms", "actor",  "role", "method",
+	                                    "request_id", "record",     "fields", NULL };
+
 static ProtobufCMessage *audit_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__AuditRecord *record = core_alloc(request, sizeof(*record));
-	if (record == NULL)
-		return NULL;
-	chc__v1__audit_record__init(record);
-	record->seq = strtoll(PQgetvalue(result, row, 0), NULL, 10);
-	record->at_unix_ms = strtoll(PQgetvalue(result, row, 1), NULL, 10);
-	record->actor = PQgetvalue(result, row, 2);
-	record->role = PQgetvalue(result, row, 3);
-	record->method = PQgetvalue(result, row, 4);
-	record->request_id = PQgetvalue(result, row, 5);
-	record->record = PQgetvalue(result, row, 6);
-	record->fields = core_word_list(request, PQgetvalue(result, row, 7), &record->n_fields);
-	return &record->base;
+	return core_row_message(request, &chc__v1__audit_record__descriptor, audit_fields, result,
+	                        row);
 }
 
 static const core_entity audit_entity = { .noun = "audit record", .from_row = audit_from_row };

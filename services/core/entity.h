@@ -81,10 +81,28 @@ typedef struct core_entity {
 		return status;                                                                     \
 	}
 
-/* A new, initialised message of type descriptor (request-owned): a
- * handler's reply outlives the function that makes it (handler.h). NULL
- * with RESOURCE_EXHAUSTED recorded when memory runs out. */
-void *core_reply_new(core_request *request, const ProtobufCMessageDescriptor *descriptor);
+/* A new, initialised message of type descriptor, request-owned: a row
+ * read, or a handler's reply, which outlives the function that makes it
+ * (handler.h). NULL with RESOURCE_EXHAUSTED recorded when memory runs out. */
+void *core_message_new(core_request *request, const ProtobufCMessageDescriptor *descriptor);
+
+/*
+ * Reads row's columns into message's fields, named in column order
+ * (fields: a name a column, "" for a column the caller reads itself, NULL
+ * after the last), each as its type says: text as it is (libpq's memory,
+ * which the request keeps), integers and booleans parsed, an enum from its
+ * slug, a repeated enum or string from its comma-joined list. Every row
+ * reader assigned its columns so, one line a field. False with the failure
+ * recorded when memory runs out, or INTERNAL for a field that is not one
+ * of these (a bug).
+ */
+bool core_read_columns(core_request *request, ProtobufCMessage *message, const char *const *fields,
+                       const PGresult *result, int row);
+
+/* A new message of type descriptor read from row by core_read_columns;
+ * NULL with the failure recorded. */
+void *core_row_message(core_request *request, const ProtobufCMessageDescriptor *descriptor,
+                       const char *const *fields, const PGresult *result, int row);
 
 /* Records a failure and returns from a handler: the closure gets no reply
  * and the core answers with the failure recorded on the request. */

@@ -369,7 +369,7 @@ const ProtobufCMessage *core_page_reply(core_request *request,
                                         const ProtobufCMessageDescriptor *descriptor,
                                         const core_list_page *found)
 {
-	ProtobufCMessage *reply = core_reply_new(request, descriptor);
+	ProtobufCMessage *reply = core_message_new(request, descriptor);
 	Chc__V1__PageInfo *page = core_page_info(request, found);
 	if (reply == NULL || page == NULL)
 		return NULL;

@@ -108,7 +108,7 @@ static Chc__V1__ExportPersonResponse *export_person(core_request *request,
 		return NULL;
 	}
 	Chc__V1__ExportPersonResponse *reply =
-	        core_reply_new(request, &chc__v1__export_person_response__descriptor);
+	        core_message_new(request, &chc__v1__export_person_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	reply->service = (char *)person_service_name;
@@ -135,7 +135,7 @@ static Chc__V1__ErasePersonResponse *erase_person(core_request *request,
 	/* The audit records the call (method, who, when) and the field's name;
 	 * the reply, which replays would keep, names no one. */
 	Chc__V1__ErasePersonResponse *reply =
-	        core_reply_new(request, &chc__v1__erase_person_response__descriptor);
+	        core_message_new(request, &chc__v1__erase_person_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	reply->service = (char *)person_service_name;

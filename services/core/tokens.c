@@ -26,21 +26,20 @@ typedef Chc__V1__TokenService_Service tokens_service;
 	"coalesce((extract(epoch FROM t.revoked_at) * 1000)::bigint, 0)"
 #define TOKEN_COLUMN_COUNT 8
 
+/* The token's fields in the order of TOKEN_COLUMNS. */
+static const char *const token_fields[] = { "id",
+	                                    "role",
+	                                    "organisation",
+	                                    "name",
+	                                    "created_by",
+	                                    "created_unix_ms",
+	                                    "expires_unix_ms",
+	                                    "revoked_unix_ms",
+	                                    NULL };
+
 static ProtobufCMessage *token_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Token *token = core_alloc(request, sizeof(*token));
-	if (token == NULL)
-		return NULL;
-	chc__v1__token__init(token);
-	token->id = PQgetvalue(result, row, 0);
-	token->role = core_enum_value(&chc__v1__role__descriptor, PQgetvalue(result, row, 1));
-	token->organisation = PQgetvalue(result, row, 2);
-	token->name = PQgetvalue(result, row, 3);
-	token->created_by = PQgetvalue(result, row, 4);
-	token->created_unix_ms = strtoll(PQgetvalue(result, row, 5), NULL, 10);
-	token->expires_unix_ms = strtoll(PQgetvalue(result, row, 6), NULL, 10);
-	token->revoked_unix_ms = strtoll(PQgetvalue(result, row, 7), NULL, 10);
-	return &token->base;
+	return core_row_message(request, &chc__v1__token__descriptor, token_fields, result, row);
 }
 
 CORE_ENTITY_DEFINE(token_entity, "token", "token",
@@ -117,7 +116,7 @@ static Chc__V1__CreateTokenResponse *create_token(core_request *request,
 		return NULL;
 	request->reply_not_kept = true;
 	Chc__V1__CreateTokenResponse *reply =
-	        core_reply_new(request, &chc__v1__create_token_response__descriptor);
+	        core_message_new(request, &chc__v1__create_token_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	reply->token = token;

@@ -20,27 +20,21 @@
 	"(extract(epoch FROM f.created_at) * 1000)::bigint"
 #define FEEDBACK_COLUMN_COUNT 5
 
+/* The feedback's fields in the order of FEEDBACK_COLUMNS. */
+static const char *const feedback_fields[] = { "need_id",     "solution_id",     "reason",
+	                                       "recorded_by", "created_unix_ms", NULL };
+
+static ProtobufCMessage *feedback_from_row(core_request *request, PGresult *result, int row)
+{
+	return core_row_message(request, &chc__v1__feedback__descriptor, feedback_fields, result,
+	                        row);
+}
+
 static chc_status feedback_rows(core_request *request, PGresult *result,
                                 Chc__V1__Feedback ***feedback, size_t *count)
 {
-	int rows = PQntuples(result);
-	*count = 0;
-	*feedback = core_alloc(request, (size_t)(rows + 1) * sizeof(**feedback));
-	if (*feedback == NULL)
-		return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	for (int i = 0; i < rows; i++) {
-		Chc__V1__Feedback *one = core_alloc(request, sizeof(*one));
-		if (one == NULL)
-			return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		chc__v1__feedback__init(one);
-		one->need_id = PQgetvalue(result, i, 0);
-		one->solution_id = PQgetvalue(result, i, 1);
-		one->reason = PQgetvalue(result, i, 2);
-		one->recorded_by = PQgetvalue(result, i, 3);
-		one->created_unix_ms = strtoll(PQgetvalue(result, i, 4), NULL, 10);
-		(*feedback)[(*count)++] = one;
-	}
-	return CHC_OK;
+	return core_read_rows(request, feedback_from_row, result, (ProtobufCMessage ***)feedback,
+	                      count);
 }
 
 static const core_statement feedback_upsert_statement = {
@@ -105,7 +99,7 @@ static Chc__V1__ListFeedbackResponse *list_feedback(core_request *request,
 {
 	core_list_page found;
 	Chc__V1__ListFeedbackResponse *reply =
-	        core_reply_new(request, &chc__v1__list_feedback_response__descriptor);
+	        core_message_new(request, &chc__v1__list_feedback_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	if (core_list(request, &feedback_listing, &input->base, &found) != CHC_OK ||

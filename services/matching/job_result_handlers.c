@@ -62,7 +62,7 @@ list_job_results(core_request *request, const Chc__V1__ListJobResultsRequest *in
 	Chc__V1__Job *job = NULL;
 	core_list_page found;
 	Chc__V1__ListJobResultsResponse *reply =
-	        core_reply_new(request, &chc__v1__list_job_results_response__descriptor);
+	        core_message_new(request, &chc__v1__list_job_results_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	/* The job must exist: an unknown job is NOT_FOUND, not an empty page. */
@@ -190,7 +190,7 @@ static Chc__V1__ExportJobResponse *export_job(core_request *request,
 		}
 	}
 	Chc__V1__ExportJobResponse *reply =
-	        core_reply_new(request, &chc__v1__export_job_response__descriptor);
+	        core_message_new(request, &chc__v1__export_job_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	size_t length = 0;

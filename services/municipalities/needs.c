@@ -204,7 +204,7 @@ static Chc__V1__ExpireNeedsResponse *expire_needs(core_request *request,
 	if (core_query_sql(request, need_expire_sql, 0, NULL, &result) != CHC_OK)
 		return NULL;
 	Chc__V1__ExpireNeedsResponse *reply =
-	        core_reply_new(request, &chc__v1__expire_needs_response__descriptor);
+	        core_message_new(request, &chc__v1__expire_needs_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	reply->expired = atoi(PQgetvalue(result, 0, 0));

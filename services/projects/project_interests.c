@@ -619,7 +619,7 @@ static Chc__V1__ListInterestsResponse *list_interests(core_request *request,
 		return NULL;
 	viewer_of_caller(request, viewer);
 	Chc__V1__ListInterestsResponse *reply =
-	        core_reply_new(request, &chc__v1__list_interests_response__descriptor);
+	        core_message_new(request, &chc__v1__list_interests_response__descriptor);
 	if (reply == NULL)
 		return NULL;
 	reply->interests = core_alloc(request, (found.count + 1) * sizeof(void *));
