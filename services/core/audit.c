@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "chc/json.h"
 #include "chc/v1/audit.pb-c.h"
 #include "db.h"
 #include "entity.h"
@@ -23,30 +24,9 @@
 /* Whether a singular or repeated field of message holds anything. */
 static bool field_is_set(const ProtobufCMessage *message, const ProtobufCFieldDescriptor *field)
 {
-	const char *storage = (const char *)message + field->offset;
 	if (field->label == PROTOBUF_C_LABEL_REPEATED)
 		return *(const size_t *)((const char *)message + field->quantifier_offset) > 0;
-	switch (field->type) {
-	case PROTOBUF_C_TYPE_STRING: {
-		const char *text = *(const char *const *)storage;
-		return text != NULL && text[0] != '\0';
-	}
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return *(const void *const *)storage != NULL;
-	case PROTOBUF_C_TYPE_BYTES:
-		return ((const ProtobufCBinaryData *)storage)->len > 0;
-	case PROTOBUF_C_TYPE_BOOL:
-		return *(const protobuf_c_boolean *)storage;
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return *(const uint64_t *)storage != 0;
-	default: /* 32-bit numbers, floats and enums */
-		return *(const uint32_t *)storage != 0;
-	}
+	return !chc_field_is_default(field, (const char *)message + field->offset);
 }
 
 /* Appends name (with prefix and a comma) to the list being built. */

@@ -17,22 +17,6 @@
 #include "matching_jobs.h"
 #include "validate.h"
 
-/* "\x0a1b..." : bytea's text input form, request-owned. */
-static char *bytea_text(core_request *request, const uint8_t *bytes, size_t length)
-{
-	static const char digits[] = "0123456789abcdef";
-	char *text = core_alloc(request, 2 * length + 3);
-	if (text == NULL)
-		return NULL;
-	text[0] = '\\';
-	text[1] = 'x';
-	for (size_t i = 0; i < length; i++) {
-		text[2 + 2 * i] = digits[bytes[i] >> 4];
-		text[3 + 2 * i] = digits[bytes[i] & 15];
-	}
-	return text;
-}
-
 static const core_statement job_insert_statement = {
 	"job_insert",
 	"INSERT INTO matching.jobs (id, kind, parameters, algorithm_version, submitted_by) "
@@ -62,7 +46,7 @@ static Chc__V1__Job *submit_job(core_request *request, const Chc__V1__SubmitJobR
 	const char *values[] = {
 		id,
 		core_enum_slug(request, &chc__v1__job_kind__descriptor, input->kind),
-		bytea_text(request, packed, length),
+		core_bytea_text(request, packed, length),
 		MATCHING_ALGORITHM_VERSION,
 		request->principal.subject,
 	};

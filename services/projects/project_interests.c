@@ -470,23 +470,15 @@ static const core_statement interest_insert_statement = {
 	11
 };
 
-/* "\\x0a1b..." of packed bytes, request-owned. */
-static char *bytea_text(core_request *request, const ProtobufCMessage *message)
+/* message packed, as a bytea parameter (request-owned). */
+static char *packed_text(core_request *request, const ProtobufCMessage *message)
 {
 	size_t length = protobuf_c_message_get_packed_size(message);
 	uint8_t *bytes = core_alloc(request, length + 1);
-	char *text = core_alloc(request, 2 * length + 3);
-	if (bytes == NULL || text == NULL)
+	if (bytes == NULL)
 		return NULL;
 	protobuf_c_message_pack(message, bytes);
-	static const char digits[] = "0123456789abcdef";
-	text[0] = '\\';
-	text[1] = 'x';
-	for (size_t i = 0; i < length; i++) {
-		text[2 + 2 * i] = digits[bytes[i] >> 4];
-		text[3 + 2 * i] = digits[bytes[i] & 15];
-	}
-	return text;
+	return core_bytea_text(request, bytes, length);
 }
 
 /* The pair an interest is about: a need or a test bed, and a solution. */
@@ -527,7 +519,7 @@ static Chc__V1__Interest *create(core_request *request, const Chc__V1__Party *se
 		                 subject.need_id,
 		                 subject.solution_id,
 		                 message,
-		                 bytea_text(request, &sides.card.base),
+		                 packed_text(request, &sides.card.base),
 		                 job_id,
 		                 subject.test_bed_id };
 	if (values[8] == NULL) {
