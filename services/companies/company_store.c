@@ -12,35 +12,14 @@
 #include "query_builder.h"
 #include "validate.h"
 
-/* The company's fields in the order of COMPANY_COLUMNS; the last, its
- * aliases, is read apart. */
-static const char *const company_fields[] = { "id",
-	                                      "name",
-	                                      "cvr",
-	                                      "country",
-	                                      "vat_number",
-	                                      "legal_form",
-	                                      "address",
-	                                      "municipality_code",
-	                                      "website",
-	                                      "size_class",
-	                                      "founded_year",
-	                                      "description",
-	                                      "categories",
-	                                      "status",
-	                                      "version",
-	                                      "created_unix_ms",
-	                                      "updated_unix_ms",
-	                                      "",
-	                                      NULL };
-
 static ProtobufCMessage *company_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Company *company = core_row_message(request, &chc__v1__company__descriptor,
-	                                             company_fields, result, row);
+	Chc__V1__Company *company =
+	        core_row_message(request, &chc__v1__company__descriptor, NULL, result, row);
 	if (company == NULL)
 		return NULL;
-	/* Aliases are joined with the unit separator: names may hold commas. */
+	/* Aliases are joined with the unit separator, names may hold commas:
+	 * read again, over the comma list core_row_message made of them. */
 	company->aliases = core_split(request, PQgetvalue(result, row, COMPANY_COLUMN_COUNT - 1),
 	                              '\x1f', &company->n_aliases);
 	return company->aliases != NULL ? &company->base : NULL;

@@ -15,20 +15,14 @@
 #include "query_builder.h"
 #include "validate.h"
 
+/* A ContactPerson's fields in the order of their numbers (core_row_message). */
 #define CONTACT_COLUMNS                                                                            \
 	"id, company_id, name, email, phone, role, consent_purpose, "                              \
 	"(extract(epoch FROM consent_at) * 1000)::bigint"
 
-/* The contact's fields in the order of CONTACT_COLUMNS. */
-static const char *const contact_fields[] = {
-	"id", "company_id", "name", "email", "phone", "role", "consent_purpose", "consent_unix_ms",
-	NULL
-};
-
 static Chc__V1__ContactPerson *contact_from_row(core_request *request, PGresult *result, int row)
 {
-	return core_row_message(request, &chc__v1__contact_person__descriptor, contact_fields,
-	                        result, row);
+	return core_row_message(request, &chc__v1__contact_person__descriptor, NULL, result, row);
 }
 
 static const core_statement contact_insert_statement = {

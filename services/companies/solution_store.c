@@ -48,39 +48,13 @@ static Chc__V1__Deployment **deployments_from_text(core_request *request, const 
 	return deployments;
 }
 
-/* The solution's fields in the order of SOLUTION_COLUMNS; its
- * deployments (the 17th) are read apart. */
-static const char *const solution_fields[] = { "id",
-	                                       "company_id",
-	                                       "name",
-	                                       "description",
-	                                       "categories",
-	                                       "target_groups",
-	                                       "trl",
-	                                       "device_class",
-	                                       "ce_marked",
-	                                       "standards",
-	                                       "gdpr_dpa_available",
-	                                       "data_hosting",
-	                                       "evidence_level",
-	                                       "languages",
-	                                       "price_model",
-	                                       "indicative_price_dkk",
-	                                       "",
-	                                       "status",
-	                                       "rejection_reason",
-	                                       "reviewed_on",
-	                                       "version",
-	                                       "created_unix_ms",
-	                                       "updated_unix_ms",
-	                                       "language",
-	                                       NULL };
+/* Deployments are messages: read apart. */
 #define COLUMN_DEPLOYMENTS 16
 
 static ProtobufCMessage *solution_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Solution *s = core_row_message(request, &chc__v1__solution__descriptor,
-	                                        solution_fields, result, row);
+	Chc__V1__Solution *s =
+	        core_row_message(request, &chc__v1__solution__descriptor, NULL, result, row);
 	if (s == NULL)
 		return NULL;
 	s->deployments = deployments_from_text(request, PQgetvalue(result, row, COLUMN_DEPLOYMENTS),

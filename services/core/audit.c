@@ -118,18 +118,14 @@ chc_status core_audit_write(core_request *request)
 	return core_query(request, &audit_insert_statement, values, &result);
 }
 
+/* An AuditRecord's fields in the order of their numbers (core_row_message). */
 #define AUDIT_COLUMNS                                                                              \
 	"a.seq, (extract(epoch FROM a.at) * 1000)::bigint, a.actor, a.role, a.method, "            \
 	"a.request_id, a.record, array_to_string(a.fields, ',')"
 
-/* The record's fields in the order of AUDIT_COLUMNS. */
-static const char *const audit_fields[] = { "seq",        "at_unix_ms", "actor",  "role", "method",
-	                                    "request_id", "record",     "fields", NULL };
-
 static ProtobufCMessage *audit_from_row(core_request *request, PGresult *result, int row)
 {
-	return core_row_message(request, &chc__v1__audit_record__descriptor, audit_fields, result,
-	                        row);
+	return core_row_message(request, &chc__v1__audit_record__descriptor, NULL, result, row);
 }
 
 static const core_entity audit_entity = { .noun = "audit record", .from_row = audit_from_row };

@@ -211,9 +211,30 @@ static bool read_column(core_request *request, ProtobufCMessage *message,
 	}
 }
 
+/* Whether read_column reads field: not a message or bytes. */
+static bool is_plain(const ProtobufCFieldDescriptor *field)
+{
+	return field->type != PROTOBUF_C_TYPE_MESSAGE && field->type != PROTOBUF_C_TYPE_BYTES;
+}
+
 bool core_read_columns(core_request *request, ProtobufCMessage *message, const char *const *fields,
                        const PGresult *result, int row)
 {
+	if (fields == NULL) {
+		const ProtobufCMessageDescriptor *descriptor = message->descriptor;
+		if ((unsigned)PQnfields(result) < descriptor->n_fields) {
+			core_fail(request, CHC_INTERNAL, "a row of %s has too few columns",
+			          descriptor->name);
+			return false;
+		}
+		for (unsigned column = 0; column < descriptor->n_fields; column++) {
+			const ProtobufCFieldDescriptor *field = &descriptor->fields[column];
+			if (is_plain(field) && !read_column(request, message, field,
+			                                    PQgetvalue(result, row, (int)column)))
+				return false;
+		}
+		return true;
+	}
 	for (int column = 0; fields[column] != NULL; column++) {
 		if (fields[column][0] == '\0')
 			continue;

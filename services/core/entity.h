@@ -87,14 +87,17 @@ typedef struct core_entity {
 void *core_message_new(core_request *request, const ProtobufCMessageDescriptor *descriptor);
 
 /*
- * Reads row's columns into message's fields, named in column order
- * (fields: a name a column, "" for a column the caller reads itself, NULL
- * after the last), each as its type says: text as it is (libpq's memory,
- * which the request keeps), integers and booleans parsed, an enum from its
- * slug, a repeated enum or string from its comma-joined list. Every row
- * reader assigned its columns so, one line a field. False with the failure
- * recorded when memory runs out, or INTERNAL for a field that is not one
- * of these (a bug).
+ * Reads row's columns into message's fields, each as its type says: text
+ * as it is (libpq's memory, which the request keeps), integers and
+ * booleans parsed, an enum from its slug, a repeated enum or string from
+ * its comma-joined list. Every row reader assigned its columns so, one
+ * line a field. fields names them in column order ("" for a column the
+ * caller reads itself, NULL after the last); or fields is NULL when the
+ * first columns are the message's fields, every one, in the order of their
+ * numbers, and a message or bytes field among them is the caller's to
+ * read. False with
+ * the failure recorded when memory runs out, or INTERNAL for a named field
+ * that is not one of these types (a bug).
  */
 bool core_read_columns(core_request *request, ProtobufCMessage *message, const char *const *fields,
                        const PGresult *result, int row);

@@ -19,6 +19,7 @@
 
 typedef Chc__V1__TokenService_Service tokens_service;
 
+/* A Token's fields in the order of their numbers (core_row_message). */
 #define TOKEN_COLUMNS                                                                              \
 	"t.id, t.role, t.organisation, t.name, t.created_by, "                                     \
 	"(extract(epoch FROM t.created_at) * 1000)::bigint, "                                      \
@@ -26,20 +27,9 @@ typedef Chc__V1__TokenService_Service tokens_service;
 	"coalesce((extract(epoch FROM t.revoked_at) * 1000)::bigint, 0)"
 #define TOKEN_COLUMN_COUNT 8
 
-/* The token's fields in the order of TOKEN_COLUMNS. */
-static const char *const token_fields[] = { "id",
-	                                    "role",
-	                                    "organisation",
-	                                    "name",
-	                                    "created_by",
-	                                    "created_unix_ms",
-	                                    "expires_unix_ms",
-	                                    "revoked_unix_ms",
-	                                    NULL };
-
 static ProtobufCMessage *token_from_row(core_request *request, PGresult *result, int row)
 {
-	return core_row_message(request, &chc__v1__token__descriptor, token_fields, result, row);
+	return core_row_message(request, &chc__v1__token__descriptor, NULL, result, row);
 }
 
 CORE_ENTITY_DEFINE(token_entity, "token", "token",

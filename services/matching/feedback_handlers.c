@@ -15,19 +15,15 @@
 #include "matching.h"
 #include "validate.h"
 
+/* A Feedback's fields in the order of their numbers (core_row_message). */
 #define FEEDBACK_COLUMNS                                                                           \
 	"f.need_id, f.solution_id, f.reason, f.recorded_by, "                                      \
 	"(extract(epoch FROM f.created_at) * 1000)::bigint"
 #define FEEDBACK_COLUMN_COUNT 5
 
-/* The feedback's fields in the order of FEEDBACK_COLUMNS. */
-static const char *const feedback_fields[] = { "need_id",     "solution_id",     "reason",
-	                                       "recorded_by", "created_unix_ms", NULL };
-
 static ProtobufCMessage *feedback_from_row(core_request *request, PGresult *result, int row)
 {
-	return core_row_message(request, &chc__v1__feedback__descriptor, feedback_fields, result,
-	                        row);
+	return core_row_message(request, &chc__v1__feedback__descriptor, NULL, result, row);
 }
 
 static chc_status feedback_rows(core_request *request, PGresult *result,

@@ -16,32 +16,12 @@ const char *job_kind_name(int kind)
 	return kind > 0 && kind < (int)(sizeof(names) / sizeof(names[0])) ? names[kind] : "";
 }
 
-/* The job's fields in the order of JOB_COLUMNS; its parameters (packed,
- * the third) are read apart. */
-static const char *const job_fields[] = { "id",
-	                                  "kind",
-	                                  "",
-	                                  "state",
-	                                  "phase",
-	                                  "done",
-	                                  "total",
-	                                  "error",
-	                                  "cancel_requested",
-	                                  "attempts",
-	                                  "result_count",
-	                                  "algorithm_version",
-	                                  "summary",
-	                                  "created_unix_ms",
-	                                  "started_unix_ms",
-	                                  "finished_unix_ms",
-	                                  "submitted_by",
-	                                  NULL };
+/* The parameters are a packed message: read apart. */
 #define COLUMN_PARAMETERS 2
 
 static ProtobufCMessage *job_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Job *job =
-	        core_row_message(request, &chc__v1__job__descriptor, job_fields, result, row);
+	Chc__V1__Job *job = core_row_message(request, &chc__v1__job__descriptor, NULL, result, row);
 	if (job == NULL)
 		return NULL;
 	job->parameters = (Chc__V1__JobParameters *)job_unpack_bytea(
