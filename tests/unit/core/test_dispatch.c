@@ -8,7 +8,6 @@
 
 #include <cmocka.h>
 
-#include "chc/methods.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "dispatch.h"
 #include "health.h"
@@ -67,24 +66,11 @@ static void undecodable_payload_never_reaches_the_handler(void **state)
 	core_dispatch_fini(&dispatch);
 }
 
-static void writes_are_known_by_name(void **state)
-{
-	(void)state;
-	assert_false(chc_method_is_write("GetNeed"));
-	assert_false(chc_method_is_write("ListRegions"));
-	assert_false(chc_method_is_write("SearchSolutions"));
-	assert_false(chc_method_is_write("FindDuplicateCompanies"));
-	assert_true(chc_method_is_write("CreateNeed"));
-	assert_true(chc_method_is_write("ExpireNeeds"));
-	assert_true(chc_method_is_write("MergeCompanies"));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(methods_come_from_descriptors),
 		cmocka_unit_test(undecodable_payload_never_reaches_the_handler),
-		cmocka_unit_test(writes_are_known_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
