@@ -14,6 +14,7 @@
 
 #include "chc/v1/companies.pb-c.h"
 #include "harness.h"
+#include "messages.h"
 
 static harness_stack stack;
 
@@ -71,8 +72,7 @@ static void create_get_update_archive(void **state)
 	snprintf(request, sizeof(request), "{\"id\":\"%s\",\"expected_version\":2}", company->id);
 	Chc__V1__Company *archived = (void *)call_json("ArchiveCompany", request, CHC_OK, NULL, 0);
 	assert_int_equal(archived->status, CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED);
-	protobuf_c_message_free_unpacked(&archived->base, NULL);
-	protobuf_c_message_free_unpacked(&company->base, NULL);
+	free_messages(&archived->base, &company->base);
 }
 
 static void every_bad_field_is_named(void **state)
