@@ -32,7 +32,7 @@
 #include "chc/v1/rpc.pb-c.h"
 #include "chc/v1/tokens.pb-c.h"
 #include "harness.h"
-#include "messages.h"
+#include "helpers.h"
 
 static harness_stack stack;
 

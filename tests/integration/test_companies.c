@@ -14,7 +14,7 @@
 
 #include "chc/v1/companies.pb-c.h"
 #include "harness.h"
-#include "messages.h"
+#include "helpers.h"
 
 static harness_stack stack;
 
@@ -92,14 +92,9 @@ static void every_bad_field_is_named(void **state)
 	        "company.categories[0]");
 	expect_violation("{\"name\":\"Old ApS\",\"cvr\":\"12345674\",\"founded_year\":3000}",
 	                 "company.founded_year");
-	char *name = malloc(2001);
-	memset(name, 'n', 2000);
-	name[2000] = '\0';
-	char *company = malloc(2100);
-	snprintf(company, 2100, "{\"name\":\"%s\",\"cvr\":\"12345674\"}", name);
+	char *company = with_long_text("{\"name\":\"%s\",\"cvr\":\"12345674\"}", 2000, 'n');
 	expect_violation(company, "company.name");
 	free(company);
-	free(name);
 }
 
 static void foreign_companies_and_lists(void **state)

@@ -21,7 +21,7 @@
 #include "chc/v1/matching.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
-#include "messages.h"
+#include "helpers.h"
 
 static harness_stack stack;
 static char company_id[37];

@@ -15,7 +15,7 @@
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
-#include "messages.h"
+#include "helpers.h"
 
 static harness_stack stack;
 
@@ -119,13 +119,8 @@ static void every_bad_field_is_named(void **state)
 	expect_violation("{\"contact\":{\"email\":\"no-at-sign\"}}", "need.contact.email");
 	expect_violation("{\"status\":\"closed\"}", "need.status");
 	expect_violation("{\"language\":\"sv\"}", "need.language");
-	char *long_title = malloc(2100);
-	memset(long_title, 'x', 2000);
-	long_title[2000] = '\0';
-	char *override = malloc(2200);
-	snprintf(override, 2200, "{\"title\":\"%s\"}", long_title);
+	char *override = with_long_text("{\"title\":\"%s\"}", 2000, 'x');
 	expect_violation(override, "need.title");
-	free(long_title);
 	free(override);
 	/* Nothing of the refused needs was written. */
 	assert_string_equal(harness_sql_value(stack.database,

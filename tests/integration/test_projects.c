@@ -25,7 +25,7 @@
 #include "chc/v1/person.pb-c.h"
 #include "chc/v1/projects.pb-c.h"
 #include "harness.h"
-#include "messages.h"
+#include "helpers.h"
 
 static harness_stack stack;
 static char company_id[37];

@@ -13,7 +13,7 @@
 
 #include "chc/v1/companies.pb-c.h"
 #include "harness.h"
-#include "messages.h"
+#include "helpers.h"
 
 static harness_stack stack;
 static char company_id[37];
