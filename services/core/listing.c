@@ -252,6 +252,30 @@ static chc_status read_page(core_request *request, const core_listing *listing,
 	return found->page.next_page_token != NULL ? CHC_OK : core_failure(request);
 }
 
+/*
+ * How a list and a search end, once query holds their own conditions (where
+ * starts them): the request's filters, the page asked for, and its total
+ * when asked, counted by count_prefix, the table, count_from and the same
+ * conditions.
+ */
+static chc_status run_page(core_request *request, const core_listing *listing,
+                           const ProtobufCMessage *input, core_query_builder *query,
+                           const core_sort *sort, conditions *where, bool ranked,
+                           const char *count_prefix, const char *count_from, core_list_page *found)
+{
+	core_page page;
+	if (!read_request(request, listing, input, query, sort, &page))
+		return request->error.code;
+	where->end = query->used;
+	where->value_count = query->count;
+	append_page(request, query, listing, sort, &page);
+	chc_status status = read_page(request, listing, query, sort, &page, ranked, found);
+	if (status == CHC_OK && page.want_total)
+		status = count_rows(request, query, count_prefix, listing->table, count_from, where,
+		                    &found->page.total_size);
+	return status;
+}
+
 /* listing with what its entity says where it does not: the table, key and
  * columns of an entity defined by them (CORE_TABLE_ENTITY_DEFINE). */
 static core_listing completed(const core_listing *listing)
@@ -272,7 +296,6 @@ chc_status core_list(core_request *request, const core_listing *given,
 {
 	const core_listing full = completed(given), *listing = &full;
 	core_sort sort;
-	core_page page;
 	if (!core_sort_parse(&sort, listing->table, listing->order))
 		return core_fail(request, CHC_INTERNAL, "%s: cannot page by \"%s\"",
 		                 input->descriptor->name, listing->order);
@@ -286,16 +309,8 @@ chc_status core_list(core_request *request, const core_listing *given,
 	core_query_append(&query, " WHERE ");
 	conditions where = { .start = query.used };
 	core_query_append(&query, "true");
-	if (!read_request(request, listing, input, &query, &sort, &page))
-		return request->error.code;
-	where.end = query.used;
-	where.value_count = query.count;
-	append_page(request, &query, listing, &sort, &page);
-	chc_status status = read_page(request, listing, &query, &sort, &page, false, found);
-	if (status == CHC_OK && page.want_total)
-		status = count_rows(request, &query, "SELECT count(*) FROM ", listing->table,
-		                    " WHERE ", &where, &found->page.total_size);
-	return status;
+	return run_page(request, listing, input, &query, &sort, &where, false,
+	                "SELECT count(*) FROM ", " WHERE ", found);
 }
 
 #define SEARCH_QUERY                                                                               \
@@ -323,7 +338,6 @@ chc_status core_search(core_request *request, const core_listing *given,
 	char order[2 * 160 + 32]; /* two keys: what core_sort_key holds */
 	snprintf(order, sizeof(order), "ts_rank(%s, q.q) DESC, %s", listing->search, listing->key);
 	core_sort sort;
-	core_page page;
 	if (!core_sort_parse(&sort, listing->table, order))
 		return core_fail(request, CHC_INTERNAL, "%s: cannot page by \"%s\"",
 		                 input->descriptor->name, order);
@@ -345,16 +359,8 @@ chc_status core_search(core_request *request, const core_listing *given,
 		core_query_append(&query, " AND ");
 		core_query_append(&query, condition);
 	}
-	if (!read_request(request, listing, input, &query, &sort, &page))
-		return request->error.code;
-	where.end = query.used;
-	where.value_count = query.count;
-	append_page(request, &query, listing, &sort, &page);
-	chc_status status = read_page(request, listing, &query, &sort, &page, true, found);
-	if (status == CHC_OK && page.want_total)
-		status = count_rows(request, &query, SEARCH_QUERY " SELECT count(*) FROM ",
-		                    listing->table, ", q WHERE ", &where, &found->page.total_size);
-	return status;
+	return run_page(request, listing, input, &query, &sort, &where, true,
+	                SEARCH_QUERY " SELECT count(*) FROM ", ", q WHERE ", found);
 }
 
 Chc__V1__PageInfo *core_page_info(core_request *request, const core_list_page *found)
