@@ -237,6 +237,29 @@ static void *copy_enums(core_request *request, const void *values, size_t count)
 	return copy;
 }
 
+/* The facts every card shows of its record, whatever its kind: the
+ * standards it meets or asks for, its maturity and its device class. */
+static void card_facts(core_request *request, Chc__V1__AnonymousCard *card, const void *standards,
+                       size_t n_standards, int trl, int device_class)
+{
+	card->n_standards = n_standards;
+	card->standards = copy_enums(request, standards, n_standards);
+	card->trl = trl;
+	card->device_class = device_class;
+}
+
+/* The card's summary: the record's first care category, or what (its
+ * kind) when it has none. Names and titles often carry who made them: the
+ * summary is the kind of thing, never its name. */
+static char *card_summary(core_request *request, const int *categories, size_t count,
+                          const char *what)
+{
+	return core_strdup(request,
+	                   count > 0 ? core_enum_slug(request, &chc__v1__care_category__descriptor,
+	                                              categories[0])
+	                             : what);
+}
+
 /* The solution an interest names, from the companies service: the other
  * side of both kinds of interest. NULL with the failure recorded. */
 static Chc__V1__Solution *fetch_solution(core_request *request, const char *solution_id)
@@ -315,18 +338,11 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 		sides->card.n_categories = test_bed->n_care_areas;
 		sides->card.categories =
 		        copy_enums(request, test_bed->care_areas, test_bed->n_care_areas);
-		sides->card.n_standards = test_bed->n_standards;
-		sides->card.standards =
-		        copy_enums(request, test_bed->standards, test_bed->n_standards);
-		sides->card.trl = test_bed->trl_min;
-		sides->card.device_class = test_bed->max_device_class;
+		card_facts(request, &sides->card, test_bed->standards, test_bed->n_standards,
+		           test_bed->trl_min, test_bed->max_device_class);
 		sides->card.region_code = test_bed->region_code;
-		sides->card.summary = core_strdup(
-		        request,
-		        test_bed->n_care_areas > 0
-		                ? core_enum_slug(request, &chc__v1__care_category__descriptor,
-		                                 test_bed->care_areas[0])
-		                : "a test bed");
+		sides->card.summary = card_summary(request, (const int *)test_bed->care_areas,
+		                                   test_bed->n_care_areas, "a test bed");
 	}
 	return finish_sides(request, status, test_bed != NULL ? test_bed->name : "",
 	                    (ProtobufCMessage *)test_bed, solution, &receiver, sides);
@@ -393,18 +409,10 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		sides->card.n_target_groups = s->n_target_groups;
 		sides->card.target_groups =
 		        copy_enums(request, s->target_groups, s->n_target_groups);
-		sides->card.n_standards = s->n_standards;
-		sides->card.standards = copy_enums(request, s->standards, s->n_standards);
-		sides->card.trl = s->trl;
-		sides->card.device_class = s->device_class;
-		/* Names and titles often carry who made them: the summary is the
-		 * kind of thing, never its name. */
-		sides->card.summary = core_strdup(
-		        request,
-		        s->n_categories > 0
-		                ? core_enum_slug(request, &chc__v1__care_category__descriptor,
-		                                 s->categories[0])
-		                : "a solution");
+		card_facts(request, &sides->card, s->standards, s->n_standards, s->trl,
+		           s->device_class);
+		sides->card.summary = card_summary(request, (const int *)s->categories,
+		                                   s->n_categories, "a solution");
 	} else if (status == CHC_OK &&
 	           (sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY ||
 	            sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_REGION)) {
@@ -427,11 +435,8 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		sides->card.n_target_groups = need->n_target_groups;
 		sides->card.target_groups =
 		        copy_enums(request, need->target_groups, need->n_target_groups);
-		sides->card.n_standards = need->n_required_standards;
-		sides->card.standards =
-		        copy_enums(request, need->required_standards, need->n_required_standards);
-		sides->card.trl = need->min_trl;
-		sides->card.device_class = need->max_device_class;
+		card_facts(request, &sides->card, need->required_standards,
+		           need->n_required_standards, need->min_trl, need->max_device_class);
 		sides->card.region_code = sides->sender.region_code;
 		if (need->budget != NULL) {
 			Chc__V1__BudgetRange *budget = core_alloc(request, sizeof(*budget));
@@ -442,9 +447,8 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 				sides->card.budget = budget;
 			}
 		}
-		sides->card.summary = core_strdup(
-		        request, core_enum_slug(request, &chc__v1__care_category__descriptor,
-		                                need->care_area));
+		sides->card.summary =
+		        card_summary(request, (const int *)&need->care_area, 1, "a need");
 	} else if (status == CHC_OK) {
 		status = core_violation(
 		        request, "interest.sender.kind",
