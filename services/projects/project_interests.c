@@ -264,11 +264,9 @@ static char *card_summary(core_request *request, const int *categories, size_t c
  * side of both kinds of interest. NULL with the failure recorded. */
 static Chc__V1__Solution *fetch_solution(core_request *request, const char *solution_id)
 {
-	Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-	get.id = (char *)solution_id;
-	return (Chc__V1__Solution *)project_fetch(request, "interest.solution_id", "such solution",
-	                                          &chc__v1__company_service__descriptor,
-	                                          "GetSolution", &get.base);
+	return (Chc__V1__Solution *)project_get(request, "interest.solution_id", "such solution",
+	                                        &chc__v1__company_service__descriptor,
+	                                        "GetSolution", solution_id);
 }
 
 /* An offer to a solution goes to its company; company (size bytes) holds
@@ -318,11 +316,9 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 	if (!core_check_uuid(request, "interest.solution_id", solution_id) ||
 	    project_party_check(request, "interest.sender", sender_party, &sides->sender) != CHC_OK)
 		return core_failed(request) ? request->error.code : CHC_INVALID_ARGUMENT;
-	Chc__V1__GetTestBedRequest get_test_bed = CHC__V1__GET_TEST_BED_REQUEST__INIT;
-	get_test_bed.id = (char *)test_bed_id;
-	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_fetch(
+	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_get(
 	        request, "interest.test_bed_id", "such test bed",
-	        &chc__v1__matching_service__descriptor, "GetTestBed", &get_test_bed.base);
+	        &chc__v1__matching_service__descriptor, "GetTestBed", test_bed_id);
 	Chc__V1__Solution *solution =
 	        test_bed == NULL ? NULL : fetch_solution(request, solution_id);
 	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
@@ -375,11 +371,9 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 	if (!valid ||
 	    project_party_check(request, "interest.sender", sender_party, &sides->sender) != CHC_OK)
 		return core_failed(request) ? request->error.code : CHC_INVALID_ARGUMENT;
-	Chc__V1__GetNeedRequest get_need = CHC__V1__GET_NEED_REQUEST__INIT;
-	get_need.id = (char *)need_id;
-	Chc__V1__Need *need = (Chc__V1__Need *)project_fetch(
+	Chc__V1__Need *need = (Chc__V1__Need *)project_get(
 	        request, "interest.need_id", "such need",
-	        &chc__v1__municipality_service__descriptor, "GetNeed", &get_need.base);
+	        &chc__v1__municipality_service__descriptor, "GetNeed", need_id);
 	Chc__V1__Solution *solution = need == NULL ? NULL : fetch_solution(request, solution_id);
 	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
 	if (status == CHC_OK && need->status != CHC__V1__NEED_STATUS__NEED_STATUS_OPEN &&
