@@ -442,6 +442,13 @@ static void free_results(Chc__V1__ListJobResultsResponse **pages, size_t page_co
 	free(results);
 }
 
+/* Where a result stood in one of the two jobs compared. */
+static json_t *placement_json(const Chc__V1__JobResult *result)
+{
+	return json_pack("{s:i, s:f, s:s}", "rank", result->rank, "score", result->score,
+	                 "test_bed_id", result->test_bed_id);
+}
+
 static void print_change(const job_change *change, bool json, json_t *list)
 {
 	static const char *const words[] = { "appeared", "disappeared", "changed" };
@@ -451,17 +458,9 @@ static void print_change(const job_change *change, bool json, json_t *list)
 		                         "need_id", shown->need_id, "solution_id",
 		                         shown->solution_id, "test_bed_id", shown->test_bed_id);
 		if (change->before)
-			json_object_set_new(item, "before",
-			                    json_pack("{s:i, s:f, s:s}", "rank",
-			                              change->before->rank, "score",
-			                              change->before->score, "test_bed_id",
-			                              change->before->test_bed_id));
+			json_object_set_new(item, "before", placement_json(change->before));
 		if (change->after)
-			json_object_set_new(item, "after",
-			                    json_pack("{s:i, s:f, s:s}", "rank",
-			                              change->after->rank, "score",
-			                              change->after->score, "test_bed_id",
-			                              change->after->test_bed_id));
+			json_object_set_new(item, "after", placement_json(change->after));
 		json_array_append_new(list, item);
 		return;
 	}

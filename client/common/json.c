@@ -144,7 +144,7 @@ static json_t *scalar_to_json(const ProtobufCFieldDescriptor *field, const void 
 	return NULL;
 }
 
-static size_t scalar_size(const ProtobufCFieldDescriptor *field)
+size_t chc_field_value_size(const ProtobufCFieldDescriptor *field)
 {
 	switch (field->type) {
 	case PROTOBUF_C_TYPE_INT64:
@@ -152,8 +152,9 @@ static size_t scalar_size(const ProtobufCFieldDescriptor *field)
 	case PROTOBUF_C_TYPE_SFIXED64:
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
+		return sizeof(int64_t);
 	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
+		return sizeof(double);
 	case PROTOBUF_C_TYPE_STRING:
 	case PROTOBUF_C_TYPE_MESSAGE:
 		return sizeof(void *);
@@ -161,12 +162,12 @@ static size_t scalar_size(const ProtobufCFieldDescriptor *field)
 		return sizeof(ProtobufCBinaryData);
 	case PROTOBUF_C_TYPE_BOOL:
 		return sizeof(protobuf_c_boolean);
-	default:
-		return 4;
+	default: /* 32-bit integers, enums, float */
+		return sizeof(int32_t);
 	}
 }
 
-static int is_default(const ProtobufCFieldDescriptor *field, const void *member)
+int chc_field_is_default(const ProtobufCFieldDescriptor *field, const void *member)
 {
 	switch (field->type) {
 	case PROTOBUF_C_TYPE_STRING: {
@@ -179,7 +180,7 @@ static int is_default(const ProtobufCFieldDescriptor *field, const void *member)
 		return *(void *const *)member == NULL;
 	default: {
 		static const uint8_t zero[8];
-		return memcmp(member, zero, scalar_size(field)) == 0;
+		return memcmp(member, zero, chc_field_value_size(field)) == 0;
 	}
 	}
 }
@@ -204,10 +205,11 @@ chc_status chc_json_from_message(const ProtobufCMessage *message, int include_de
 			for (size_t k = 0; value != NULL && k < count; k++)
 				json_array_append_new(
 				        value,
-				        scalar_to_json(field, items + k * scalar_size(field)));
+				        scalar_to_json(field,
+				                       items + k * chc_field_value_size(field)));
 		} else {
 			const void *member = base + field->offset;
-			if (!include_defaults && is_default(field, member))
+			if (!include_defaults && chc_field_is_default(field, member))
 				continue;
 			value = scalar_to_json(field, member);
 		}
@@ -370,7 +372,7 @@ chc_status chc_json_to_message(const ProtobufCMessageDescriptor *descriptor, con
 				continue;
 			}
 			size_t count = json_array_size(value);
-			uint8_t *items = calloc(count > 0 ? count : 1, scalar_size(field));
+			uint8_t *items = calloc(count > 0 ? count : 1, chc_field_value_size(field));
 			if (items == NULL) {
 				status = CHC_RESOURCE_EXHAUSTED;
 				break;
@@ -380,9 +382,10 @@ chc_status chc_json_to_message(const ProtobufCMessageDescriptor *descriptor, con
 			for (size_t k = 0; k < count; k++) {
 				char item_path[280];
 				snprintf(item_path, sizeof(item_path), "%s[%zu]", path, k);
-				chc_status item_status = json_to_scalar(
-				        field, json_array_get(value, k),
-				        items + filled * scalar_size(field), item_path, error);
+				chc_status item_status =
+				        json_to_scalar(field, json_array_get(value, k),
+				                       items + filled * chc_field_value_size(field),
+				                       item_path, error);
 				if (item_status == CHC_OK)
 					filled++;
 				else

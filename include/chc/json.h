@@ -50,6 +50,16 @@ CHC_API const char *chc_enum_slug(const ProtobufCEnumDescriptor *descriptor, int
 CHC_API chc_status chc_enum_parse(const ProtobufCEnumDescriptor *descriptor, const char *text,
                                   int *value);
 
+/* The bytes one value of field takes in its message's struct (one item of
+ * a repeated field): what code walking messages by descriptor copies and
+ * compares. */
+CHC_API size_t chc_field_value_size(const ProtobufCFieldDescriptor *field);
+
+/* Whether member, one value of field in its message's struct, is the
+ * field's default (empty text or bytes, no message, zero): a field JSON
+ * leaves out and the audit does not name. */
+CHC_API int chc_field_is_default(const ProtobufCFieldDescriptor *field, const void *member);
+
 #ifdef __cplusplus
 }
 #endif

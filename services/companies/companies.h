@@ -79,8 +79,9 @@ chc_status company_load(core_request *request, const char *id, bool for_update,
 chc_status company_insert(core_request *request, const Chc__V1__Company *company, int region);
 chc_status company_write(core_request *request, const Chc__V1__Company *company, int region);
 
-/* The SELECT list of every company query (alias c); company_entity's
- * row reader reads its columns in this order. */
+/* The SELECT list of every company query (alias c): a Company's fields in
+ * the order of their numbers, as its row reader reads them
+ * (core_row_message). */
 #define COMPANY_COLUMNS                                                                            \
 	"c.id, c.name, coalesce(c.cvr, ''), c.country, c.vat_number, c.legal_form, c.address, "    \
 	"coalesce(c.municipality_code, 0), c.website, c.size_class, coalesce(c.founded_year, 0), " \
@@ -89,7 +90,7 @@ chc_status company_write(core_request *request, const Chc__V1__Company *company,
 	"(extract(epoch FROM c.updated_at) * 1000)::bigint, array_to_string(c.aliases, chr(31))"
 #define COMPANY_COLUMN_COUNT 18
 
-/* solution_store.c */
+/* solution_store.c: a Solution's fields in the order of their numbers. */
 #define SOLUTION_COLUMNS                                                                           \
 	"s.id, s.company_id, s.name, s.description, array_to_string(s.categories, ','), "          \
 	"array_to_string(s.target_groups, ','), s.trl, s.device_class, s.ce_marked, "              \

@@ -8,6 +8,7 @@
 #include "companies.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "update_mask.h"
 #include "validate.h"
@@ -24,17 +25,14 @@ static bool company_check(core_request *request, const Chc__V1__Company *company
 	return valid;
 }
 
-void companies_create_company(companies_service *service,
-                              const Chc__V1__CreateCompanyRequest *input,
-                              Chc__V1__Company_Closure closure, void *closure_data)
+static Chc__V1__Company *create_company(core_request *request,
+                                        const Chc__V1__CreateCompanyRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Company *company = (Chc__V1__Company *)core_entity_new(
 	        request, "company", (const ProtobufCMessage *)input->company,
 	        CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE);
 	if (company == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	/* A new company is active, whatever status the caller sent. */
 	company->status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ACTIVE;
 	int region = 0;
@@ -42,17 +40,12 @@ void companies_create_company(companies_service *service,
 	if (!company_check(request, company, &region) ||
 	    company_insert(request, company, region) != CHC_OK ||
 	    company_load(request, company->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+		return NULL;
+	return stored;
 }
+CORE_REPLY_HANDLER(companies, create_company, CreateCompanyRequest, Company)
 
-void companies_get_company(companies_service *service, const Chc__V1__GetCompanyRequest *input,
-                           Chc__V1__Company_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((Chc__V1__Company *)core_entity_get(closure_data, &company_entity, input->id),
-	        closure_data);
-}
+CORE_GET_HANDLER(companies, get_company, GetCompanyRequest, Company, company_entity)
 
 /* The company a caller changes, locked, at the version it read. */
 static Chc__V1__Company *load_for_change(core_request *request, const char *id,
@@ -63,15 +56,14 @@ static Chc__V1__Company *load_for_change(core_request *request, const char *id,
 }
 
 /* How every change to a company ends: saved (in region), and the company
- * as it now is replied. */
-static void save_and_reply(core_request *request, const Chc__V1__Company *company, int region,
-                           Chc__V1__Company_Closure closure)
+ * as it now is the reply. */
+static Chc__V1__Company *save(core_request *request, const Chc__V1__Company *company, int region)
 {
 	Chc__V1__Company *stored = NULL;
 	if (company_write(request, company, region) != CHC_OK ||
 	    company_load(request, company->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, request);
-	closure(stored, request);
+		return NULL;
+	return stored;
 }
 
 static bool apply_mask(core_request *request, Chc__V1__Company *company,
@@ -87,14 +79,11 @@ static bool apply_mask(core_request *request, Chc__V1__Company *company,
 	                              updatable, NULL);
 }
 
-void companies_update_company(companies_service *service,
-                              const Chc__V1__UpdateCompanyRequest *input,
-                              Chc__V1__Company_Closure closure, void *closure_data)
+static Chc__V1__Company *update_company(core_request *request,
+                                        const Chc__V1__UpdateCompanyRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (!core_check_present(request, "company", input->company))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Company *company =
 	        load_for_change(request, input->company->id, input->expected_version);
 	int region = 0;
@@ -102,23 +91,21 @@ void companies_update_company(companies_service *service,
 	    !apply_mask(request, company, input->company, input->update_mask,
 	                input->n_update_mask) ||
 	    !company_check(request, company, &region))
-		CORE_FAIL_RETURN(closure, closure_data);
-	save_and_reply(request, company, region, closure);
+		return NULL;
+	return save(request, company, region);
 }
+CORE_REPLY_HANDLER(companies, update_company, UpdateCompanyRequest, Company)
 
-void companies_archive_company(companies_service *service,
-                               const Chc__V1__ArchiveCompanyRequest *input,
-                               Chc__V1__Company_Closure closure, void *closure_data)
+static Chc__V1__Company *archive_company(core_request *request,
+                                         const Chc__V1__ArchiveCompanyRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Company *company = load_for_change(request, input->id, input->expected_version);
 	if (company == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (company->status == CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "company %s is already archived",
 		          company->id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	company->status = CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED;
 	/* Its code was checked when it was stored; archiving keeps its region,
@@ -128,9 +115,10 @@ void companies_archive_company(companies_service *service,
 	if (region == 0 && company->municipality_code != 0 &&
 	    municipality_code_check(request, "company.municipality_code",
 	                            company->municipality_code, &region) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	save_and_reply(request, company, region, closure);
+		return NULL;
+	return save(request, company, region);
 }
+CORE_REPLY_HANDLER(companies, archive_company, ArchiveCompanyRequest, Company)
 
 static const core_filter company_filters[] = {
 	{ "category", CORE_FILTER_ENUM, "$? = ANY (c.categories)", 0, 0, NULL },
@@ -143,25 +131,12 @@ static const core_filter company_filters[] = {
 
 static const core_listing company_listing = {
 	.entity = &company_entity,
-	.table = "companies.companies c",
-	.key = "c.id",
-	.columns = COMPANY_COLUMNS,
-	.column_count = COMPANY_COLUMN_COUNT,
 	.order = "c.name, c.id",
-	.filters = company_filters,
-	.filter_count = sizeof(company_filters) / sizeof(company_filters[0]),
+	CORE_LISTING_FILTERS(company_filters),
 };
 
-void companies_list_companies(companies_service *service,
-                              const Chc__V1__ListCompaniesRequest *input,
-                              Chc__V1__ListCompaniesResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__ListCompaniesResponse *)core_list_reply(
-	                closure_data, &company_listing, &input->base,
-	                &chc__v1__list_companies_response__descriptor),
-	        closure_data);
-}
+CORE_LIST_HANDLER(companies, list_companies, ListCompaniesRequest, ListCompaniesResponse,
+                  company_listing, chc__v1__list_companies_response__descriptor)
 
 static const core_statement company_delete_statement = {
 	"company_delete", "DELETE FROM companies.companies WHERE id = $1::uuid", 1
@@ -173,29 +148,26 @@ static const core_statement company_has_solutions_statement = {
 
 /* Only a company without solutions can be deleted; one with solutions is
  * archived instead, so that deployments and history keep their owner. */
-void companies_delete_company(companies_service *service,
-                              const Chc__V1__DeleteCompanyRequest *input,
-                              Chc__V1__DeleteCompanyResponse_Closure closure, void *closure_data)
+static Chc__V1__DeleteCompanyResponse *delete_company(core_request *request,
+                                                      const Chc__V1__DeleteCompanyRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Company *company = load_for_change(request, input->id, input->expected_version);
 	if (company == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	const char *values[] = { company->id };
 	PGresult *result = NULL;
 	if (core_query(request, &company_has_solutions_statement, values, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (strcmp(PQgetvalue(result, 0, 0), "0") != 0) {
 		core_fail(request, CHC_FAILED_PRECONDITION,
 		          "company %s has %s solutions: archive it instead", company->id,
 		          PQgetvalue(result, 0, 0));
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	if (core_query(request, &company_delete_statement, values, &result) != CHC_OK ||
 	    company_event(request, "company.deleted", company->id, company->id, company->name) !=
 	            CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__DeleteCompanyResponse reply = CHC__V1__DELETE_COMPANY_RESPONSE__INIT;
-	closure(&reply, closure_data);
+		return NULL;
+	return core_message_new(request, &chc__v1__delete_company_response__descriptor);
 }
+CORE_REPLY_HANDLER(companies, delete_company, DeleteCompanyRequest, DeleteCompanyResponse)

@@ -12,65 +12,21 @@
 #include "query_builder.h"
 #include "validate.h"
 
-enum company_column {
-	COLUMN_ID,
-	COLUMN_NAME,
-	COLUMN_CVR,
-	COLUMN_COUNTRY,
-	COLUMN_VAT,
-	COLUMN_LEGAL_FORM,
-	COLUMN_ADDRESS,
-	COLUMN_MUNICIPALITY,
-	COLUMN_WEBSITE,
-	COLUMN_SIZE,
-	COLUMN_FOUNDED,
-	COLUMN_DESCRIPTION,
-	COLUMN_CATEGORIES,
-	COLUMN_STATUS,
-	COLUMN_VERSION,
-	COLUMN_CREATED,
-	COLUMN_UPDATED,
-	COLUMN_ALIASES,
-};
-
 static ProtobufCMessage *company_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Company *company = core_alloc(request, sizeof(*company));
+	Chc__V1__Company *company =
+	        core_row_message(request, &chc__v1__company__descriptor, NULL, result, row);
 	if (company == NULL)
 		return NULL;
-	chc__v1__company__init(company);
-	company->id = PQgetvalue(result, row, COLUMN_ID);
-	company->name = PQgetvalue(result, row, COLUMN_NAME);
-	company->cvr = PQgetvalue(result, row, COLUMN_CVR);
-	company->country = PQgetvalue(result, row, COLUMN_COUNTRY);
-	company->vat_number = PQgetvalue(result, row, COLUMN_VAT);
-	company->legal_form = PQgetvalue(result, row, COLUMN_LEGAL_FORM);
-	company->address = PQgetvalue(result, row, COLUMN_ADDRESS);
-	company->municipality_code = atoi(PQgetvalue(result, row, COLUMN_MUNICIPALITY));
-	company->website = PQgetvalue(result, row, COLUMN_WEBSITE);
-	company->size_class = core_enum_value(&chc__v1__size_class__descriptor,
-	                                      PQgetvalue(result, row, COLUMN_SIZE));
-	company->founded_year = atoi(PQgetvalue(result, row, COLUMN_FOUNDED));
-	company->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
-	size_t count = 0;
-	company->categories = (Chc__V1__CareCategory *)core_enum_list(
-	        request, &chc__v1__care_category__descriptor,
-	        PQgetvalue(result, row, COLUMN_CATEGORIES), &count);
-	company->n_categories = count;
-	/* Aliases are joined with the unit separator: names may hold commas. */
-	company->aliases = core_split(request, PQgetvalue(result, row, COLUMN_ALIASES), '\x1f',
-	                              &company->n_aliases);
-	company->status = core_enum_value(&chc__v1__company_status__descriptor,
-	                                  PQgetvalue(result, row, COLUMN_STATUS));
-	company->version = core_column_int64(result, row, COLUMN_VERSION);
-	company->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
-	company->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
-	return &company->base;
+	/* Aliases are joined with the unit separator, names may hold commas:
+	 * read again, over the comma list core_row_message made of them. */
+	company->aliases = core_split(request, PQgetvalue(result, row, COMPANY_COLUMN_COUNT - 1),
+	                              '\x1f', &company->n_aliases);
+	return company->aliases != NULL ? &company->base : NULL;
 }
 
-CORE_ENTITY_DEFINE(company_entity, "company", "company",
-                   "SELECT " COMPANY_COLUMNS " FROM companies.companies c WHERE c.id = $1::uuid",
-                   company_from_row);
+CORE_TABLE_ENTITY_DEFINE(company_entity, "company", "company", "companies.companies c", "c.id",
+                         COMPANY_COLUMNS, COMPANY_COLUMN_COUNT, company_from_row);
 CORE_ENTITY_LOAD_FUNCTION(company_load, Chc__V1__Company, company_entity)
 
 #define COMPANY_VALUE_COUNT 15

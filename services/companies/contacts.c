@@ -10,29 +10,19 @@
 #include "companies.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "query_builder.h"
 #include "validate.h"
 
+/* A ContactPerson's fields in the order of their numbers (core_row_message). */
 #define CONTACT_COLUMNS                                                                            \
 	"id, company_id, name, email, phone, role, consent_purpose, "                              \
 	"(extract(epoch FROM consent_at) * 1000)::bigint"
 
 static Chc__V1__ContactPerson *contact_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__ContactPerson *contact = core_alloc(request, sizeof(*contact));
-	if (contact == NULL)
-		return NULL;
-	chc__v1__contact_person__init(contact);
-	contact->id = PQgetvalue(result, row, 0);
-	contact->company_id = PQgetvalue(result, row, 1);
-	contact->name = PQgetvalue(result, row, 2);
-	contact->email = PQgetvalue(result, row, 3);
-	contact->phone = PQgetvalue(result, row, 4);
-	contact->role = PQgetvalue(result, row, 5);
-	contact->consent_purpose = PQgetvalue(result, row, 6);
-	contact->consent_unix_ms = strtoll(PQgetvalue(result, row, 7), NULL, 10);
-	return contact;
+	return core_row_message(request, &chc__v1__contact_person__descriptor, NULL, result, row);
 }
 
 static const core_statement contact_insert_statement = {
@@ -46,16 +36,12 @@ static const core_statement contact_insert_statement = {
 	8
 };
 
-void companies_add_contact(companies_service *service, const Chc__V1__AddContactRequest *input,
-                           Chc__V1__ContactPerson_Closure closure, void *closure_data)
+static Chc__V1__ContactPerson *add_contact(core_request *request,
+                                           const Chc__V1__AddContactRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	const Chc__V1__ContactPerson *c = input->contact;
-	if (!core_check_present(request, "contact", c)) {
-		closure(NULL, closure_data);
-		return;
-	}
+	if (!core_check_present(request, "contact", c))
+		return NULL;
 	core_check_uuid(request, "contact.company_id", c->company_id);
 	core_check_text(request, "contact.name", c->name, 2, 200);
 	core_check_email(request, "contact.email", c->email);
@@ -68,10 +54,8 @@ void companies_add_contact(companies_service *service, const Chc__V1__AddContact
 	if (c->email[0] == '\0' && c->phone[0] == '\0')
 		core_violation(request, "contact.email",
 		               "give an e-mail address or a phone number");
-	if (core_failed(request)) {
-		closure(NULL, closure_data);
-		return;
-	}
+	if (core_failed(request))
+		return NULL;
 	char id[37];
 	chc_uuid_generate(id);
 	const char *values[] = { id,
@@ -83,18 +67,16 @@ void companies_add_contact(companies_service *service, const Chc__V1__AddContact
 		                 c->consent_purpose,
 		                 core_int_text(request, c->consent_unix_ms) };
 	PGresult *result = NULL;
-	if (core_query(request, &contact_insert_statement, values, &result) != CHC_OK) {
-		closure(NULL, closure_data);
-		return;
-	}
+	if (core_query(request, &contact_insert_statement, values, &result) != CHC_OK)
+		return NULL;
 	if (PQntuples(result) == 0) {
 		core_violation(request, "contact.company_id", "no company has id %s",
 		               c->company_id);
-		closure(NULL, closure_data);
-		return;
+		return NULL;
 	}
-	closure(contact_from_row(request, result, 0), closure_data);
+	return contact_from_row(request, result, 0);
 }
+CORE_REPLY_HANDLER(companies, add_contact, AddContactRequest, ContactPerson)
 
 static ProtobufCMessage *contact_row(core_request *request, PGresult *result, int row)
 {
@@ -115,45 +97,37 @@ static const core_listing contact_listing = {
 	.columns = CONTACT_COLUMNS,
 	.column_count = 8,
 	.order = "name, id",
-	.filters = contact_filters,
-	.filter_count = sizeof(contact_filters) / sizeof(contact_filters[0]),
+	CORE_LISTING_FILTERS(contact_filters),
 };
 
-void companies_list_contacts(companies_service *service, const Chc__V1__ListContactsRequest *input,
-                             Chc__V1__ListContactsResponse_Closure closure, void *closure_data)
+static const Chc__V1__ListContactsResponse *list_contacts(core_request *request,
+                                                          const Chc__V1__ListContactsRequest *input)
 {
-	(void)service;
 	/* One company's contacts: the id is required, not a filter to leave out. */
-	if (!core_check_uuid(closure_data, "company_id", input->company_id))
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure((const Chc__V1__ListContactsResponse *)core_list_reply(
-	                closure_data, &contact_listing, &input->base,
-	                &chc__v1__list_contacts_response__descriptor),
-	        closure_data);
+	if (!core_check_uuid(request, "company_id", input->company_id))
+		return NULL;
+	return (const Chc__V1__ListContactsResponse *)core_list_reply(
+	        request, &contact_listing, &input->base,
+	        &chc__v1__list_contacts_response__descriptor);
 }
+CORE_REPLY_HANDLER(companies, list_contacts, ListContactsRequest, ListContactsResponse)
 
 static const core_statement contact_delete_statement = {
 	"contact_delete", "DELETE FROM companies.contacts WHERE id = $1::uuid RETURNING id", 1
 };
 
-void companies_remove_contact(companies_service *service,
-                              const Chc__V1__RemoveContactRequest *input,
-                              Chc__V1__RemoveContactResponse_Closure closure, void *closure_data)
+static Chc__V1__RemoveContactResponse *remove_contact(core_request *request,
+                                                      const Chc__V1__RemoveContactRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	PGresult *result = NULL;
 	const char *values[] = { input->id };
 	if (!core_check_uuid(request, "id", input->id) ||
-	    core_query(request, &contact_delete_statement, values, &result) != CHC_OK) {
-		closure(NULL, closure_data);
-		return;
-	}
+	    core_query(request, &contact_delete_statement, values, &result) != CHC_OK)
+		return NULL;
 	if (PQntuples(result) == 0) {
 		core_fail(request, CHC_NOT_FOUND, "no contact has id %s", input->id);
-		closure(NULL, closure_data);
-		return;
+		return NULL;
 	}
-	Chc__V1__RemoveContactResponse reply = CHC__V1__REMOVE_CONTACT_RESPONSE__INIT;
-	closure(&reply, closure_data);
+	return core_message_new(request, &chc__v1__remove_contact_response__descriptor);
 }
+CORE_REPLY_HANDLER(companies, remove_contact, RemoveContactRequest, RemoveContactResponse)

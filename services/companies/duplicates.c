@@ -12,6 +12,7 @@
 
 #include "companies.h"
 #include "db.h"
+#include "handler.h"
 #include "keyset.h"
 #include "query_builder.h"
 #include "validate.h"
@@ -37,38 +38,28 @@ static const char duplicates_sql[] =
  * prints exactly, so the page token can carry it (as a search's rank). */
 #define DUPLICATES_ORDER "score DESC, first, second"
 
-void companies_find_duplicate_companies(companies_service *service,
-                                        const Chc__V1__FindDuplicateCompaniesRequest *input,
-                                        Chc__V1__FindDuplicateCompaniesResponse_Closure closure,
-                                        void *closure_data)
+static Chc__V1__FindDuplicateCompaniesResponse *
+find_duplicate_companies(core_request *request, const Chc__V1__FindDuplicateCompaniesRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	core_sort sort;
 	core_page page_asked;
 	if (!core_sort_parse(&sort, "companies.duplicates", DUPLICATES_ORDER)) {
 		core_fail(request, CHC_INTERNAL, "cannot page duplicates");
-		closure(NULL, closure_data);
-		return;
+		return NULL;
 	}
 	float minimum = input->min_similarity == 0 ? 0.6f : input->min_similarity;
 	if (minimum < 0.1f || minimum > 1.0f)
 		core_violation(request, "min_similarity", "must be from 0.1 to 1");
 	core_page_read(request, input->page, &sort, &page_asked);
-	if (core_failed(request)) {
-		closure(NULL, closure_data);
-		return;
-	}
+	if (core_failed(request))
+		return NULL;
 	char minimum_text[16];
 	snprintf(minimum_text, sizeof(minimum_text), "%.3f", minimum);
 	/* The % operator uses pg_trgm's threshold; set it for this query. */
 	PGresult *result = NULL;
 	const char *threshold[] = { minimum_text };
-	if (core_query_sql(request, "SELECT set_limit($1::real)", 1, threshold, &result) !=
-	    CHC_OK) {
-		closure(NULL, closure_data);
-		return;
-	}
+	if (core_query_sql(request, "SELECT set_limit($1::real)", 1, threshold, &result) != CHC_OK)
+		return NULL;
 	core_query_builder query = { .used = 0 };
 	core_query_value(&query, minimum_text);
 	core_query_append(&query, duplicates_sql);
@@ -80,16 +71,17 @@ void companies_find_duplicate_companies(companies_service *service,
 	chc_status status = core_query_run(request, &query, &result);
 	if (status != CHC_OK) {
 		core_page_refused(request, &page_asked, status);
-		closure(NULL, closure_data);
-		return;
+		return NULL;
 	}
-	Chc__V1__FindDuplicateCompaniesResponse reply =
-	        CHC__V1__FIND_DUPLICATE_COMPANIES_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	int rows = core_page_fill(request, &sort, &page_asked, result, 4, &page);
-	reply.pairs =
-	        rows >= 0 ? core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.pairs)) : NULL;
-	for (int i = 0; reply.pairs != NULL && i < rows; i++) {
+	Chc__V1__FindDuplicateCompaniesResponse *reply =
+	        core_message_new(request, &chc__v1__find_duplicate_companies_response__descriptor);
+	Chc__V1__PageInfo *page = core_message_new(request, &chc__v1__page_info__descriptor);
+	if (reply == NULL || page == NULL)
+		return NULL;
+	int rows = core_page_fill(request, &sort, &page_asked, result, 4, page);
+	reply->pairs =
+	        rows >= 0 ? core_alloc(request, (size_t)(rows + 1) * sizeof(*reply->pairs)) : NULL;
+	for (int i = 0; reply->pairs != NULL && i < rows; i++) {
 		Chc__V1__DuplicatePair *pair = core_alloc(request, sizeof(*pair));
 		if (pair == NULL)
 			break;
@@ -100,7 +92,7 @@ void companies_find_duplicate_companies(companies_service *service,
 			break;
 		pair->score = strtof(PQgetvalue(result, i, 2), NULL);
 		pair->reason = PQgetvalue(result, i, 3);
-		reply.pairs[reply.n_pairs++] = pair;
+		reply->pairs[reply->n_pairs++] = pair;
 	}
 	if (!core_failed(request) && page_asked.want_total) {
 		/* Only when asked: it reads every pair, as page one does. */
@@ -109,11 +101,13 @@ void companies_find_duplicate_companies(companies_service *service,
 		core_query_append(&count, duplicates_sql);
 		core_query_append(&count, " SELECT count(*) FROM best");
 		if (core_query_run(request, &count, &result) == CHC_OK)
-			page.total_size = strtoll(PQgetvalue(result, 0, 0), NULL, 10);
+			page->total_size = strtoll(PQgetvalue(result, 0, 0), NULL, 10);
 	}
-	reply.page = &page;
-	closure(core_failed(request) ? NULL : &reply, closure_data);
+	reply->page = page;
+	return core_failed(request) ? NULL : reply;
 }
+CORE_REPLY_HANDLER(companies, find_duplicate_companies, FindDuplicateCompaniesRequest,
+                   FindDuplicateCompaniesResponse)
 
 static const core_statement move_solutions_statement = {
 	"merge_move_solutions",
@@ -139,27 +133,21 @@ static const core_statement archive_merged_statement = {
 	1
 };
 
-void companies_merge_companies(companies_service *service,
-                               const Chc__V1__MergeCompaniesRequest *input,
-                               Chc__V1__MergeCompaniesResponse_Closure closure, void *closure_data)
+static Chc__V1__MergeCompaniesResponse *merge_companies(core_request *request,
+                                                        const Chc__V1__MergeCompaniesRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	core_check_uuid(request, "keep_id", input->keep_id);
 	core_check_uuid(request, "merge_id", input->merge_id);
 	if (!core_failed(request) && strcmp(input->keep_id, input->merge_id) == 0)
 		core_violation(request, "merge_id", "is the company to keep");
 	Chc__V1__Company *kept = NULL, *merged = NULL;
 	if (core_failed(request) || company_load(request, input->keep_id, true, &kept) != CHC_OK ||
-	    company_load(request, input->merge_id, true, &merged) != CHC_OK) {
-		closure(NULL, closure_data);
-		return;
-	}
+	    company_load(request, input->merge_id, true, &merged) != CHC_OK)
+		return NULL;
 	if (merged->status == CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "company %s is archived already",
 		          merged->id);
-		closure(NULL, closure_data);
-		return;
+		return NULL;
 	}
 	const char *pair[] = { kept->id, merged->id };
 	const char *merged_only[] = { merged->id };
@@ -167,7 +155,10 @@ void companies_merge_companies(companies_service *service,
 	char detail[600];
 	snprintf(detail, sizeof(detail), "merged %s (%s) into %s", merged->name, merged->id,
 	         kept->id);
-	Chc__V1__MergeCompaniesResponse reply = CHC__V1__MERGE_COMPANIES_RESPONSE__INIT;
+	Chc__V1__MergeCompaniesResponse *reply =
+	        core_message_new(request, &chc__v1__merge_companies_response__descriptor);
+	if (reply == NULL)
+		return NULL;
 	/* The CVR of the merged company is released (archived rows keep no
 	 * CVR) so that it stays unique; its name is kept as an alias. */
 	if (core_query(request, &move_solutions_statement, pair, &solutions) != CHC_OK ||
@@ -175,11 +166,10 @@ void companies_merge_companies(companies_service *service,
 	    core_query(request, &keep_alias_statement, pair, &result) != CHC_OK ||
 	    core_query(request, &archive_merged_statement, merged_only, &result) != CHC_OK ||
 	    company_event(request, "company.merged", kept->id, merged->id, detail) != CHC_OK ||
-	    company_load(request, kept->id, false, &reply.kept) != CHC_OK) {
-		closure(NULL, closure_data);
-		return;
-	}
-	reply.solutions_moved = atoi(PQcmdTuples(solutions));
-	reply.contacts_moved = atoi(PQcmdTuples(contacts));
-	closure(&reply, closure_data);
+	    company_load(request, kept->id, false, &reply->kept) != CHC_OK)
+		return NULL;
+	reply->solutions_moved = atoi(PQcmdTuples(solutions));
+	reply->contacts_moved = atoi(PQcmdTuples(contacts));
+	return reply;
 }
+CORE_REPLY_HANDLER(companies, merge_companies, MergeCompaniesRequest, MergeCompaniesResponse)

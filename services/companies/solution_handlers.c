@@ -11,6 +11,7 @@
 #include "companies.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "query_builder.h"
 #include "update_mask.h"
 #include "validate.h"
@@ -34,17 +35,14 @@ static bool company_is_active(core_request *request, const char *company_id)
 	return true;
 }
 
-void companies_create_solution(companies_service *service,
-                               const Chc__V1__CreateSolutionRequest *input,
-                               Chc__V1__Solution_Closure closure, void *closure_data)
+static Chc__V1__Solution *create_solution(core_request *request,
+                                          const Chc__V1__CreateSolutionRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Solution *solution = (Chc__V1__Solution *)core_entity_new(
 	        request, "solution", (const ProtobufCMessage *)input->solution,
 	        CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_DRAFT);
 	if (solution == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	solution->reviewed_on = "";
 	solution->rejection_reason = "";
 	Chc__V1__Solution *stored = NULL;
@@ -52,9 +50,10 @@ void companies_create_solution(companies_service *service,
 	    !company_is_active(request, solution->company_id) ||
 	    solution_insert(request, solution) != CHC_OK ||
 	    solution_load(request, solution->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+		return NULL;
+	return stored;
 }
+CORE_REPLY_HANDLER(companies, create_solution, CreateSolutionRequest, Solution)
 
 /* An unpublished solution (a draft, one under review, rejected, expired,
  * archived) is seen by the secretariat and its own company's partner
@@ -68,19 +67,18 @@ static bool may_see(const core_request *request, const Chc__V1__Solution *soluti
 	return company[0] != '\0' && strcasecmp(company, solution->company_id) == 0;
 }
 
-void companies_get_solution(companies_service *service, const Chc__V1__GetSolutionRequest *input,
-                            Chc__V1__Solution_Closure closure, void *closure_data)
+static Chc__V1__Solution *get_solution(core_request *request,
+                                       const Chc__V1__GetSolutionRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Solution *solution =
 	        (Chc__V1__Solution *)core_entity_get(request, &solution_entity, input->id);
 	if (solution != NULL && !may_see(request, solution)) {
 		core_fail(request, CHC_NOT_FOUND, "solution %s not found", input->id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
-	closure(solution, closure_data);
+	return solution;
 }
+CORE_REPLY_HANDLER(companies, get_solution, GetSolutionRequest, Solution)
 
 /* The solution a caller changes, locked, at the version it read. */
 static Chc__V1__Solution *load_for_change(core_request *request, const char *id,
@@ -115,22 +113,19 @@ static bool apply_mask(core_request *request, Chc__V1__Solution *solution,
 	        "status changes through Submit, Approve, Reject, Renew, Archive");
 }
 
-void companies_update_solution(companies_service *service,
-                               const Chc__V1__UpdateSolutionRequest *input,
-                               Chc__V1__Solution_Closure closure, void *closure_data)
+static Chc__V1__Solution *update_solution(core_request *request,
+                                          const Chc__V1__UpdateSolutionRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (!core_check_present(request, "solution", input->solution))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Solution *solution =
 	        load_for_change(request, input->solution->id, input->expected_version);
 	if (solution == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (solution->status == CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_ARCHIVED) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "solution %s is archived",
 		          solution->id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	Chc__V1__Solution *stored = NULL;
 	if (!apply_mask(request, solution, input->solution, input->update_mask,
@@ -138,9 +133,10 @@ void companies_update_solution(companies_service *service,
 	    !solution_validate(request, solution, false) ||
 	    solution_write(request, solution) != CHC_OK ||
 	    solution_load(request, solution->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+		return NULL;
+	return stored;
 }
+CORE_REPLY_HANDLER(companies, update_solution, UpdateSolutionRequest, Solution)
 
 /* A moderation step: from one of the allowed states to target. */
 typedef struct transition {
@@ -153,18 +149,17 @@ typedef struct transition {
 
 #define BIT(status) (1u << CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_##status)
 
-static void move(core_request *request, const char *id, int64_t expected_version,
-                 const transition *step, const char *reason, Chc__V1__Solution_Closure closure,
-                 void *closure_data)
+static Chc__V1__Solution *move(core_request *request, const char *id, int64_t expected_version,
+                               const transition *step, const char *reason)
 {
 	if (step->secretariat_only && !core_principal_is_secretariat(&request->principal)) {
 		core_fail(request, CHC_PERMISSION_DENIED, "only the secretariat may %s solutions",
 		          step->name);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	Chc__V1__Solution *solution = load_for_change(request, id, expected_version);
 	if (solution == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if ((step->allowed & (1u << solution->status)) == 0) {
 		char status[64];
 		snprintf(status, sizeof(status), "%s",
@@ -172,7 +167,7 @@ static void move(core_request *request, const char *id, int64_t expected_version
 		                        solution->status));
 		core_fail(request, CHC_FAILED_PRECONDITION, "cannot %s solution %s: it is %s",
 		          step->name, solution->id, status);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	solution->status = step->target;
 	solution->rejection_reason = (char *)(reason != NULL ? reason : "");
@@ -191,83 +186,76 @@ static void move(core_request *request, const char *id, int64_t expected_version
 	    company_event(request, type, solution->company_id, solution->id,
 	                  reason != NULL ? reason : "") != CHC_OK ||
 	    solution_load(request, solution->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+		return NULL;
+	return stored;
 }
 
-void companies_submit_solution(companies_service *service,
-                               const Chc__V1__SolutionActionRequest *input,
-                               Chc__V1__Solution_Closure closure, void *closure_data)
+static Chc__V1__Solution *submit_solution(core_request *request,
+                                          const Chc__V1__SolutionActionRequest *input)
 {
-	(void)service;
 	static const transition step = { "submit", BIT(DRAFT) | BIT(REJECTED),
 		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_SUBMITTED, false,
 		                         false };
-	move(closure_data, input->id, input->expected_version, &step, NULL, closure, closure_data);
+	return move(request, input->id, input->expected_version, &step, NULL);
 }
+CORE_REPLY_HANDLER(companies, submit_solution, SolutionActionRequest, Solution)
 
-void companies_approve_solution(companies_service *service,
-                                const Chc__V1__SolutionActionRequest *input,
-                                Chc__V1__Solution_Closure closure, void *closure_data)
+static Chc__V1__Solution *approve_solution(core_request *request,
+                                           const Chc__V1__SolutionActionRequest *input)
 {
-	(void)service;
 	static const transition step = { "approve", BIT(SUBMITTED),
 		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED, true,
 		                         true };
-	move(closure_data, input->id, input->expected_version, &step, NULL, closure, closure_data);
+	return move(request, input->id, input->expected_version, &step, NULL);
 }
+CORE_REPLY_HANDLER(companies, approve_solution, SolutionActionRequest, Solution)
 
-void companies_reject_solution(companies_service *service,
-                               const Chc__V1__RejectSolutionRequest *input,
-                               Chc__V1__Solution_Closure closure, void *closure_data)
+static Chc__V1__Solution *reject_solution(core_request *request,
+                                          const Chc__V1__RejectSolutionRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (!core_check_text(request, "reason", input->reason, 3, 2000))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	static const transition step = { "reject", BIT(SUBMITTED),
 		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_REJECTED, true,
 		                         false };
-	move(request, input->id, input->expected_version, &step, input->reason, closure,
-	     closure_data);
+	return move(request, input->id, input->expected_version, &step, input->reason);
 }
+CORE_REPLY_HANDLER(companies, reject_solution, RejectSolutionRequest, Solution)
 
-void companies_renew_solution(companies_service *service,
-                              const Chc__V1__SolutionActionRequest *input,
-                              Chc__V1__Solution_Closure closure, void *closure_data)
+static Chc__V1__Solution *renew_solution(core_request *request,
+                                         const Chc__V1__SolutionActionRequest *input)
 {
-	(void)service;
 	static const transition step = { "renew", BIT(PUBLISHED) | BIT(EXPIRED),
 		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED, true,
 		                         true };
-	move(closure_data, input->id, input->expected_version, &step, NULL, closure, closure_data);
+	return move(request, input->id, input->expected_version, &step, NULL);
 }
+CORE_REPLY_HANDLER(companies, renew_solution, SolutionActionRequest, Solution)
 
-void companies_archive_solution(companies_service *service,
-                                const Chc__V1__SolutionActionRequest *input,
-                                Chc__V1__Solution_Closure closure, void *closure_data)
+static Chc__V1__Solution *archive_solution(core_request *request,
+                                           const Chc__V1__SolutionActionRequest *input)
 {
-	(void)service;
 	static const transition step = { "archive",
 		                         BIT(DRAFT) | BIT(SUBMITTED) | BIT(PUBLISHED) |
 		                                 BIT(REJECTED) | BIT(EXPIRED),
 		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_ARCHIVED, false,
 		                         false };
-	move(closure_data, input->id, input->expected_version, &step, NULL, closure, closure_data);
+	return move(request, input->id, input->expected_version, &step, NULL);
 }
+CORE_REPLY_HANDLER(companies, archive_solution, SolutionActionRequest, Solution)
 
-void companies_expire_solutions(companies_service *service,
-                                const Chc__V1__ExpireSolutionsRequest *input,
-                                Chc__V1__ExpireSolutionsResponse_Closure closure,
-                                void *closure_data)
+static Chc__V1__ExpireSolutionsResponse *
+expire_solutions(core_request *request, const Chc__V1__ExpireSolutionsRequest *input)
 {
-	(void)service;
 	(void)input;
-	core_request *request = closure_data;
 	PGresult *result = NULL;
 	if (core_query_sql(request, solution_expire_sql, 0, NULL, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ExpireSolutionsResponse reply = CHC__V1__EXPIRE_SOLUTIONS_RESPONSE__INIT;
-	reply.expired = atoi(PQgetvalue(result, 0, 0));
-	closure(&reply, closure_data);
+		return NULL;
+	Chc__V1__ExpireSolutionsResponse *reply =
+	        core_message_new(request, &chc__v1__expire_solutions_response__descriptor);
+	if (reply == NULL)
+		return NULL;
+	reply->expired = atoi(PQgetvalue(result, 0, 0));
+	return reply;
 }
+CORE_REPLY_HANDLER(companies, expire_solutions, ExpireSolutionsRequest, ExpireSolutionsResponse)

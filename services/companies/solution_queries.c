@@ -4,7 +4,7 @@
  */
 #include "auth.h"
 #include "companies.h"
-#include "listing.h"
+#include "handler.h"
 
 static const core_filter solution_filters[] = {
 	{ "company_id", CORE_FILTER_UUID, "s.company_id = $?::uuid", 0, 0, NULL },
@@ -41,36 +41,19 @@ static void solution_visible(const core_request *request, core_query_builder *qu
  * by page. */
 static const core_listing solution_listing = {
 	.entity = &solution_entity,
-	.table = "companies.solutions s",
-	.key = "s.id",
-	.columns = SOLUTION_COLUMNS,
-	.column_count = SOLUTION_COLUMN_COUNT,
 	.order = "s.name, s.id",
 	.search = "s.search",
 	.filter_message = "filter",
-	.filters = solution_filters,
-	.filter_count = sizeof(solution_filters) / sizeof(solution_filters[0]),
+	CORE_LISTING_FILTERS(solution_filters),
 	.visible = solution_visible,
 };
 
-void companies_list_solutions(companies_service *service,
-                              const Chc__V1__ListSolutionsRequest *input,
-                              Chc__V1__ListSolutionsResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__ListSolutionsResponse *)core_list_reply(
-	                closure_data, &solution_listing, &input->base,
-	                &chc__v1__list_solutions_response__descriptor),
-	        closure_data);
-}
+CORE_LIST_HANDLER(companies, list_solutions, ListSolutionsRequest, ListSolutionsResponse,
+                  solution_listing, chc__v1__list_solutions_response__descriptor)
 
-void companies_search_solutions(companies_service *service,
-                                const Chc__V1__SearchSolutionsRequest *input,
-                                Chc__V1__SearchSolutionsResponse_Closure closure,
-                                void *closure_data)
+static const Chc__V1__SearchSolutionsResponse *
+search_solutions(core_request *request, const Chc__V1__SearchSolutionsRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	/* A partner may ask for its own company's unpublished solutions
 	 * (solution_visible keeps it to those); a reader has none. */
 	if (input->include_unpublished && !core_principal_is_secretariat(&request->principal) &&
@@ -79,11 +62,11 @@ void companies_search_solutions(companies_service *service,
 		          "include_unpublished is for the secretariat and partners; this token's "
 		          "role is %s",
 		          core_role_name(request->principal.role));
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
-	closure((const Chc__V1__SearchSolutionsResponse *)core_search_reply(
-	                closure_data, &solution_listing, &input->base,
-	                input->include_unpublished ? NULL : "s.status = 'published'",
-	                &chc__v1__search_solutions_response__descriptor),
-	        closure_data);
+	return (const Chc__V1__SearchSolutionsResponse *)core_search_reply(
+	        request, &solution_listing, &input->base,
+	        input->include_unpublished ? NULL : "s.status = 'published'",
+	        &chc__v1__search_solutions_response__descriptor);
 }
+CORE_REPLY_HANDLER(companies, search_solutions, SearchSolutionsRequest, SearchSolutionsResponse)

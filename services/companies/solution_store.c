@@ -13,33 +13,6 @@
 #include "query_builder.h"
 #include "validate.h"
 
-enum solution_column {
-	COLUMN_ID,
-	COLUMN_COMPANY,
-	COLUMN_NAME,
-	COLUMN_DESCRIPTION,
-	COLUMN_CATEGORIES,
-	COLUMN_TARGET_GROUPS,
-	COLUMN_TRL,
-	COLUMN_DEVICE_CLASS,
-	COLUMN_CE,
-	COLUMN_STANDARDS,
-	COLUMN_GDPR,
-	COLUMN_HOSTING,
-	COLUMN_EVIDENCE,
-	COLUMN_LANGUAGES,
-	COLUMN_PRICE_MODEL,
-	COLUMN_PRICE,
-	COLUMN_DEPLOYMENTS,
-	COLUMN_STATUS,
-	COLUMN_REJECTION,
-	COLUMN_REVIEWED,
-	COLUMN_VERSION,
-	COLUMN_CREATED,
-	COLUMN_UPDATED,
-	COLUMN_LANGUAGE,
-};
-
 const char solution_expire_sql[] =
         "WITH expired AS ("
         " UPDATE companies.solutions SET status = 'expired', version = version + 1,"
@@ -75,61 +48,24 @@ static Chc__V1__Deployment **deployments_from_text(core_request *request, const 
 	return deployments;
 }
 
+/* Deployments are messages: read apart. */
+#define COLUMN_DEPLOYMENTS 16
+
 static ProtobufCMessage *solution_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Solution *s = core_alloc(request, sizeof(*s));
+	Chc__V1__Solution *s =
+	        core_row_message(request, &chc__v1__solution__descriptor, NULL, result, row);
 	if (s == NULL)
 		return NULL;
-	chc__v1__solution__init(s);
-	size_t count = 0;
-	s->id = PQgetvalue(result, row, COLUMN_ID);
-	s->company_id = PQgetvalue(result, row, COLUMN_COMPANY);
-	s->name = PQgetvalue(result, row, COLUMN_NAME);
-	s->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
-	s->categories = (Chc__V1__CareCategory *)core_enum_list(
-	        request, &chc__v1__care_category__descriptor,
-	        PQgetvalue(result, row, COLUMN_CATEGORIES), &count);
-	s->n_categories = count;
-	s->target_groups = (Chc__V1__TargetGroup *)core_enum_list(
-	        request, &chc__v1__target_group__descriptor,
-	        PQgetvalue(result, row, COLUMN_TARGET_GROUPS), &count);
-	s->n_target_groups = count;
-	s->trl = atoi(PQgetvalue(result, row, COLUMN_TRL));
-	s->device_class = core_enum_value(&chc__v1__device_class__descriptor,
-	                                  PQgetvalue(result, row, COLUMN_DEVICE_CLASS));
-	s->ce_marked = core_column_bool(result, row, COLUMN_CE);
-	s->standards = (Chc__V1__Standard *)core_enum_list(
-	        request, &chc__v1__standard__descriptor, PQgetvalue(result, row, COLUMN_STANDARDS),
-	        &count);
-	s->n_standards = count;
-	s->gdpr_dpa_available = core_column_bool(result, row, COLUMN_GDPR);
-	s->data_hosting = PQgetvalue(result, row, COLUMN_HOSTING);
-	s->evidence_level = core_enum_value(&chc__v1__evidence_level__descriptor,
-	                                    PQgetvalue(result, row, COLUMN_EVIDENCE));
-	s->languages = core_word_list(request, PQgetvalue(result, row, COLUMN_LANGUAGES), &count);
-	s->n_languages = count;
-	s->price_model = core_enum_value(&chc__v1__price_model__descriptor,
-	                                 PQgetvalue(result, row, COLUMN_PRICE_MODEL));
-	s->indicative_price_dkk = core_column_int64(result, row, COLUMN_PRICE);
-	s->deployments =
-	        deployments_from_text(request, PQgetvalue(result, row, COLUMN_DEPLOYMENTS), &count);
-	s->n_deployments = count;
-	s->status = core_enum_value(&chc__v1__solution_status__descriptor,
-	                            PQgetvalue(result, row, COLUMN_STATUS));
-	s->rejection_reason = PQgetvalue(result, row, COLUMN_REJECTION);
-	s->reviewed_on = PQgetvalue(result, row, COLUMN_REVIEWED);
-	s->version = core_column_int64(result, row, COLUMN_VERSION);
-	s->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
-	s->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
-	s->language = PQgetvalue(result, row, COLUMN_LANGUAGE);
-	if (core_failed(request) || s->deployments == NULL || s->languages == NULL)
+	s->deployments = deployments_from_text(request, PQgetvalue(result, row, COLUMN_DEPLOYMENTS),
+	                                       &s->n_deployments);
+	if (core_failed(request) || s->deployments == NULL)
 		return NULL;
 	return &s->base;
 }
 
-CORE_ENTITY_DEFINE(solution_entity, "solution", "solution",
-                   "SELECT " SOLUTION_COLUMNS " FROM companies.solutions s WHERE s.id = $1::uuid",
-                   solution_from_row);
+CORE_TABLE_ENTITY_DEFINE(solution_entity, "solution", "solution", "companies.solutions s", "s.id",
+                         SOLUTION_COLUMNS, SOLUTION_COLUMN_COUNT, solution_from_row);
 CORE_ENTITY_LOAD_FUNCTION(solution_load, Chc__V1__Solution, solution_entity)
 
 static char *deployments_array(core_request *request, const Chc__V1__Solution *solution)

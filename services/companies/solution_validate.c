@@ -8,25 +8,6 @@
 #include "companies.h"
 #include "validate.h"
 
-static void validate_enum_list(core_request *request, const char *name,
-                               const ProtobufCEnumDescriptor *descriptor, const int *values,
-                               size_t count, size_t maximum)
-{
-	if (count > maximum) {
-		core_violation(request, name, "at most %zu values", maximum);
-		return;
-	}
-	for (size_t i = 0; i < count; i++) {
-		char field[64];
-		snprintf(field, sizeof(field), "%s[%zu]", name, i);
-		if (!core_check_enum(request, field, descriptor, values[i], true))
-			continue;
-		for (size_t k = 0; k < i; k++)
-			if (values[k] == values[i])
-				core_violation(request, field, "repeats value %zu", k);
-	}
-}
-
 static void validate_deployments(core_request *request, const Chc__V1__Solution *solution)
 {
 	if (solution->n_deployments > 103) {
@@ -37,11 +18,9 @@ static void validate_deployments(core_request *request, const Chc__V1__Solution 
 		const Chc__V1__Deployment *d = solution->deployments[i];
 		char field[64];
 		snprintf(field, sizeof(field), "solution.deployments[%zu]", i);
-		if ((d->municipality_code != 0) == (d->region_code != 0)) {
-			core_violation(
-			        request, field,
-			        "must give exactly one of municipality_code and region_code");
-		} else if (d->region_code != 0) {
+		if (!core_check_place(request, field, d->municipality_code, d->region_code))
+			continue;
+		if (d->region_code != 0) {
 			snprintf(field, sizeof(field), "solution.deployments[%zu].region_code", i);
 			core_check_range(request, field, d->region_code, 1081, 1085);
 		} else {
@@ -60,15 +39,15 @@ bool solution_validate(core_request *request, const Chc__V1__Solution *s, bool i
 	core_check_text(request, "solution.description", s->description, 0, 10000);
 	if (s->n_categories == 0)
 		core_violation(request, "solution.categories", "needs at least one category");
-	validate_enum_list(request, "solution.categories", &chc__v1__care_category__descriptor,
-	                   (const int *)s->categories, s->n_categories, 16);
-	validate_enum_list(request, "solution.target_groups", &chc__v1__target_group__descriptor,
-	                   (const int *)s->target_groups, s->n_target_groups, 16);
+	core_check_enum_list(request, "solution.categories", &chc__v1__care_category__descriptor,
+	                     (const int *)s->categories, s->n_categories, 16);
+	core_check_enum_list(request, "solution.target_groups", &chc__v1__target_group__descriptor,
+	                     (const int *)s->target_groups, s->n_target_groups, 16);
 	core_check_range(request, "solution.trl", s->trl, 1, 9);
 	core_check_enum(request, "solution.device_class", &chc__v1__device_class__descriptor,
 	                s->device_class, true);
-	validate_enum_list(request, "solution.standards", &chc__v1__standard__descriptor,
-	                   (const int *)s->standards, s->n_standards, 32);
+	core_check_enum_list(request, "solution.standards", &chc__v1__standard__descriptor,
+	                     (const int *)s->standards, s->n_standards, 32);
 	core_check_text(request, "solution.data_hosting", s->data_hosting, 0, 100);
 	core_check_enum(request, "solution.evidence_level", &chc__v1__evidence_level__descriptor,
 	                s->evidence_level, false);

@@ -13,39 +13,20 @@
 #include <string.h>
 
 #include "auth.h"
+#include "chc/json.h"
 #include "chc/v1/audit.pb-c.h"
 #include "db.h"
 #include "entity.h"
 #include "enum_columns.h"
+#include "handler.h"
 #include "listing.h"
 
 /* Whether a singular or repeated field of message holds anything. */
 static bool field_is_set(const ProtobufCMessage *message, const ProtobufCFieldDescriptor *field)
 {
-	const char *storage = (const char *)message + field->offset;
 	if (field->label == PROTOBUF_C_LABEL_REPEATED)
 		return *(const size_t *)((const char *)message + field->quantifier_offset) > 0;
-	switch (field->type) {
-	case PROTOBUF_C_TYPE_STRING: {
-		const char *text = *(const char *const *)storage;
-		return text != NULL && text[0] != '\0';
-	}
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return *(const void *const *)storage != NULL;
-	case PROTOBUF_C_TYPE_BYTES:
-		return ((const ProtobufCBinaryData *)storage)->len > 0;
-	case PROTOBUF_C_TYPE_BOOL:
-		return *(const protobuf_c_boolean *)storage;
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return *(const uint64_t *)storage != 0;
-	default: /* 32-bit numbers, floats and enums */
-		return *(const uint32_t *)storage != 0;
-	}
+	return !chc_field_is_default(field, (const char *)message + field->offset);
 }
 
 /* Appends name (with prefix and a comma) to the list being built. */
@@ -137,25 +118,14 @@ chc_status core_audit_write(core_request *request)
 	return core_query(request, &audit_insert_statement, values, &result);
 }
 
+/* An AuditRecord's fields in the order of their numbers (core_row_message). */
 #define AUDIT_COLUMNS                                                                              \
 	"a.seq, (extract(epoch FROM a.at) * 1000)::bigint, a.actor, a.role, a.method, "            \
 	"a.request_id, a.record, array_to_string(a.fields, ',')"
 
 static ProtobufCMessage *audit_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__AuditRecord *record = core_alloc(request, sizeof(*record));
-	if (record == NULL)
-		return NULL;
-	chc__v1__audit_record__init(record);
-	record->seq = strtoll(PQgetvalue(result, row, 0), NULL, 10);
-	record->at_unix_ms = strtoll(PQgetvalue(result, row, 1), NULL, 10);
-	record->actor = PQgetvalue(result, row, 2);
-	record->role = PQgetvalue(result, row, 3);
-	record->method = PQgetvalue(result, row, 4);
-	record->request_id = PQgetvalue(result, row, 5);
-	record->record = PQgetvalue(result, row, 6);
-	record->fields = core_word_list(request, PQgetvalue(result, row, 7), &record->n_fields);
-	return &record->base;
+	return core_row_message(request, &chc__v1__audit_record__descriptor, NULL, result, row);
 }
 
 static const core_entity audit_entity = { .noun = "audit record", .from_row = audit_from_row };
@@ -167,6 +137,8 @@ static const core_filter audit_filters[] = {
 	  INT64_MAX, NULL },
 };
 
+typedef Chc__V1__AuditService_Service audit_service;
+
 /* The table's name depends on the service: built once at start. */
 static char audit_table[96];
 static core_listing audit_listing = {
@@ -175,22 +147,13 @@ static core_listing audit_listing = {
 	.columns = AUDIT_COLUMNS,
 	.column_count = 8,
 	.order = "a.seq",
-	.filters = audit_filters,
-	.filter_count = sizeof(audit_filters) / sizeof(audit_filters[0]),
+	CORE_LISTING_FILTERS(audit_filters),
 };
 
-static void audit_list_audit(Chc__V1__AuditService_Service *service,
-                             const Chc__V1__ListAuditRequest *input,
-                             Chc__V1__ListAuditResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__ListAuditResponse *)core_list_reply(
-	                closure_data, &audit_listing, &input->base,
-	                &chc__v1__list_audit_response__descriptor),
-	        closure_data);
-}
+static CORE_LIST_HANDLER(audit, list_audit, ListAuditRequest, ListAuditResponse, audit_listing,
+                         chc__v1__list_audit_response__descriptor)
 
-static Chc__V1__AuditService_Service audit_service = CHC__V1__AUDIT_SERVICE__INIT(audit_);
+static audit_service service_table = CHC__V1__AUDIT_SERVICE__INIT(audit_);
 
 ProtobufCService *core_audit_service(const char *schema)
 {
@@ -199,5 +162,5 @@ ProtobufCService *core_audit_service(const char *schema)
 	         "INSERT INTO %s.audit (actor, role, method, request_id, record, fields) VALUES "
 	         "($1, $2, $3, $4, $5, coalesce(string_to_array(nullif($6, ''), ','), '{}'))",
 	         schema);
-	return &audit_service.base;
+	return &service_table.base;
 }

@@ -4,9 +4,12 @@
  */
 #include "entity.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "chc/uuid.h"
+#include "db.h"
+#include "enum_columns.h"
 #include "validate.h"
 
 chc_status core_entity_load(core_request *request, const core_entity *entity, const char *id,
@@ -146,4 +149,114 @@ ProtobufCMessage *core_entity_new(core_request *request, const char *field,
 	if (*status == 0)
 		*status = default_status;
 	return record;
+}
+
+void *core_message_new(core_request *request, const ProtobufCMessageDescriptor *descriptor)
+{
+	ProtobufCMessage *reply = core_alloc(request, descriptor->sizeof_message);
+	if (reply != NULL)
+		descriptor->message_init(reply);
+	return reply;
+}
+
+/* One column into field of message; false when it cannot be read. */
+static bool read_column(core_request *request, ProtobufCMessage *message,
+                        const ProtobufCFieldDescriptor *field, const char *text)
+{
+	char *storage = (char *)message + field->offset;
+	if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+		size_t *count = (size_t *)((char *)message + field->quantifier_offset);
+		void *list = NULL;
+		if (field->type == PROTOBUF_C_TYPE_ENUM)
+			list = core_enum_list(request, field->descriptor, text, count);
+		else if (field->type == PROTOBUF_C_TYPE_STRING)
+			list = core_word_list(request, text, count);
+		else
+			core_fail(request, CHC_INTERNAL, "cannot read repeated %s from a column",
+			          field->name);
+		*(void **)storage = list;
+		return list != NULL;
+	}
+	switch (field->type) {
+	case PROTOBUF_C_TYPE_STRING:
+		*(const char **)storage = text;
+		return true;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		*(int64_t *)storage = strtoll(text, NULL, 10);
+		return true;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		*(uint64_t *)storage = strtoull(text, NULL, 10);
+		return true;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		*(uint32_t *)storage = (uint32_t)strtoul(text, NULL, 10);
+		return true;
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		*(int32_t *)storage = (int32_t)strtol(text, NULL, 10);
+		return true;
+	case PROTOBUF_C_TYPE_BOOL:
+		*(protobuf_c_boolean *)storage = text[0] == 't';
+		return true;
+	case PROTOBUF_C_TYPE_ENUM:
+		*(int *)storage = core_enum_value(field->descriptor, text);
+		return true;
+	default:
+		core_fail(request, CHC_INTERNAL, "cannot read %s from a column", field->name);
+		return false;
+	}
+}
+
+/* Whether read_column reads field: not a message or bytes. */
+static bool is_plain(const ProtobufCFieldDescriptor *field)
+{
+	return field->type != PROTOBUF_C_TYPE_MESSAGE && field->type != PROTOBUF_C_TYPE_BYTES;
+}
+
+bool core_read_columns(core_request *request, ProtobufCMessage *message, const char *const *fields,
+                       const PGresult *result, int row)
+{
+	if (fields == NULL) {
+		const ProtobufCMessageDescriptor *descriptor = message->descriptor;
+		if ((unsigned)PQnfields(result) < descriptor->n_fields) {
+			core_fail(request, CHC_INTERNAL, "a row of %s has too few columns",
+			          descriptor->name);
+			return false;
+		}
+		for (unsigned column = 0; column < descriptor->n_fields; column++) {
+			const ProtobufCFieldDescriptor *field = &descriptor->fields[column];
+			if (is_plain(field) && !read_column(request, message, field,
+			                                    PQgetvalue(result, row, (int)column)))
+				return false;
+		}
+		return true;
+	}
+	for (int column = 0; fields[column] != NULL; column++) {
+		if (fields[column][0] == '\0')
+			continue;
+		const ProtobufCFieldDescriptor *field =
+		        protobuf_c_message_descriptor_get_field_by_name(message->descriptor,
+		                                                        fields[column]);
+		if (field == NULL) {
+			core_fail(request, CHC_INTERNAL, "%s has no field %s",
+			          message->descriptor->name, fields[column]);
+			return false;
+		}
+		if (!read_column(request, message, field, PQgetvalue(result, row, column)))
+			return false;
+	}
+	return true;
+}
+
+void *core_row_message(core_request *request, const ProtobufCMessageDescriptor *descriptor,
+                       const char *const *fields, const PGresult *result, int row)
+{
+	ProtobufCMessage *message = core_message_new(request, descriptor);
+	if (message == NULL || !core_read_columns(request, message, fields, result, row))
+		return NULL;
+	return message;
 }

@@ -26,6 +26,13 @@ typedef struct core_entity {
 	const core_statement *get;            /* one row by id ($1) */
 	const core_statement *get_for_update; /* the same, FOR UPDATE */
 	core_row_reader from_row;
+	/* Where its rows are and what from_row reads, when the entity is
+	 * defined by them (CORE_TABLE_ENTITY_DEFINE): a listing over it needs
+	 * no more. */
+	const char *table;   /* "companies.companies c" */
+	const char *key;     /* "c.id" */
+	const char *columns; /* the SELECT list from_row reads, in its order */
+	int column_count;
 } core_entity;
 
 /*
@@ -35,17 +42,30 @@ typedef struct core_entity {
  * appended, and reader for its rows. Every store wrote this pair of
  * statements out by hand; they differ only by the lock.
  */
-#define CORE_ENTITY_DEFINE(name, noun_text, prefix, select_by_id, reader)                          \
+#define CORE_ENTITY_DEFINE(name, noun_text, prefix, select_by_id, reader, ...)                     \
 	static const core_statement name##_get_statement = { prefix "_get", select_by_id, 1 };     \
 	static const core_statement name##_get_locked_statement = { prefix "_get_for_update",      \
 		                                                    select_by_id " FOR UPDATE",    \
 		                                                    1 };                           \
-	const core_entity name = {                                                                 \
-		.noun = noun_text,                                                                 \
-		.get = &name##_get_statement,                                                      \
-		.get_for_update = &name##_get_locked_statement,                                    \
-		.from_row = reader,                                                                \
-	}
+	const core_entity name = { .noun = noun_text,                                              \
+		                   .get = &name##_get_statement,                                   \
+		                   .get_for_update = &name##_get_locked_statement,                 \
+		                   .from_row = reader,                                             \
+		                   __VA_ARGS__ }
+
+/*
+ * CORE_ENTITY_DEFINE for the rows of table ("companies.companies c") with
+ * the unique key ("c.id") and the SELECT list columns (column_count of
+ * them, what reader reads): its statements are built of them, and a
+ * listing over the entity (listing.h) takes them from it.
+ */
+#define CORE_TABLE_ENTITY_DEFINE(name, noun_text, prefix, table_text, key_text, columns_text,      \
+                                 count, reader)                                                    \
+	CORE_ENTITY_DEFINE(name, noun_text, prefix,                                                \
+	                   "SELECT " columns_text " FROM " table_text " WHERE " key_text           \
+	                   " = $1::uuid",                                                          \
+	                   reader, .table = table_text, .key = key_text, .columns = columns_text,  \
+	                   .column_count = count)
 
 /*
  * Defines function, core_entity_load for entity with the record typed as
@@ -60,6 +80,32 @@ typedef struct core_entity {
 		*record = (type *)loaded;                                                          \
 		return status;                                                                     \
 	}
+
+/* A new, initialised message of type descriptor, request-owned: a row
+ * read, or a handler's reply, which outlives the function that makes it
+ * (handler.h). NULL with RESOURCE_EXHAUSTED recorded when memory runs out. */
+void *core_message_new(core_request *request, const ProtobufCMessageDescriptor *descriptor);
+
+/*
+ * Reads row's columns into message's fields, each as its type says: text
+ * as it is (libpq's memory, which the request keeps), integers and
+ * booleans parsed, an enum from its slug, a repeated enum or string from
+ * its comma-joined list. Every row reader assigned its columns so, one
+ * line a field. fields names them in column order ("" for a column the
+ * caller reads itself, NULL after the last); or fields is NULL when the
+ * first columns are the message's fields, every one, in the order of their
+ * numbers, and a message or bytes field among them is the caller's to
+ * read. False with
+ * the failure recorded when memory runs out, or INTERNAL for a named field
+ * that is not one of these types (a bug).
+ */
+bool core_read_columns(core_request *request, ProtobufCMessage *message, const char *const *fields,
+                       const PGresult *result, int row);
+
+/* A new message of type descriptor read from row by core_read_columns;
+ * NULL with the failure recorded. */
+void *core_row_message(core_request *request, const ProtobufCMessageDescriptor *descriptor,
+                       const char *const *fields, const PGresult *result, int row);
 
 /* Records a failure and returns from a handler: the closure gets no reply
  * and the core answers with the failure recorded on the request. */

@@ -252,11 +252,50 @@ static chc_status read_page(core_request *request, const core_listing *listing,
 	return found->page.next_page_token != NULL ? CHC_OK : core_failure(request);
 }
 
-chc_status core_list(core_request *request, const core_listing *listing,
+/*
+ * How a list and a search end, once query holds their own conditions (where
+ * starts them): the request's filters, the page asked for, and its total
+ * when asked, counted by count_prefix, the table, count_from and the same
+ * conditions.
+ */
+static chc_status run_page(core_request *request, const core_listing *listing,
+                           const ProtobufCMessage *input, core_query_builder *query,
+                           const core_sort *sort, conditions *where, bool ranked,
+                           const char *count_prefix, const char *count_from, core_list_page *found)
+{
+	core_page page;
+	if (!read_request(request, listing, input, query, sort, &page))
+		return request->error.code;
+	where->end = query->used;
+	where->value_count = query->count;
+	append_page(request, query, listing, sort, &page);
+	chc_status status = read_page(request, listing, query, sort, &page, ranked, found);
+	if (status == CHC_OK && page.want_total)
+		status = count_rows(request, query, count_prefix, listing->table, count_from, where,
+		                    &found->page.total_size);
+	return status;
+}
+
+/* listing with what its entity says where it does not: the table, key and
+ * columns of an entity defined by them (CORE_TABLE_ENTITY_DEFINE). */
+static core_listing completed(const core_listing *listing)
+{
+	core_listing full = *listing;
+	const core_entity *entity = listing->entity;
+	if (entity != NULL && full.table == NULL) {
+		full.table = entity->table;
+		full.key = entity->key;
+		full.columns = entity->columns;
+		full.column_count = entity->column_count;
+	}
+	return full;
+}
+
+chc_status core_list(core_request *request, const core_listing *given,
                      const ProtobufCMessage *input, core_list_page *found)
 {
+	const core_listing full = completed(given), *listing = &full;
 	core_sort sort;
-	core_page page;
 	if (!core_sort_parse(&sort, listing->table, listing->order))
 		return core_fail(request, CHC_INTERNAL, "%s: cannot page by \"%s\"",
 		                 input->descriptor->name, listing->order);
@@ -270,25 +309,18 @@ chc_status core_list(core_request *request, const core_listing *listing,
 	core_query_append(&query, " WHERE ");
 	conditions where = { .start = query.used };
 	core_query_append(&query, "true");
-	if (!read_request(request, listing, input, &query, &sort, &page))
-		return request->error.code;
-	where.end = query.used;
-	where.value_count = query.count;
-	append_page(request, &query, listing, &sort, &page);
-	chc_status status = read_page(request, listing, &query, &sort, &page, false, found);
-	if (status == CHC_OK && page.want_total)
-		status = count_rows(request, &query, "SELECT count(*) FROM ", listing->table,
-		                    " WHERE ", &where, &found->page.total_size);
-	return status;
+	return run_page(request, listing, input, &query, &sort, &where, false,
+	                "SELECT count(*) FROM ", " WHERE ", found);
 }
 
 #define SEARCH_QUERY                                                                               \
 	"WITH q AS (SELECT websearch_to_tsquery('danish', $1) || "                                 \
 	"websearch_to_tsquery('english', $1) AS q)"
 
-chc_status core_search(core_request *request, const core_listing *listing,
+chc_status core_search(core_request *request, const core_listing *given,
                        const ProtobufCMessage *input, const char *condition, core_list_page *found)
 {
+	const core_listing full = completed(given), *listing = &full;
 	const ProtobufCFieldDescriptor *field = NULL;
 	const void *text = field_storage(request, input, "query", &field);
 	if (text == NULL || listing->search == NULL || listing->key == NULL)
@@ -306,7 +338,6 @@ chc_status core_search(core_request *request, const core_listing *listing,
 	char order[2 * 160 + 32]; /* two keys: what core_sort_key holds */
 	snprintf(order, sizeof(order), "ts_rank(%s, q.q) DESC, %s", listing->search, listing->key);
 	core_sort sort;
-	core_page page;
 	if (!core_sort_parse(&sort, listing->table, order))
 		return core_fail(request, CHC_INTERNAL, "%s: cannot page by \"%s\"",
 		                 input->descriptor->name, order);
@@ -328,29 +359,26 @@ chc_status core_search(core_request *request, const core_listing *listing,
 		core_query_append(&query, " AND ");
 		core_query_append(&query, condition);
 	}
-	if (!read_request(request, listing, input, &query, &sort, &page))
-		return request->error.code;
-	where.end = query.used;
-	where.value_count = query.count;
-	append_page(request, &query, listing, &sort, &page);
-	chc_status status = read_page(request, listing, &query, &sort, &page, true, found);
-	if (status == CHC_OK && page.want_total)
-		status = count_rows(request, &query, SEARCH_QUERY " SELECT count(*) FROM ",
-		                    listing->table, ", q WHERE ", &where, &found->page.total_size);
-	return status;
+	return run_page(request, listing, input, &query, &sort, &where, true,
+	                SEARCH_QUERY " SELECT count(*) FROM ", ", q WHERE ", found);
+}
+
+Chc__V1__PageInfo *core_page_info(core_request *request, const core_list_page *found)
+{
+	Chc__V1__PageInfo *page = core_alloc(request, sizeof(*page));
+	if (page != NULL)
+		*page = found->page;
+	return page;
 }
 
 const ProtobufCMessage *core_page_reply(core_request *request,
                                         const ProtobufCMessageDescriptor *descriptor,
                                         const core_list_page *found)
 {
-	ProtobufCMessage *reply = core_alloc(request, descriptor->sizeof_message);
-	/* The page outlives the handler's frame, which found may be part of. */
-	Chc__V1__PageInfo *page = core_alloc(request, sizeof(*page));
+	ProtobufCMessage *reply = core_message_new(request, descriptor);
+	Chc__V1__PageInfo *page = core_page_info(request, found);
 	if (reply == NULL || page == NULL)
 		return NULL;
-	descriptor->message_init(reply);
-	*page = found->page;
 	bool has_items = false, has_page = false;
 	for (unsigned i = 0; i < descriptor->n_fields; i++) {
 		const ProtobufCFieldDescriptor *field = &descriptor->fields[i];

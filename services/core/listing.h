@@ -50,6 +50,8 @@ typedef struct core_listing {
 	/* How a row becomes a message; NULL when the caller reads the rows
 	 * itself (what a row shows depends on who asks). */
 	const core_entity *entity;
+	/* The table, key, columns and column count may be left out (NULL)
+	 * when the entity was defined by them (CORE_TABLE_ENTITY_DEFINE). */
 	const char *table; /* "companies.solutions s" */
 	/* The row's unique id ("s.id"): pages are ordered and counted on keys
 	 * first, and the columns built for the page's keys only. NULL for
@@ -72,6 +74,11 @@ typedef struct core_listing {
 	 * records and its own), or NULL when every caller sees every row. */
 	void (*visible)(const core_request *request, core_query_builder *query);
 } core_listing;
+
+/* A listing's filters and their count, as designated initializers:
+ *     CORE_LISTING_FILTERS(need_filters), */
+#define CORE_LISTING_FILTERS(array)                                                                \
+	.filters = (array), .filter_count = sizeof(array) / sizeof((array)[0])
 
 /* One page: request-owned, valid until the reply is sent. */
 typedef struct core_list_page {
@@ -103,6 +110,11 @@ chc_status core_list(core_request *request, const core_listing *listing,
  */
 chc_status core_search(core_request *request, const core_listing *listing,
                        const ProtobufCMessage *input, const char *condition, core_list_page *found);
+
+/* found's page info as a request-owned copy, for a reply: the reply
+ * outlives the handler's frame, which found may be part of. NULL (with
+ * RESOURCE_EXHAUSTED recorded) when memory runs out. */
+Chc__V1__PageInfo *core_page_info(core_request *request, const core_list_page *found);
 
 /*
  * found as a reply message of type descriptor (a List or Search response):

@@ -12,7 +12,10 @@
 #include "chc/v1/person.pb-c.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "validate.h"
+
+typedef Chc__V1__PersonService_Service person_service;
 
 static const char *person_service_name;
 static const core_person_source *person_sources;
@@ -70,14 +73,11 @@ static bool email_is_valid(core_request *request, const Chc__V1__PersonRequest *
 	return core_check_email(request, "email", input->email);
 }
 
-static void person_export_person(Chc__V1__PersonService_Service *service,
-                                 const Chc__V1__PersonRequest *input,
-                                 Chc__V1__ExportPersonResponse_Closure closure, void *closure_data)
+static Chc__V1__ExportPersonResponse *export_person(core_request *request,
+                                                    const Chc__V1__PersonRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (!email_is_valid(request, input))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	json_t *data = json_object();
 	int records = 0;
 	for (size_t i = 0; i < source_count() && data != NULL; i++) {
@@ -91,7 +91,7 @@ static void person_export_person(Chc__V1__PersonService_Service *service,
 		PGresult *result = NULL;
 		if (core_query_sql(request, sql, 1, values, &result) != CHC_OK) {
 			json_decref(data);
-			CORE_FAIL_RETURN(closure, closure_data);
+			return NULL;
 		}
 		int count = atoi(PQgetvalue(result, 0, 1));
 		if (count > 0)
@@ -105,41 +105,46 @@ static void person_export_person(Chc__V1__PersonService_Service *service,
 	free(text);
 	if (kept == NULL) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
-	Chc__V1__ExportPersonResponse reply = CHC__V1__EXPORT_PERSON_RESPONSE__INIT;
-	reply.service = (char *)person_service_name;
-	reply.data_json = kept;
-	reply.records = records;
-	closure(&reply, closure_data);
+	Chc__V1__ExportPersonResponse *reply =
+	        core_message_new(request, &chc__v1__export_person_response__descriptor);
+	if (reply == NULL)
+		return NULL;
+	reply->service = (char *)person_service_name;
+	reply->data_json = kept;
+	reply->records = records;
+	return reply;
 }
+static CORE_REPLY_HANDLER(person, export_person, PersonRequest, ExportPersonResponse)
 
 /* In the write's transaction: all of it or none. */
-static void person_erase_person(Chc__V1__PersonService_Service *service,
-                                const Chc__V1__PersonRequest *input,
-                                Chc__V1__ErasePersonResponse_Closure closure, void *closure_data)
+static Chc__V1__ErasePersonResponse *erase_person(core_request *request,
+                                                  const Chc__V1__PersonRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (!email_is_valid(request, input))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	int records = 0;
 	for (size_t i = 0; i < source_count(); i++) {
 		const char *values[] = { input->email };
 		PGresult *result = NULL;
 		if (core_query_sql(request, source_at(i).erase_sql, 1, values, &result) != CHC_OK)
-			CORE_FAIL_RETURN(closure, closure_data);
+			return NULL;
 		records += atoi(PQcmdTuples(result));
 	}
 	/* The audit records the call (method, who, when) and the field's name;
 	 * the reply, which replays would keep, names no one. */
-	Chc__V1__ErasePersonResponse reply = CHC__V1__ERASE_PERSON_RESPONSE__INIT;
-	reply.service = (char *)person_service_name;
-	reply.records = records;
-	closure(&reply, closure_data);
+	Chc__V1__ErasePersonResponse *reply =
+	        core_message_new(request, &chc__v1__erase_person_response__descriptor);
+	if (reply == NULL)
+		return NULL;
+	reply->service = (char *)person_service_name;
+	reply->records = records;
+	return reply;
 }
+static CORE_REPLY_HANDLER(person, erase_person, PersonRequest, ErasePersonResponse)
 
-static Chc__V1__PersonService_Service person_service = CHC__V1__PERSON_SERVICE__INIT(person_);
+static person_service service_table = CHC__V1__PERSON_SERVICE__INIT(person_);
 
 ProtobufCService *core_person_service(const char *schema, const char *service_name,
                                       const core_person_source *sources, size_t count)
@@ -148,5 +153,5 @@ ProtobufCService *core_person_service(const char *schema, const char *service_na
 	person_sources = sources;
 	person_source_count = count;
 	build_sql(schema);
-	return &person_service.base;
+	return &service_table.base;
 }

@@ -74,6 +74,21 @@ chc_status core_query_run(core_request *request, const core_query_builder *query
 	return core_query_sql(request, query->sql, query->count, query->values, result);
 }
 
+char *core_bytea_text(core_request *request, const uint8_t *bytes, size_t length)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *text = core_alloc(request, 2 * length + 3);
+	if (text == NULL)
+		return NULL;
+	text[0] = '\\';
+	text[1] = 'x';
+	for (size_t i = 0; i < length; i++) {
+		text[2 + 2 * i] = digits[bytes[i] >> 4];
+		text[3 + 2 * i] = digits[bytes[i] & 15];
+	}
+	return text;
+}
+
 char *core_int_text(core_request *request, long long value)
 {
 	char text[24];

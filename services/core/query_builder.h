@@ -6,6 +6,8 @@
 #define CORE_QUERY_BUILDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "request.h"
 
@@ -42,5 +44,9 @@ chc_status core_query_run(core_request *request, const core_query_builder *query
 
 /* Request-owned decimal text of value. */
 char *core_int_text(core_request *request, long long value);
+
+/* Request-owned text input form of bytea ("\\x0a1b...") of bytes: a
+ * parameter for a bytea column. NULL when memory runs out. */
+char *core_bytea_text(core_request *request, const uint8_t *bytes, size_t length);
 
 #endif /* CORE_QUERY_BUILDER_H */

@@ -13,9 +13,13 @@
 #include "chc/v1/tokens.pb-c.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "validate.h"
 
+typedef Chc__V1__TokenService_Service tokens_service;
+
+/* A Token's fields in the order of their numbers (core_row_message). */
 #define TOKEN_COLUMNS                                                                              \
 	"t.id, t.role, t.organisation, t.name, t.created_by, "                                     \
 	"(extract(epoch FROM t.created_at) * 1000)::bigint, "                                      \
@@ -25,19 +29,7 @@
 
 static ProtobufCMessage *token_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Token *token = core_alloc(request, sizeof(*token));
-	if (token == NULL)
-		return NULL;
-	chc__v1__token__init(token);
-	token->id = PQgetvalue(result, row, 0);
-	token->role = core_enum_value(&chc__v1__role__descriptor, PQgetvalue(result, row, 1));
-	token->organisation = PQgetvalue(result, row, 2);
-	token->name = PQgetvalue(result, row, 3);
-	token->created_by = PQgetvalue(result, row, 4);
-	token->created_unix_ms = strtoll(PQgetvalue(result, row, 5), NULL, 10);
-	token->expires_unix_ms = strtoll(PQgetvalue(result, row, 6), NULL, 10);
-	token->revoked_unix_ms = strtoll(PQgetvalue(result, row, 7), NULL, 10);
-	return &token->base;
+	return core_row_message(request, &chc__v1__token__descriptor, NULL, result, row);
 }
 
 CORE_ENTITY_DEFINE(token_entity, "token", "token",
@@ -86,12 +78,9 @@ static bool organisation_is_valid(const char *organisation)
 	return false;
 }
 
-static void tokens_create_token(Chc__V1__TokenService_Service *service,
-                                const Chc__V1__CreateTokenRequest *input,
-                                Chc__V1__CreateTokenResponse_Closure closure, void *closure_data)
+static Chc__V1__CreateTokenResponse *create_token(core_request *request,
+                                                  const Chc__V1__CreateTokenRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	core_check_enum(request, "role", &chc__v1__role__descriptor, input->role, true);
 	core_check_text(request, "name", input->name, 0, 200);
 	core_check_range(request, "expires_in_days", input->expires_in_days, 0, 3650);
@@ -103,7 +92,7 @@ static void tokens_create_token(Chc__V1__TokenService_Service *service,
 	else if (!partner && input->organisation[0] != '\0')
 		core_violation(request, "organisation", "is only for partner tokens");
 	if (core_failed(request))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	char id[37];
 	char secret[4 + 64 + 1];
 	const char *role = core_enum_slug(request, &chc__v1__role__descriptor, input->role);
@@ -114,13 +103,18 @@ static void tokens_create_token(Chc__V1__TokenService_Service *service,
 	                      &request->error) != CHC_OK ||
 	    core_entity_load(request, &token_entity, id, false, (ProtobufCMessage **)&token) !=
 	            CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	request->reply_not_kept = true;
-	Chc__V1__CreateTokenResponse reply = CHC__V1__CREATE_TOKEN_RESPONSE__INIT;
-	reply.token = token;
-	reply.secret = secret;
-	closure(&reply, closure_data);
+	Chc__V1__CreateTokenResponse *reply =
+	        core_message_new(request, &chc__v1__create_token_response__descriptor);
+	if (reply == NULL)
+		return NULL;
+	reply->token = token;
+	/* The reply outlives this frame. */
+	reply->secret = core_strdup(request, secret);
+	return reply->secret != NULL ? reply : NULL;
 }
+static CORE_REPLY_HANDLER(tokens, create_token, CreateTokenRequest, CreateTokenResponse)
 
 /* Oldest first: the first admin token heads the list. */
 #define TOKEN_LISTING(table_text)                                                                  \
@@ -132,29 +126,25 @@ static const core_listing every_token = TOKEN_LISTING("auth.tokens t");
 static const core_listing usable_tokens =
         TOKEN_LISTING("(SELECT * FROM auth.tokens WHERE revoked_at IS NULL) t");
 
-static void tokens_list_tokens(Chc__V1__TokenService_Service *service,
-                               const Chc__V1__ListTokensRequest *input,
-                               Chc__V1__ListTokensResponse_Closure closure, void *closure_data)
+static const Chc__V1__ListTokensResponse *list_tokens(core_request *request,
+                                                      const Chc__V1__ListTokensRequest *input)
 {
-	(void)service;
-	closure((const Chc__V1__ListTokensResponse *)core_list_reply(
-	                closure_data, input->include_revoked ? &every_token : &usable_tokens,
-	                &input->base, &chc__v1__list_tokens_response__descriptor),
-	        closure_data);
+	return (const Chc__V1__ListTokensResponse *)core_list_reply(
+	        request, input->include_revoked ? &every_token : &usable_tokens, &input->base,
+	        &chc__v1__list_tokens_response__descriptor);
 }
+static CORE_REPLY_HANDLER(tokens, list_tokens, ListTokensRequest, ListTokensResponse)
 
 static const core_statement token_revoke_statement = {
 	"token_revoke",
-	"UPDATE auth.tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1::uuid", 1
+	"UPDATE auth.tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = "
+	"$1::uuid",
+	1
 };
 
 /* Revoking twice is the same as once: the first time is kept. */
-static void tokens_revoke_token(Chc__V1__TokenService_Service *service,
-                                const Chc__V1__RevokeTokenRequest *input,
-                                Chc__V1__Token_Closure closure, void *closure_data)
+static Chc__V1__Token *revoke_token(core_request *request, const Chc__V1__RevokeTokenRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	const char *values[] = { input->id };
 	PGresult *result = NULL;
 	ProtobufCMessage *token = NULL;
@@ -162,14 +152,15 @@ static void tokens_revoke_token(Chc__V1__TokenService_Service *service,
 	    core_entity_load(request, &token_entity, input->id, true, &token) != CHC_OK ||
 	    core_query(request, &token_revoke_statement, values, &result) != CHC_OK ||
 	    core_entity_load(request, &token_entity, input->id, false, &token) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	/* This service forgets it at once; the others within their cache's
 	 * seconds. */
 	core_auth_forget();
-	closure((Chc__V1__Token *)token, closure_data);
+	return (Chc__V1__Token *)token;
 }
+static CORE_REPLY_HANDLER(tokens, revoke_token, RevokeTokenRequest, Token)
 
-static Chc__V1__TokenService_Service token_service = CHC__V1__TOKEN_SERVICE__INIT(tokens_);
+static tokens_service token_service = CHC__V1__TOKEN_SERVICE__INIT(tokens_);
 
 ProtobufCService *core_token_service(void)
 {

@@ -8,36 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Bytes of one value of field as protobuf-c lays it out in the struct. */
-static size_t value_size(const ProtobufCFieldDescriptor *field)
-{
-	switch (field->type) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-		return sizeof(int64_t);
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return sizeof(double);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	default: /* 32-bit integers, enums, float */
-		return sizeof(int32_t);
-	}
-}
+#include "chc/json.h"
 
 static void copy_field(ProtobufCMessage *target, const ProtobufCMessage *update,
                        const ProtobufCFieldDescriptor *field)
 {
 	char *to = (char *)target;
 	const char *from = (const char *)update;
-	size_t size = value_size(field);
+	size_t size = chc_field_value_size(field);
 	if (field->label == PROTOBUF_C_LABEL_REPEATED) {
 		/* The count, and the pointer to the values. */
 		memcpy(to + field->quantifier_offset, from + field->quantifier_offset,

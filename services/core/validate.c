@@ -107,6 +107,16 @@ bool core_check_enum(core_request *request, const char *field,
 	return true;
 }
 
+bool core_check_place(core_request *request, const char *field, int municipality_code,
+                      int region_code)
+{
+	if ((municipality_code != 0) != (region_code != 0))
+		return true;
+	core_violation(request, field,
+	               "must give exactly one of municipality_code and region_code");
+	return false;
+}
+
 bool core_check_enum_list(core_request *request, const char *name,
                           const ProtobufCEnumDescriptor *descriptor, const int *values,
                           size_t count, size_t maximum)

@@ -38,6 +38,12 @@ bool core_check_enum_list(core_request *request, const char *name,
                           const ProtobufCEnumDescriptor *descriptor, const int *values,
                           size_t count, size_t maximum);
 
+/* A place given as a municipality or a region (a deployment, a need's
+ * owner): exactly one of the two codes is set. Their ranges are checked
+ * apart. */
+bool core_check_place(core_request *request, const char *field, int municipality_code,
+                      int region_code);
+
 /* A calendar date "YYYY-MM-DD"; optional when value is "" and not required. */
 bool core_check_date(core_request *request, const char *field, const char *value, bool required);
 

@@ -11,26 +11,11 @@
 #include "chc/uuid.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "matching.h"
 #include "matching_jobs.h"
 #include "validate.h"
-
-/* "\x0a1b..." : bytea's text input form, request-owned. */
-static char *bytea_text(core_request *request, const uint8_t *bytes, size_t length)
-{
-	static const char digits[] = "0123456789abcdef";
-	char *text = core_alloc(request, 2 * length + 3);
-	if (text == NULL)
-		return NULL;
-	text[0] = '\\';
-	text[1] = 'x';
-	for (size_t i = 0; i < length; i++) {
-		text[2 + 2 * i] = digits[bytes[i] >> 4];
-		text[3 + 2 * i] = digits[bytes[i] & 15];
-	}
-	return text;
-}
 
 static const core_statement job_insert_statement = {
 	"job_insert",
@@ -44,27 +29,24 @@ static const core_statement job_insert_statement = {
 static const core_statement job_notify_statement = { "job_notify",
 	                                             "SELECT pg_notify('matching_jobs', $1)", 1 };
 
-void matching_submit_job(matching_service *service, const Chc__V1__SubmitJobRequest *input,
-                         Chc__V1__Job_Closure closure, void *closure_data)
+static Chc__V1__Job *submit_job(core_request *request, const Chc__V1__SubmitJobRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__JobParameters defaults = CHC__V1__JOB_PARAMETERS__INIT;
 	Chc__V1__JobParameters parameters = input->parameters ? *input->parameters : defaults;
 	if (!job_parameters_check(request, input->kind, &parameters))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	uint8_t *packed = NULL;
 	size_t length = 0;
 	if (job_pack(&parameters.base, &packed, &length) != CHC_OK) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	char id[37];
 	chc_uuid_generate(id);
 	const char *values[] = {
 		id,
 		core_enum_slug(request, &chc__v1__job_kind__descriptor, input->kind),
-		bytea_text(request, packed, length),
+		core_bytea_text(request, packed, length),
 		MATCHING_ALGORITHM_VERSION,
 		request->principal.subject,
 	};
@@ -74,23 +56,18 @@ void matching_submit_job(matching_service *service, const Chc__V1__SubmitJobRequ
 	const char *notify[] = { id };
 	if (values[1] == NULL || values[2] == NULL) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	if (core_query(request, &job_insert_statement, values, &result) != CHC_OK ||
 	    core_query(request, &job_notify_statement, notify, &result) != CHC_OK ||
 	    matching_event(request, "job.submitted", id, values[1]) != CHC_OK ||
 	    job_load(request, id, false, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(job, closure_data);
+		return NULL;
+	return job;
 }
+CORE_REPLY_HANDLER(matching, submit_job, SubmitJobRequest, Job)
 
-void matching_get_job(matching_service *service, const Chc__V1__GetJobRequest *input,
-                      Chc__V1__Job_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((Chc__V1__Job *)core_entity_get(closure_data, &job_entity, input->id),
-	        closure_data);
-}
+CORE_GET_HANDLER(matching, get_job, GetJobRequest, Job, job_entity)
 
 static const core_filter job_filters[] = {
 	{ "kind", CORE_FILTER_ENUM, "j.kind = $?", 0, 0, NULL },
@@ -100,24 +77,12 @@ static const core_filter job_filters[] = {
 /* Newest first: the job just asked for is on the first page. */
 static const core_listing job_listing = {
 	.entity = &job_entity,
-	.table = "matching.jobs j",
-	.key = "j.id",
-	.columns = JOB_COLUMNS,
-	.column_count = JOB_COLUMN_COUNT,
 	.order = "j.created_at DESC, j.id",
-	.filters = job_filters,
-	.filter_count = sizeof(job_filters) / sizeof(job_filters[0]),
+	CORE_LISTING_FILTERS(job_filters),
 };
 
-void matching_list_jobs(matching_service *service, const Chc__V1__ListJobsRequest *input,
-                        Chc__V1__ListJobsResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__ListJobsResponse *)core_list_reply(
-	                closure_data, &job_listing, &input->base,
-	                &chc__v1__list_jobs_response__descriptor),
-	        closure_data);
-}
+CORE_LIST_HANDLER(matching, list_jobs, ListJobsRequest, ListJobsResponse, job_listing,
+                  chc__v1__list_jobs_response__descriptor)
 
 /* A queued job is cancelled at once; a running one is asked to stop, and
  * its worker stops at its next progress report (within a second). */
@@ -130,20 +95,17 @@ static const core_statement job_cancel_statement = {
 	1
 };
 
-void matching_cancel_job(matching_service *service, const Chc__V1__CancelJobRequest *input,
-                         Chc__V1__Job_Closure closure, void *closure_data)
+static Chc__V1__Job *cancel_job(core_request *request, const Chc__V1__CancelJobRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Job *job = NULL;
 	if (!core_check_uuid(request, "id", input->id) ||
 	    job_load(request, input->id, true, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (job->state != CHC__V1__JOB_STATE__JOB_STATE_QUEUED &&
 	    job->state != CHC__V1__JOB_STATE__JOB_STATE_RUNNING) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "job %s has already %s", job->id,
 		          core_enum_slug(request, &chc__v1__job_state__descriptor, job->state));
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	const char *values[] = { job->id };
 	PGresult *result = NULL;
@@ -153,6 +115,7 @@ void matching_cancel_job(matching_service *service, const Chc__V1__CancelJobRequ
 	if (core_query(request, &job_cancel_statement, values, &result) != CHC_OK ||
 	    matching_event(request, event, job->id, "") != CHC_OK ||
 	    job_load(request, job->id, false, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(job, closure_data);
+		return NULL;
+	return job;
 }
+CORE_REPLY_HANDLER(matching, cancel_job, CancelJobRequest, Job)

@@ -10,6 +10,7 @@
 #include "algorithm_version.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "matching.h"
 #include "matching_jobs.h"
@@ -52,28 +53,28 @@ static const core_listing result_listing = {
 	.columns = "r.result",
 	.column_count = 1,
 	.order = "r.position, r.job_id",
-	.filters = result_filters,
-	.filter_count = sizeof(result_filters) / sizeof(result_filters[0]),
+	CORE_LISTING_FILTERS(result_filters),
 };
 
-void matching_list_job_results(matching_service *service,
-                               const Chc__V1__ListJobResultsRequest *input,
-                               Chc__V1__ListJobResultsResponse_Closure closure, void *closure_data)
+static Chc__V1__ListJobResultsResponse *
+list_job_results(core_request *request, const Chc__V1__ListJobResultsRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Job *job = NULL;
 	core_list_page found;
-	Chc__V1__ListJobResultsResponse reply = CHC__V1__LIST_JOB_RESULTS_RESPONSE__INIT;
+	Chc__V1__ListJobResultsResponse *reply =
+	        core_message_new(request, &chc__v1__list_job_results_response__descriptor);
+	if (reply == NULL)
+		return NULL;
 	/* The job must exist: an unknown job is NOT_FOUND, not an empty page. */
 	if (!core_check_uuid(request, "job_id", input->job_id) ||
 	    job_load(request, input->job_id, false, &job) != CHC_OK ||
 	    core_list(request, &result_listing, &input->base, &found) != CHC_OK ||
-	    results_rows(request, found.rows, 0, &reply.results, &reply.n_results) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	    results_rows(request, found.rows, 0, &reply->results, &reply->n_results) != CHC_OK)
+		return NULL;
+	reply->page = core_page_info(request, &found);
+	return reply->page != NULL ? reply : NULL;
 }
+CORE_REPLY_HANDLER(matching, list_job_results, ListJobResultsRequest, ListJobResultsResponse)
 
 static void sha256_hex(const void *data, size_t length, char hex[65])
 {
@@ -151,26 +152,24 @@ static const core_statement export_chunk_statement = {
 	4
 };
 
-void matching_export_job(matching_service *service, const Chc__V1__ExportJobRequest *input,
-                         Chc__V1__ExportJobResponse_Closure closure, void *closure_data)
+static Chc__V1__ExportJobResponse *export_job(core_request *request,
+                                              const Chc__V1__ExportJobRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Job *job = NULL;
 	if (!core_check_uuid(request, "job_id", input->job_id))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	int format =
 	        input->format != 0 ? input->format : CHC__V1__EXPORT_FORMAT__EXPORT_FORMAT_JSON;
 	core_check_enum(request, "format", &chc__v1__export_format__descriptor, format, true);
 	core_check_range(request, "offset", input->offset, 0, INT64_MAX);
 	core_check_range(request, "max_bytes", input->max_bytes, 0, MAX_CHUNK_BYTES);
 	if (core_failed(request) || job_load(request, input->job_id, false, &job) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (job->state != CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "job %s has not succeeded: it is %s",
 		          job->id,
 		          core_enum_slug(request, &chc__v1__job_state__descriptor, job->state));
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	const char *format_name =
 	        core_enum_slug(request, &chc__v1__export_format__descriptor, format);
@@ -179,37 +178,46 @@ void matching_export_job(matching_service *service, const Chc__V1__ExportJobRequ
 		                 core_int_text(request, chunk) };
 	PGresult *result = NULL;
 	if (core_query(request, &export_chunk_statement, values, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (PQntuples(result) == 0) {
 		if (export_make(request, job, format, format_name) != CHC_OK ||
 		    core_query(request, &export_chunk_statement, values, &result) != CHC_OK)
-			CORE_FAIL_RETURN(closure, closure_data);
+			return NULL;
 		if (PQntuples(result) == 0) {
 			core_fail(request, CHC_INTERNAL, "the export of job %s was not kept",
 			          job->id);
-			CORE_FAIL_RETURN(closure, closure_data);
+			return NULL;
 		}
 	}
-	Chc__V1__ExportJobResponse reply = CHC__V1__EXPORT_JOB_RESPONSE__INIT;
+	Chc__V1__ExportJobResponse *reply =
+	        core_message_new(request, &chc__v1__export_job_response__descriptor);
+	if (reply == NULL)
+		return NULL;
 	size_t length = 0;
 	unsigned char *data =
 	        PQunescapeBytea((const unsigned char *)PQgetvalue(result, 0, 0), &length);
 	if (data == NULL) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
-	reply.total_bytes = strtoll(PQgetvalue(result, 0, 1), NULL, 10);
-	if (input->offset > reply.total_bytes) {
+	reply->total_bytes = strtoll(PQgetvalue(result, 0, 1), NULL, 10);
+	if (input->offset > reply->total_bytes) {
 		PQfreemem(data);
 		core_violation(request, "offset", "%lld is past the end (%lld bytes)",
-		               (long long)input->offset, (long long)reply.total_bytes);
-		CORE_FAIL_RETURN(closure, closure_data);
+		               (long long)input->offset, (long long)reply->total_bytes);
+		return NULL;
 	}
-	reply.data.data = data;
-	reply.data.len = length;
-	int64_t end = input->offset + (int64_t)length;
-	reply.next_offset = end < reply.total_bytes ? end : 0;
-	reply.sha256 = PQgetvalue(result, 0, 2);
-	closure(&reply, closure_data);
+	/* The reply outlives this function: its bytes are the request's. */
+	reply->data.data = core_alloc(request, length + 1);
+	if (reply->data.data != NULL)
+		memcpy(reply->data.data, data, length);
 	PQfreemem(data);
+	if (reply->data.data == NULL)
+		return NULL;
+	reply->data.len = length;
+	int64_t end = input->offset + (int64_t)length;
+	reply->next_offset = end < reply->total_bytes ? end : 0;
+	reply->sha256 = PQgetvalue(result, 0, 2);
+	return reply;
 }
+CORE_REPLY_HANDLER(matching, export_job, ExportJobRequest, ExportJobResponse)

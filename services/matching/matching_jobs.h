@@ -52,7 +52,7 @@ ProtobufCAllocator job_arena_allocator(job_arena *arena);
  * ran. Needs, solutions and test beds named must exist. */
 bool job_parameters_check(core_request *request, int kind, Chc__V1__JobParameters *parameters);
 
-/* job_store.c */
+/* job_store.c: a Job's fields in the order of their numbers. */
 #define JOB_COLUMNS                                                                                \
 	"j.id, j.kind, j.parameters, j.state, j.phase, j.done, j.total, j.error, "                 \
 	"j.cancel_requested, j.attempts, j.result_count, j.algorithm_version, j.summary, "         \

@@ -5,16 +5,15 @@
 
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "matching.h"
 #include "update_mask.h"
 #include "validate.h"
 
-void matching_create_test_bed(matching_service *service, const Chc__V1__CreateTestBedRequest *input,
-                              Chc__V1__TestBed_Closure closure, void *closure_data)
+static Chc__V1__TestBed *create_test_bed(core_request *request,
+                                         const Chc__V1__CreateTestBedRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)core_entity_new(
 	        request, "test_bed", (const ProtobufCMessage *)input->test_bed,
 	        CHC__V1__TEST_BED_STATUS__TEST_BED_STATUS_OPEN);
@@ -23,23 +22,16 @@ void matching_create_test_bed(matching_service *service, const Chc__V1__CreateTe
 	    test_bed_insert(request, test_bed) != CHC_OK ||
 	    matching_event(request, "testbed.created", test_bed->id, test_bed->name) != CHC_OK ||
 	    core_entity_load(request, &test_bed_entity, test_bed->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure((Chc__V1__TestBed *)stored, closure_data);
+		return NULL;
+	return (Chc__V1__TestBed *)stored;
 }
+CORE_REPLY_HANDLER(matching, create_test_bed, CreateTestBedRequest, TestBed)
 
-void matching_get_test_bed(matching_service *service, const Chc__V1__GetTestBedRequest *input,
-                           Chc__V1__TestBed_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((Chc__V1__TestBed *)core_entity_get(closure_data, &test_bed_entity, input->id),
-	        closure_data);
-}
+CORE_GET_HANDLER(matching, get_test_bed, GetTestBedRequest, TestBed, test_bed_entity)
 
-void matching_update_test_bed(matching_service *service, const Chc__V1__UpdateTestBedRequest *input,
-                              Chc__V1__TestBed_Closure closure, void *closure_data)
+static Chc__V1__TestBed *update_test_bed(core_request *request,
+                                         const Chc__V1__UpdateTestBedRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	static const char *const updatable[] = { "name",
 		                                 "description",
 		                                 "owner",
@@ -58,21 +50,22 @@ void matching_update_test_bed(matching_service *service, const Chc__V1__UpdateTe
 		                                 "status",
 		                                 NULL };
 	if (!core_check_present(request, "test_bed", input->test_bed))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)core_entity_load_for_change(
 	        request, &test_bed_entity, "test_bed.id", input->test_bed->id,
 	        input->expected_version);
 	if (test_bed == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	ProtobufCMessage *stored = NULL;
 	if (!core_apply_update_mask(request, &test_bed->base, &input->test_bed->base,
 	                            input->update_mask, input->n_update_mask, updatable, NULL) ||
 	    !test_bed_validate(request, test_bed) || test_bed_write(request, test_bed) != CHC_OK ||
 	    matching_event(request, "testbed.updated", test_bed->id, test_bed->name) != CHC_OK ||
 	    core_entity_load(request, &test_bed_entity, test_bed->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure((Chc__V1__TestBed *)stored, closure_data);
+		return NULL;
+	return (Chc__V1__TestBed *)stored;
 }
+CORE_REPLY_HANDLER(matching, update_test_bed, UpdateTestBedRequest, TestBed)
 
 static const core_filter test_bed_filters[] = {
 	{ "region_code", CORE_FILTER_NUMBER, "t.region_code = $?::int", 1081, 1085, NULL },
@@ -89,16 +82,8 @@ static const core_listing test_bed_listing = {
 	.columns = TEST_BED_COLUMNS,
 	.column_count = TEST_BED_COLUMN_COUNT,
 	.order = "t.name, t.id",
-	.filters = test_bed_filters,
-	.filter_count = sizeof(test_bed_filters) / sizeof(test_bed_filters[0]),
+	CORE_LISTING_FILTERS(test_bed_filters),
 };
 
-void matching_list_test_beds(matching_service *service, const Chc__V1__ListTestBedsRequest *input,
-                             Chc__V1__ListTestBedsResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__ListTestBedsResponse *)core_list_reply(
-	                closure_data, &test_bed_listing, &input->base,
-	                &chc__v1__list_test_beds_response__descriptor),
-	        closure_data);
-}
+CORE_LIST_HANDLER(matching, list_test_beds, ListTestBedsRequest, ListTestBedsResponse,
+                  test_bed_listing, chc__v1__list_test_beds_response__descriptor)

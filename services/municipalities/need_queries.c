@@ -2,7 +2,7 @@
  * need_queries.c - ListNeeds and SearchNeeds: the needs' listing (filters,
  * order, search vector); the core runs both calls.
  */
-#include "listing.h"
+#include "handler.h"
 #include "municipalities.h"
 
 /* A need is owned by municipalities, regions or both (need_owners); the
@@ -32,35 +32,14 @@ static const core_filter need_filters[] = {
 /* Soonest deadline first: what a company can still answer. */
 static const core_listing need_listing = {
 	.entity = &need_entity,
-	.table = "municipalities.needs n",
-	.key = "n.id",
-	.columns = NEED_COLUMNS,
-	.column_count = NEED_COLUMN_COUNT,
 	.order = "n.deadline, n.id",
 	.search = "n.search",
 	.filter_message = "filter",
-	.filters = need_filters,
-	.filter_count = sizeof(need_filters) / sizeof(need_filters[0]),
+	CORE_LISTING_FILTERS(need_filters),
 };
 
-void municipalities_list_needs(municipalities_service *service,
-                               const Chc__V1__ListNeedsRequest *input,
-                               Chc__V1__ListNeedsResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__ListNeedsResponse *)core_list_reply(
-	                closure_data, &need_listing, &input->base,
-	                &chc__v1__list_needs_response__descriptor),
-	        closure_data);
-}
+CORE_LIST_HANDLER(municipalities, list_needs, ListNeedsRequest, ListNeedsResponse, need_listing,
+                  chc__v1__list_needs_response__descriptor)
 
-void municipalities_search_needs(municipalities_service *service,
-                                 const Chc__V1__SearchNeedsRequest *input,
-                                 Chc__V1__SearchNeedsResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__SearchNeedsResponse *)core_search_reply(
-	                closure_data, &need_listing, &input->base, NULL,
-	                &chc__v1__search_needs_response__descriptor),
-	        closure_data);
-}
+CORE_SEARCH_HANDLER(municipalities, search_needs, SearchNeedsRequest, SearchNeedsResponse,
+                    need_listing, NULL, chc__v1__search_needs_response__descriptor)

@@ -109,61 +109,57 @@ static chc_status criteria_from_json(core_request *request, Chc__V1__Need *need,
 	return core_failed(request) ? request->error.code : CHC_OK;
 }
 
+/* The need's fields in the order of NEED_COLUMNS; "" marks a column read
+ * apart: its budget, criteria, contact and owners. */
+static const char *const need_fields[] = { "id",
+	                                   "title",
+	                                   "description",
+	                                   "care_area",
+	                                   "target_groups",
+	                                   "min_trl",
+	                                   "max_device_class",
+	                                   "required_standards",
+	                                   "gdpr_dpa_required",
+	                                   "",
+	                                   "",
+	                                   "procurement_route",
+	                                   "deadline",
+	                                   "",
+	                                   "",
+	                                   "",
+	                                   "",
+	                                   "status",
+	                                   "language",
+	                                   "version",
+	                                   "created_unix_ms",
+	                                   "updated_unix_ms",
+	                                   "",
+	                                   NULL };
+
 static ProtobufCMessage *need_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Need *need = core_alloc(request, sizeof(*need));
-	Chc__V1__BudgetRange *budget = core_alloc(request, sizeof(*budget));
-	Chc__V1__Contact *contact = core_alloc(request, sizeof(*contact));
+	Chc__V1__Need *need =
+	        core_row_message(request, &chc__v1__need__descriptor, need_fields, result, row);
+	Chc__V1__BudgetRange *budget =
+	        core_message_new(request, &chc__v1__budget_range__descriptor);
+	Chc__V1__Contact *contact = core_message_new(request, &chc__v1__contact__descriptor);
 	if (need == NULL || budget == NULL || contact == NULL)
 		return NULL;
-	chc__v1__need__init(need);
-	chc__v1__budget_range__init(budget);
-	chc__v1__contact__init(contact);
-	need->id = PQgetvalue(result, row, COLUMN_ID);
-	need->title = PQgetvalue(result, row, COLUMN_TITLE);
-	need->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
-	need->care_area = core_enum_value(&chc__v1__care_category__descriptor,
-	                                  PQgetvalue(result, row, COLUMN_CARE_AREA));
-	size_t count = 0;
-	need->target_groups = (Chc__V1__TargetGroup *)core_enum_list(
-	        request, &chc__v1__target_group__descriptor,
-	        PQgetvalue(result, row, COLUMN_TARGET_GROUPS), &count);
-	need->n_target_groups = count;
-	need->min_trl = (int32_t)core_column_int64(result, row, COLUMN_MIN_TRL);
-	need->max_device_class = core_enum_value(&chc__v1__device_class__descriptor,
-	                                         PQgetvalue(result, row, COLUMN_MAX_DEVICE_CLASS));
-	need->required_standards = (Chc__V1__Standard *)core_enum_list(
-	        request, &chc__v1__standard__descriptor,
-	        PQgetvalue(result, row, COLUMN_REQUIRED_STANDARDS), &count);
-	need->n_required_standards = count;
-	need->gdpr_dpa_required = core_column_bool(result, row, COLUMN_GDPR);
 	budget->min_dkk = core_column_int64(result, row, COLUMN_BUDGET_MIN);
 	budget->max_dkk = core_column_int64(result, row, COLUMN_BUDGET_MAX);
 	need->budget = budget;
-	need->procurement_route =
-	        core_enum_value(&chc__v1__procurement_route__descriptor,
-	                        PQgetvalue(result, row, COLUMN_PROCUREMENT_ROUTE));
-	need->deadline = PQgetvalue(result, row, COLUMN_DEADLINE);
-	if (criteria_from_json(request, need, PQgetvalue(result, row, COLUMN_CRITERIA)) != CHC_OK)
-		return NULL;
 	contact->name = PQgetvalue(result, row, COLUMN_CONTACT_NAME);
 	contact->email = PQgetvalue(result, row, COLUMN_CONTACT_EMAIL);
 	contact->phone = PQgetvalue(result, row, COLUMN_CONTACT_PHONE);
 	need->contact = contact;
-	need->status = core_enum_value(&chc__v1__need_status__descriptor,
-	                               PQgetvalue(result, row, COLUMN_STATUS));
-	need->language = PQgetvalue(result, row, COLUMN_LANGUAGE);
-	need->version = core_column_int64(result, row, COLUMN_VERSION);
-	need->created_unix_ms = core_column_int64(result, row, COLUMN_CREATED);
-	need->updated_unix_ms = core_column_int64(result, row, COLUMN_UPDATED);
-	if (owners_from_text(request, need, PQgetvalue(result, row, COLUMN_OWNERS)) != CHC_OK)
+	if (criteria_from_json(request, need, PQgetvalue(result, row, COLUMN_CRITERIA)) != CHC_OK ||
+	    owners_from_text(request, need, PQgetvalue(result, row, COLUMN_OWNERS)) != CHC_OK)
 		return NULL;
 	return &need->base;
 }
 
-CORE_ENTITY_DEFINE(need_entity, "need", "need",
-                   "SELECT " NEED_COLUMNS " FROM municipalities.needs n WHERE n.id = $1::uuid",
-                   need_from_row);
+CORE_TABLE_ENTITY_DEFINE(need_entity, "need", "need", "municipalities.needs n", "n.id",
+                         NEED_COLUMNS, NEED_COLUMN_COUNT, need_from_row);
 CORE_ENTITY_LOAD_FUNCTION(need_load, Chc__V1__Need, need_entity)
 
 static char *criteria_json(core_request *request, const Chc__V1__Need *need)

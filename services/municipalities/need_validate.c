@@ -24,12 +24,8 @@ static void validate_owners(core_request *request, const Chc__V1__Need *need)
 		const Chc__V1__NeedOwner *owner = need->owners[i];
 		char field[64];
 		snprintf(field, sizeof(field), "need.owners[%zu]", i);
-		if ((owner->municipality_code != 0) == (owner->region_code != 0)) {
-			core_violation(
-			        request, field,
-			        "must give exactly one of municipality_code and region_code");
+		if (!core_check_place(request, field, owner->municipality_code, owner->region_code))
 			continue;
-		}
 		for (size_t k = 0; k < i; k++)
 			if (need->owners[k]->municipality_code == owner->municipality_code &&
 			    need->owners[k]->region_code == owner->region_code)

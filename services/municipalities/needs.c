@@ -8,37 +8,29 @@
 
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "municipalities.h"
 #include "update_mask.h"
 #include "validate.h"
 
-void municipalities_create_need(municipalities_service *service,
-                                const Chc__V1__CreateNeedRequest *input,
-                                Chc__V1__Need_Closure closure, void *closure_data)
+static Chc__V1__Need *create_need(core_request *request, const Chc__V1__CreateNeedRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Need *need = (Chc__V1__Need *)core_entity_new(
 	        request, "need", (const ProtobufCMessage *)input->need,
 	        CHC__V1__NEED_STATUS__NEED_STATUS_OPEN);
 	if (need == NULL || !need_validate(request, need, true) ||
 	    !need_validate_owners_exist(request, need))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Need *stored = NULL;
 	if (need_insert(request, need) != CHC_OK ||
 	    need_event(request, "need.created", need, need->title) != CHC_OK ||
 	    need_load(request, need->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(stored, closure_data);
+		return NULL;
+	return stored;
 }
+CORE_REPLY_HANDLER(municipalities, create_need, CreateNeedRequest, Need)
 
-void municipalities_get_need(municipalities_service *service, const Chc__V1__GetNeedRequest *input,
-                             Chc__V1__Need_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((Chc__V1__Need *)core_entity_get(closure_data, &need_entity, input->id),
-	        closure_data);
-}
+CORE_GET_HANDLER(municipalities, get_need, GetNeedRequest, Need, need_entity)
 
 /* Loads and locks the need, and checks the version the caller read. */
 static Chc__V1__Need *load_for_change(core_request *request, const char *id,
@@ -112,95 +104,85 @@ static bool mask_names(char *const *mask, size_t count, const char *name)
 
 /* How every change to a need ends: saved with its owners, its event (type,
  * detail) stored, and the need as it now is replied. */
-static void save_and_reply(core_request *request, Chc__V1__Need *need, const char *type,
-                           const char *detail, Chc__V1__Need_Closure closure)
+static Chc__V1__Need *save_and_reply(core_request *request, Chc__V1__Need *need, const char *type,
+                                     const char *detail)
 {
 	Chc__V1__Need *stored = NULL;
 	if (need_write(request, need) != CHC_OK ||
 	    need_event(request, type, need, detail) != CHC_OK ||
 	    need_load(request, need->id, false, &stored) != CHC_OK)
-		CORE_FAIL_RETURN(closure, request);
-	closure(stored, request);
+		return NULL;
+	return stored;
 }
 
-void municipalities_update_need(municipalities_service *service,
-                                const Chc__V1__UpdateNeedRequest *input,
-                                Chc__V1__Need_Closure closure, void *closure_data)
+static Chc__V1__Need *update_need(core_request *request, const Chc__V1__UpdateNeedRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (!core_check_present(request, "need", input->need))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Need *need =
 	        load_for_change(request, input->need->id, input->expected_version, true);
 	if (need == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (need->status == CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED ||
 	    need->status == CHC__V1__NEED_STATUS__NEED_STATUS_EXPIRED) {
 		core_fail(request, CHC_FAILED_PRECONDITION,
 		          "need %s is closed or expired: reopen it before changing it", need->id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	if (!apply_mask(request, need, input->need, input->update_mask, input->n_update_mask))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	/* A deadline that is changed must lie ahead; one left alone may have
 	 * passed (expiry handles that). */
 	bool deadline_changed = mask_names(input->update_mask, input->n_update_mask, "deadline");
 	if (!need_validate(request, need, false))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (deadline_changed) {
 		Chc__V1__Need probe = *need;
 		probe.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
 		if (!need_validate(request, &probe, true))
-			CORE_FAIL_RETURN(closure, closure_data);
+			return NULL;
 	}
 	if (mask_names(input->update_mask, input->n_update_mask, "owners") &&
 	    !need_validate_owners_exist(request, need))
-		CORE_FAIL_RETURN(closure, closure_data);
-	save_and_reply(request, need, "need.updated", "", closure);
+		return NULL;
+	return save_and_reply(request, need, "need.updated", "");
 }
+CORE_REPLY_HANDLER(municipalities, update_need, UpdateNeedRequest, Need)
 
-void municipalities_close_need(municipalities_service *service,
-                               const Chc__V1__CloseNeedRequest *input,
-                               Chc__V1__Need_Closure closure, void *closure_data)
+static Chc__V1__Need *close_need(core_request *request, const Chc__V1__CloseNeedRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	core_check_text(request, "reason", input->reason, 0, 1000);
 	Chc__V1__Need *need =
 	        core_failed(request)
 	                ? NULL
 	                : load_for_change(request, input->id, input->expected_version, false);
 	if (need == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (need->status == CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED) {
 		core_fail(request, CHC_FAILED_PRECONDITION, "need %s is already closed", need->id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	need->status = CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED;
-	save_and_reply(request, need, "need.closed", input->reason, closure);
+	return save_and_reply(request, need, "need.closed", input->reason);
 }
+CORE_REPLY_HANDLER(municipalities, close_need, CloseNeedRequest, Need)
 
-void municipalities_reopen_need(municipalities_service *service,
-                                const Chc__V1__ReopenNeedRequest *input,
-                                Chc__V1__Need_Closure closure, void *closure_data)
+static Chc__V1__Need *reopen_need(core_request *request, const Chc__V1__ReopenNeedRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Need *need = load_for_change(request, input->id, input->expected_version, false);
 	if (need == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (need->status != CHC__V1__NEED_STATUS__NEED_STATUS_CLOSED &&
 	    need->status != CHC__V1__NEED_STATUS__NEED_STATUS_EXPIRED) {
 		core_fail(request, CHC_FAILED_PRECONDITION,
 		          "need %s is not closed or expired, so it cannot be reopened", need->id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	need->status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
 	if (input->deadline[0] != '\0') {
 		need->deadline = input->deadline;
 		if (!core_check_date(request, "deadline", input->deadline, true))
-			CORE_FAIL_RETURN(closure, closure_data);
+			return NULL;
 	}
 	/* The need must be valid as new: a passed deadline needs a new one. */
 	if (!need_validate(request, need, true)) {
@@ -208,22 +190,24 @@ void municipalities_reopen_need(municipalities_service *service,
 			core_fail(request, CHC_INVALID_ARGUMENT,
 			          "deadline: the need's deadline %s has passed; give a new one",
 			          need->deadline);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
-	save_and_reply(request, need, "need.reopened", need->deadline, closure);
+	return save_and_reply(request, need, "need.reopened", need->deadline);
 }
+CORE_REPLY_HANDLER(municipalities, reopen_need, ReopenNeedRequest, Need)
 
-void municipalities_expire_needs(municipalities_service *service,
-                                 const Chc__V1__ExpireNeedsRequest *input,
-                                 Chc__V1__ExpireNeedsResponse_Closure closure, void *closure_data)
+static Chc__V1__ExpireNeedsResponse *expire_needs(core_request *request,
+                                                  const Chc__V1__ExpireNeedsRequest *input)
 {
-	(void)service;
 	(void)input;
-	core_request *request = closure_data;
 	PGresult *result = NULL;
 	if (core_query_sql(request, need_expire_sql, 0, NULL, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	Chc__V1__ExpireNeedsResponse reply = CHC__V1__EXPIRE_NEEDS_RESPONSE__INIT;
-	reply.expired = atoi(PQgetvalue(result, 0, 0));
-	closure(&reply, closure_data);
+		return NULL;
+	Chc__V1__ExpireNeedsResponse *reply =
+	        core_message_new(request, &chc__v1__expire_needs_response__descriptor);
+	if (reply == NULL)
+		return NULL;
+	reply->expired = atoi(PQgetvalue(result, 0, 0));
+	return reply;
 }
+CORE_REPLY_HANDLER(municipalities, expire_needs, ExpireNeedsRequest, ExpireNeedsResponse)

@@ -10,6 +10,7 @@
 #include "chc/uuid.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "projects.h"
 #include "query_builder.h"
 #include "update_mask.h"
@@ -26,28 +27,27 @@ static Chc__V1__Project *load_for_change(core_request *request, const char *id,
 	return project;
 }
 
-static void reply_loaded(core_request *request, const char *id, Chc__V1__Project_Closure closure)
+/* The project as it now is: the reply of every call that changes one. */
+static Chc__V1__Project *reply_loaded(core_request *request, const char *id)
 {
 	Chc__V1__Project *project = NULL;
-	if (project_load(request, id, false, &project) != CHC_OK)
-		CORE_FAIL_RETURN(closure, request);
-	closure(project, request);
+	return project_load(request, id, false, &project) == CHC_OK ? project : NULL;
 }
 
 /* How every change to a project's participants ends: the project's
  * version moves, the history records the change (kind) with the party's
  * key and commitment, the event (type) names the party, and the reply is
  * the project as it now is. */
-static void participant_changed(core_request *request, Chc__V1__Project *project, const char *kind,
-                                const char *type, const char *reason, const char *key,
-                                int64_t commitment_ore, Chc__V1__Project_Closure closure)
+static Chc__V1__Project *participant_changed(core_request *request, Chc__V1__Project *project,
+                                             const char *kind, const char *type, const char *reason,
+                                             const char *key, int64_t commitment_ore)
 {
 	if (project_write(request, project) != CHC_OK ||
 	    project_history_add(request, project->id, kind, 0, 0, reason, key, commitment_ore) !=
 	            CHC_OK ||
 	    project_event(request, type, project->id, key) != CHC_OK)
-		CORE_FAIL_RETURN(closure, request);
-	reply_loaded(request, project->id, closure);
+		return NULL;
+	return reply_loaded(request, project->id);
 }
 
 static bool validate_text(core_request *request, const Chc__V1__Project *project)
@@ -100,16 +100,14 @@ static bool validate_participants(core_request *request, const Chc__V1__Project 
 	return !core_failed(request);
 }
 
-void projects_create_project(projects_service *service, const Chc__V1__CreateProjectRequest *input,
-                             Chc__V1__Project_Closure closure, void *closure_data)
+static Chc__V1__Project *create_project(core_request *request,
+                                        const Chc__V1__CreateProjectRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	Chc__V1__Project *project = (Chc__V1__Project *)core_entity_new(
 	        request, "project", (const ProtobufCMessage *)input->project,
 	        CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED);
 	if (project == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	const char *id = project->id;
 	if (project->status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED &&
 	    project->status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING)
@@ -120,39 +118,36 @@ void projects_create_project(projects_service *service, const Chc__V1__CreatePro
 	    !validate_participants(request, project, checked) ||
 	    project_links_check(request, project) != CHC_OK ||
 	    project_insert(request, project) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	for (size_t i = 0; i < project->n_participants; i++)
 		if (project_participant_add(
 		            request, id, &checked[i], project->participants[i]->role,
 		            project->participants[i]->commitment_ore, (int)i) != CHC_OK)
-			CORE_FAIL_RETURN(closure, closure_data);
+			return NULL;
 	if (project_history_add(request, id, "status", 0, project->status, "created", NULL, 0) !=
 	            CHC_OK ||
 	    project_event(request, "project.created", id, project->title) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply_loaded(request, id, closure);
+		return NULL;
+	return reply_loaded(request, id);
 }
+CORE_REPLY_HANDLER(projects, create_project, CreateProjectRequest, Project)
 
-void projects_get_project(projects_service *service, const Chc__V1__GetProjectRequest *input,
-                          Chc__V1__Project_Closure closure, void *closure_data)
+static Chc__V1__Project *get_project(core_request *request, const Chc__V1__GetProjectRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (!core_check_uuid(request, "id", input->id))
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply_loaded(request, input->id, closure);
+		return NULL;
+	return reply_loaded(request, input->id);
 }
+CORE_REPLY_HANDLER(projects, get_project, GetProjectRequest, Project)
 
-void projects_update_project(projects_service *service, const Chc__V1__UpdateProjectRequest *input,
-                             Chc__V1__Project_Closure closure, void *closure_data)
+static Chc__V1__Project *update_project(core_request *request,
+                                        const Chc__V1__UpdateProjectRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	static const char *const updatable[] = {
 		"title", "description", "need_ids", "solution_ids", "test_bed_ids", "language", NULL
 	};
 	if (!core_check_present(request, "project", input->project))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Project *project =
 	        load_for_change(request, input->project->id, input->expected_version);
 	if (project == NULL ||
@@ -161,24 +156,22 @@ void projects_update_project(projects_service *service, const Chc__V1__UpdatePro
 	    !validate_text(request, project) || project_links_check(request, project) != CHC_OK ||
 	    project_write(request, project) != CHC_OK ||
 	    project_event(request, "project.updated", project->id, project->title) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply_loaded(request, project->id, closure);
+		return NULL;
+	return reply_loaded(request, project->id);
 }
+CORE_REPLY_HANDLER(projects, update_project, UpdateProjectRequest, Project)
 
-void projects_change_project_status(projects_service *service,
-                                    const Chc__V1__ChangeProjectStatusRequest *input,
-                                    Chc__V1__Project_Closure closure, void *closure_data)
+static Chc__V1__Project *change_project_status(core_request *request,
+                                               const Chc__V1__ChangeProjectStatusRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	core_check_enum(request, "status", &chc__v1__project_status__descriptor, input->status,
 	                true);
 	core_check_text(request, "reason", input->reason, 0, 500);
 	if (core_failed(request))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Project *project = load_for_change(request, input->id, input->expected_version);
 	if (project == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	int from = project->status;
 	if (!project_move_allowed(from, input->status)) {
 		core_fail(request, CHC_FAILED_PRECONDITION,
@@ -187,7 +180,7 @@ void projects_change_project_status(projects_service *service,
 		          project_moves_from(request, from),
 		          core_enum_slug(request, &chc__v1__project_status__descriptor,
 		                         input->status));
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	project->status = input->status;
 	char detail[160];
@@ -198,9 +191,10 @@ void projects_change_project_status(projects_service *service,
 	    project_history_add(request, project->id, "status", from, input->status, input->reason,
 	                        NULL, 0) != CHC_OK ||
 	    project_event(request, "project.status_changed", project->id, detail) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply_loaded(request, project->id, closure);
+		return NULL;
+	return reply_loaded(request, project->id);
 }
+CORE_REPLY_HANDLER(projects, change_project_status, ChangeProjectStatusRequest, Project)
 
 /* The participant with key, or NULL. */
 static Chc__V1__Participant *participant_of(Chc__V1__Project *project, const char *key)
@@ -223,15 +217,12 @@ static bool has_lead(const Chc__V1__Project *project)
 	return false;
 }
 
-void projects_add_participant(projects_service *service,
-                              const Chc__V1__AddParticipantRequest *input,
-                              Chc__V1__Project_Closure closure, void *closure_data)
+static Chc__V1__Project *add_participant(core_request *request,
+                                         const Chc__V1__AddParticipantRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	const Chc__V1__Participant *participant = input->participant;
 	if (!core_check_present(request, "participant", participant))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	core_check_enum(request, "participant.role", &chc__v1__participant_role__descriptor,
 	                participant->role, true);
 	if (participant->commitment_ore < 0)
@@ -239,29 +230,31 @@ void projects_add_participant(projects_service *service,
 	project_party checked;
 	if (core_failed(request) || project_party_check(request, "participant.party",
 	                                                participant->party, &checked) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Project *project =
 	        load_for_change(request, input->project_id, input->expected_version);
 	if (project == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (participant_of(project, checked.key) != NULL) {
 		core_fail(request, CHC_ALREADY_EXISTS, "%s takes part in project %s already",
 		          checked.name, project->id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	if (participant->role == CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD &&
 	    has_lead(project)) {
 		core_fail(request, CHC_FAILED_PRECONDITION,
 		          "project %s has a lead already: a project has exactly one", project->id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	if (project_participant_add(request, project->id, &checked, participant->role,
 	                            participant->commitment_ore,
 	                            (int)project->n_participants) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	participant_changed(request, project, "participant_joined", "project.participant_joined",
-	                    checked.name, checked.key, participant->commitment_ore, closure);
+		return NULL;
+	return participant_changed(request, project, "participant_joined",
+	                           "project.participant_joined", checked.name, checked.key,
+	                           participant->commitment_ore);
 }
+CORE_REPLY_HANDLER(projects, add_participant, AddParticipantRequest, Project)
 
 static const core_statement participant_delete_statement = {
 	"project_participant_delete",
@@ -290,43 +283,39 @@ static Chc__V1__Participant *find_participant(core_request *request, Chc__V1__Pr
 }
 
 /* A participant who leaves takes its commitment with it, in the history. */
-void projects_remove_participant(projects_service *service,
-                                 const Chc__V1__RemoveParticipantRequest *input,
-                                 Chc__V1__Project_Closure closure, void *closure_data)
+static Chc__V1__Project *remove_participant(core_request *request,
+                                            const Chc__V1__RemoveParticipantRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (!core_check_text(request, "reason", input->reason, 0, 500))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Project *project =
 	        load_for_change(request, input->project_id, input->expected_version);
 	char key[96];
 	Chc__V1__Participant *participant =
 	        project ? find_participant(request, project, input->party, key) : NULL;
 	if (participant == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (participant->role == CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD) {
 		core_fail(request, CHC_FAILED_PRECONDITION,
 		          "%s leads project %s: make another participant the lead first", key,
 		          project->id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	const char *values[] = { project->id, key };
 	PGresult *result = NULL;
 	if (core_query(request, &participant_delete_statement, values, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	participant_changed(request, project, "participant_left", "project.participant_left",
-	                    input->reason, key, participant->commitment_ore, closure);
+		return NULL;
+	return participant_changed(request, project, "participant_left", "project.participant_left",
+	                           input->reason, key, participant->commitment_ore);
 }
+CORE_REPLY_HANDLER(projects, remove_participant, RemoveParticipantRequest, Project)
 
-void projects_set_commitment(projects_service *service, const Chc__V1__SetCommitmentRequest *input,
-                             Chc__V1__Project_Closure closure, void *closure_data)
+static Chc__V1__Project *set_commitment(core_request *request,
+                                        const Chc__V1__SetCommitmentRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (input->commitment_ore < 0) {
 		core_violation(request, "commitment_ore", "must not be below zero");
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	Chc__V1__Project *project =
 	        load_for_change(request, input->project_id, input->expected_version);
@@ -334,14 +323,15 @@ void projects_set_commitment(projects_service *service, const Chc__V1__SetCommit
 	Chc__V1__Participant *participant =
 	        project ? find_participant(request, project, input->party, key) : NULL;
 	if (participant == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	const char *values[] = { project->id, key, core_int_text(request, input->commitment_ore) };
 	PGresult *result = NULL;
 	if (core_query(request, &commitment_statement, values, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	participant_changed(request, project, "commitment", "project.commitment_changed", "", key,
-	                    input->commitment_ore, closure);
+		return NULL;
+	return participant_changed(request, project, "commitment", "project.commitment_changed", "",
+	                           key, input->commitment_ore);
 }
+CORE_REPLY_HANDLER(projects, set_commitment, SetCommitmentRequest, Project)
 
 static const core_statement milestone_insert_statement = {
 	"project_milestone_insert",
@@ -350,26 +340,24 @@ static const core_statement milestone_insert_statement = {
 	6
 };
 
-void projects_add_milestone(projects_service *service, const Chc__V1__AddMilestoneRequest *input,
-                            Chc__V1__Project_Closure closure, void *closure_data)
+static Chc__V1__Project *add_milestone(core_request *request,
+                                       const Chc__V1__AddMilestoneRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	const Chc__V1__Milestone *milestone = input->milestone;
 	if (!core_check_present(request, "milestone", milestone))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	core_check_text(request, "milestone.title", milestone->title, 2, 200);
 	core_check_date(request, "milestone.due", milestone->due, true);
 	if (core_failed(request))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Project *project =
 	        load_for_change(request, input->project_id, input->expected_version);
 	if (project == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	char key[96] = "";
 	if (milestone->responsible != NULL &&
 	    find_participant(request, project, milestone->responsible, key) == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	char id[37];
 	chc_uuid_generate(id);
 	const char *values[] = { id,
@@ -382,9 +370,10 @@ void projects_add_milestone(projects_service *service, const Chc__V1__AddMilesto
 	if (core_query(request, &milestone_insert_statement, values, &result) != CHC_OK ||
 	    project_write(request, project) != CHC_OK ||
 	    project_event(request, "milestone.added", project->id, milestone->title) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply_loaded(request, project->id, closure);
+		return NULL;
+	return reply_loaded(request, project->id);
 }
+CORE_REPLY_HANDLER(projects, add_milestone, AddMilestoneRequest, Project)
 
 static const core_statement milestone_done_statement = {
 	"project_milestone_done",
@@ -393,33 +382,31 @@ static const core_statement milestone_done_statement = {
 	3
 };
 
-void projects_set_milestone_done(projects_service *service,
-                                 const Chc__V1__SetMilestoneDoneRequest *input,
-                                 Chc__V1__Project_Closure closure, void *closure_data)
+static Chc__V1__Project *set_milestone_done(core_request *request,
+                                            const Chc__V1__SetMilestoneDoneRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	if (!core_check_uuid(request, "milestone_id", input->milestone_id))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	Chc__V1__Project *project =
 	        load_for_change(request, input->project_id, input->expected_version);
 	if (project == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	const char *values[] = { project->id, input->milestone_id, input->done ? "true" : "false" };
 	PGresult *result = NULL;
 	if (core_query(request, &milestone_done_statement, values, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	if (strcmp(PQcmdTuples(result), "1") != 0) {
 		core_fail(request, CHC_NOT_FOUND, "project %s has no milestone %s", project->id,
 		          input->milestone_id);
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	}
 	if (project_write(request, project) != CHC_OK ||
 	    project_event(request, input->done ? "milestone.done" : "milestone.reopened",
 	                  project->id, input->milestone_id) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	reply_loaded(request, project->id, closure);
+		return NULL;
+	return reply_loaded(request, project->id);
 }
+CORE_REPLY_HANDLER(projects, set_milestone_done, SetMilestoneDoneRequest, Project)
 
 static const core_statement project_interest_statement = {
 	"project_interest",

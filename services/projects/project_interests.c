@@ -20,6 +20,7 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "projects.h"
 #include "validate.h"
@@ -236,15 +237,36 @@ static void *copy_enums(core_request *request, const void *values, size_t count)
 	return copy;
 }
 
+/* The facts every card shows of its record, whatever its kind: the
+ * standards it meets or asks for, its maturity and its device class. */
+static void card_facts(core_request *request, Chc__V1__AnonymousCard *card, const void *standards,
+                       size_t n_standards, int trl, int device_class)
+{
+	card->n_standards = n_standards;
+	card->standards = copy_enums(request, standards, n_standards);
+	card->trl = trl;
+	card->device_class = device_class;
+}
+
+/* The card's summary: the record's first care category, or what (its
+ * kind) when it has none. Names and titles often carry who made them: the
+ * summary is the kind of thing, never its name. */
+static char *card_summary(core_request *request, const int *categories, size_t count,
+                          const char *what)
+{
+	return core_strdup(request,
+	                   count > 0 ? core_enum_slug(request, &chc__v1__care_category__descriptor,
+	                                              categories[0])
+	                             : what);
+}
+
 /* The solution an interest names, from the companies service: the other
  * side of both kinds of interest. NULL with the failure recorded. */
 static Chc__V1__Solution *fetch_solution(core_request *request, const char *solution_id)
 {
-	Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-	get.id = (char *)solution_id;
-	return (Chc__V1__Solution *)project_fetch(request, "interest.solution_id", "such solution",
-	                                          &chc__v1__company_service__descriptor,
-	                                          "GetSolution", &get.base);
+	return (Chc__V1__Solution *)project_get(request, "interest.solution_id", "such solution",
+	                                        &chc__v1__company_service__descriptor,
+	                                        "GetSolution", solution_id);
 }
 
 /* An offer to a solution goes to its company; company (size bytes) holds
@@ -294,11 +316,9 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 	if (!core_check_uuid(request, "interest.solution_id", solution_id) ||
 	    project_party_check(request, "interest.sender", sender_party, &sides->sender) != CHC_OK)
 		return core_failed(request) ? request->error.code : CHC_INVALID_ARGUMENT;
-	Chc__V1__GetTestBedRequest get_test_bed = CHC__V1__GET_TEST_BED_REQUEST__INIT;
-	get_test_bed.id = (char *)test_bed_id;
-	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_fetch(
+	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_get(
 	        request, "interest.test_bed_id", "such test bed",
-	        &chc__v1__matching_service__descriptor, "GetTestBed", &get_test_bed.base);
+	        &chc__v1__matching_service__descriptor, "GetTestBed", test_bed_id);
 	Chc__V1__Solution *solution =
 	        test_bed == NULL ? NULL : fetch_solution(request, solution_id);
 	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
@@ -314,18 +334,11 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 		sides->card.n_categories = test_bed->n_care_areas;
 		sides->card.categories =
 		        copy_enums(request, test_bed->care_areas, test_bed->n_care_areas);
-		sides->card.n_standards = test_bed->n_standards;
-		sides->card.standards =
-		        copy_enums(request, test_bed->standards, test_bed->n_standards);
-		sides->card.trl = test_bed->trl_min;
-		sides->card.device_class = test_bed->max_device_class;
+		card_facts(request, &sides->card, test_bed->standards, test_bed->n_standards,
+		           test_bed->trl_min, test_bed->max_device_class);
 		sides->card.region_code = test_bed->region_code;
-		sides->card.summary = core_strdup(
-		        request,
-		        test_bed->n_care_areas > 0
-		                ? core_enum_slug(request, &chc__v1__care_category__descriptor,
-		                                 test_bed->care_areas[0])
-		                : "a test bed");
+		sides->card.summary = card_summary(request, (const int *)test_bed->care_areas,
+		                                   test_bed->n_care_areas, "a test bed");
 	}
 	return finish_sides(request, status, test_bed != NULL ? test_bed->name : "",
 	                    (ProtobufCMessage *)test_bed, solution, &receiver, sides);
@@ -358,11 +371,9 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 	if (!valid ||
 	    project_party_check(request, "interest.sender", sender_party, &sides->sender) != CHC_OK)
 		return core_failed(request) ? request->error.code : CHC_INVALID_ARGUMENT;
-	Chc__V1__GetNeedRequest get_need = CHC__V1__GET_NEED_REQUEST__INIT;
-	get_need.id = (char *)need_id;
-	Chc__V1__Need *need = (Chc__V1__Need *)project_fetch(
+	Chc__V1__Need *need = (Chc__V1__Need *)project_get(
 	        request, "interest.need_id", "such need",
-	        &chc__v1__municipality_service__descriptor, "GetNeed", &get_need.base);
+	        &chc__v1__municipality_service__descriptor, "GetNeed", need_id);
 	Chc__V1__Solution *solution = need == NULL ? NULL : fetch_solution(request, solution_id);
 	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
 	if (status == CHC_OK && need->status != CHC__V1__NEED_STATUS__NEED_STATUS_OPEN &&
@@ -392,18 +403,10 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		sides->card.n_target_groups = s->n_target_groups;
 		sides->card.target_groups =
 		        copy_enums(request, s->target_groups, s->n_target_groups);
-		sides->card.n_standards = s->n_standards;
-		sides->card.standards = copy_enums(request, s->standards, s->n_standards);
-		sides->card.trl = s->trl;
-		sides->card.device_class = s->device_class;
-		/* Names and titles often carry who made them: the summary is the
-		 * kind of thing, never its name. */
-		sides->card.summary = core_strdup(
-		        request,
-		        s->n_categories > 0
-		                ? core_enum_slug(request, &chc__v1__care_category__descriptor,
-		                                 s->categories[0])
-		                : "a solution");
+		card_facts(request, &sides->card, s->standards, s->n_standards, s->trl,
+		           s->device_class);
+		sides->card.summary = card_summary(request, (const int *)s->categories,
+		                                   s->n_categories, "a solution");
 	} else if (status == CHC_OK &&
 	           (sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY ||
 	            sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_REGION)) {
@@ -426,11 +429,8 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		sides->card.n_target_groups = need->n_target_groups;
 		sides->card.target_groups =
 		        copy_enums(request, need->target_groups, need->n_target_groups);
-		sides->card.n_standards = need->n_required_standards;
-		sides->card.standards =
-		        copy_enums(request, need->required_standards, need->n_required_standards);
-		sides->card.trl = need->min_trl;
-		sides->card.device_class = need->max_device_class;
+		card_facts(request, &sides->card, need->required_standards,
+		           need->n_required_standards, need->min_trl, need->max_device_class);
 		sides->card.region_code = sides->sender.region_code;
 		if (need->budget != NULL) {
 			Chc__V1__BudgetRange *budget = core_alloc(request, sizeof(*budget));
@@ -441,9 +441,8 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 				sides->card.budget = budget;
 			}
 		}
-		sides->card.summary = core_strdup(
-		        request, core_enum_slug(request, &chc__v1__care_category__descriptor,
-		                                need->care_area));
+		sides->card.summary =
+		        card_summary(request, (const int *)&need->care_area, 1, "a need");
 	} else if (status == CHC_OK) {
 		status = core_violation(
 		        request, "interest.sender.kind",
@@ -469,23 +468,15 @@ static const core_statement interest_insert_statement = {
 	11
 };
 
-/* "\\x0a1b..." of packed bytes, request-owned. */
-static char *bytea_text(core_request *request, const ProtobufCMessage *message)
+/* message packed, as a bytea parameter (request-owned). */
+static char *packed_text(core_request *request, const ProtobufCMessage *message)
 {
 	size_t length = protobuf_c_message_get_packed_size(message);
 	uint8_t *bytes = core_alloc(request, length + 1);
-	char *text = core_alloc(request, 2 * length + 3);
-	if (bytes == NULL || text == NULL)
+	if (bytes == NULL)
 		return NULL;
 	protobuf_c_message_pack(message, bytes);
-	static const char digits[] = "0123456789abcdef";
-	text[0] = '\\';
-	text[1] = 'x';
-	for (size_t i = 0; i < length; i++) {
-		text[2 + 2 * i] = digits[bytes[i] >> 4];
-		text[3 + 2 * i] = digits[bytes[i] & 15];
-	}
-	return text;
+	return core_bytea_text(request, bytes, length);
 }
 
 /* The pair an interest is about: a need or a test bed, and a solution. */
@@ -495,26 +486,26 @@ typedef struct {
 	const char *solution_id;
 } interest_pair;
 
-static void create(core_request *request, const Chc__V1__Party *sender, interest_pair subject,
-                   const char *message, const char *job_id, Chc__V1__Interest_Closure closure)
+static Chc__V1__Interest *create(core_request *request, const Chc__V1__Party *sender,
+                                 interest_pair subject, const char *message, const char *job_id)
 {
 	interest_sides sides;
 	core_check_text(request, "interest.message", message, 0, 2000);
 	if (core_failed(request) ||
 	    read_sides(request, sender, subject.need_id, subject.test_bed_id, subject.solution_id,
 	               &sides) != CHC_OK)
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	/* A test bed's interest may leave its own id implicit in the sender. */
 	if (sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED)
 		subject.test_bed_id = sender->test_bed_id;
 	const char *pair[] = { subject.need_id, subject.test_bed_id, subject.solution_id };
 	PGresult *result = NULL;
 	if (core_query(request, &interest_open_statement, pair, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	if (PQntuples(result) > 0) {
 		core_fail(request, CHC_ALREADY_EXISTS, "interest %s is open for this pair already",
 		          PQgetvalue(result, 0, 0));
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	}
 	char id[37];
 	chc_uuid_generate(id);
@@ -526,12 +517,12 @@ static void create(core_request *request, const Chc__V1__Party *sender, interest
 		                 subject.need_id,
 		                 subject.solution_id,
 		                 message,
-		                 bytea_text(request, &sides.card.base),
+		                 packed_text(request, &sides.card.base),
 		                 job_id,
 		                 subject.test_bed_id };
 	if (values[8] == NULL) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	}
 	/* The event names the pair, not the sender: it is read by more than
 	 * the two sides. */
@@ -539,53 +530,48 @@ static void create(core_request *request, const Chc__V1__Party *sender, interest
 	if (core_query(request, &interest_insert_statement, values, &result) != CHC_OK ||
 	    project_event(request, "interest.created", id, sides.receiver.key) != CHC_OK ||
 	    (interest = interest_load(request, id, false, sides.sender.key)) == NULL)
-		CORE_FAIL_RETURN(closure, request);
-	closure(interest, request);
+		return NULL;
+	return interest;
 }
 
-void projects_create_interest(projects_service *service,
-                              const Chc__V1__CreateInterestRequest *input,
-                              Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *create_interest(core_request *request,
+                                          const Chc__V1__CreateInterestRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	const Chc__V1__Interest *interest = input->interest;
 	if (!core_check_present(request, "interest", interest))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	interest_pair subject = { interest->need_id, interest->test_bed_id, interest->solution_id };
-	create(request, interest->sender, subject, interest->message, "", closure);
+	return create(request, interest->sender, subject, interest->message, "");
 }
+CORE_REPLY_HANDLER(projects, create_interest, CreateInterestRequest, Interest)
 
-void projects_create_interest_from_job(projects_service *service,
-                                       const Chc__V1__CreateInterestFromJobRequest *input,
-                                       Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *
+create_interest_from_job(core_request *request, const Chc__V1__CreateInterestFromJobRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	bool valid = core_check_uuid(request, "job_id", input->job_id);
 	valid = core_check_uuid(request, "need_id", input->need_id) && valid;
 	valid = core_check_uuid(request, "solution_id", input->solution_id) && valid;
 	if (!valid || project_job_has_match(request, input->job_id, input->need_id,
 	                                    input->solution_id) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	interest_pair subject = { input->need_id, "", input->solution_id };
-	create(request, input->sender, subject, input->message, input->job_id, closure);
+	return create(request, input->sender, subject, input->message, input->job_id);
 }
+CORE_REPLY_HANDLER(projects, create_interest_from_job, CreateInterestFromJobRequest, Interest)
 
-void projects_get_interest(projects_service *service, const Chc__V1__GetInterestRequest *input,
-                           Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *get_interest(core_request *request,
+                                       const Chc__V1__GetInterestRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	char viewer[96];
 	Chc__V1__Interest *interest = NULL;
 	if (!viewer_key(request, "as", input->as, viewer))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	viewer_of_caller(request, viewer);
 	if ((interest = interest_load(request, input->id, false, viewer)) == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(interest, closure_data);
+		return NULL;
+	return interest;
 }
+CORE_REPLY_HANDLER(projects, get_interest, GetInterestRequest, Interest)
 
 /* The party whose interests are listed ("" for the secretariat's view of
  * every interest). */
@@ -610,35 +596,36 @@ static const core_listing interest_listing = {
 	.columns = INTEREST_COLUMNS,
 	.column_count = INTEREST_COLUMN_COUNT,
 	.order = "i.created_at DESC, i.id",
-	.filters = interest_filters,
-	.filter_count = sizeof(interest_filters) / sizeof(interest_filters[0]),
+	CORE_LISTING_FILTERS(interest_filters),
 };
 
-void projects_list_interests(projects_service *service, const Chc__V1__ListInterestsRequest *input,
-                             Chc__V1__ListInterestsResponse_Closure closure, void *closure_data)
+static Chc__V1__ListInterestsResponse *list_interests(core_request *request,
+                                                      const Chc__V1__ListInterestsRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	char viewer[96] = "";
 	core_list_page found;
 	if (core_list(request, &interest_listing, &input->base, &found) != CHC_OK ||
 	    !viewer_key(request, "party", input->party, viewer))
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	viewer_of_caller(request, viewer);
-	Chc__V1__ListInterestsResponse reply = CHC__V1__LIST_INTERESTS_RESPONSE__INIT;
-	reply.interests = core_alloc(request, (found.count + 1) * sizeof(void *));
-	if (reply.interests == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+	Chc__V1__ListInterestsResponse *reply =
+	        core_message_new(request, &chc__v1__list_interests_response__descriptor);
+	if (reply == NULL)
+		return NULL;
+	reply->interests = core_alloc(request, (found.count + 1) * sizeof(void *));
+	if (reply->interests == NULL)
+		return NULL;
 	for (size_t i = 0; i < found.count; i++) {
 		Chc__V1__Interest *interest =
 		        interest_from_row(request, found.rows, (int)i, viewer);
 		if (interest == NULL)
-			CORE_FAIL_RETURN(closure, closure_data);
-		reply.interests[reply.n_interests++] = interest;
+			return NULL;
+		reply->interests[reply->n_interests++] = interest;
 	}
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	reply->page = core_page_info(request, &found);
+	return reply->page != NULL ? reply : NULL;
 }
+CORE_REPLY_HANDLER(projects, list_interests, ListInterestsRequest, ListInterestsResponse)
 
 /* The open interest an answer is about, locked, at the version read, and
  * answered by the side that may: the receiver, or for a withdrawal the
@@ -710,20 +697,17 @@ static chc_status answer(core_request *request, const Chc__V1__Interest *interes
 
 /* Both sides have accepted: a project opens, led by the public buyer, or for
  * a test bed's interest by the company, the test bed its test site. */
-void projects_accept_interest(projects_service *service,
-                              const Chc__V1__AnswerInterestRequest *input,
-                              Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *accept_interest(core_request *request,
+                                          const Chc__V1__AnswerInterestRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	char viewer[96];
 	Chc__V1__Interest *interest = load_for_answer(request, input, false, viewer);
 	if (interest == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	interest_sides sides;
 	if (read_sides(request, interest->sender, interest->need_id, interest->test_bed_id,
 	               interest->solution_id, &sides) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+		return NULL;
 	bool sender_is_company = interest->sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
 	bool sender_is_test_bed = interest->test_bed_id[0] != '\0';
 	project_opening opening = {
@@ -745,9 +729,10 @@ void projects_accept_interest(projects_service *service,
 	    answer(request, interest, CHC__V1__INTEREST_STATE__INTEREST_STATE_ACCEPTED, "",
 	           project_id, "interest.accepted") != CHC_OK ||
 	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure(answered, closure_data);
+		return NULL;
+	return answered;
 }
+CORE_REPLY_HANDLER(projects, accept_interest, AnswerInterestRequest, Interest)
 
 /* How an answer closes an interest without a project: the side that may
  * give it, how long its reason must be, and the state and event it leads
@@ -762,11 +747,12 @@ typedef struct interest_closing {
 	bool not_a_match;
 } interest_closing;
 
-static void close_interest(core_request *request, const Chc__V1__AnswerInterestRequest *input,
-                           const interest_closing *how, Chc__V1__Interest_Closure closure)
+static Chc__V1__Interest *close_interest(core_request *request,
+                                         const Chc__V1__AnswerInterestRequest *input,
+                                         const interest_closing *how)
 {
 	if (!core_check_text(request, "reason", input->reason, how->reason_minimum, 500))
-		CORE_FAIL_RETURN(closure, request);
+		return NULL;
 	char viewer[96];
 	Chc__V1__Interest *interest = load_for_answer(request, input, how->by_sender, viewer);
 	Chc__V1__Interest *answered = NULL;
@@ -776,33 +762,31 @@ static void close_interest(core_request *request, const Chc__V1__AnswerInterestR
 	     project_record_not_a_match(request, interest->need_id, interest->solution_id,
 	                                input->reason) != CHC_OK) ||
 	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
-		CORE_FAIL_RETURN(closure, request);
-	closure(answered, request);
+		return NULL;
+	return answered;
 }
 
-void projects_decline_interest(projects_service *service,
-                               const Chc__V1__AnswerInterestRequest *input,
-                               Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *decline_interest(core_request *request,
+                                           const Chc__V1__AnswerInterestRequest *input)
 {
-	(void)service;
 	static const interest_closing decline = {
 		.reason_minimum = 3,
 		.state = CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED,
 		.event = "interest.declined",
 		.not_a_match = true,
 	};
-	close_interest(closure_data, input, &decline, closure);
+	return close_interest(request, input, &decline);
 }
+CORE_REPLY_HANDLER(projects, decline_interest, AnswerInterestRequest, Interest)
 
-void projects_withdraw_interest(projects_service *service,
-                                const Chc__V1__AnswerInterestRequest *input,
-                                Chc__V1__Interest_Closure closure, void *closure_data)
+static Chc__V1__Interest *withdraw_interest(core_request *request,
+                                            const Chc__V1__AnswerInterestRequest *input)
 {
-	(void)service;
 	static const interest_closing withdraw = {
 		.by_sender = true,
 		.state = CHC__V1__INTEREST_STATE__INTEREST_STATE_WITHDRAWN,
 		.event = "interest.withdrawn",
 	};
-	close_interest(closure_data, input, &withdraw, closure);
+	return close_interest(request, input, &withdraw);
 }
+CORE_REPLY_HANDLER(projects, withdraw_interest, AnswerInterestRequest, Interest)

@@ -12,6 +12,7 @@
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/matching.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
+#include "entity.h"
 #include "projects.h"
 #include "validate.h"
 
@@ -282,59 +283,91 @@ Chc__V1__Party *project_party_from_key(core_request *request, const char *key)
 	return party;
 }
 
-/* Each linked record, one Get: present, and in the state a project needs. */
+ProtobufCMessage *project_get(core_request *request, const char *field, const char *what,
+                              const ProtobufCServiceDescriptor *service, const char *method,
+                              const char *id)
+{
+	const ProtobufCMethodDescriptor *get =
+	        protobuf_c_service_descriptor_get_method_by_name(service, method);
+	const ProtobufCFieldDescriptor *id_field =
+	        get == NULL ? NULL
+	                    : protobuf_c_message_descriptor_get_field_by_name(get->input, "id");
+	if (id_field == NULL || id_field->type != PROTOBUF_C_TYPE_STRING) {
+		core_fail(request, CHC_INTERNAL, "%s.%s is not a Get by id", service->name, method);
+		return NULL;
+	}
+	ProtobufCMessage *input = core_message_new(request, get->input);
+	if (input == NULL)
+		return NULL;
+	*(const char **)((char *)input + id_field->offset) = id;
+	return project_fetch(request, field, what, service, method, input);
+}
+
+/* Why a need cannot be linked (it is not open), or NULL. */
+static const char *need_refused(const ProtobufCMessage *record)
+{
+	const Chc__V1__Need *need = (const Chc__V1__Need *)record;
+	return need->status == CHC__V1__NEED_STATUS__NEED_STATUS_OPEN ||
+	                       need->status == CHC__V1__NEED_STATUS__NEED_STATUS_IN_DIALOGUE
+	               ? NULL
+	               : "is not open";
+}
+
+static const char *solution_refused(const ProtobufCMessage *record)
+{
+	const Chc__V1__Solution *solution = (const Chc__V1__Solution *)record;
+	return solution->status == CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED
+	               ? NULL
+	               : "is not published";
+}
+
+/* A kind of record a project links to by id. */
+typedef struct project_link {
+	const char *field; /* "need_ids" */
+	const char *noun;  /* "need" */
+	const ProtobufCServiceDescriptor *service;
+	const char *method; /* its Get */
+	/* Why a record cannot be linked, or NULL; NULL: any record can. */
+	const char *(*refused)(const ProtobufCMessage *record);
+} project_link;
+
+/* Each id of the records of link, one Get: present, and in the state a
+ * project needs. */
+static void link_check(core_request *request, const project_link *link, char *const *ids,
+                       size_t count)
+{
+	for (size_t i = 0; i < count && !core_failed(request); i++) {
+		char field[64], what[96];
+		snprintf(field, sizeof(field), "project.%s[%zu]", link->field, i);
+		snprintf(what, sizeof(what), "%s %s", link->noun, ids[i]);
+		if (!core_check_uuid(request, field, ids[i]))
+			break;
+		ProtobufCMessage *record =
+		        project_get(request, field, what, link->service, link->method, ids[i]);
+		const char *refused =
+		        record != NULL && link->refused != NULL ? link->refused(record) : NULL;
+		if (refused != NULL)
+			core_fail(request, CHC_FAILED_PRECONDITION, "%s: %s %s", field, what,
+			          refused);
+		if (record != NULL)
+			protobuf_c_message_free_unpacked(record, NULL);
+	}
+}
+
 chc_status project_links_check(core_request *request, const Chc__V1__Project *project)
 {
-	for (size_t i = 0; i < project->n_need_ids && !core_failed(request); i++) {
-		char field[64], what[96];
-		snprintf(field, sizeof(field), "project.need_ids[%zu]", i);
-		snprintf(what, sizeof(what), "need %s", project->need_ids[i]);
-		if (!core_check_uuid(request, field, project->need_ids[i]))
-			break;
-		Chc__V1__GetNeedRequest get = CHC__V1__GET_NEED_REQUEST__INIT;
-		get.id = project->need_ids[i];
-		Chc__V1__Need *need = (Chc__V1__Need *)project_fetch(
-		        request, field, what, &chc__v1__municipality_service__descriptor, "GetNeed",
-		        &get.base);
-		if (need != NULL && need->status != CHC__V1__NEED_STATUS__NEED_STATUS_OPEN &&
-		    need->status != CHC__V1__NEED_STATUS__NEED_STATUS_IN_DIALOGUE)
-			core_fail(request, CHC_FAILED_PRECONDITION, "%s: need %s is not open",
-			          field, need->id);
-		if (need != NULL)
-			protobuf_c_message_free_unpacked(&need->base, NULL);
-	}
-	for (size_t i = 0; i < project->n_solution_ids && !core_failed(request); i++) {
-		char field[64], what[96];
-		snprintf(field, sizeof(field), "project.solution_ids[%zu]", i);
-		snprintf(what, sizeof(what), "solution %s", project->solution_ids[i]);
-		if (!core_check_uuid(request, field, project->solution_ids[i]))
-			break;
-		Chc__V1__GetSolutionRequest get = CHC__V1__GET_SOLUTION_REQUEST__INIT;
-		get.id = project->solution_ids[i];
-		Chc__V1__Solution *solution = (Chc__V1__Solution *)project_fetch(
-		        request, field, what, &chc__v1__company_service__descriptor, "GetSolution",
-		        &get.base);
-		if (solution != NULL &&
-		    solution->status != CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED)
-			core_fail(request, CHC_FAILED_PRECONDITION,
-			          "%s: solution %s is not published", field, solution->id);
-		if (solution != NULL)
-			protobuf_c_message_free_unpacked(&solution->base, NULL);
-	}
-	for (size_t i = 0; i < project->n_test_bed_ids && !core_failed(request); i++) {
-		char field[64], what[96];
-		snprintf(field, sizeof(field), "project.test_bed_ids[%zu]", i);
-		snprintf(what, sizeof(what), "test bed %s", project->test_bed_ids[i]);
-		if (!core_check_uuid(request, field, project->test_bed_ids[i]))
-			break;
-		Chc__V1__GetTestBedRequest get = CHC__V1__GET_TEST_BED_REQUEST__INIT;
-		get.id = project->test_bed_ids[i];
-		ProtobufCMessage *test_bed =
-		        project_fetch(request, field, what, &chc__v1__matching_service__descriptor,
-		                      "GetTestBed", &get.base);
-		if (test_bed != NULL)
-			protobuf_c_message_free_unpacked(test_bed, NULL);
-	}
+	static const project_link needs = { "need_ids", "need",
+		                            &chc__v1__municipality_service__descriptor, "GetNeed",
+		                            need_refused };
+	static const project_link solutions = { "solution_ids", "solution",
+		                                &chc__v1__company_service__descriptor,
+		                                "GetSolution", solution_refused };
+	static const project_link test_beds = { "test_bed_ids", "test bed",
+		                                &chc__v1__matching_service__descriptor,
+		                                "GetTestBed", NULL };
+	link_check(request, &needs, project->need_ids, project->n_need_ids);
+	link_check(request, &solutions, project->solution_ids, project->n_solution_ids);
+	link_check(request, &test_beds, project->test_bed_ids, project->n_test_bed_ids);
 	return core_failed(request) ? request->error.code : CHC_OK;
 }
 

@@ -70,6 +70,12 @@ ProtobufCMessage *project_fetch(core_request *request, const char *field, const 
                                 const ProtobufCServiceDescriptor *service, const char *method,
                                 const ProtobufCMessage *input);
 
+/* project_fetch of the record with id by method, a Get whose request is
+ * its id alone. */
+ProtobufCMessage *project_get(core_request *request, const char *field, const char *what,
+                              const ProtobufCServiceDescriptor *service, const char *method,
+                              const char *id);
+
 /* "Not a match" for the pair, recorded with the matching service. */
 chc_status project_record_not_a_match(core_request *request, const char *need_id,
                                       const char *solution_id, const char *reason);

@@ -32,6 +32,7 @@
 #include "chc/v1/rpc.pb-c.h"
 #include "chc/v1/tokens.pb-c.h"
 #include "harness.h"
+#include "helpers.h"
 
 static harness_stack stack;
 
@@ -496,8 +497,7 @@ static void writes_are_audited(void **state)
 	assert_int_equal(record->n_fields, 2);
 	assert_string_equal(record->fields[0], "role");
 	assert_string_equal(record->fields[1], "name");
-	protobuf_c_message_free_unpacked(&audit->base, NULL);
-	protobuf_c_message_free_unpacked(&created->base, NULL);
+	free_messages(&audit->base, &created->base);
 	harness_call_json(stack.client, &chc__v1__audit_service__descriptor, "ListAudit",
 	                  "{\"since_unix_ms\":-1}", CHC_INVALID_ARGUMENT, NULL, 0);
 	/* Not even the database's owner changes it. */

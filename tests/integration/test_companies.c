@@ -14,6 +14,7 @@
 
 #include "chc/v1/companies.pb-c.h"
 #include "harness.h"
+#include "helpers.h"
 
 static harness_stack stack;
 
@@ -71,8 +72,7 @@ static void create_get_update_archive(void **state)
 	snprintf(request, sizeof(request), "{\"id\":\"%s\",\"expected_version\":2}", company->id);
 	Chc__V1__Company *archived = (void *)call_json("ArchiveCompany", request, CHC_OK, NULL, 0);
 	assert_int_equal(archived->status, CHC__V1__COMPANY_STATUS__COMPANY_STATUS_ARCHIVED);
-	protobuf_c_message_free_unpacked(&archived->base, NULL);
-	protobuf_c_message_free_unpacked(&company->base, NULL);
+	free_messages(&archived->base, &company->base);
 }
 
 static void every_bad_field_is_named(void **state)
@@ -92,14 +92,9 @@ static void every_bad_field_is_named(void **state)
 	        "company.categories[0]");
 	expect_violation("{\"name\":\"Old ApS\",\"cvr\":\"12345674\",\"founded_year\":3000}",
 	                 "company.founded_year");
-	char *name = malloc(2001);
-	memset(name, 'n', 2000);
-	name[2000] = '\0';
-	char *company = malloc(2100);
-	snprintf(company, 2100, "{\"name\":\"%s\",\"cvr\":\"12345674\"}", name);
+	char *company = with_long_text("{\"name\":\"%s\",\"cvr\":\"12345674\"}", 2000, 'n');
 	expect_violation(company, "company.name");
 	free(company);
-	free(name);
 }
 
 static void foreign_companies_and_lists(void **state)

@@ -80,15 +80,25 @@ static void start_held_call(held_call *call, PGconn *holder)
 	fail_msg("the call never reached its lock");
 }
 
+/* A municipalities service started with environment, and a call to it
+ * waiting on the key the returned connection holds. */
+static PGconn *start_with_held_call(harness_service *service, const char *const *environment,
+                                    held_call *call)
+{
+	assert_true(harness_start(service, "municipalities", environment));
+	PGconn *holder = hold_the_key();
+	*call = (held_call){ .service = service, .status = CHC_UNKNOWN };
+	start_held_call(call, holder);
+	return holder;
+}
+
 static void request_in_flight_is_answered(void **state)
 {
 	(void)state;
 	harness_service service;
+	held_call call;
 	static const char *const patient[] = { "CHC_DRAIN_TIMEOUT_MS=30000", NULL };
-	assert_true(harness_start(&service, "municipalities", patient));
-	PGconn *holder = hold_the_key();
-	held_call call = { .service = &service, .status = CHC_UNKNOWN };
-	start_held_call(&call, holder);
+	PGconn *holder = start_with_held_call(&service, patient, &call);
 
 	char *body = NULL;
 	assert_int_equal(harness_http_get(service.http_port, "/readyz", &body), 200);
@@ -112,11 +122,9 @@ static void drain_timeout_cancels_the_query(void **state)
 {
 	(void)state;
 	harness_service service;
+	held_call call;
 	static const char *const impatient[] = { "CHC_DRAIN_TIMEOUT_MS=300", NULL };
-	assert_true(harness_start(&service, "municipalities", impatient));
-	PGconn *holder = hold_the_key();
-	held_call call = { .service = &service, .status = CHC_UNKNOWN };
-	start_held_call(&call, holder);
+	PGconn *holder = start_with_held_call(&service, impatient, &call);
 
 	kill(service.pid, SIGTERM);
 	pthread_join(call.thread, NULL); /* answered although the lock is still held */

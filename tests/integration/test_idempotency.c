@@ -13,6 +13,7 @@
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
+#include "helpers.h"
 
 static harness_stack stack;
 
@@ -42,6 +43,15 @@ static chc_status create(const Chc__V1__CreateNeedRequest *request, const char *
 	                       NULL);
 }
 
+/* How many needs the database holds titled title. */
+static const char *needs_titled(const char *title)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM municipalities.needs WHERE title = '%s'",
+	         title);
+	return harness_sql_value(stack.database, sql);
+}
+
 static void repeat_returns_the_first_reply(void **state)
 {
 	(void)state;
@@ -53,13 +63,8 @@ static void repeat_returns_the_first_reply(void **state)
 	assert_int_equal(create(request, key, &second), CHC_OK);
 	assert_string_equal(first->id, second->id);
 	assert_int_equal(first->version, second->version);
-	assert_string_equal(harness_sql_value(stack.database,
-	                                      "SELECT count(*) FROM municipalities.needs "
-	                                      "WHERE title = 'Genoptræning med app'"),
-	                    "1");
-	protobuf_c_message_free_unpacked(&first->base, NULL);
-	protobuf_c_message_free_unpacked(&second->base, NULL);
-	protobuf_c_message_free_unpacked(&request->base, NULL);
+	assert_string_equal(needs_titled("Genoptræning med app"), "1");
+	free_messages(&first->base, &second->base, &request->base);
 }
 
 static void same_key_other_request_is_refused(void **state)
@@ -75,12 +80,8 @@ static void same_key_other_request_is_refused(void **state)
 	need = NULL;
 	assert_int_equal(create(other, key, &need), CHC_FAILED_PRECONDITION);
 	assert_null(need);
-	assert_string_equal(harness_sql_value(stack.database,
-	                                      "SELECT count(*) FROM municipalities.needs "
-	                                      "WHERE title = 'Andet behov med samme nøgle'"),
-	                    "0");
-	protobuf_c_message_free_unpacked(&one->base, NULL);
-	protobuf_c_message_free_unpacked(&other->base, NULL);
+	assert_string_equal(needs_titled("Andet behov med samme nøgle"), "0");
+	free_messages(&one->base, &other->base);
 }
 
 static void failed_writes_store_nothing(void **state)
@@ -114,9 +115,7 @@ static void expired_keys_are_forgotten(void **state)
 	harness_sql_value(stack.database, sql);
 	assert_int_equal(create(request, key, &second), CHC_OK);
 	assert_string_not_equal(first->id, second->id);
-	protobuf_c_message_free_unpacked(&first->base, NULL);
-	protobuf_c_message_free_unpacked(&second->base, NULL);
-	protobuf_c_message_free_unpacked(&request->base, NULL);
+	free_messages(&first->base, &second->base, &request->base);
 }
 
 int main(void)

@@ -21,6 +21,7 @@
 #include "chc/v1/matching.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
+#include "helpers.h"
 
 static harness_stack stack;
 static char company_id[37];
@@ -383,8 +384,7 @@ static void need_solution(void **state)
 	}
 	assert_int_equal(matches, 2);
 	assert_int_equal(misses, 1);
-	protobuf_c_message_free_unpacked(&found->base, NULL);
-	protobuf_c_message_free_unpacked(&job->base, NULL);
+	free_messages(&found->base, &job->base);
 }
 
 static void feedback_is_honoured(void **state)
@@ -415,8 +415,7 @@ static void feedback_is_honoured(void **state)
 		assert_non_null(why);
 		assert_non_null(strstr(why->detail, "tried it in 2025"));
 	}
-	protobuf_c_message_free_unpacked(&found->base, NULL);
-	protobuf_c_message_free_unpacked(&job->base, NULL);
+	free_messages(&found->base, &job->base);
 }
 
 /* The whole export of a job, in chunks small enough to need several. */
@@ -517,8 +516,7 @@ static void test_bed_assignment(void **state)
 		assert_int_equal(per_bed[0], 1);
 		assert_int_equal(per_bed[1], 1);
 		assert_int_equal(per_bed[2], 0);
-		protobuf_c_message_free_unpacked(&found->base, NULL);
-		protobuf_c_message_free_unpacked(&job->base, NULL);
+		free_messages(&found->base, &job->base);
 	}
 }
 
@@ -538,8 +536,7 @@ static void consortia(void **state)
 	assert_int_equal(group->combined_budget->max_dkk, 1800000);
 	for (size_t i = 0; i < group->n_members; i++)
 		assert_true(strlen(group->members[i]->reason) > 0);
-	protobuf_c_message_free_unpacked(&found->base, NULL);
-	protobuf_c_message_free_unpacked(&job->base, NULL);
+	free_messages(&found->base, &job->base);
 }
 
 /* A slow instance (a pause after each phase) is killed in the middle of a

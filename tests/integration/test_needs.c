@@ -15,6 +15,7 @@
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
+#include "helpers.h"
 
 static harness_stack stack;
 
@@ -82,8 +83,7 @@ static void create_and_get(void **state)
 	Chc__V1__Need *again = (void *)call_json("GetNeed", request, CHC_OK, NULL, 0);
 	assert_string_equal(again->title, need->title);
 	assert_string_equal(again->deadline, need->deadline);
-	protobuf_c_message_free_unpacked(&again->base, NULL);
-	protobuf_c_message_free_unpacked(&need->base, NULL);
+	free_messages(&again->base, &need->base);
 	/* One event for the owners, in the same transaction. */
 	assert_string_not_equal(
 	        harness_sql_value(stack.database,
@@ -119,13 +119,8 @@ static void every_bad_field_is_named(void **state)
 	expect_violation("{\"contact\":{\"email\":\"no-at-sign\"}}", "need.contact.email");
 	expect_violation("{\"status\":\"closed\"}", "need.status");
 	expect_violation("{\"language\":\"sv\"}", "need.language");
-	char *long_title = malloc(2100);
-	memset(long_title, 'x', 2000);
-	long_title[2000] = '\0';
-	char *override = malloc(2200);
-	snprintf(override, 2200, "{\"title\":\"%s\"}", long_title);
+	char *override = with_long_text("{\"title\":\"%s\"}", 2000, 'x');
 	expect_violation(override, "need.title");
-	free(long_title);
 	free(override);
 	/* Nothing of the refused needs was written. */
 	assert_string_equal(harness_sql_value(stack.database,
@@ -218,8 +213,7 @@ static void update_checks_the_version(void **state)
 	         "{\"need\":{\"id\":\"%s\"},\"update_mask\":[\"id\"],\"expected_version\":2}",
 	         need->id);
 	assert_null(call_json("UpdateNeed", request, CHC_INVALID_ARGUMENT, NULL, 0));
-	protobuf_c_message_free_unpacked(&updated->base, NULL);
-	protobuf_c_message_free_unpacked(&need->base, NULL);
+	free_messages(&updated->base, &need->base);
 }
 
 static void close_and_reopen(void **state)
@@ -236,9 +230,7 @@ static void close_and_reopen(void **state)
 	assert_int_equal(open->status, CHC__V1__NEED_STATUS__NEED_STATUS_OPEN);
 	assert_int_equal(open->version, 3);
 	assert_null(call_json("ReopenNeed", request, CHC_FAILED_PRECONDITION, NULL, 0));
-	protobuf_c_message_free_unpacked(&open->base, NULL);
-	protobuf_c_message_free_unpacked(&closed->base, NULL);
-	protobuf_c_message_free_unpacked(&need->base, NULL);
+	free_messages(&open->base, &closed->base, &need->base);
 }
 
 static void *expire_once(void *argument)
@@ -291,9 +283,7 @@ static void needs_expire_once_and_tell_owners(void **state)
 	         harness_date(30, deadline));
 	Chc__V1__Need *reopened = (void *)call_json("ReopenNeed", request, CHC_OK, NULL, 0);
 	assert_int_equal(reopened->status, CHC__V1__NEED_STATUS__NEED_STATUS_OPEN);
-	protobuf_c_message_free_unpacked(&reopened->base, NULL);
-	protobuf_c_message_free_unpacked(&late->base, NULL);
-	protobuf_c_message_free_unpacked(&idle->base, NULL);
+	free_messages(&reopened->base, &late->base, &idle->base);
 }
 
 int main(void)

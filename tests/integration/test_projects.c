@@ -25,6 +25,7 @@
 #include "chc/v1/person.pb-c.h"
 #include "chc/v1/projects.pb-c.h"
 #include "harness.h"
+#include "helpers.h"
 
 static harness_stack stack;
 static char company_id[37];
@@ -278,9 +279,7 @@ static void participants_and_commitments(void **state)
 	         "\"company_id\":\"%s\"}}",
 	         project->id, company_id);
 	assert_null(call("RemoveParticipant", text, CHC_FAILED_PRECONDITION)); /* the lead */
-	protobuf_c_message_free_unpacked(&left->base, NULL);
-	protobuf_c_message_free_unpacked(&joined->base, NULL);
-	protobuf_c_message_free_unpacked(&project->base, NULL);
+	free_messages(&left->base, &joined->base, &project->base);
 }
 
 static void milestones_lists_and_search(void **state)
@@ -327,9 +326,7 @@ static void milestones_lists_and_search(void **state)
 	             "filter.participant");
 	expect_field("SearchProjects", "{\"query\":\"\",\"filter\":{\"need_id\":\"x\"}}", "query");
 	expect_field("ListInterests", "{\"party\":{\"kind\":\"region\"}}", "party");
-	protobuf_c_message_free_unpacked(&done->base, NULL);
-	protobuf_c_message_free_unpacked(&with->base, NULL);
-	protobuf_c_message_free_unpacked(&project->base, NULL);
+	free_messages(&done->base, &with->base, &project->base);
 }
 
 static Chc__V1__Interest *interest_from_company(int solution, chc_status expected)
@@ -400,9 +397,7 @@ static void interests_open_projects(void **state)
 	        participant(project, CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY);
 	assert_int_equal(lead->role, CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD);
 	assert_null(answer("AcceptInterest", accepted, copenhagen, "", CHC_FAILED_PRECONDITION));
-	protobuf_c_message_free_unpacked(&project->base, NULL);
-	protobuf_c_message_free_unpacked(&accepted->base, NULL);
-	protobuf_c_message_free_unpacked(&sent->base, NULL);
+	free_messages(&project->base, &accepted->base, &sent->base);
 }
 
 /* A need-solution job for the test's need and one solution, run to the end. */
@@ -461,8 +456,7 @@ static void decline_withdraw_expire(void **state)
 	for (size_t i = 0; i < found->results[0]->n_reasons; i++)
 		told = told || strstr(found->results[0]->reasons[i]->detail, "tried it in 2025");
 	assert_true(told);
-	protobuf_c_message_free_unpacked(&found->base, NULL);
-	protobuf_c_message_free_unpacked(&job->base, NULL);
+	free_messages(&found->base, &job->base);
 
 	Chc__V1__Interest *again = interest_from_company(1, CHC_OK);
 	char company[128];
@@ -495,12 +489,8 @@ static void decline_withdraw_expire(void **state)
 	         "subject_id = '%s'",
 	         old->id);
 	assert_string_equal(harness_sql_value(stack.database, text), "1");
-	protobuf_c_message_free_unpacked(&older->base, NULL);
-	protobuf_c_message_free_unpacked(&old->base, NULL);
-	protobuf_c_message_free_unpacked(&withdrawn->base, NULL);
-	protobuf_c_message_free_unpacked(&again->base, NULL);
-	protobuf_c_message_free_unpacked(&declined->base, NULL);
-	protobuf_c_message_free_unpacked(&sent->base, NULL);
+	free_messages(&older->base, &old->base, &withdrawn->base, &again->base, &declined->base,
+	              &sent->base);
 	/* The projects service called matching with the caller's token: the
 	 * feedback is audited as the admin's, not as the service's. */
 	assert_string_equal(harness_sql_value(stack.database,
@@ -565,11 +555,7 @@ static void test_bed_interest(void **state)
 	assert_int_equal(site->role, CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_TEST_SITE);
 	assert_int_equal(participant(project, CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY)->role,
 	                 CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD);
-	protobuf_c_message_free_unpacked(&project->base, NULL);
-	protobuf_c_message_free_unpacked(&accepted->base, NULL);
-	protobuf_c_message_free_unpacked(&seen->base, NULL);
-	protobuf_c_message_free_unpacked(&sent->base, NULL);
-	protobuf_c_message_free_unpacked(&test_bed->base, NULL);
+	free_messages(&project->base, &accepted->base, &seen->base, &sent->base, &test_bed->base);
 }
 
 /* A matching job's result becomes an interest in one call; a pair the job
@@ -591,8 +577,7 @@ static void interest_from_a_job(void **state)
 	         "%s}",
 	         job->id, need_id, solution_ids[0], copenhagen);
 	assert_null(call("CreateInterestFromJob", text, CHC_NOT_FOUND));
-	protobuf_c_message_free_unpacked(&interest->base, NULL);
-	protobuf_c_message_free_unpacked(&job->base, NULL);
+	free_messages(&interest->base, &job->base);
 }
 
 /* A write repeated with its idempotency key returns the first reply and
@@ -636,9 +621,7 @@ static void repeated_writes(void **state)
 	                                 (ProtobufCMessage **)&moved, NULL),
 	                 CHC_FAILED_PRECONDITION);
 	assert_null(moved);
-	protobuf_c_message_free_unpacked(&first->base, NULL);
-	protobuf_c_message_free_unpacked(&second->base, NULL);
-	protobuf_c_message_free_unpacked(request, NULL);
+	free_messages(&first->base, &second->base, request);
 }
 
 /* Every pair of statuses: the move is accepted exactly when the lifecycle
@@ -717,8 +700,7 @@ static void reminder(void **state)
 	         sent->id);
 	usleep(1500 * 1000); /* another housekeeping round: still one reminder */
 	assert_string_equal(harness_sql_value(stack.database, text), "1");
-	protobuf_c_message_free_unpacked(&seen->base, NULL);
-	protobuf_c_message_free_unpacked(&sent->base, NULL);
+	free_messages(&seen->base, &sent->base);
 }
 
 /* The person's records in all four services: ExportPerson of each. */

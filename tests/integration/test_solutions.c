@@ -13,6 +13,7 @@
 
 #include "chc/v1/companies.pb-c.h"
 #include "harness.h"
+#include "helpers.h"
 
 static harness_stack stack;
 static char company_id[37];
@@ -238,8 +239,7 @@ static void duplicates_and_merge(void **state)
 	                                      "SELECT count(*) FROM companies.events "
 	                                      "WHERE type = 'company.merged'"),
 	                    "1");
-	protobuf_c_message_free_unpacked(&first->base, NULL);
-	protobuf_c_message_free_unpacked(&second->base, NULL);
+	free_messages(&first->base, &second->base);
 }
 
 static void csv_import_is_row_by_row_and_repeatable(void **state)
