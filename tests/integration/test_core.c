@@ -5,14 +5,12 @@
  * holds quotes, and a call whose deadline has already passed.
  */
 #include <jansson.h>
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/common.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
@@ -182,12 +180,6 @@ static void reply_limit(void **state)
 	assert_int_equal(harness_stop(&service), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(many_statements), cmocka_unit_test(lists_decoded_twice),
-		cmocka_unit_test(readyz_is_json),  cmocka_unit_test(deadline_already_passed),
-		cmocka_unit_test(reply_limit),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(many_statements), cmocka_unit_test(lists_decoded_twice),
+              cmocka_unit_test(readyz_is_json), cmocka_unit_test(deadline_already_passed),
+              cmocka_unit_test(reply_limit))

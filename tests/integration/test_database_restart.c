@@ -3,8 +3,6 @@
  * UNAVAILABLE at once instead of hanging, and once it is back the workers
  * reconnect by themselves.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
@@ -85,10 +83,4 @@ static void survives_a_database_restart(void **state)
 	assert_int_equal(harness_stop(&service), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(survives_a_database_restart),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(survives_a_database_restart))

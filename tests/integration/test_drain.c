@@ -11,16 +11,14 @@
  * key must take, so the service's ExpireNeeds waits in PostgreSQL.
  */
 #include <pthread.h>
-#include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "chc/v1/projects.pb-c.h"
@@ -218,13 +216,7 @@ static void drain_gives_up_on_a_stuck_worker(void **state)
 	assert_int_equal(harness_stack_stop(&stack), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(request_in_flight_is_answered),
-		cmocka_unit_test(deadline_holds_inside_the_database),
-		cmocka_unit_test(drain_timeout_cancels_the_query),
-		cmocka_unit_test(drain_gives_up_on_a_stuck_worker),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(request_in_flight_is_answered),
+              cmocka_unit_test(deadline_holds_inside_the_database),
+              cmocka_unit_test(drain_timeout_cancels_the_query),
+              cmocka_unit_test(drain_gives_up_on_a_stuck_worker))

@@ -18,9 +18,7 @@
  * middle of a job is test_matching's.
  */
 #include <pthread.h>
-#include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -30,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 #include <nng/nng.h>
 #include <nng/supplemental/util/platform.h>
 
@@ -872,15 +870,7 @@ static int stop(void **state)
 	return harness_stack_stop(&stack);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(steady_load),
-		cmocka_unit_test(database_restarted),
-		cmocka_unit_test(service_killed),
-		cmocka_unit_test(lone_instance_terminated),
-		cmocka_unit_test(one_of_two_terminated),
-		cmocka_unit_test_teardown(database_read_only, writable_again),
-	};
-	return cmocka_run_group_tests(tests, start, stop);
-}
+CHC_TEST_MAIN(start, stop, cmocka_unit_test(steady_load), cmocka_unit_test(database_restarted),
+              cmocka_unit_test(service_killed), cmocka_unit_test(lone_instance_terminated),
+              cmocka_unit_test(one_of_two_terminated),
+              cmocka_unit_test_teardown(database_read_only, writable_again))

@@ -5,9 +5,7 @@
  * byte for byte, cancellation, and a job whose instance is killed in the
  * middle finishing on another with the same export.
  */
-#include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/matching.pb-c.h"
@@ -617,18 +615,8 @@ static void two_instances_share_the_queue(void **state)
 	assert_int_equal(harness_stop(&second), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_beds),
-		cmocka_unit_test(bad_parameters),
-		cmocka_unit_test(need_solution),
-		cmocka_unit_test(feedback_is_honoured),
-		cmocka_unit_test(exports_repeat),
-		cmocka_unit_test(test_bed_assignment),
-		cmocka_unit_test(consortia),
-		cmocka_unit_test(survives_a_crash),
-		cmocka_unit_test(two_instances_share_the_queue),
-	};
-	return cmocka_run_group_tests(tests, start, stop);
-}
+CHC_TEST_MAIN(start, stop, cmocka_unit_test(test_beds), cmocka_unit_test(bad_parameters),
+              cmocka_unit_test(need_solution), cmocka_unit_test(feedback_is_honoured),
+              cmocka_unit_test(exports_repeat), cmocka_unit_test(test_bed_assignment),
+              cmocka_unit_test(consortia), cmocka_unit_test(survives_a_crash),
+              cmocka_unit_test(two_instances_share_the_queue))

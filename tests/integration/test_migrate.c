@@ -3,15 +3,13 @@
  * checksums, refuses a changed file, takes turns under its lock; a service
  * refuses a schema older than it needs.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "harness.h"
 
@@ -96,11 +94,5 @@ static void service_refuses_an_old_schema(void **state)
 	assert_non_null(strstr(output, "chc-migrate up"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(applies_once_and_records_checksums),
-		cmocka_unit_test(service_refuses_an_old_schema),
-	};
-	return cmocka_run_group_tests(tests, fresh_database, NULL);
-}
+CHC_TEST_MAIN(fresh_database, NULL, cmocka_unit_test(applies_once_and_records_checksums),
+              cmocka_unit_test(service_refuses_an_old_schema))

@@ -5,14 +5,12 @@
  * order one query over all of them gives; the total only when asked; a
  * token PostgreSQL cannot read is a bad page.page_token, not an error.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "chc/v1/tokens.pb-c.h"
@@ -279,12 +277,6 @@ static void bad_tokens_are_invalid_arguments(void **state)
 	free(token);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(lists_walk_every_row_once),
-		cmocka_unit_test(searches_walk_every_match_once),
-		cmocka_unit_test(bad_tokens_are_invalid_arguments),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+CHC_TEST_MAIN(setup, teardown, cmocka_unit_test(lists_walk_every_row_once),
+              cmocka_unit_test(searches_walk_every_match_once),
+              cmocka_unit_test(bad_tokens_are_invalid_arguments))

@@ -6,15 +6,13 @@
  * due, lists, search, interests, idempotency keys, and each bad input
  * refused with nothing written.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 #include <jansson.h>
 
 #include "chc/json.h"
@@ -790,22 +788,10 @@ static void person_export_and_erasure(void **state)
 	protobuf_c_message_free_unpacked(&kept->base, NULL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(create_and_shares),
-		cmocka_unit_test(bad_projects),
-		cmocka_unit_test(lifecycle),
-		cmocka_unit_test(participants_and_commitments),
-		cmocka_unit_test(milestones_lists_and_search),
-		cmocka_unit_test(interests_open_projects),
-		cmocka_unit_test(decline_withdraw_expire),
-		cmocka_unit_test(interest_from_a_job),
-		cmocka_unit_test(every_move),
-		cmocka_unit_test(reminder),
-		cmocka_unit_test(repeated_writes),
-		cmocka_unit_test(test_bed_interest),
-		cmocka_unit_test(person_export_and_erasure),
-	};
-	return cmocka_run_group_tests(tests, start, stop);
-}
+CHC_TEST_MAIN(start, stop, cmocka_unit_test(create_and_shares), cmocka_unit_test(bad_projects),
+              cmocka_unit_test(lifecycle), cmocka_unit_test(participants_and_commitments),
+              cmocka_unit_test(milestones_lists_and_search),
+              cmocka_unit_test(interests_open_projects), cmocka_unit_test(decline_withdraw_expire),
+              cmocka_unit_test(interest_from_a_job), cmocka_unit_test(every_move),
+              cmocka_unit_test(reminder), cmocka_unit_test(repeated_writes),
+              cmocka_unit_test(test_bed_interest), cmocka_unit_test(person_export_and_erasure))

@@ -6,15 +6,13 @@
  * The proof that a read reached the replica: replay is paused there
  * (pg_wal_replay_pause), so a need the primary holds is NOT_FOUND on it.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "chc/v1/rpc.pb-c.h"
@@ -321,14 +319,9 @@ static void the_replica_refusing_a_write_fails_the_replica_not_the_read(void **s
 	harness_sql_value(primary, "DROP TABLE chc_replica_probe");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reads_go_to_the_replica_writes_to_the_primary),
-		cmocka_unit_test(the_writer_reads_the_replica_again_after_the_window),
-		cmocka_unit_test(partners_send_the_write_age_themselves),
-		cmocka_unit_test(reads_go_on_while_the_replica_is_down),
-		cmocka_unit_test(the_replica_refusing_a_write_fails_the_replica_not_the_read),
-	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+CHC_TEST_MAIN(group_setup, group_teardown,
+              cmocka_unit_test(reads_go_to_the_replica_writes_to_the_primary),
+              cmocka_unit_test(the_writer_reads_the_replica_again_after_the_window),
+              cmocka_unit_test(partners_send_the_write_age_themselves),
+              cmocka_unit_test(reads_go_on_while_the_replica_is_down),
+              cmocka_unit_test(the_replica_refusing_a_write_fails_the_replica_not_the_read))

@@ -4,13 +4,11 @@
  * get their codes, and the service stays up (tokens and roles: test_access).
  * Also health, HTTP and drain.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 #include <nng/nng.h>
 #include <nng/supplemental/util/platform.h>
 
@@ -211,20 +209,12 @@ static void sigterm_drains_and_exits_zero(void **state)
 	assert_int_equal(harness_stop(&victim), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(health_is_serving),
-		cmocka_unit_test(health_of_unknown_service_is_not_found),
-		cmocka_unit_test(garbage_bytes_get_invalid_argument),
-		cmocka_unit_test(unknown_method_is_unimplemented),
-		cmocka_unit_test(undecodable_payload_is_invalid_argument),
-		cmocka_unit_test(oversized_message_is_resource_exhausted),
-		cmocka_unit_test(past_deadline_is_not_run),
-		cmocka_unit_test(limits_hold),
-		cmocka_unit_test(violations_name_the_field),
-		cmocka_unit_test(http_endpoints_answer),
-		cmocka_unit_test(sigterm_drains_and_exits_zero),
-	};
-	return cmocka_run_group_tests(tests, start_services, stop_services);
-}
+CHC_TEST_MAIN(start_services, stop_services, cmocka_unit_test(health_is_serving),
+              cmocka_unit_test(health_of_unknown_service_is_not_found),
+              cmocka_unit_test(garbage_bytes_get_invalid_argument),
+              cmocka_unit_test(unknown_method_is_unimplemented),
+              cmocka_unit_test(undecodable_payload_is_invalid_argument),
+              cmocka_unit_test(oversized_message_is_resource_exhausted),
+              cmocka_unit_test(past_deadline_is_not_run), cmocka_unit_test(limits_hold),
+              cmocka_unit_test(violations_name_the_field), cmocka_unit_test(http_endpoints_answer),
+              cmocka_unit_test(sigterm_drains_and_exits_zero))

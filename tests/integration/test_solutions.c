@@ -2,14 +2,12 @@
  * test_solutions.c - solutions (validation, moderation, search, expiry),
  * contact persons, duplicates and merge, CSV import.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/companies.pb-c.h"
 #include "harness.h"
@@ -342,16 +340,9 @@ static void an_import_larger_than_one_copy_piece(void **state)
 	                    "1200");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(moderation_and_search),
-		cmocka_unit_test(every_bad_field_is_named),
-		cmocka_unit_test(contacts_and_deletion),
-		cmocka_unit_test(duplicates_and_merge),
-		cmocka_unit_test(csv_import_is_row_by_row_and_repeatable),
-		cmocka_unit_test(an_import_lists_a_bounded_number_of_errors),
-		cmocka_unit_test(an_import_larger_than_one_copy_piece),
-	};
-	return cmocka_run_group_tests(tests, start, stop);
-}
+CHC_TEST_MAIN(start, stop, cmocka_unit_test(moderation_and_search),
+              cmocka_unit_test(every_bad_field_is_named), cmocka_unit_test(contacts_and_deletion),
+              cmocka_unit_test(duplicates_and_merge),
+              cmocka_unit_test(csv_import_is_row_by_row_and_repeatable),
+              cmocka_unit_test(an_import_lists_a_bounded_number_of_errors),
+              cmocka_unit_test(an_import_larger_than_one_copy_piece))

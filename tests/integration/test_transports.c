@@ -5,15 +5,13 @@
  * the system's store) and the name: another CA, another name or no CA file
  * of its own gets no answer it could mistake for the service's.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 #include <nng/nng.h>
 #include <nng/supplemental/util/platform.h>
 
@@ -223,15 +221,9 @@ static void events_are_published_over_tls(void **state)
 	chc_client_destroy(client);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ipc_is_served),
-		cmocka_unit_test(tls_is_served_to_a_client_that_trusts_it),
-		cmocka_unit_test(tls_refuses_a_client_that_trusts_another_ca),
-		cmocka_unit_test(tls_refuses_a_certificate_of_another_name),
-		cmocka_unit_test(tls_checks_by_default_and_insecure_takes_a_flag),
-		cmocka_unit_test(events_are_published_over_tls),
-	};
-	return cmocka_run_group_tests(tests, start, stop);
-}
+CHC_TEST_MAIN(start, stop, cmocka_unit_test(ipc_is_served),
+              cmocka_unit_test(tls_is_served_to_a_client_that_trusts_it),
+              cmocka_unit_test(tls_refuses_a_client_that_trusts_another_ca),
+              cmocka_unit_test(tls_refuses_a_certificate_of_another_name),
+              cmocka_unit_test(tls_checks_by_default_and_insecure_takes_a_flag),
+              cmocka_unit_test(events_are_published_over_tls))

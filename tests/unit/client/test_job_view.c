@@ -2,13 +2,11 @@
  * test_job_view.c - `chc job`'s pure parts: the progress line and the
  * difference between two runs' results.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "job_view.h"
 
@@ -83,11 +81,4 @@ static void diff(void **state)
 	free(changes);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(progress_line),
-		cmocka_unit_test(diff),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(progress_line), cmocka_unit_test(diff))

@@ -1,13 +1,11 @@
 /*
  * test_json.c - messages to and from JSON through the descriptors.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/json.h"
 #include "chc/v1/municipalities.pb-c.h"
@@ -91,12 +89,6 @@ static void enum_slugs(void **state)
 	assert_string_equal(slug, "77");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip),
-		cmocka_unit_test(unknown_fields_and_wrong_types_are_named),
-		cmocka_unit_test(enum_slugs),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(round_trip),
+              cmocka_unit_test(unknown_fields_and_wrong_types_are_named),
+              cmocka_unit_test(enum_slugs))

@@ -3,14 +3,12 @@
  * .proto files, and keeps the classification every method had when the rule
  * was a name prefix.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/methods.h"
 #include "chc/v1/companies.pb-c.h"
@@ -96,11 +94,5 @@ static void known_reads_and_writes(void **state)
 			         known[i].write ? "write" : "read");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_method_keeps_its_classification),
-		cmocka_unit_test(known_reads_and_writes),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(every_method_keeps_its_classification),
+              cmocka_unit_test(known_reads_and_writes))

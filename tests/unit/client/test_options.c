@@ -1,11 +1,9 @@
 /*
  * test_options.c - the chc command's option parser: "--" ends the options.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "cli.h"
 
@@ -38,11 +36,5 @@ static void options_and_positionals(void **state)
 	assert_int_equal(arguments.positional_count, 2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(double_dash_ends_the_options),
-		cmocka_unit_test(options_and_positionals),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(double_dash_ends_the_options),
+              cmocka_unit_test(options_and_positionals))

@@ -2,13 +2,11 @@
  * test_csv.c - the CSV reader behind ImportCompanies: RFC 4180 records one
  * at a time, in memory as large as the longest record, not the file.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "csv.h"
 
@@ -85,12 +83,6 @@ static void broken_records_are_named(void **state)
 	free(wide);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reads_quoted_fields_and_skips_blank_lines),
-		cmocka_unit_test(a_file_of_short_lines_costs_one_record),
-		cmocka_unit_test(broken_records_are_named),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(reads_quoted_fields_and_skips_blank_lines),
+              cmocka_unit_test(a_file_of_short_lines_costs_one_record),
+              cmocka_unit_test(broken_records_are_named))

@@ -1,11 +1,9 @@
 /*
  * test_cvr.c - the CVR modulus-11 check.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "companies.h"
 
@@ -21,10 +19,4 @@ static void modulus_eleven(void **state)
 	assert_false(companies_cvr_is_valid(""));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(modulus_eleven),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(modulus_eleven))

@@ -1,12 +1,10 @@
 /*
  * test_dispatch.c - the method table comes from protobuf-c's descriptors.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "dispatch.h"
@@ -70,11 +68,5 @@ static void undecodable_payload_never_reaches_the_handler(void **state)
 	core_dispatch_fini(&dispatch);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(methods_come_from_descriptors),
-		cmocka_unit_test(undecodable_payload_never_reaches_the_handler),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(methods_come_from_descriptors),
+              cmocka_unit_test(undecodable_payload_never_reaches_the_handler))

@@ -1,12 +1,10 @@
 /*
  * test_entity.c - the record a Create request carries, made new.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/uuid.h"
 #include "chc/v1/municipalities.pb-c.h"
@@ -67,13 +65,7 @@ static void a_get_checks_the_id_before_any_query(void **state)
 	core_request_fini(&request);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(a_new_record_has_an_id_and_a_status),
-		cmocka_unit_test(an_absent_record_is_required),
-		cmocka_unit_test(a_message_without_id_or_status_is_a_bug),
-		cmocka_unit_test(a_get_checks_the_id_before_any_query),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(a_new_record_has_an_id_and_a_status),
+              cmocka_unit_test(an_absent_record_is_required),
+              cmocka_unit_test(a_message_without_id_or_status_is_a_bug),
+              cmocka_unit_test(a_get_checks_the_id_before_any_query))

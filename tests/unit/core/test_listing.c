@@ -2,14 +2,12 @@
  * test_listing.c - a page of records as a List or Search reply, and the
  * keyset page tokens and SQL every list pages by.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "keyset.h"
@@ -293,17 +291,9 @@ static void a_next_page_only_when_a_row_is_past_this_one(void **state)
 	core_request_fini(&request);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(list_reply_holds_the_page),
-		cmocka_unit_test(search_reply_holds_the_ranks),
-		cmocka_unit_test(a_reply_without_a_page_is_a_bug),
-		cmocka_unit_test(sort_keys_are_parsed),
-		cmocka_unit_test(page_tokens_round_trip),
-		cmocka_unit_test(bad_page_tokens_are_refused),
-		cmocka_unit_test(rows_after_the_token),
-		cmocka_unit_test(a_next_page_only_when_a_row_is_past_this_one),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(list_reply_holds_the_page),
+              cmocka_unit_test(search_reply_holds_the_ranks),
+              cmocka_unit_test(a_reply_without_a_page_is_a_bug),
+              cmocka_unit_test(sort_keys_are_parsed), cmocka_unit_test(page_tokens_round_trip),
+              cmocka_unit_test(bad_page_tokens_are_refused), cmocka_unit_test(rows_after_the_token),
+              cmocka_unit_test(a_next_page_only_when_a_row_is_past_this_one))

@@ -1,11 +1,9 @@
 /*
  * test_status.c - status names, SQLSTATE mapping and error details.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/status.h"
 #include "db.h"
@@ -78,13 +76,7 @@ static void errors_take_their_own_message(void **state)
 	chc_error_fini(&error);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names_follow_grpc),
-		cmocka_unit_test(sqlstates_map_to_statuses),
-		cmocka_unit_test(errors_keep_violations_under_a_headline),
-		cmocka_unit_test(errors_take_their_own_message),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(names_follow_grpc),
+              cmocka_unit_test(sqlstates_map_to_statuses),
+              cmocka_unit_test(errors_keep_violations_under_a_headline),
+              cmocka_unit_test(errors_take_their_own_message))

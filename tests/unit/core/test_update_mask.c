@@ -3,12 +3,10 @@
  * kind of field is copied, nothing unnamed changes, and names that may not
  * change are refused with the mask entry named.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "update_mask.h"
@@ -76,11 +74,5 @@ static void other_names_are_refused(void **state)
 	core_request_fini(&empty);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(named_fields_are_copied),
-		cmocka_unit_test(other_names_are_refused),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(named_fields_are_copied),
+              cmocka_unit_test(other_names_are_refused))

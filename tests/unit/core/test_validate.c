@@ -1,12 +1,10 @@
 /*
  * test_validate.c - the shared field checks.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "validate.h"
 
@@ -89,13 +87,7 @@ static void enums_are_stored_as_slugs(void **state)
 	core_request_fini(&request);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(text_is_utf8_and_bounded),
-		cmocka_unit_test(dates_emails_uuids_ranges),
-		cmocka_unit_test(presence_and_the_failure_recorded),
-		cmocka_unit_test(enums_are_stored_as_slugs),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(text_is_utf8_and_bounded),
+              cmocka_unit_test(dates_emails_uuids_ranges),
+              cmocka_unit_test(presence_and_the_failure_recorded),
+              cmocka_unit_test(enums_are_stored_as_slugs))

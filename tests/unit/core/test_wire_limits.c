@@ -2,13 +2,11 @@
  * test_wire_limits.c - a payload's repeated fields and unpacked size are
  * counted on the wire, before protobuf-c allocates anything.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "wire_limits.h"
@@ -84,12 +82,6 @@ static void what_is_not_a_message_is_left_to_unpack(void **state)
 	assert_int_equal(check(NULL, 0, field), CHC_OK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(a_repeated_field_past_the_limit_is_named),
-		cmocka_unit_test(unknown_fields_count_too),
-		cmocka_unit_test(what_is_not_a_message_is_left_to_unpack),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(a_repeated_field_past_the_limit_is_named),
+              cmocka_unit_test(unknown_fields_count_too),
+              cmocka_unit_test(what_is_not_a_message_is_left_to_unpack))

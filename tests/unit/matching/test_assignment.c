@@ -5,8 +5,6 @@
  * is totally unimodular, so the LP optimum is the integer optimum), and it
  * respects every capacity and pair.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -14,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "assignment.h"
 
@@ -192,12 +190,5 @@ static void bad_input(void **state)
 	assert_int_equal(total, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(optimal_like_glpk),
-		cmocka_unit_test(same_answer_every_time),
-		cmocka_unit_test(bad_input),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(optimal_like_glpk),
+              cmocka_unit_test(same_answer_every_time), cmocka_unit_test(bad_input))

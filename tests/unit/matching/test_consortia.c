@@ -4,14 +4,12 @@
  * populations and budgets summed, unlike ones are kept apart, and a group's
  * solutions meet every member need's hard criteria.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "consortia.h"
 #include "matching_fixtures.h"
@@ -97,10 +95,4 @@ static void groups_alike_needs(void **state)
 	assert_int_equal(consortia_build(&input, &groups, &count, NULL), CHC_INVALID_ARGUMENT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(groups_alike_needs),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(groups_alike_needs))

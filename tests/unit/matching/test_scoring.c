@@ -4,14 +4,12 @@
  * weights move the ranking, feedback zeroes a pair and shows its reason, and
  * the output does not depend on threads, input order or timing.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "matching_fixtures.h"
 #include "scoring.h"
@@ -250,15 +248,8 @@ static void cancelled(void **state)
 	assert_int_equal(scoring_run(&input, stop_at_once, NULL, &output, NULL), CHC_CANCELLED);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(hard_criteria),
-		cmocka_unit_test(gap_report_nearest_first),
-		cmocka_unit_test(weights_move_the_ranking),
-		cmocka_unit_test(feedback_zeroes_the_pair),
-		cmocka_unit_test(deterministic),
-		cmocka_unit_test(cancelled),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(hard_criteria),
+              cmocka_unit_test(gap_report_nearest_first),
+              cmocka_unit_test(weights_move_the_ranking),
+              cmocka_unit_test(feedback_zeroes_the_pair), cmocka_unit_test(deterministic),
+              cmocka_unit_test(cancelled))

@@ -5,15 +5,13 @@
  * same scores, whatever the weights, the top K, the gap report's size and
  * the feedback; and it scores fewer pairs.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
@@ -311,12 +309,5 @@ static void ties_go_by_id(void **state)
 	catalogue_fini(&made);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(same_top_ten),
-		cmocka_unit_test(same_whatever_the_parameters),
-		cmocka_unit_test(ties_go_by_id),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(same_top_ten),
+              cmocka_unit_test(same_whatever_the_parameters), cmocka_unit_test(ties_go_by_id))

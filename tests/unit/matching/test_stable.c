@@ -4,14 +4,12 @@
  * rather have each other (checked by the library and again by a brute-force
  * check written here from the definition), and no capacity is exceeded.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "chc_test_main.h"
 
 #include "stable.h"
 
@@ -160,12 +158,5 @@ static void bad_input(void **state)
 	assert_int_equal(stable_match(&problem, assigned, NULL), CHC_INVALID_ARGUMENT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(no_blocking_pair),
-		cmocka_unit_test(finds_a_blocking_pair),
-		cmocka_unit_test(bad_input),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CHC_TEST_MAIN(NULL, NULL, cmocka_unit_test(no_blocking_pair),
+              cmocka_unit_test(finds_a_blocking_pair), cmocka_unit_test(bad_input))
