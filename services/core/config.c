@@ -108,6 +108,19 @@ static chc_status parse_number(const setting *s, const char *text, long *value, 
 	return CHC_OK;
 }
 
+/* Stores number, already within the setting's bounds, in its int or size_t
+ * field. */
+static void store_number(const setting *s, char *field, long number)
+{
+	if (s->kind == SETTING_SIZE) {
+		size_t value = (size_t)number;
+		memcpy(field, &value, sizeof(value));
+	} else {
+		int value = (int)number;
+		memcpy(field, &value, sizeof(value));
+	}
+}
+
 chc_status core_config_load(core_config *config, const core_config_defaults *defaults,
                             chc_error *error)
 {
@@ -132,18 +145,10 @@ chc_status core_config_load(core_config *config, const core_config_defaults *def
 			break;
 		}
 		case SETTING_INT:
-			status = parse_number(s, text, &number, error);
-			if (status == CHC_OK) {
-				int value = (int)number;
-				memcpy(base, &value, sizeof(value));
-			}
-			break;
 		case SETTING_SIZE:
 			status = parse_number(s, text, &number, error);
-			if (status == CHC_OK) {
-				size_t value = (size_t)number;
-				memcpy(base, &value, sizeof(value));
-			}
+			if (status == CHC_OK)
+				store_number(s, base, number);
 			break;
 		case SETTING_LEVEL: {
 			core_log_level level = CORE_LOG_INFO;
@@ -175,15 +180,15 @@ void core_config_fini(core_config *config)
 {
 	if (config == NULL)
 		return;
-	free(config->database_url);
-	free(config->database_read_url);
-	free(config->listen);
-	free(config->http_listen);
-	free(config->events_listen);
-	free(config->token);
-	free(config->auth);
-	free(config->tls_cert);
-	free(config->tls_key);
+	/* Every string setting was copied by core_config_load: the table says
+	 * which fields to free, so a new one cannot be forgotten here. */
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		if (settings[i].kind != SETTING_STRING)
+			continue;
+		char *text = NULL;
+		memcpy(&text, (char *)config + settings[i].offset, sizeof(text));
+		free(text);
+	}
 	memset(config, 0, sizeof(*config));
 }
 
