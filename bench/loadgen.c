@@ -44,6 +44,7 @@
 #include "chc/v1/matching.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "chc/v1/projects.pb-c.h"
+#include "closed_test_bed.h"
 
 enum { MAX_CLIENTS = 256, WARMUP_MS = 500, MAX_SAMPLES = 4000000 };
 
@@ -138,29 +139,11 @@ static chc_status create_test_bed(load_shared *shared, ProtobufCMessage **reply)
 	/* A key of its own per call, as a partner's retried write would carry:
 	 * the service records it with the write. */
 	chc_uuid_generate(key);
-	char *periods[] = { "2027-Q1" };
-	Chc__V1__TestBedOwner owner = CHC__V1__TEST_BED_OWNER__INIT;
-	owner.kind = CHC__V1__TEST_BED_OWNER_KIND__TEST_BED_OWNER_KIND_REGION;
-	owner.region_code = 1084;
-	Chc__V1__TestBed test_bed = CHC__V1__TEST_BED__INIT;
-	test_bed.name = name;
-	test_bed.description = "written by the benchmark";
-	test_bed.owner = &owner;
-	test_bed.type = CHC__V1__TEST_BED_TYPE__TEST_BED_TYPE_LIVING_LAB;
-	Chc__V1__CareCategory care_area = CHC__V1__CARE_CATEGORY__CARE_CATEGORY_TELEMEDICINE;
-	test_bed.n_care_areas = 1;
-	test_bed.care_areas = &care_area;
-	test_bed.trl_min = 3;
-	test_bed.trl_max = 7;
-	test_bed.capacity_per_period = 10;
-	test_bed.n_periods = 1;
-	test_bed.periods = periods;
-	test_bed.region_code = 1084;
-	test_bed.max_device_class = CHC__V1__DEVICE_CLASS__DEVICE_CLASS_IIA;
-	test_bed.preference = CHC__V1__TEST_BED_PREFERENCE__TEST_BED_PREFERENCE_FIT;
-	test_bed.status = CHC__V1__TEST_BED_STATUS__TEST_BED_STATUS_CLOSED;
+	closed_test_bed made;
+	closed_test_bed_init(&made, name);
+	made.test_bed.description = "written by the benchmark";
 	Chc__V1__CreateTestBedRequest request = CHC__V1__CREATE_TEST_BED_REQUEST__INIT;
-	request.test_bed = &test_bed;
+	request.test_bed = &made.test_bed;
 	chc_call_options options = { .idempotency_key = key };
 	return chc_client_call(shared->client, &chc__v1__matching_service__descriptor,
 	                       "CreateTestBed", &request.base, &options, reply, NULL);

@@ -565,3 +565,12 @@ char *harness_request_with(const char *key, const char *base, const char *overri
 	json_decref(changes);
 	return text;
 }
+
+bool harness_http_served(int http_port, const char *method)
+{
+	char *body = NULL;
+	bool served = harness_http_get(http_port, "/metrics", &body) == 200 &&
+	              strstr(body, method) != NULL;
+	free(body);
+	return served;
+}

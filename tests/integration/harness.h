@@ -153,6 +153,10 @@ struct Chc__V1__RpcResponse *harness_envelope_call(const char *url, const char *
  * body (caller frees), or -1. */
 int harness_http_get(int port, const char *path, char **body);
 
+/* Whether the instance whose /metrics is on http_port has answered method
+ * (a service instance's share of a load spread over several). */
+bool harness_http_served(int http_port, const char *method);
+
 /* A direct libpq connection to the test database (for setup and checks). */
 PGconn *harness_database(void);
 

@@ -135,16 +135,6 @@ static void *keep_calling(void *argument)
 	return NULL;
 }
 
-/* Whether the instance on http_port has answered GetMunicipality. */
-static bool has_served(int http_port)
-{
-	char *body = NULL;
-	assert_int_equal(harness_http_get(http_port, "/metrics", &body), 200);
-	bool served = strstr(body, "GetMunicipality") != NULL;
-	free(body);
-	return served;
-}
-
 /* CHC_MUNICIPALITIES_URL=a,b: both instances take calls, and SIGKILL of
  * one under load costs no call (nng resends a request whose instance went
  * away to the other, libchc retries the rest). */
@@ -165,8 +155,8 @@ static void two_instances_one_killed(void **state)
 	for (int i = 0; i < 4; i++)
 		pthread_create(&threads[i], NULL, keep_calling, &load);
 	nng_msleep(700);
-	assert_true(has_served(stack.municipalities.http_port));
-	assert_true(has_served(second.http_port));
+	assert_true(harness_http_served(stack.municipalities.http_port, "GetMunicipality"));
+	assert_true(harness_http_served(second.http_port, "GetMunicipality"));
 	kill(second.pid, SIGKILL);
 	waitpid(second.pid, NULL, 0);
 	long at_kill = __atomic_load_n(&load.calls, __ATOMIC_RELAXED);

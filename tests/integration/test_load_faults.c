@@ -36,6 +36,7 @@
 #include "chc/v1/matching.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "chc/v1/projects.pb-c.h"
+#include "closed_test_bed.h"
 #include "harness.h"
 
 enum { CALLERS = 32, STATUS_COUNT = 17, FAULT_SECONDS_MINIMUM = 8 };
@@ -228,28 +229,10 @@ static chc_status create_project(chc_client *client, const chc_call_options *opt
 static chc_status create_test_bed(chc_client *client, const chc_call_options *options,
                                   const char *name, ProtobufCMessage **reply, chc_error *error)
 {
-	char *periods[] = { "2027-Q1" };
-	Chc__V1__TestBedOwner owner = CHC__V1__TEST_BED_OWNER__INIT;
-	owner.kind = CHC__V1__TEST_BED_OWNER_KIND__TEST_BED_OWNER_KIND_REGION;
-	owner.region_code = 1084;
-	Chc__V1__CareCategory care_area = CHC__V1__CARE_CATEGORY__CARE_CATEGORY_TELEMEDICINE;
-	Chc__V1__TestBed test_bed = CHC__V1__TEST_BED__INIT;
-	test_bed.name = (char *)name;
-	test_bed.owner = &owner;
-	test_bed.type = CHC__V1__TEST_BED_TYPE__TEST_BED_TYPE_LIVING_LAB;
-	test_bed.n_care_areas = 1;
-	test_bed.care_areas = &care_area;
-	test_bed.trl_min = 3;
-	test_bed.trl_max = 7;
-	test_bed.capacity_per_period = 10;
-	test_bed.n_periods = 1;
-	test_bed.periods = periods;
-	test_bed.region_code = 1084;
-	test_bed.max_device_class = CHC__V1__DEVICE_CLASS__DEVICE_CLASS_IIA;
-	test_bed.preference = CHC__V1__TEST_BED_PREFERENCE__TEST_BED_PREFERENCE_FIT;
-	test_bed.status = CHC__V1__TEST_BED_STATUS__TEST_BED_STATUS_CLOSED;
+	closed_test_bed made;
+	closed_test_bed_init(&made, (char *)name);
 	Chc__V1__CreateTestBedRequest request = CHC__V1__CREATE_TEST_BED_REQUEST__INIT;
-	request.test_bed = &test_bed;
+	request.test_bed = &made.test_bed;
 	return chc_client_call(client, &chc__v1__matching_service__descriptor, "CreateTestBed",
 	                       &request.base, options, reply, error);
 }
@@ -737,16 +720,6 @@ static void lone_instance_terminated(void **state)
 	load_free();
 }
 
-/* Whether the instance on http_port has answered method. */
-static bool has_served(int http_port, const char *method)
-{
-	char *body = NULL;
-	bool served = harness_http_get(http_port, "/metrics", &body) == 200 &&
-	              strstr(body, method) != NULL;
-	free(body);
-	return served;
-}
-
 /* Two municipalities instances given to libchc as "a,b": SIGTERM of one
  * under load costs no call; its callers move to the other. */
 static void one_of_two_terminated(void **state)
@@ -770,8 +743,8 @@ static void one_of_two_terminated(void **state)
 	chc_call_options options = { 0 };
 	load_start("sigterm_one_of_two", client, &options, only_ok);
 	run_until(phase_ms / 3, 0);
-	bool both_served = has_served(stack.municipalities.http_port, "CreateNeed") &&
-	                   has_served(second.http_port, "CreateNeed");
+	bool both_served = harness_http_served(stack.municipalities.http_port, "CreateNeed") &&
+	                   harness_http_served(second.http_port, "CreateNeed");
 	int64_t stopped_at = since_began();
 	int exit_status = harness_stop(&second);
 	int64_t exited_at = since_began();
