@@ -24,6 +24,7 @@
 
 extern "C" {
 #include "assignment.h"
+#include "test_bed_pairs.h"
 }
 
 namespace
@@ -34,29 +35,11 @@ typedef lemon::NetworkSimplex<Graph, int64_t, int64_t> Solver;
 
 chc_status check(const assignment_problem *problem, chc_error *error)
 {
-	if (problem->solution_count < 0 || problem->test_bed_count < 0)
-		return chc_error_set(error, CHC_INVALID_ARGUMENT, "negative counts");
-	if (problem->pair_count > 0 &&
-	    (problem->pair_solution == nullptr || problem->pair_test_bed == nullptr ||
-	     problem->pair_fit == nullptr))
+	if (problem->pair_count > 0 && problem->pair_fit == nullptr)
 		return chc_error_set(error, CHC_INVALID_ARGUMENT, "pairs without their arrays");
-	for (int t = 0; t < problem->test_bed_count; t++)
-		if (problem->capacity[t] < 0)
-			return chc_error_set(error, CHC_INVALID_ARGUMENT,
-			                     "test bed %d has capacity %d", t,
-			                     problem->capacity[t]);
-	for (size_t i = 0; i < problem->pair_count; i++) {
-		if (problem->pair_solution[i] < 0 ||
-		    problem->pair_solution[i] >= problem->solution_count ||
-		    problem->pair_test_bed[i] < 0 ||
-		    problem->pair_test_bed[i] >= problem->test_bed_count)
-			return chc_error_set(error, CHC_INVALID_ARGUMENT,
-			                     "pair %zu is out of range", i);
-		if (problem->pair_fit[i] <= 0)
-			return chc_error_set(error, CHC_INVALID_ARGUMENT, "pair %zu has fit %lld",
-			                     i, (long long)problem->pair_fit[i]);
-	}
-	return CHC_OK;
+	return test_bed_pairs_check(problem->solution_count, problem->test_bed_count,
+	                            problem->capacity, problem->pair_count, problem->pair_solution,
+	                            problem->pair_test_bed, problem->pair_fit, error);
 }
 
 chc_status solve(const assignment_problem *problem, int *assigned_pair, int64_t *total_fit,

@@ -7,6 +7,7 @@
  * matching.
  */
 #include "stable.h"
+#include "test_bed_pairs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -42,21 +43,9 @@ static int compare_proposals(const void *x, const void *y)
 
 static chc_status check(const stable_problem *problem, chc_error *error)
 {
-	if (problem->solution_count < 0 || problem->test_bed_count < 0)
-		return chc_error_set(error, CHC_INVALID_ARGUMENT, "negative counts");
-	for (int t = 0; t < problem->test_bed_count; t++)
-		if (problem->capacity[t] < 0)
-			return chc_error_set(error, CHC_INVALID_ARGUMENT,
-			                     "test bed %d has capacity %d", t,
-			                     problem->capacity[t]);
-	for (size_t i = 0; i < problem->pair_count; i++)
-		if (problem->pair_solution[i] < 0 ||
-		    problem->pair_solution[i] >= problem->solution_count ||
-		    problem->pair_test_bed[i] < 0 ||
-		    problem->pair_test_bed[i] >= problem->test_bed_count)
-			return chc_error_set(error, CHC_INVALID_ARGUMENT,
-			                     "pair %zu is out of range", i);
-	return CHC_OK;
+	return test_bed_pairs_check(problem->solution_count, problem->test_bed_count,
+	                            problem->capacity, problem->pair_count, problem->pair_solution,
+	                            problem->pair_test_bed, NULL, error);
 }
 
 /* The heap of one test bed: its held pairs, least wanted at the root. */
