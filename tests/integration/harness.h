@@ -103,6 +103,15 @@ int harness_run_tests_on(const char *group_name, const struct CMUnitTest *tests,
 #define harness_run_group_on(tests, stack, last)                                                   \
 	harness_run_tests_on(#tests, tests, sizeof(tests) / sizeof((tests)[0]), stack, last)
 
+/* The main() of a test program whose tests (cmocka_unit_test(...), ...) run
+ * around stack, started up to last; CHC_TEST_MAIN's counterpart. */
+#define HARNESS_TEST_MAIN_ON(stack, last, ...)                                                     \
+	int main(void)                                                                             \
+	{                                                                                          \
+		const struct CMUnitTest tests[] = { __VA_ARGS__ };                                 \
+		return harness_run_group_on(tests, stack, last);                                   \
+	}
+
 /* A client whose endpoints point at the given services (NULL: unused),
  * calling with token (NULL: the admin token). */
 chc_client *harness_client(const harness_service *companies, const harness_service *municipalities,

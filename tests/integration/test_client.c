@@ -195,14 +195,8 @@ static void command_exit_statuses(void **state)
 	assert_int_equal(chc_command("--version"), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(unreachable_is_unavailable_quickly),
-		cmocka_unit_test(generated_stubs_work),
-		cmocka_unit_test(one_client_many_threads),
-		cmocka_unit_test(two_instances_one_killed),
-		cmocka_unit_test(command_exit_statuses),
-	};
-	return harness_run_group_on(tests, &stack, "municipalities");
-}
+HARNESS_TEST_MAIN_ON(&stack, "municipalities", cmocka_unit_test(unreachable_is_unavailable_quickly),
+                     cmocka_unit_test(generated_stubs_work),
+                     cmocka_unit_test(one_client_many_threads),
+                     cmocka_unit_test(two_instances_one_killed),
+                     cmocka_unit_test(command_exit_statuses))

@@ -202,13 +202,7 @@ static void list_pages_by_name_and_id(void **state)
 	assert_string_equal(field, "page.page_token");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(create_get_update_archive),
-		cmocka_unit_test(every_bad_field_is_named),
-		cmocka_unit_test(foreign_companies_and_lists),
-		cmocka_unit_test(list_pages_by_name_and_id),
-	};
-	return harness_run_group_on(tests, &stack, "companies");
-}
+HARNESS_TEST_MAIN_ON(&stack, "companies", cmocka_unit_test(create_get_update_archive),
+                     cmocka_unit_test(every_bad_field_is_named),
+                     cmocka_unit_test(foreign_companies_and_lists),
+                     cmocka_unit_test(list_pages_by_name_and_id))

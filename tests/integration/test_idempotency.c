@@ -118,13 +118,7 @@ static void expired_keys_are_forgotten(void **state)
 	free_messages(&first->base, &second->base, &request->base);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(repeat_returns_the_first_reply),
-		cmocka_unit_test(same_key_other_request_is_refused),
-		cmocka_unit_test(failed_writes_store_nothing),
-		cmocka_unit_test(expired_keys_are_forgotten),
-	};
-	return harness_run_group_on(tests, &stack, "municipalities");
-}
+HARNESS_TEST_MAIN_ON(&stack, "municipalities", cmocka_unit_test(repeat_returns_the_first_reply),
+                     cmocka_unit_test(same_key_other_request_is_refused),
+                     cmocka_unit_test(failed_writes_store_nothing),
+                     cmocka_unit_test(expired_keys_are_forgotten))

@@ -137,13 +137,7 @@ static void get_municipality(void **state)
 	assert_null(call("GetMunicipality", &request.base, CHC_INVALID_ARGUMENT));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(five_regions_with_populations),
-		cmocka_unit_test(get_region_and_bad_codes),
-		cmocka_unit_test(municipalities_paged_and_filtered),
-		cmocka_unit_test(get_municipality),
-	};
-	return harness_run_group_on(tests, &stack, "municipalities");
-}
+HARNESS_TEST_MAIN_ON(&stack, "municipalities", cmocka_unit_test(five_regions_with_populations),
+                     cmocka_unit_test(get_region_and_bad_codes),
+                     cmocka_unit_test(municipalities_paged_and_filtered),
+                     cmocka_unit_test(get_municipality))

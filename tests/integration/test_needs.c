@@ -286,16 +286,10 @@ static void needs_expire_once_and_tell_owners(void **state)
 	free_messages(&reopened->base, &late->base, &idle->base);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(create_and_get),
-		cmocka_unit_test(every_bad_field_is_named),
-		cmocka_unit_test(shared_needs_and_filters),
-		cmocka_unit_test(search_in_danish_and_english),
-		cmocka_unit_test(update_checks_the_version),
-		cmocka_unit_test(close_and_reopen),
-		cmocka_unit_test(needs_expire_once_and_tell_owners),
-	};
-	return harness_run_group_on(tests, &stack, "municipalities");
-}
+HARNESS_TEST_MAIN_ON(&stack, "municipalities", cmocka_unit_test(create_and_get),
+                     cmocka_unit_test(every_bad_field_is_named),
+                     cmocka_unit_test(shared_needs_and_filters),
+                     cmocka_unit_test(search_in_danish_and_english),
+                     cmocka_unit_test(update_checks_the_version),
+                     cmocka_unit_test(close_and_reopen),
+                     cmocka_unit_test(needs_expire_once_and_tell_owners))
