@@ -301,6 +301,18 @@ static chc_status finish_sides(core_request *request, chc_status status, const c
 	return status;
 }
 
+/* Only a published solution is offered: FAILED_PRECONDITION otherwise.
+ * A status already failed passes through. */
+static chc_status require_published(core_request *request, chc_status status,
+                                    const Chc__V1__Solution *solution, const char *solution_id)
+{
+	if (status == CHC_OK &&
+	    solution->status != CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED)
+		return core_fail(request, CHC_FAILED_PRECONDITION, "solution %s is not published",
+		                 solution_id);
+	return status;
+}
+
 /* A test bed offers itself to a solution's company; the company sees the
  * test bed's facts: what it takes, not who runs it. */
 static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Party *sender_party,
@@ -322,10 +334,7 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 	Chc__V1__Solution *solution =
 	        test_bed == NULL ? NULL : fetch_solution(request, solution_id);
 	chc_status status = core_failed(request) ? request->error.code : CHC_OK;
-	if (status == CHC_OK &&
-	    solution->status != CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED)
-		status = core_fail(request, CHC_FAILED_PRECONDITION, "solution %s is not published",
-		                   solution_id);
+	status = require_published(request, status, solution, solution_id);
 	Chc__V1__Party receiver = CHC__V1__PARTY__INIT;
 	char receiver_company[64] = ""; /* outlives the solution message */
 	if (status == CHC_OK) {
@@ -380,10 +389,7 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 	    need->status != CHC__V1__NEED_STATUS__NEED_STATUS_IN_DIALOGUE)
 		status =
 		        core_fail(request, CHC_FAILED_PRECONDITION, "need %s is not open", need_id);
-	if (status == CHC_OK &&
-	    solution->status != CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED)
-		status = core_fail(request, CHC_FAILED_PRECONDITION, "solution %s is not published",
-		                   solution_id);
+	status = require_published(request, status, solution, solution_id);
 	Chc__V1__Party receiver = CHC__V1__PARTY__INIT;
 	char receiver_company[64] = ""; /* outlives the solution message */
 	if (status == CHC_OK && sender_party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY) {
