@@ -233,6 +233,37 @@ chc_client *harness_client(const harness_service *companies, const harness_servi
 	return chc_client_create(&options, &client, NULL) == CHC_OK ? client : NULL;
 }
 
+chc_client *harness_client_over_two(const harness_stack *stack, harness_service *second)
+{
+	if (!harness_start(second, "municipalities", NULL))
+		return NULL;
+	char both[2 * sizeof(second->url) + 1];
+	snprintf(both, sizeof(both), "%s,%s", stack->municipalities.url, second->url);
+	chc_client_options options;
+	chc_client_options_init(&options);
+	options.urls[CHC_ENDPOINT_MUNICIPALITIES] = both;
+	const struct {
+		chc_endpoint endpoint;
+		const harness_service *service;
+	} others[] = { { CHC_ENDPOINT_COMPANIES, &stack->companies },
+		       { CHC_ENDPOINT_PROJECTS, &stack->projects },
+		       { CHC_ENDPOINT_MATCHING, &stack->matching } };
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (others[i].service->pid != 0)
+			options.urls[others[i].endpoint] = others[i].service->url;
+	options.token = harness_token("admin");
+	chc_client *client = NULL;
+	return chc_client_create(&options, &client, NULL) == CHC_OK ? client : NULL;
+}
+
+int harness_postgres_fixture(const char *action)
+{
+	char command[1024];
+	snprintf(command, sizeof(command), "%s/tests/integration/postgres_fixture.sh %s %s %s",
+	         CHC_SOURCE_DIR, action, CHC_BUILD_DIR, CHC_SOURCE_DIR);
+	return system(command);
+}
+
 uint8_t *harness_raw_request(const char *url, const void *bytes, size_t length, int timeout_ms,
                              size_t *reply_length)
 {

@@ -112,6 +112,12 @@ int harness_run_tests_on(const char *group_name, const struct CMUnitTest *tests,
 		return harness_run_group_on(tests, stack, last);                                   \
 	}
 
+/* Starts second, another municipalities instance beside stack's, and
+ * returns a client (NULL on failure) that spreads its municipality calls
+ * over both ("a,b" to libchc) and reaches stack's other running services:
+ * how a test takes one instance away under load. */
+chc_client *harness_client_over_two(const harness_stack *stack, harness_service *second);
+
 /* A client whose endpoints point at the given services (NULL: unused),
  * calling with token (NULL: the admin token). */
 chc_client *harness_client(const harness_service *companies, const harness_service *municipalities,
@@ -168,6 +174,10 @@ bool harness_http_served(int http_port, const char *method);
 
 /* A direct libpq connection to the test database (for setup and checks). */
 PGconn *harness_database(void);
+
+/* Runs postgres_fixture.sh action ("stop-database", "start-replica" ...)
+ * on the suite's PostgreSQL; returns system()'s status (0: done). */
+int harness_postgres_fixture(const char *action);
 
 /* Runs SQL and returns the first value of the first row (static buffer). */
 const char *harness_sql_value(PGconn *connection, const char *sql);

@@ -142,15 +142,9 @@ static void two_instances_one_killed(void **state)
 {
 	(void)state;
 	harness_service second;
-	assert_true(harness_start(&second, "municipalities", NULL));
-	char urls[160];
-	snprintf(urls, sizeof(urls), "%s,%s", stack.municipalities.url, second.url);
-	chc_client_options options;
-	chc_client_options_init(&options);
-	options.urls[CHC_ENDPOINT_MUNICIPALITIES] = urls;
-	options.token = harness_token("admin");
 	steady_load load = { .stop = 0 };
-	assert_int_equal(chc_client_create(&options, &load.client, NULL), CHC_OK);
+	load.client = harness_client_over_two(&stack, &second);
+	assert_non_null(load.client);
 	pthread_t threads[4];
 	for (int i = 0; i < 4; i++)
 		pthread_create(&threads[i], NULL, keep_calling, &load);

@@ -15,14 +15,6 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
 
-static int fixture(const char *action)
-{
-	char command[1024];
-	snprintf(command, sizeof(command), "%s/tests/integration/postgres_fixture.sh %s %s %s",
-	         CHC_SOURCE_DIR, action, CHC_BUILD_DIR, CHC_SOURCE_DIR);
-	return system(command);
-}
-
 static int64_t monotonic_ms(void)
 {
 	struct timespec now;
@@ -52,7 +44,7 @@ static void survives_a_database_restart(void **state)
 	chc_client *client = harness_client(NULL, &service, NULL);
 	assert_int_equal(get_municipality(client), CHC_OK);
 
-	assert_int_equal(fixture("stop-database"), 0);
+	assert_int_equal(harness_postgres_fixture("stop-database"), 0);
 	assert_int_equal(get_municipality(client), CHC_UNAVAILABLE);
 	/* /readyz tells within the readiness interval (a second), and each
 	 * probe answers at once: it reads the last check, never the database. */
@@ -71,7 +63,7 @@ static void survives_a_database_restart(void **state)
 	assert_int_equal(harness_http_get(service.http_port, "/healthz", &body), 200);
 	free(body);
 
-	assert_int_equal(fixture("start-database"), 0);
+	assert_int_equal(harness_postgres_fixture("start-database"), 0);
 	chc_status status = CHC_UNAVAILABLE;
 	for (int attempt = 0; attempt < 50 && status != CHC_OK; attempt++) {
 		status = get_municipality(client);

@@ -573,14 +573,6 @@ static bool reads_go_on_writes_refused(bool is_write, chc_status status, const c
 	                            strstr(message, "database is read-only") != NULL);
 }
 
-static int fixture(const char *action)
-{
-	char command[1024];
-	snprintf(command, sizeof(command), "%s/tests/integration/postgres_fixture.sh %s %s %s",
-	         CHC_SOURCE_DIR, action, CHC_BUILD_DIR, CHC_SOURCE_DIR);
-	return system(command);
-}
-
 static bool sql_command(const char *sql)
 {
 	PGresult *result = PQexec(stack.database, sql);
@@ -615,10 +607,10 @@ static void database_restarted(void **state)
 	chc_call_options options = { .timeout_ms = 5000 };
 	load_start("database_restart", stack.client, &options, ok_or_unavailable);
 	run_until(phase_ms / 3, 0);
-	int stopped = fixture("stop-database");
+	int stopped = harness_postgres_fixture("stop-database");
 	int64_t stopped_at = since_began();
 	nng_msleep(2000);
-	int started = fixture("start-database");
+	int started = harness_postgres_fixture("start-database");
 	int64_t back_at = since_began();
 	run_until(phase_ms, RECOVERY_MS + 2000);
 	load_stop();
@@ -726,18 +718,8 @@ static void one_of_two_terminated(void **state)
 {
 	(void)state;
 	harness_service second;
-	assert_true(harness_start(&second, "municipalities", NULL));
-	char both[160];
-	snprintf(both, sizeof(both), "%s,%s", stack.municipalities.url, second.url);
-	chc_client_options client_options;
-	chc_client_options_init(&client_options);
-	client_options.urls[CHC_ENDPOINT_MUNICIPALITIES] = both;
-	client_options.urls[CHC_ENDPOINT_COMPANIES] = stack.companies.url;
-	client_options.urls[CHC_ENDPOINT_PROJECTS] = stack.projects.url;
-	client_options.urls[CHC_ENDPOINT_MATCHING] = stack.matching.url;
-	client_options.token = harness_token("admin");
-	chc_client *client = NULL;
-	assert_int_equal(chc_client_create(&client_options, &client, NULL), CHC_OK);
+	chc_client *client = harness_client_over_two(&stack, &second);
+	assert_non_null(client);
 
 	int64_t phase_ms = fault_seconds() * 1000;
 	chc_call_options options = { 0 };

@@ -29,14 +29,6 @@ static PGconn *replica;
 static chc_client *writer; /* the caller that writes */
 static chc_client *reader; /* another caller, that only reads */
 
-static int fixture(const char *action)
-{
-	char command[1024];
-	snprintf(command, sizeof(command), "%s/tests/integration/postgres_fixture.sh %s %s %s",
-	         CHC_SOURCE_DIR, action, CHC_BUILD_DIR, CHC_SOURCE_DIR);
-	return system(command);
-}
-
 static int replica_port(void)
 {
 	const char *port = getenv("CHC_TEST_PG_PORT");
@@ -87,7 +79,7 @@ static void replay_resume(void)
 static int group_setup(void **state)
 {
 	(void)state;
-	if (fixture("start-replica") != 0)
+	if (harness_postgres_fixture("start-replica") != 0)
 		return -1;
 	char url[512];
 	replica_url(url, sizeof(url), "chc");
@@ -116,7 +108,7 @@ static int group_teardown(void **state)
 	int stopped = harness_stop(&service);
 	PQfinish(replica);
 	PQfinish(primary);
-	return stopped == 0 && fixture("stop-replica") == 0 ? 0 : -1;
+	return stopped == 0 && harness_postgres_fixture("stop-replica") == 0 ? 0 : -1;
 }
 
 /* A need the writer creates; its id goes to id. */
@@ -256,7 +248,7 @@ static void reads_go_on_while_the_replica_is_down(void **state)
 	create_need(writer, before);
 	assert_true(replica_has_replayed_primary());
 	assert_int_equal(get_need(reader, before), CHC_OK);
-	assert_int_equal(fixture("stop-replica"), 0);
+	assert_int_equal(harness_postgres_fixture("stop-replica"), 0);
 	/* Every worker's replica connection is gone: the first read on each
 	 * fails there and is served by the primary, as are the reads after. */
 	char during[37];
@@ -267,7 +259,7 @@ static void reads_go_on_while_the_replica_is_down(void **state)
 	}
 
 	/* Back: the workers reconnect to it by themselves. */
-	assert_int_equal(fixture("resume-replica"), 0);
+	assert_int_equal(harness_postgres_fixture("resume-replica"), 0);
 	PQreset(replica);
 	assert_int_equal(PQstatus(replica), CONNECTION_OK);
 	replay_pause();
