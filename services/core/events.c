@@ -263,3 +263,10 @@ chc_status core_events_expire(PGconn *connection, const char *schema, int days, 
 	         schema, days);
 	return core_db_housekeeping(connection, sql, "expiring events failed", error);
 }
+
+chc_status core_event_record(core_request *request, const core_statement *statement,
+                             const char *type, const char *subject_id, const char *detail)
+{
+	const char *values[] = { type, subject_id, detail, request->principal.subject };
+	return core_execute(request, statement, values);
+}

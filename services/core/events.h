@@ -11,6 +11,7 @@
 
 #include "chc/status.h"
 #include "config.h"
+#include "db.h"
 
 typedef struct core_publisher core_publisher;
 
@@ -40,5 +41,23 @@ void core_publisher_stop(core_publisher *publisher);
 /* Deletes schema's events older than days (CHC_EVENTS_RETENTION_DAYS):
  * without it the table only grows. Run by housekeeping. */
 chc_status core_events_expire(PGconn *connection, const char *schema, int days, chc_error *error);
+
+/* The statement that stores a domain event in schema's events table for
+ * the secretariat's eyes only, in the parameters core_event_record gives. */
+#define CORE_SECRETARIAT_EVENT_STATEMENT(name, schema)                                             \
+	{                                                                                          \
+		(name),                                                                            \
+		        "INSERT INTO " schema                                                      \
+		        ".events (type, subject_id, audience, payload) VALUES ($1, $2, "           \
+		        "'{secretariat}', jsonb_build_object('detail', $3::text, 'by', "           \
+		        "$4::text))",                                                              \
+		        4                                                                          \
+	}
+
+/* Stores a domain event with statement, whose parameters are $1 type, $2
+ * subject_id, $3 detail and $4 the caller (who the audience is, is the
+ * statement's: CORE_SECRETARIAT_EVENT_STATEMENT or a service's own). */
+chc_status core_event_record(core_request *request, const core_statement *statement,
+                             const char *type, const char *subject_id, const char *detail);
 
 #endif /* CORE_EVENTS_H */

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "entity.h"
 #include "enum_columns.h"
+#include "events.h"
 #include "matching.h"
 #include "query_builder.h"
 #include "validate.h"
@@ -164,16 +165,11 @@ static const core_statement test_bed_update_statement = {
 
 CORE_ENTITY_WRITE_FUNCTIONS(test_bed, Chc__V1__TestBed, test_bed_values)
 
-static const core_statement matching_event_statement = {
-	"matching_event",
-	"INSERT INTO matching.events (type, subject_id, audience, payload) VALUES ($1, $2, "
-	"'{secretariat}', jsonb_build_object('detail', $3::text, 'by', $4::text))",
-	4
-};
+static const core_statement matching_event_statement =
+        CORE_SECRETARIAT_EVENT_STATEMENT("matching_event", "matching");
 
 chc_status matching_event(core_request *request, const char *type, const char *subject_id,
                           const char *detail)
 {
-	const char *values[] = { type, subject_id, detail, request->principal.subject };
-	return core_execute(request, &matching_event_statement, values);
+	return core_event_record(request, &matching_event_statement, type, subject_id, detail);
 }

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "entity.h"
 #include "enum_columns.h"
+#include "events.h"
 #include "municipalities.h"
 #include "query_builder.h"
 #include "validate.h"
@@ -304,6 +305,5 @@ static const core_statement event_statement = {
 chc_status need_event(core_request *request, const char *type, const Chc__V1__Need *need,
                       const char *detail)
 {
-	const char *values[] = { type, need->id, detail, request->principal.subject };
-	return core_execute(request, &event_statement, values);
+	return core_event_record(request, &event_statement, type, need->id, detail);
 }

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "entity.h"
 #include "enum_columns.h"
+#include "events.h"
 #include "projects.h"
 #include "query_builder.h"
 #include "validate.h"
@@ -380,16 +381,11 @@ chc_status project_history_add(core_request *request, const char *project_id, co
 	return core_execute(request, &history_insert_statement, values);
 }
 
-static const core_statement project_event_statement = {
-	"project_event",
-	"INSERT INTO projects.events (type, subject_id, audience, payload) VALUES ($1, $2, "
-	"'{secretariat}', jsonb_build_object('detail', $3::text, 'by', $4::text))",
-	4
-};
+static const core_statement project_event_statement =
+        CORE_SECRETARIAT_EVENT_STATEMENT("project_event", "projects");
 
 chc_status project_event(core_request *request, const char *type, const char *project_id,
                          const char *detail)
 {
-	const char *values[] = { type, project_id, detail, request->principal.subject };
-	return core_execute(request, &project_event_statement, values);
+	return core_event_record(request, &project_event_statement, type, project_id, detail);
 }
