@@ -215,10 +215,11 @@ def read_export(matching_url, job_id, export_format):
     return document
 
 
-def published_solution(companies_url, **fields):
-    """A company with one solution, submitted and approved."""
+def published_solution(companies_url, company_name="Interop Afprøvning ApS", **fields):
+    """A company with one solution, submitted and approved (its company_id
+    names the company)."""
     c = companies_pb2
-    company = c.Company(name="Interop Afprøvning ApS", cvr=unique_cvr(), municipality_code=751)
+    company = c.Company(name=company_name, cvr=unique_cvr(), municipality_code=751)
     code, message, _, company = call(companies_url, "CompanyService", "CreateCompany",
                                      c.CreateCompanyRequest(company=company), c.Company)
     assert code == 0, message
@@ -334,7 +335,7 @@ def run_jobs(matching_url, municipalities_url, companies_url):
 
 def collaborate(municipalities_url, companies_url, projects_url):
     """A company's interest in a need, seen anonymously, accepted, a project."""
-    m, c, p = municipalities_pb2, companies_pb2, projects_pb2
+    m, p = municipalities_pb2, projects_pb2
     deadline = (datetime.date.today() + datetime.timedelta(days=100)).isoformat()
     need = m.Need(owners=[m.NeedOwner(municipality_code=751)], title="Interop: KOL hjemme",
                   care_area=common_pb2.CARE_CATEGORY_REMOTE_MONITORING, min_trl=6,
@@ -344,23 +345,12 @@ def collaborate(municipalities_url, companies_url, projects_url):
     code, message, _, need = call(municipalities_url, "MunicipalityService", "CreateNeed",
                                   m.CreateNeedRequest(need=need), m.Need)
     assert code == 0, message
-    company = c.Company(name="Interop Samarbejde ApS", cvr=unique_cvr(), municipality_code=751)
-    code, message, _, company = call(companies_url, "CompanyService", "CreateCompany",
-                                     c.CreateCompanyRequest(company=company), c.Company)
-    assert code == 0, message
-    solution = c.Solution(company_id=company.id, name="Interop Lungeur",
-                          categories=[common_pb2.CARE_CATEGORY_REMOTE_MONITORING], trl=8,
-                          device_class=common_pb2.DEVICE_CLASS_IIA)
-    code, message, _, solution = call(companies_url, "CompanyService", "CreateSolution",
-                                      c.CreateSolutionRequest(solution=solution), c.Solution)
-    assert code == 0, message
-    for step in ("SubmitSolution", "ApproveSolution"):
-        code, message, _, solution = call(
-            companies_url, "CompanyService", step,
-            c.SolutionActionRequest(id=solution.id, expected_version=solution.version),
-            c.Solution)
-        assert code == 0, message
-    sender = p.Party(kind=p.PARTY_KIND_COMPANY, company_id=company.id)
+    solution = published_solution(companies_url, company_name="Interop Samarbejde ApS",
+                                  name="Interop Lungeur",
+                                  categories=[common_pb2.CARE_CATEGORY_REMOTE_MONITORING], trl=8,
+                                  device_class=common_pb2.DEVICE_CLASS_IIA)
+    company_id = solution.company_id
+    sender = p.Party(kind=p.PARTY_KIND_COMPANY, company_id=company_id)
     receiver = p.Party(kind=p.PARTY_KIND_MUNICIPALITY, municipality_code=751)
     interest = p.Interest(sender=sender, need_id=need.id, solution_id=solution.id,
                           message="Interop")
@@ -371,12 +361,12 @@ def collaborate(municipalities_url, companies_url, projects_url):
                                   p.GetInterestRequest(id=interest.id, **{"as": receiver}),
                                   p.Interest)
     assert code == 0 and not seen.HasField("sender"), (code, message)
-    assert company.id.encode() not in seen.SerializeToString()
+    assert company_id.encode() not in seen.SerializeToString()
     code, message, _, accepted = call(
         projects_url, "ProjectService", "AcceptInterest",
         p.AnswerInterestRequest(id=interest.id, expected_version=interest.version,
                                 **{"as": receiver}), p.Interest)
-    assert code == 0 and accepted.sender.company_id == company.id, message
+    assert code == 0 and accepted.sender.company_id == company_id, message
     code, message, _, project = call(projects_url, "ProjectService", "GetProject",
                                      p.GetProjectRequest(id=accepted.project_id), p.Project)
     assert code == 0 and project.status == p.PROJECT_STATUS_EXPLORING, message
