@@ -91,27 +91,40 @@ static bool need_result_init(scoring_run_state *state, scoring_need_result *resu
 	return false;
 }
 
-static void score_every_pair(scoring_run_state *state, size_t need)
+/* One need being scored: what score_every_pair and score_candidates both
+ * read, set up once by score_need. */
+typedef struct need_scoring {
+	size_t need;
+	const need_facts *facts;
+	scoring_need_result *result;
+	size_t top_k, gaps;
+	bool feedback; /* some feedback names this need */
+} need_scoring;
+
+/* The soft score of the pair, or 0 when feedback turned it down. */
+static int32_t pair_score(const scoring_run_state *state, const need_scoring *scoring,
+                          size_t solution_index, const solution_facts *solution)
+{
+	if (scoring->feedback && has_feedback(state->input, scoring->need, solution_index))
+		return 0;
+	return scoring_soft_score(scoring->facts, solution);
+}
+
+static void score_every_pair(scoring_run_state *state, const need_scoring *scoring)
 {
 	const scoring_input *input = state->input;
-	const need_facts *facts = &state->needs[need];
-	scoring_need_result *result = &state->output->needs[need];
-	size_t top_k = (size_t)input->top_k, gaps = (size_t)input->gap_report_size;
-	if (!need_result_init(state, result))
-		return;
-	bool feedback = state->feedback_pairs[need] != 0;
+	scoring_need_result *result = scoring->result;
+	size_t top_k = scoring->top_k, gaps = scoring->gaps;
 	for (size_t s = 0; s < input->solution_count; s++) {
 		const solution_facts *solution = &state->solutions[s];
 		scoring_entry entry = { .solution = (uint32_t)s };
-		entry.failed = (uint16_t)scoring_hard_failures(facts, solution);
+		entry.failed = (uint16_t)scoring_hard_failures(scoring->facts, solution);
 		if (entry.failed > 0 && result->near_miss_count == gaps && gaps > 0 &&
 		    entry.failed > result->near_misses[gaps - 1].failed)
 			continue; /* farther off than every miss kept */
 		if (entry.failed > 0 && gaps == 0)
 			continue;
-		entry.score = feedback && has_feedback(input, need, s)
-		                      ? 0
-		                      : scoring_soft_score(facts, solution);
+		entry.score = pair_score(state, scoring, s, solution);
 		if (entry.failed == 0)
 			keep(state, result->matches, &result->match_count, top_k, &entry,
 			     match_before);
@@ -143,15 +156,11 @@ static bool settled(const scoring_entry *kept, size_t count, size_t limit, int f
  * enter the matches or the gap report. Whatever is skipped scores at most
  * the bound, below the last entry kept then, which only ever rises.
  */
-static void score_candidates(scoring_run_state *state, size_t need)
+static void score_candidates(scoring_run_state *state, const need_scoring *scoring)
 {
-	const scoring_input *input = state->input;
-	const need_facts *facts = &state->needs[need];
-	scoring_need_result *result = &state->output->needs[need];
-	size_t top_k = (size_t)input->top_k, gaps = (size_t)input->gap_report_size;
-	if (!need_result_init(state, result))
-		return;
-	bool feedback = state->feedback_pairs[need] != 0;
+	const need_facts *facts = scoring->facts;
+	scoring_need_result *result = scoring->result;
+	size_t top_k = scoring->top_k, gaps = scoring->gaps;
 	scoring_index_visit visits[SCORING_INDEX_LISTS];
 	size_t visit_count = scoring_index_visits(state->index, facts, visits);
 	long long scored = 0;
@@ -177,9 +186,7 @@ static void score_candidates(scoring_run_state *state, size_t need)
 				if (solution->categories & visit->elsewhere)
 					continue; /* scored in the list of a better category */
 				scoring_entry entry = { .solution = s, .failed = (uint16_t)failed };
-				entry.score = feedback && has_feedback(input, need, s)
-				                      ? 0
-				                      : scoring_soft_score(facts, solution);
+				entry.score = pair_score(state, scoring, s, solution);
 				scored++;
 				keep(state, kept, count, limit, &entry,
 				     match ? match_before : miss_before);
@@ -191,10 +198,20 @@ static void score_candidates(scoring_run_state *state, size_t need)
 
 static void score_need(scoring_run_state *state, size_t need)
 {
+	need_scoring scoring = {
+		.need = need,
+		.facts = &state->needs[need],
+		.result = &state->output->needs[need],
+		.top_k = (size_t)state->input->top_k,
+		.gaps = (size_t)state->input->gap_report_size,
+		.feedback = state->feedback_pairs[need] != 0,
+	};
+	if (!need_result_init(state, scoring.result))
+		return;
 	if (state->index != NULL)
-		score_candidates(state, need);
+		score_candidates(state, &scoring);
 	else
-		score_every_pair(state, need);
+		score_every_pair(state, &scoring);
 }
 
 static void *scoring_thread(void *argument)
