@@ -256,6 +256,28 @@ chc_client *harness_client_over_two(const harness_stack *stack, harness_service 
 	return chc_client_create(&options, &client, NULL) == CHC_OK ? client : NULL;
 }
 
+int harness_chc(const harness_stack *stack, const char *role, const char *arguments)
+{
+	const struct {
+		const char *variable;
+		const harness_service *service;
+	} services[] = { { "CHC_MUNICIPALITIES_URL", &stack->municipalities },
+		         { "CHC_COMPANIES_URL", &stack->companies },
+		         { "CHC_MATCHING_URL", &stack->matching },
+		         { "CHC_PROJECTS_URL", &stack->projects } };
+	char command[1024];
+	int length = snprintf(command, sizeof(command), "CHC_TOKEN=%s", harness_token(role));
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
+		if (services[i].service->pid != 0)
+			length +=
+			        snprintf(command + length, sizeof(command) - (size_t)length,
+			                 " %s=%s", services[i].variable, services[i].service->url);
+	snprintf(command + length, sizeof(command) - (size_t)length,
+	         " %s/client/chc %s >/dev/null 2>&1", CHC_BUILD_DIR, arguments);
+	int status = system(command);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 int harness_postgres_fixture(const char *action)
 {
 	char command[1024];

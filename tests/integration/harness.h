@@ -175,6 +175,11 @@ bool harness_http_served(int http_port, const char *method);
 /* A direct libpq connection to the test database (for setup and checks). */
 PGconn *harness_database(void);
 
+/* Runs the chc command line with arguments, as role (its token) and
+ * reaching stack's running services; its output is dropped. Returns its
+ * exit status, or -1 when it did not exit. */
+int harness_chc(const harness_stack *stack, const char *role, const char *arguments);
+
 /* Runs postgres_fixture.sh action ("stop-database", "start-replica" ...)
  * on the suite's PostgreSQL; returns system()'s status (0: done). */
 int harness_postgres_fixture(const char *action);

@@ -517,14 +517,7 @@ static void writes_are_audited(void **state)
 /* chc audit list asks all four services; a reader may not. */
 static int chc_audit_list(const char *role)
 {
-	char command[1024];
-	snprintf(command, sizeof(command),
-	         "CHC_TOKEN=%s CHC_MUNICIPALITIES_URL=%s CHC_COMPANIES_URL=%s CHC_MATCHING_URL=%s "
-	         "CHC_PROJECTS_URL=%s %s/client/chc audit list --since 2020-01-01 >/dev/null",
-	         harness_token(role), stack.municipalities.url, stack.companies.url,
-	         stack.matching.url, stack.projects.url, CHC_BUILD_DIR);
-	int status = system(command);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return harness_chc(&stack, role, "audit list --since 2020-01-01");
 }
 
 static void audit_command(void **state)

@@ -167,12 +167,7 @@ static void two_instances_one_killed(void **state)
 
 static int chc_command(const char *arguments)
 {
-	char command[1024];
-	snprintf(command, sizeof(command),
-	         "CHC_TOKEN=%s CHC_MUNICIPALITIES_URL=%s %s/client/chc %s >/dev/null 2>&1",
-	         harness_token("admin"), stack.municipalities.url, CHC_BUILD_DIR, arguments);
-	int status = system(command);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return harness_chc(&stack, "admin", arguments);
 }
 
 static void command_exit_statuses(void **state)
