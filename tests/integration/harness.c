@@ -256,6 +256,18 @@ chc_client *harness_client_over_two(const harness_stack *stack, harness_service 
 	return chc_client_create(&options, &client, NULL) == CHC_OK ? client : NULL;
 }
 
+chc_status harness_call_status(chc_client *client, const ProtobufCServiceDescriptor *service,
+                               const char *method, const ProtobufCMessage *request,
+                               const chc_call_options *options)
+{
+	ProtobufCMessage *reply = NULL;
+	chc_status status =
+	        chc_client_call(client, service, method, request, options, &reply, NULL);
+	if (reply != NULL)
+		protobuf_c_message_free_unpacked(reply, NULL);
+	return status;
+}
+
 int harness_chc(const harness_stack *stack, const char *role, const char *arguments)
 {
 	const struct {

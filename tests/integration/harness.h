@@ -175,6 +175,12 @@ bool harness_http_served(int http_port, const char *method);
 /* A direct libpq connection to the test database (for setup and checks). */
 PGconn *harness_database(void);
 
+/* Calls method once with options and gives only its status: the reply,
+ * if any, is freed. */
+chc_status harness_call_status(chc_client *client, const ProtobufCServiceDescriptor *service,
+                               const char *method, const ProtobufCMessage *request,
+                               const chc_call_options *options);
+
 /* Runs the chc command line with arguments, as role (its token) and
  * reaching stack's running services; its output is dropped. Returns its
  * exit status, or -1 when it did not exit. */

@@ -26,13 +26,9 @@ static chc_status get_municipality(chc_client *client)
 {
 	Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
 	request.code = 101;
-	ProtobufCMessage *reply = NULL;
 	chc_call_options options = { .timeout_ms = 3000, .max_attempts = 1 };
-	chc_status status =
-	        chc_client_call(client, &chc__v1__municipality_service__descriptor,
-	                        "GetMunicipality", &request.base, &options, &reply, NULL);
-	if (reply != NULL)
-		protobuf_c_message_free_unpacked(reply, NULL);
+	chc_status status = harness_call_status(client, &chc__v1__municipality_service__descriptor,
+	                                        "GetMunicipality", &request.base, &options);
 	return status;
 }
 

@@ -40,11 +40,8 @@ static void *call_expire_needs(void *argument)
 		                     .idempotency_key = HELD_KEY,
 		                     .max_attempts = 1 };
 	Chc__V1__ExpireNeedsRequest request = CHC__V1__EXPIRE_NEEDS_REQUEST__INIT;
-	ProtobufCMessage *reply = NULL;
-	call->status = chc_client_call(client, &chc__v1__municipality_service__descriptor,
-	                               "ExpireNeeds", &request.base, &options, &reply, NULL);
-	if (reply != NULL)
-		protobuf_c_message_free_unpacked(reply, NULL);
+	call->status = harness_call_status(client, &chc__v1__municipality_service__descriptor,
+	                                   "ExpireNeeds", &request.base, &options);
 	chc_client_destroy(client);
 	return NULL;
 }
@@ -181,11 +178,8 @@ static void *create_project(void *argument)
 	Chc__V1__CreateProjectRequest request = CHC__V1__CREATE_PROJECT_REQUEST__INIT;
 	request.project = &project;
 	chc_call_options options = { .timeout_ms = 8000, .max_attempts = 1 };
-	ProtobufCMessage *reply = NULL;
-	*status = chc_client_call(stack.client, &chc__v1__project_service__descriptor,
-	                          "CreateProject", &request.base, &options, &reply, NULL);
-	if (reply != NULL)
-		protobuf_c_message_free_unpacked(reply, NULL);
+	*status = harness_call_status(stack.client, &chc__v1__project_service__descriptor,
+	                              "CreateProject", &request.base, &options);
 	return NULL;
 }
 

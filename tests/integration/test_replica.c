@@ -132,12 +132,9 @@ static chc_status get_need(chc_client *client, const char *id)
 {
 	Chc__V1__GetNeedRequest request = CHC__V1__GET_NEED_REQUEST__INIT;
 	request.id = (char *)id;
-	ProtobufCMessage *reply = NULL;
 	chc_call_options options = { .timeout_ms = 5000, .max_attempts = 1 };
-	chc_status status = chc_client_call(client, &chc__v1__municipality_service__descriptor,
-	                                    "GetNeed", &request.base, &options, &reply, NULL);
-	if (reply != NULL)
-		protobuf_c_message_free_unpacked(reply, NULL);
+	chc_status status = harness_call_status(client, &chc__v1__municipality_service__descriptor,
+	                                        "GetNeed", &request.base, &options);
 	return status;
 }
 
