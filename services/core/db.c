@@ -256,6 +256,12 @@ static chc_status result_check(core_request *request, PGresult *result)
 		          "database is read-only: writes are refused until it takes them again");
 	} else if (status == CHC_UNAVAILABLE) {
 		core_fail(request, status, "database unavailable: %s", reason);
+	} else if (sqlstate != NULL && strcmp(sqlstate, "53100") == 0) {
+		/* disk_full: the caller's request was fine; an operator must make
+		 * room, after which it succeeds unchanged. */
+		core_log(CORE_LOG_ERROR, "disk full in %s: %s", request->method, reason);
+		core_fail(request, status,
+		          "database disk is full: writes are refused until space is freed");
 	} else {
 		/* The caller's mistake: PostgreSQL's own words without its "ERROR:"
 		 * prefix; for a duplicate, the detail names the key and value. */

@@ -14,6 +14,9 @@ unset CHC_DATABASE_URL CHC_PRIVATE_DATABASE
 source "$source_dir/scripts/common.sh"
 pg=$CHC_HOME/pg
 replica_port=$((CHC_PG_PORT + 1))
+# test_disk_full's small file system, and what unmounts it.
+full=$CHC_HOME/full
+unmount_full() { ! mountpoint -q "$full" 2>/dev/null || umount "$full"; }
 
 replica_start() {
 	as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/replica" -l "$pg/replica.log" -w -t 60 \
@@ -23,6 +26,7 @@ replica_start() {
 
 case "$action" in
 start)
+	unmount_full
 	rm -rf "$CHC_HOME"
 	mkdir -p "$pg/run"
 	if [ "$(id -u)" = 0 ]; then
@@ -46,6 +50,7 @@ stop)
 	[ ! -f "$pg/replica/PG_VERSION" ] ||
 		as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/replica" -m immediate -w stop >/dev/null 2>&1 || true
 	as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+	unmount_full
 	;;
 stop-database)
 	as_database_owner "$CHC_PG_BIN/pg_ctl" -D "$pg/data" -m fast -w stop >/dev/null
@@ -72,8 +77,29 @@ stop-replica)
 resume-replica)
 	replica_start
 	;;
+# A disk that can fill up: a 4 MiB tmpfs with the tablespace nearly_full on
+# it. Mounting takes root; without it the action exits 77 (skipped).
+fill-disk)
+	mkdir -p "$full"
+	mountpoint -q "$full" || mount -t tmpfs -o size=4m tmpfs "$full" 2>/dev/null || {
+		echo "cannot mount a small file system here (it takes root)" >&2
+		exit 77
+	}
+	mkdir -p "$full/space"
+	[ "$(id -u)" != 0 ] || chown postgres "$full" "$full/space"
+	psql "host=$pg/run port=$CHC_PG_PORT user=chc dbname=chc" -Xqc \
+		"CREATE TABLESPACE nearly_full LOCATION '$full/space'"
+	;;
+free-disk)
+	# Whatever a failed run left in the tablespace goes back first.
+	psql "host=$pg/run port=$CHC_PG_PORT user=chc dbname=chc" -Xq \
+		-c "DROP TABLE IF EXISTS companies.disk_filler" \
+		-c "ALTER TABLE ALL IN TABLESPACE nearly_full SET TABLESPACE pg_default" \
+		-c "DROP TABLESPACE IF EXISTS nearly_full" 2>/dev/null || true
+	unmount_full
+	;;
 *)
-	echo "usage: postgres_fixture.sh start|stop|stop-database|start-database|start-replica|stop-replica|resume-replica BUILD SOURCE" >&2
+	echo "usage: postgres_fixture.sh start|stop|stop-database|start-database|start-replica|stop-replica|resume-replica|fill-disk|free-disk BUILD SOURCE" >&2
 	exit 2
 	;;
 esac
