@@ -24,13 +24,10 @@ static void draw_fit(bipartite *made, size_t i, unsigned *seed)
 	made->pair_fit[i] = 1 + rand_r(seed) % 1000;
 }
 
-static void random_instance(instance *made, unsigned *seed)
+/* A random instance in made, and the problem that asks it. */
+static assignment_problem random_problem(instance *made, unsigned *seed)
 {
 	bipartite_random(made, 8, 3, draw_fit, seed);
-}
-
-static assignment_problem problem_of(const instance *made)
-{
 	assignment_problem problem = { BIPARTITE_PROBLEM_GRAPH(made), .pair_fit = made->pair_fit };
 	return problem;
 }
@@ -107,8 +104,7 @@ static void optimal_like_glpk(void **state)
 	unsigned seed = 20261125;
 	for (int round = 0; round < 60; round++) {
 		instance made;
-		random_instance(&made, &seed);
-		assignment_problem problem = problem_of(&made);
+		assignment_problem problem = random_problem(&made, &seed);
 		int assigned[64];
 		int64_t total = 0;
 		chc_error error = { 0 };
@@ -127,8 +123,7 @@ static void same_answer_every_time(void **state)
 	(void)state;
 	unsigned seed = 7;
 	instance made;
-	random_instance(&made, &seed);
-	assignment_problem problem = problem_of(&made);
+	assignment_problem problem = random_problem(&made, &seed);
 	int first[64], second[64];
 	int64_t total = 0;
 	assert_int_equal(assignment_solve(&problem, first, &total, NULL), CHC_OK);

@@ -23,13 +23,10 @@ static void draw_keys(bipartite *made, size_t i, unsigned *seed)
 	made->test_bed_key[i] = rand_r(seed) % 5;
 }
 
-static void random_instance(instance *made, unsigned *seed)
+/* A random instance in made, and the problem that asks it. */
+static stable_problem random_problem(instance *made, unsigned *seed)
 {
 	bipartite_random(made, 10, 2, draw_keys, seed);
-}
-
-static stable_problem problem_of(const instance *made)
-{
 	stable_problem problem = { BIPARTITE_PROBLEM_GRAPH(made),
 		                   .solution_key = made->solution_key,
 		                   .test_bed_key = made->test_bed_key };
@@ -81,8 +78,7 @@ static void no_blocking_pair(void **state)
 	unsigned seed = 424242;
 	for (int round = 0; round < 500; round++) {
 		instance made;
-		random_instance(&made, &seed);
-		stable_problem problem = problem_of(&made);
+		stable_problem problem = random_problem(&made, &seed);
 		int assigned[64];
 		chc_error error = { 0 };
 		assert_int_equal(stable_match(&problem, assigned, &error), CHC_OK);
