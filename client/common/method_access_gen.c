@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "whole_file.h"
+
 /* Field numbers in google/protobuf/descriptor.proto. */
 enum {
 	SET_FILE = 1,
@@ -220,40 +222,6 @@ static const char *conflicting_short_name(const method_list *list)
 	return NULL;
 }
 
-static uint8_t *read_whole_file(const char *path, size_t *length)
-{
-	FILE *in = fopen(path, "rb");
-	if (in == NULL)
-		return NULL;
-	uint8_t *data = NULL;
-	size_t used = 0;
-	size_t capacity = 0;
-	for (;;) {
-		if (used == capacity) {
-			capacity = capacity ? capacity * 2 : 65536;
-			uint8_t *grown = realloc(data, capacity);
-			if (grown == NULL) {
-				free(data);
-				fclose(in);
-				return NULL;
-			}
-			data = grown;
-		}
-		size_t got = fread(data + used, 1, capacity - used, in);
-		used += got;
-		if (got == 0)
-			break;
-	}
-	bool failed = ferror(in) != 0;
-	fclose(in);
-	if (failed) {
-		free(data);
-		return NULL;
-	}
-	*length = used;
-	return data;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -261,7 +229,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	size_t length = 0;
-	uint8_t *data = read_whole_file(argv[1], &length);
+	uint8_t *data = (uint8_t *)chc_whole_file(argv[1], &length);
 	if (data == NULL) {
 		fprintf(stderr, "method_access_gen: cannot read %s\n", argv[1]);
 		return 1;
