@@ -149,41 +149,54 @@ static chc_status create_test_bed(load_shared *shared, ProtobufCMessage **reply)
 	                       "CreateTestBed", &request.base, &options, reply, NULL);
 }
 
+static const ProtobufCServiceDescriptor *const services[CHC_ENDPOINT_COUNT] = {
+	[CHC_ENDPOINT_COMPANIES] = &chc__v1__company_service__descriptor,
+	[CHC_ENDPOINT_MUNICIPALITIES] = &chc__v1__municipality_service__descriptor,
+	[CHC_ENDPOINT_PROJECTS] = &chc__v1__project_service__descriptor,
+	[CHC_ENDPOINT_MATCHING] = &chc__v1__matching_service__descriptor,
+};
+
+/* A hot read: the Get request of info, its key (an id, or a municipality's
+ * code) the next one in turn. */
+static chc_status get_by_key(load_shared *shared, const struct method_info *info,
+                             ProtobufCMessage **reply)
+{
+	const ProtobufCServiceDescriptor *service = services[info->endpoint];
+	const ProtobufCMessageDescriptor *type =
+	        protobuf_c_service_descriptor_get_method_by_name(service, info->name)->input;
+	union {
+		ProtobufCMessage base;
+		Chc__V1__GetCompanyRequest company;
+		Chc__V1__GetMunicipalityRequest municipality;
+		Chc__V1__GetProjectRequest project;
+		Chc__V1__GetTestBedRequest test_bed;
+	} request;
+	protobuf_c_message_init(type, &request);
+	const char *key = next_key(shared);
+	const ProtobufCFieldDescriptor *id =
+	        protobuf_c_message_descriptor_get_field_by_name(type, "id");
+	if (id != NULL)
+		*(const char **)((char *)&request + id->offset) = key;
+	else
+		request.municipality.code = atoi(key);
+	return chc_client_call(shared->client, service, info->name, &request.base, NULL, reply,
+	                       NULL);
+}
+
 /* One request through libchc; returns 0 on an OK reply. */
 static int call_chc(load_shared *shared)
 {
 	const load_settings *settings = shared->settings;
 	ProtobufCMessage *reply = NULL;
 	chc_status status;
+	const struct method_info *info = &method_table[settings->method];
 	switch (settings->method) {
-	case METHOD_COMPANY: {
-		Chc__V1__GetCompanyRequest request = CHC__V1__GET_COMPANY_REQUEST__INIT;
-		request.id = (char *)next_key(shared);
-		status = chc_client_call(shared->client, &chc__v1__company_service__descriptor,
-		                         "GetCompany", &request.base, NULL, &reply, NULL);
+	case METHOD_COMPANY:
+	case METHOD_MUNICIPALITY:
+	case METHOD_PROJECT:
+	case METHOD_TEST_BED:
+		status = get_by_key(shared, info, &reply);
 		break;
-	}
-	case METHOD_MUNICIPALITY: {
-		Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
-		request.code = atoi(next_key(shared));
-		status = chc_client_call(shared->client, &chc__v1__municipality_service__descriptor,
-		                         "GetMunicipality", &request.base, NULL, &reply, NULL);
-		break;
-	}
-	case METHOD_PROJECT: {
-		Chc__V1__GetProjectRequest request = CHC__V1__GET_PROJECT_REQUEST__INIT;
-		request.id = (char *)next_key(shared);
-		status = chc_client_call(shared->client, &chc__v1__project_service__descriptor,
-		                         "GetProject", &request.base, NULL, &reply, NULL);
-		break;
-	}
-	case METHOD_TEST_BED: {
-		Chc__V1__GetTestBedRequest request = CHC__V1__GET_TEST_BED_REQUEST__INIT;
-		request.id = (char *)next_key(shared);
-		status = chc_client_call(shared->client, &chc__v1__matching_service__descriptor,
-		                         "GetTestBed", &request.base, NULL, &reply, NULL);
-		break;
-	}
 	case METHOD_CREATE:
 		status = create_test_bed(shared, &reply);
 		break;
@@ -193,8 +206,8 @@ static int call_chc(load_shared *shared)
 		page.page_size = 20;
 		request.page = &page;
 		request.query = (char *)next_key(shared);
-		status = chc_client_call(shared->client, &chc__v1__company_service__descriptor,
-		                         "SearchSolutions", &request.base, NULL, &reply, NULL);
+		status = chc_client_call(shared->client, services[info->endpoint], info->name,
+		                         &request.base, NULL, &reply, NULL);
 		break;
 	}
 	default: {
@@ -204,8 +217,8 @@ static int call_chc(load_shared *shared)
 		if (settings->page_token != NULL)
 			page.page_token = settings->page_token;
 		request.page = &page;
-		status = chc_client_call(shared->client, &chc__v1__company_service__descriptor,
-		                         "ListSolutions", &request.base, NULL, &reply, NULL);
+		status = chc_client_call(shared->client, services[info->endpoint], info->name,
+		                         &request.base, NULL, &reply, NULL);
 		break;
 	}
 	}
@@ -407,50 +420,34 @@ static int walk_to_page(load_shared *shared, load_settings *settings)
 static int parse_arguments(int argc, char **argv, load_settings *settings)
 {
 	static const struct option options[] = {
-		{ "target", required_argument, NULL, 't' },
-		{ "method", required_argument, NULL, 'm' },
-		{ "clients", required_argument, NULL, 'c' },
-		{ "seconds", required_argument, NULL, 's' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "query", required_argument, NULL, 'q' },
-		{ "page", required_argument, NULL, 'p' },
-		{ "page-size", required_argument, NULL, 'z' },
+		{ "target", required_argument, NULL, 0 },
+		{ "method", required_argument, NULL, 0 },
+		{ "clients", required_argument, NULL, 0 },
+		{ "seconds", required_argument, NULL, 0 },
+		{ "url", required_argument, NULL, 0 },
+		{ "query", required_argument, NULL, 0 },
+		{ "page", required_argument, NULL, 0 },
+		{ "page-size", required_argument, NULL, 0 },
 		{ NULL, 0, NULL, 0 },
 	};
 	*settings = (load_settings){
 		.clients = 1, .seconds = 5, .page = 1, .page_size = 100, .query = "telemonitorering"
 	};
 	const char *target = "chc", *method = "company";
-	int option;
-	while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (option) {
-		case 't':
-			target = optarg;
-			break;
-		case 'm':
-			method = optarg;
-			break;
-		case 'c':
-			settings->clients = atoi(optarg);
-			break;
-		case 's':
-			settings->seconds = atoi(optarg);
-			break;
-		case 'u':
-			settings->url = optarg;
-			break;
-		case 'q':
-			settings->query = optarg;
-			break;
-		case 'p':
-			settings->page = atoi(optarg);
-			break;
-		case 'z':
-			settings->page_size = atoi(optarg);
-			break;
-		default:
+	/* Where each option's value goes, in the order of options: a number
+	 * or a text. */
+	int *const numbers[] = { NULL, NULL, &settings->clients, &settings->seconds,
+		                 NULL, NULL, &settings->page,    &settings->page_size };
+	const char **const texts[] = { &target,        &method,          NULL, NULL,
+		                       &settings->url, &settings->query, NULL, NULL };
+	int option, given = 0;
+	while ((option = getopt_long(argc, argv, "", options, &given)) != -1) {
+		if (option != 0)
 			return -1;
-		}
+		if (numbers[given] != NULL)
+			*numbers[given] = atoi(optarg);
+		else
+			*texts[given] = optarg;
 	}
 	settings->raw = strcmp(target, "raw") == 0;
 	if (!settings->raw && strcmp(target, "chc") != 0)

@@ -60,6 +60,11 @@ bool cli_parse(int argc, char **argv, const char *const *flags, cli_arguments *a
 const char *cli_option_value(const cli_arguments *arguments, const char *name);
 bool cli_has_option(const cli_arguments *arguments, const char *name);
 
+/* Sets key of request to the option's text when the line gives the option;
+ * leaves the key out otherwise, so that the service's default holds. */
+void cli_copy_option(const cli_arguments *arguments, const char *option, json_t *request,
+                     const char *key);
+
 /* Reads an integer option; false (with a message) when it does not parse. */
 bool cli_option_int(const cli_arguments *arguments, const char *name, long long *value);
 

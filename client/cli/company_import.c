@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/whole_file.h"
 #include "chc/v1/companies.pb-c.h"
 #include "cli.h"
 
@@ -30,23 +31,6 @@ static size_t record_length(const char *text)
 			return i + 1;
 	}
 	return i;
-}
-
-static char *read_file(const char *path, size_t *length)
-{
-	FILE *file = fopen(path, "rb");
-	if (file == NULL)
-		return NULL;
-	char *text = NULL;
-	FILE *memory = open_memstream(&text, length);
-	char chunk[65536];
-	size_t got;
-	while (memory != NULL && (got = fread(chunk, 1, sizeof(chunk), file)) > 0)
-		fwrite(chunk, 1, got, memory);
-	fclose(file);
-	if (memory != NULL)
-		fclose(memory);
-	return text;
 }
 
 /* One chunk of the file: whole records, sent with the header row. */
@@ -149,7 +133,7 @@ static void *send_chunks(void *argument)
 int cli_company_import_csv(cli_state *cli, const char *path, bool dry_run)
 {
 	size_t length = 0;
-	char *text = read_file(path, &length);
+	char *text = chc_whole_file(path, &length);
 	if (text == NULL) {
 		fprintf(stderr, "chc: cannot read %s\n", path);
 		return CLI_EXIT_USAGE;

@@ -84,18 +84,14 @@ static int with_side(cli_state *cli, const cli_noun *noun, const cli_arguments *
 {
 	(void)cli;
 	(void)noun;
-	const char *reason = cli_option_value(arguments, "reason");
-	if (reason != NULL)
-		json_object_set_new(request, "reason", json_string(reason));
+	cli_copy_option(arguments, "reason", request, "reason");
 	return add_party(arguments, "as", request, "as") ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
 static int list(cli_state *cli, const cli_noun *noun, const cli_arguments *arguments,
                 json_t *request)
 {
-	const char *state = cli_option_value(arguments, "state");
-	if (state != NULL)
-		json_object_set_new(request, "state", json_string(state));
+	cli_copy_option(arguments, "state", request, "state");
 	if (!add_party(arguments, "as", request, "party"))
 		return CLI_EXIT_USAGE;
 	json_object_set_new(request, "page", cli_page_json(arguments));

@@ -632,12 +632,8 @@ int cli_job(cli_state *cli, int argc, char **argv)
 	json_t *request = json_object();
 	int code = CLI_EXIT_USAGE;
 	if (strcmp(verb, "list") == 0 && id == NULL) {
-		const char *kind = cli_option_value(&arguments, "kind");
-		const char *state = cli_option_value(&arguments, "state");
-		if (kind != NULL)
-			json_object_set_new(request, "kind", json_string(kind));
-		if (state != NULL)
-			json_object_set_new(request, "state", json_string(state));
+		cli_copy_option(&arguments, "kind", request, "kind");
+		cli_copy_option(&arguments, "state", request, "state");
 		json_object_set_new(request, "page", cli_page_json(&arguments));
 		code = cli_call_json(cli, service, "ListJobs", request, print_reply);
 	} else if ((strcmp(verb, "get") == 0 || strcmp(verb, "cancel") == 0) && id != NULL) {
@@ -709,10 +705,8 @@ int cli_feedback(cli_state *cli, int argc, char **argv)
 		                              reason ? reason : ""));
 		code = cli_call_json(cli, service, "RecordFeedback", request, print_reply);
 	} else if (strcmp(verb, "list") == 0) {
-		if (need != NULL)
-			json_object_set_new(request, "need_id", json_string(need));
-		if (solution != NULL)
-			json_object_set_new(request, "solution_id", json_string(solution));
+		cli_copy_option(&arguments, "need", request, "need_id");
+		cli_copy_option(&arguments, "solution", request, "solution_id");
 		json_object_set_new(request, "page", cli_page_json(&arguments));
 		code = cli_call_json(cli, service, "ListFeedback", request, print_reply);
 	} else {

@@ -120,9 +120,7 @@ static int close_or_reopen(cli_state *cli, const cli_noun *noun, const cli_argum
 	(void)noun;
 	const char *verb = arguments->positionals[0];
 	const char *option = verb[0] == 'c' ? "reason" : "deadline";
-	const char *value = cli_option_value(arguments, option);
-	if (value != NULL)
-		json_object_set_new(request, option, json_string(value));
+	cli_copy_option(arguments, option, request, option);
 	return CLI_EXIT_OK;
 }
 

@@ -110,3 +110,11 @@ bool cli_reject_unknown(const cli_arguments *arguments, const char *const *known
 	}
 	return true;
 }
+
+void cli_copy_option(const cli_arguments *arguments, const char *option, json_t *request,
+                     const char *key)
+{
+	const char *value = cli_option_value(arguments, option);
+	if (value != NULL)
+		json_object_set_new(request, key, json_string(value));
+}

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "whole_file.h"
+
 /* Field numbers in google/protobuf/descriptor.proto. */
 enum {
 	SET_FILE = 1,
@@ -168,18 +170,26 @@ static bool add_method(method_list *list, const char *package, const char *servi
 	return true;
 }
 
+/* The string field number of message (the last one, "" when none) in
+ * text; false when message is malformed. Names come first in protoc's
+ * output, but the order is not relied on: the whole message is read. */
+static bool string_field(span message, uint32_t number, char *text, size_t size)
+{
+	field f;
+	bool malformed = false;
+	while (next_field(&message, &f, &malformed))
+		if (f.number == number && f.wire == WIRE_BYTES)
+			copy_string(f.bytes, text, size);
+	return !malformed;
+}
+
 static bool add_service(method_list *list, const char *package, span service)
 {
 	char name[128] = "";
+	if (!string_field(service, SERVICE_NAME, name, sizeof(name)) || name[0] == '\0')
+		return false;
 	field f;
 	bool malformed = false;
-	/* The name comes first in protoc's output, but do not rely on it. */
-	span scan = service;
-	while (next_field(&scan, &f, &malformed))
-		if (f.number == SERVICE_NAME && f.wire == WIRE_BYTES)
-			copy_string(f.bytes, name, sizeof(name));
-	if (malformed || name[0] == '\0')
-		return false;
 	while (next_field(&service, &f, &malformed))
 		if (f.number == SERVICE_METHOD && f.wire == WIRE_BYTES &&
 		    !add_method(list, package, name, f.bytes))
@@ -190,14 +200,10 @@ static bool add_service(method_list *list, const char *package, span service)
 static bool add_file(method_list *list, span file)
 {
 	char package[128] = "";
+	if (!string_field(file, FILE_PACKAGE, package, sizeof(package)))
+		return false;
 	field f;
 	bool malformed = false;
-	span scan = file;
-	while (next_field(&scan, &f, &malformed))
-		if (f.number == FILE_PACKAGE && f.wire == WIRE_BYTES)
-			copy_string(f.bytes, package, sizeof(package));
-	if (malformed)
-		return false;
 	while (next_field(&file, &f, &malformed))
 		if (f.number == FILE_SERVICE && f.wire == WIRE_BYTES &&
 		    !add_service(list, package, f.bytes))
@@ -220,40 +226,6 @@ static const char *conflicting_short_name(const method_list *list)
 	return NULL;
 }
 
-static uint8_t *read_whole_file(const char *path, size_t *length)
-{
-	FILE *in = fopen(path, "rb");
-	if (in == NULL)
-		return NULL;
-	uint8_t *data = NULL;
-	size_t used = 0;
-	size_t capacity = 0;
-	for (;;) {
-		if (used == capacity) {
-			capacity = capacity ? capacity * 2 : 65536;
-			uint8_t *grown = realloc(data, capacity);
-			if (grown == NULL) {
-				free(data);
-				fclose(in);
-				return NULL;
-			}
-			data = grown;
-		}
-		size_t got = fread(data + used, 1, capacity - used, in);
-		used += got;
-		if (got == 0)
-			break;
-	}
-	bool failed = ferror(in) != 0;
-	fclose(in);
-	if (failed) {
-		free(data);
-		return NULL;
-	}
-	*length = used;
-	return data;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -261,7 +233,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	size_t length = 0;
-	uint8_t *data = read_whole_file(argv[1], &length);
+	uint8_t *data = (uint8_t *)chc_whole_file(argv[1], &length);
 	if (data == NULL) {
 		fprintf(stderr, "method_access_gen: cannot read %s\n", argv[1]);
 		return 1;

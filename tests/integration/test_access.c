@@ -150,52 +150,56 @@ static struct owned_records {
 
 enum { OWNER_MUNICIPALITY = 159 };
 
+/* Creates a record at service from the JSON that format and its arguments
+ * make; its id in id. */
+__attribute__((format(printf, 4, 5))) static void
+create_owned(const ProtobufCServiceDescriptor *service, const char *method, char id[37],
+             const char *format, ...)
+{
+	char text[1024];
+	va_list arguments;
+	va_start(arguments, format);
+	vsnprintf(text, sizeof(text), format, arguments);
+	va_end(arguments);
+	harness_create(stack.client, service, method, text, id);
+}
+
 static void make_owned_records(void)
 {
 	if (owned.company[0] != '\0')
 		return;
 	char text[1024], deadline[11];
-	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
-	               "{\"company\":{\"name\":\"Partner B ApS\",\"cvr\":\"10000408\","
-	               "\"municipality_code\":101}}",
-	               owned.company);
+	create_owned(&chc__v1__company_service__descriptor, "CreateCompany", owned.company,
+	             "{\"company\":{\"name\":\"Partner B ApS\",\"cvr\":\"10000408\","
+	             "\"municipality_code\":101}}");
 #define SOLUTION                                                                                   \
 	"{\"solution\":{\"company_id\":\"%s\",\"name\":\"%s\",\"categories\":[\"remote-"           \
 	"monitoring\"],\"trl\":8,\"device_class\":\"iia\"}}"
-	snprintf(text, sizeof(text), SOLUTION, owned.company, "B kladde");
-	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateSolution", text,
-	               owned.draft);
+	create_owned(&chc__v1__company_service__descriptor, "CreateSolution", owned.draft, SOLUTION,
+	             owned.company, "B kladde");
 	snprintf(text, sizeof(text), SOLUTION, owned.company, "B publiceret");
 #undef SOLUTION
 	harness_publish_solution(stack.client, text, owned.solution);
-	snprintf(text, sizeof(text),
-	         "{\"contact\":{\"company_id\":\"%s\",\"name\":\"Bo B\",\"email\":"
-	         "\"bo@b.example\",\"consent_purpose\":\"matchmaking\"}}",
-	         owned.company);
-	harness_create(stack.client, &chc__v1__company_service__descriptor, "AddContact", text,
-	               owned.contact);
-	snprintf(text, sizeof(text),
-	         "{\"need\":{\"owners\":[{\"municipality_code\":%d}],\"title\":\"KOL\","
-	         "\"care_area\":\"remote-monitoring\",\"min_trl\":6,\"max_device_class\":"
-	         "\"iib\",\"procurement_route\":\"open-tender\",\"deadline\":\"%s\","
-	         "\"status\":\"open\"}}",
-	         OWNER_MUNICIPALITY, harness_date(90, deadline));
-	harness_create(stack.client, &chc__v1__municipality_service__descriptor, "CreateNeed", text,
-	               owned.need);
-	snprintf(text, sizeof(text),
-	         "{\"project\":{\"title\":\"B og Gladsaxe\",\"participants\":["
-	         "{\"party\":{\"kind\":\"company\",\"company_id\":\"%s\"},\"role\":\"lead\"},"
-	         "{\"party\":{\"kind\":\"municipality\",\"municipality_code\":%d},"
-	         "\"role\":\"investor\"}]}}",
-	         owned.company, OWNER_MUNICIPALITY);
-	harness_create(stack.client, &chc__v1__project_service__descriptor, "CreateProject", text,
-	               owned.project);
-	snprintf(text, sizeof(text),
-	         "{\"interest\":{\"sender\":{\"kind\":\"company\",\"company_id\":\"%s\"},"
-	         "\"need_id\":\"%s\",\"solution_id\":\"%s\",\"message\":\"Hej\"}}",
-	         owned.company, owned.need, owned.solution);
-	harness_create(stack.client, &chc__v1__project_service__descriptor, "CreateInterest", text,
-	               owned.interest);
+	create_owned(&chc__v1__company_service__descriptor, "AddContact", owned.contact,
+	             "{\"contact\":{\"company_id\":\"%s\",\"name\":\"Bo B\",\"email\":"
+	             "\"bo@b.example\",\"consent_purpose\":\"matchmaking\"}}",
+	             owned.company);
+	create_owned(&chc__v1__municipality_service__descriptor, "CreateNeed", owned.need,
+	             "{\"need\":{\"owners\":[{\"municipality_code\":%d}],\"title\":\"KOL\","
+	             "\"care_area\":\"remote-monitoring\",\"min_trl\":6,\"max_device_class\":"
+	             "\"iib\",\"procurement_route\":\"open-tender\",\"deadline\":\"%s\","
+	             "\"status\":\"open\"}}",
+	             OWNER_MUNICIPALITY, harness_date(90, deadline));
+	create_owned(&chc__v1__project_service__descriptor, "CreateProject", owned.project,
+	             "{\"project\":{\"title\":\"B og Gladsaxe\",\"participants\":["
+	             "{\"party\":{\"kind\":\"company\",\"company_id\":\"%s\"},\"role\":\"lead\"},"
+	             "{\"party\":{\"kind\":\"municipality\",\"municipality_code\":%d},"
+	             "\"role\":\"investor\"}]}}",
+	             owned.company, OWNER_MUNICIPALITY);
+	create_owned(&chc__v1__project_service__descriptor, "CreateInterest", owned.interest,
+	             "{\"interest\":{\"sender\":{\"kind\":\"company\",\"company_id\":\"%s\"},"
+	             "\"need_id\":\"%s\",\"solution_id\":\"%s\",\"message\":\"Hej\"}}",
+	             owned.company, owned.need, owned.solution);
 	char organisation[64];
 	snprintf(organisation, sizeof(organisation), "company:%s", owned.company);
 	partner_token(organisation, owned.company_partner);

@@ -27,7 +27,7 @@
 #define HELD_KEY "drain-test-key"
 
 typedef struct held_call {
-	harness_service *service;
+	harness_service service;
 	pthread_t thread;
 	chc_status status;
 } held_call;
@@ -35,7 +35,7 @@ typedef struct held_call {
 static void *call_expire_needs(void *argument)
 {
 	held_call *call = argument;
-	chc_client *client = harness_client(NULL, call->service, NULL);
+	chc_client *client = harness_client(NULL, &call->service, NULL);
 	chc_call_options options = { .timeout_ms = 30000,
 		                     .idempotency_key = HELD_KEY,
 		                     .max_attempts = 1 };
@@ -75,14 +75,15 @@ static void start_held_call(held_call *call, PGconn *holder)
 	fail_msg("the call never reached its lock");
 }
 
-/* A municipalities service started with environment, and a call to it
- * waiting on the key the returned connection holds. */
-static PGconn *start_with_held_call(harness_service *service, const char *const *environment,
-                                    held_call *call)
+/* A municipalities service started with drain_timeout (the environment
+ * setting), and a call to it waiting on the key the returned connection
+ * holds. */
+static PGconn *start_with_held_call(held_call *call, const char *drain_timeout)
 {
-	assert_true(harness_start(service, "municipalities", environment));
+	const char *const environment[] = { drain_timeout, NULL };
+	*call = (held_call){ .status = CHC_UNKNOWN };
+	assert_true(harness_start(&call->service, "municipalities", environment));
 	PGconn *holder = hold_the_key();
-	*call = (held_call){ .service = service, .status = CHC_UNKNOWN };
 	start_held_call(call, holder);
 	return holder;
 }
@@ -90,41 +91,39 @@ static PGconn *start_with_held_call(harness_service *service, const char *const 
 static void request_in_flight_is_answered(void **state)
 {
 	(void)state;
-	harness_service service;
 	held_call call;
-	static const char *const patient[] = { "CHC_DRAIN_TIMEOUT_MS=30000", NULL };
-	PGconn *holder = start_with_held_call(&service, patient, &call);
+	PGconn *holder = start_with_held_call(&call, "CHC_DRAIN_TIMEOUT_MS=30000");
+	harness_service *service = &call.service;
 
 	char *body = NULL;
-	assert_int_equal(harness_http_get(service.http_port, "/readyz", &body), 200);
+	assert_int_equal(harness_http_get(service->http_port, "/readyz", &body), 200);
 	free(body);
-	kill(service.pid, SIGTERM);
+	kill(service->pid, SIGTERM);
 	usleep(300000);
-	assert_true(harness_alive(&service)); /* still draining: the call is in flight */
+	assert_true(harness_alive(service)); /* still draining: the call is in flight */
 	/* ...and no longer ready, so that no new work is sent to it. */
 	body = NULL;
-	assert_int_equal(harness_http_get(service.http_port, "/readyz", &body), 503);
+	assert_int_equal(harness_http_get(service->http_port, "/readyz", &body), 503);
 	assert_non_null(strstr(body, "draining"));
 	free(body);
 	harness_sql_value(holder, "COMMIT"); /* let the call finish */
 	pthread_join(call.thread, NULL);
 	assert_int_equal(call.status, CHC_OK);
-	assert_int_equal(harness_stop(&service), 0);
+	assert_int_equal(harness_stop(service), 0);
 	PQfinish(holder);
 }
 
 static void drain_timeout_cancels_the_query(void **state)
 {
 	(void)state;
-	harness_service service;
 	held_call call;
-	static const char *const impatient[] = { "CHC_DRAIN_TIMEOUT_MS=300", NULL };
-	PGconn *holder = start_with_held_call(&service, impatient, &call);
+	PGconn *holder = start_with_held_call(&call, "CHC_DRAIN_TIMEOUT_MS=300");
+	harness_service *service = &call.service;
 
-	kill(service.pid, SIGTERM);
+	kill(service->pid, SIGTERM);
 	pthread_join(call.thread, NULL); /* answered although the lock is still held */
 	assert_int_not_equal(call.status, CHC_OK);
-	assert_int_equal(harness_stop(&service), 0);
+	assert_int_equal(harness_stop(service), 0);
 	harness_sql_value(holder, "ROLLBACK");
 	PQfinish(holder);
 }

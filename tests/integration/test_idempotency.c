@@ -43,23 +43,40 @@ static chc_status create(const Chc__V1__CreateNeedRequest *request, const char *
 	                       NULL);
 }
 
+/* A new key in key, and a need titled title created with it: returns the
+ * request, to send again. */
+static Chc__V1__CreateNeedRequest *create_keyed(const char *title, char key[37],
+                                                Chc__V1__Need **need)
+{
+	Chc__V1__CreateNeedRequest *request = request_titled(title);
+	chc_uuid_generate(key);
+	assert_int_equal(create(request, key, need), CHC_OK);
+	return request;
+}
+
+/* Runs the SQL that format and its arguments make; its one value. */
+__attribute__((format(printf, 1, 2))) static const char *sql_value(const char *format, ...)
+{
+	char sql[256];
+	va_list arguments;
+	va_start(arguments, format);
+	vsnprintf(sql, sizeof(sql), format, arguments);
+	va_end(arguments);
+	return harness_sql_value(stack.database, sql);
+}
+
 /* How many needs the database holds titled title. */
 static const char *needs_titled(const char *title)
 {
-	char sql[256];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM municipalities.needs WHERE title = '%s'",
-	         title);
-	return harness_sql_value(stack.database, sql);
+	return sql_value("SELECT count(*) FROM municipalities.needs WHERE title = '%s'", title);
 }
 
 static void repeat_returns_the_first_reply(void **state)
 {
 	(void)state;
-	Chc__V1__CreateNeedRequest *request = request_titled("Genoptræning med app");
 	char key[37];
-	chc_uuid_generate(key);
 	Chc__V1__Need *first = NULL, *second = NULL;
-	assert_int_equal(create(request, key, &first), CHC_OK);
+	Chc__V1__CreateNeedRequest *request = create_keyed("Genoptræning med app", key, &first);
 	assert_int_equal(create(request, key, &second), CHC_OK);
 	assert_string_equal(first->id, second->id);
 	assert_int_equal(first->version, second->version);
@@ -70,12 +87,10 @@ static void repeat_returns_the_first_reply(void **state)
 static void same_key_other_request_is_refused(void **state)
 {
 	(void)state;
-	Chc__V1__CreateNeedRequest *one = request_titled("Første behov med nøgle");
-	Chc__V1__CreateNeedRequest *other = request_titled("Andet behov med samme nøgle");
 	char key[37];
-	chc_uuid_generate(key);
 	Chc__V1__Need *need = NULL;
-	assert_int_equal(create(one, key, &need), CHC_OK);
+	Chc__V1__CreateNeedRequest *one = create_keyed("Første behov med nøgle", key, &need);
+	Chc__V1__CreateNeedRequest *other = request_titled("Andet behov med samme nøgle");
 	protobuf_c_message_free_unpacked(&need->base, NULL);
 	need = NULL;
 	assert_int_equal(create(other, key, &need), CHC_FAILED_PRECONDITION);
@@ -92,27 +107,23 @@ static void failed_writes_store_nothing(void **state)
 	chc_uuid_generate(key);
 	Chc__V1__Need *need = NULL;
 	assert_int_equal(create(bad, key, &need), CHC_INVALID_ARGUMENT);
-	char sql[256];
-	snprintf(sql, sizeof(sql),
-	         "SELECT count(*) FROM municipalities.idempotency_keys WHERE key = '%s'", key);
-	assert_string_equal(harness_sql_value(stack.database, sql), "0");
+	assert_string_equal(
+	        sql_value("SELECT count(*) FROM municipalities.idempotency_keys WHERE key = '%s'",
+	                  key),
+	        "0");
 	protobuf_c_message_free_unpacked(&bad->base, NULL);
 }
 
 static void expired_keys_are_forgotten(void **state)
 {
 	(void)state;
-	Chc__V1__CreateNeedRequest *request = request_titled("Behov med gammel nøgle");
 	char key[37];
-	chc_uuid_generate(key);
 	Chc__V1__Need *first = NULL, *second = NULL;
-	assert_int_equal(create(request, key, &first), CHC_OK);
-	char sql[256];
-	snprintf(sql, sizeof(sql),
-	         "UPDATE municipalities.idempotency_keys SET created_at = now() - interval '2 "
-	         "days' WHERE key = '%s'",
-	         key);
-	harness_sql_value(stack.database, sql);
+	Chc__V1__CreateNeedRequest *request = create_keyed("Behov med gammel nøgle", key, &first);
+	sql_value(
+	        "UPDATE municipalities.idempotency_keys SET created_at = now() - interval '2 days' "
+	        "WHERE key = '%s'",
+	        key);
 	assert_int_equal(create(request, key, &second), CHC_OK);
 	assert_string_not_equal(first->id, second->id);
 	free_messages(&first->base, &second->base, &request->base);

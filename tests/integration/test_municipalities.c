@@ -30,6 +30,24 @@ static ProtobufCMessage *call(const char *method, const ProtobufCMessage *input,
 	return reply;
 }
 
+/* GetRegion or GetMunicipality: each asks for one code. */
+static ProtobufCMessage *get_by_code(const char *method, int32_t code, chc_status expected)
+{
+	const ProtobufCMessageDescriptor *type =
+	        protobuf_c_service_descriptor_get_method_by_name(
+	                &chc__v1__municipality_service__descriptor, method)
+	                ->input;
+	union {
+		ProtobufCMessage base;
+		Chc__V1__GetRegionRequest region;
+		Chc__V1__GetMunicipalityRequest municipality;
+	} request;
+	protobuf_c_message_init(type, &request);
+	*(int32_t *)((char *)&request +
+	             protobuf_c_message_descriptor_get_field_by_name(type, "code")->offset) = code;
+	return call(method, &request.base, expected);
+}
+
 static void five_regions_with_populations(void **state)
 {
 	(void)state;
@@ -52,14 +70,11 @@ static void five_regions_with_populations(void **state)
 static void get_region_and_bad_codes(void **state)
 {
 	(void)state;
-	Chc__V1__GetRegionRequest request = CHC__V1__GET_REGION_REQUEST__INIT;
-	request.code = 1083;
-	Chc__V1__Region *region = (void *)call("GetRegion", &request.base, CHC_OK);
+	Chc__V1__Region *region = (void *)get_by_code("GetRegion", 1083, CHC_OK);
 	assert_string_equal(region->name_en, "Region of Southern Denmark");
 	assert_int_equal(region->municipality_count, 22);
 	protobuf_c_message_free_unpacked(&region->base, NULL);
-	request.code = 1080;
-	assert_null(call("GetRegion", &request.base, CHC_INVALID_ARGUMENT));
+	assert_null(get_by_code("GetRegion", 1080, CHC_INVALID_ARGUMENT));
 }
 
 static void municipalities_paged_and_filtered(void **state)
@@ -123,18 +138,15 @@ static void municipalities_paged_and_filtered(void **state)
 static void get_municipality(void **state)
 {
 	(void)state;
-	Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
-	request.code = 101;
-	Chc__V1__Municipality *m = (void *)call("GetMunicipality", &request.base, CHC_OK);
+	Chc__V1__Municipality *m = (void *)get_by_code("GetMunicipality", 101, CHC_OK);
 	assert_string_equal(m->name, "København");
 	assert_int_equal(m->region_code, 1084);
 	assert_int_equal(m->population, 667099);
 	assert_int_equal(m->population_year, 2025);
 	protobuf_c_message_free_unpacked(&m->base, NULL);
-	request.code = 411; /* Christiansø is not a municipality */
-	assert_null(call("GetMunicipality", &request.base, CHC_NOT_FOUND));
-	request.code = 12;
-	assert_null(call("GetMunicipality", &request.base, CHC_INVALID_ARGUMENT));
+	/* Christiansø is not a municipality */
+	assert_null(get_by_code("GetMunicipality", 411, CHC_NOT_FOUND));
+	assert_null(get_by_code("GetMunicipality", 12, CHC_INVALID_ARGUMENT));
 }
 
 HARNESS_TEST_MAIN_ON(&stack, "municipalities", cmocka_unit_test(five_regions_with_populations),

@@ -148,35 +148,36 @@ static void walk(const core_listing *listing, const char *search, const char *ex
 
 #define ITEMS "paging_test.items t"
 
+/* A listing of the test's items, one column, the id; key NULL: sorted in
+ * one stage; search NULL: not searched. */
+static core_listing items_listing(const char *key, const char *order, const char *search)
+{
+	return (core_listing){ .table = ITEMS,
+		               .key = key,
+		               .columns = "t.id",
+		               .column_count = 1,
+		               .order = order,
+		               .search = search };
+}
+
 static void lists_walk_every_row_once(void **state)
 {
 	(void)state;
 	/* Ascending with ties on the name (and the collation's order of case
 	 * and of Æ). */
-	core_listing by_name = {
-		.table = ITEMS, .columns = "t.id", .column_count = 1, .order = "t.name, t.id"
-	};
+	core_listing by_name = items_listing(NULL, "t.name, t.id", NULL);
 	walk(&by_name, NULL, "SELECT id FROM " ITEMS " ORDER BY t.name, t.id");
 	/* Descending then ascending, ties on times a microsecond apart. */
-	core_listing newest = {
-		.table = ITEMS, .columns = "t.id", .column_count = 1, .order = "t.at DESC, t.id"
-	};
+	core_listing newest = items_listing(NULL, "t.at DESC, t.id", NULL);
 	walk(&newest, NULL, "SELECT id FROM " ITEMS " ORDER BY t.at DESC, t.id");
 	/* The same in two stages (keys first, then the page's columns). */
 	newest.key = "t.id";
 	walk(&newest, NULL, "SELECT id FROM " ITEMS " ORDER BY t.at DESC, t.id");
 	/* Three keys, one all descending. */
-	core_listing three = { .table = ITEMS,
-		               .key = "t.id",
-		               .columns = "t.id",
-		               .column_count = 1,
-		               .order = "t.name DESC, t.at DESC, t.id DESC" };
+	core_listing three = items_listing("t.id", "t.name DESC, t.at DESC, t.id DESC", NULL);
 	walk(&three, NULL, "SELECT id FROM " ITEMS " ORDER BY t.name DESC, t.at DESC, t.id DESC");
 	/* NULLs in a sort column, last and first, either direction. */
-	core_listing groups = { .table = ITEMS,
-		                .columns = "t.id",
-		                .column_count = 1,
-		                .order = "t.grp NULLS LAST, t.id" };
+	core_listing groups = items_listing(NULL, "t.grp NULLS LAST, t.id", NULL);
 	walk(&groups, NULL, "SELECT id FROM " ITEMS " ORDER BY t.grp NULLS LAST, t.id");
 	groups.order = "t.grp DESC NULLS LAST, t.name, t.id";
 	walk(&groups, NULL,
@@ -191,12 +192,7 @@ static void searches_walk_every_match_once(void **state)
 {
 	(void)state;
 	/* Ranks are reals, and most tie: the token carries them exactly. */
-	core_listing items = { .table = ITEMS,
-		               .key = "t.id",
-		               .columns = "t.id",
-		               .column_count = 1,
-		               .order = "t.id",
-		               .search = "t.body" };
+	core_listing items = items_listing("t.id", "t.id", "t.body");
 	walk(&items, "apple",
 	     "SELECT id FROM " ITEMS ", (SELECT websearch_to_tsquery('danish', 'apple') || "
 	     "websearch_to_tsquery('english', 'apple') AS q) q WHERE t.body @@ q.q "
@@ -210,14 +206,8 @@ static void searches_walk_every_match_once(void **state)
 static void bad_tokens_are_invalid_arguments(void **state)
 {
 	(void)state;
-	core_listing newest = { .table = ITEMS,
-		                .key = "t.id",
-		                .columns = "t.id",
-		                .column_count = 1,
-		                .order = "t.at DESC, t.id" };
-	core_listing by_name = {
-		.table = ITEMS, .columns = "t.id", .column_count = 1, .order = "t.name, t.id"
-	};
+	core_listing newest = items_listing("t.id", "t.at DESC, t.id", NULL);
+	core_listing by_name = items_listing(NULL, "t.name, t.id", NULL);
 	Chc__V1__PageRequest page = CHC__V1__PAGE_REQUEST__INIT;
 	page.page_size = 2;
 	core_request request;

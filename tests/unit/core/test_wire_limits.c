@@ -30,6 +30,9 @@ static size_t need_with(uint8_t *out, size_t capacity, const uint8_t *element,
 	return at;
 }
 
+/* Room for the largest payload a test builds. */
+static uint8_t built[4 * CORE_WIRE_MAX_ITEMS];
+
 static chc_status check(const uint8_t *payload, size_t length, char *field)
 {
 	return core_wire_check(&chc__v1__create_need_request__descriptor, payload, length, field,
@@ -39,36 +42,28 @@ static chc_status check(const uint8_t *payload, size_t length, char *field)
 static void a_repeated_field_past_the_limit_is_named(void **state)
 {
 	(void)state;
-	size_t capacity = 4 * CORE_WIRE_MAX_ITEMS;
-	uint8_t *payload = malloc(capacity);
-	assert_non_null(payload);
 	char field[128];
 	const uint8_t empty_owner[] = { 0x12, 0x00 }; /* owners = 2, empty */
-	size_t length = need_with(payload, capacity, empty_owner, 2, CORE_WIRE_MAX_ITEMS);
-	assert_int_equal(check(payload, length, field), CHC_OK);
-	length = need_with(payload, capacity, empty_owner, 2, CORE_WIRE_MAX_ITEMS + 1);
-	assert_int_equal(check(payload, length, field), CHC_INVALID_ARGUMENT);
+	size_t length = need_with(built, sizeof(built), empty_owner, 2, CORE_WIRE_MAX_ITEMS);
+	assert_int_equal(check(built, length, field), CHC_OK);
+	length = need_with(built, sizeof(built), empty_owner, 2, CORE_WIRE_MAX_ITEMS + 1);
+	assert_int_equal(check(built, length, field), CHC_INVALID_ARGUMENT);
 	assert_string_equal(field, "need.owners");
 	/* Packed enums count each element, not each run. */
 	const uint8_t packed_groups[] = { 0x32, 0x04, 1, 2, 3, 4 }; /* target_groups = 6 */
-	length = need_with(payload, capacity, packed_groups, 6, CORE_WIRE_MAX_ITEMS / 4 + 1);
-	assert_int_equal(check(payload, length, field), CHC_INVALID_ARGUMENT);
+	length = need_with(built, sizeof(built), packed_groups, 6, CORE_WIRE_MAX_ITEMS / 4 + 1);
+	assert_int_equal(check(built, length, field), CHC_INVALID_ARGUMENT);
 	assert_string_equal(field, "need.target_groups");
-	free(payload);
 }
 
 static void unknown_fields_count_too(void **state)
 {
 	(void)state;
-	size_t capacity = 4 * CORE_WIRE_MAX_ITEMS;
-	uint8_t *payload = malloc(capacity);
-	assert_non_null(payload);
 	char field[128];
 	const uint8_t unknown[] = { 0xf8, 0x07, 0x01 }; /* field 127, varint 1 */
-	size_t length = need_with(payload, capacity, unknown, 3, CORE_WIRE_MAX_ITEMS + 1);
-	assert_int_equal(check(payload, length, field), CHC_INVALID_ARGUMENT);
+	size_t length = need_with(built, sizeof(built), unknown, 3, CORE_WIRE_MAX_ITEMS + 1);
+	assert_int_equal(check(built, length, field), CHC_INVALID_ARGUMENT);
 	assert_string_equal(field, "need.(unknown fields)");
-	free(payload);
 }
 
 static void what_is_not_a_message_is_left_to_unpack(void **state)

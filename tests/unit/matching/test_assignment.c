@@ -15,44 +15,20 @@
 #include "chc_test_main.h"
 
 #include "assignment.h"
+#include "random_bipartite.h"
 
-typedef struct instance {
-	int solutions, test_beds;
-	int capacity[16];
-	size_t pairs;
-	int pair_solution[800];
-	int pair_test_bed[800];
-	int64_t pair_fit[800];
-} instance;
+typedef bipartite instance;
 
-static void random_instance(instance *made, unsigned *seed)
+static void draw_fit(bipartite *made, size_t i, unsigned *seed)
 {
-	made->solutions = 1 + rand_r(seed) % 40;
-	made->test_beds = 1 + rand_r(seed) % 8;
-	for (int t = 0; t < made->test_beds; t++)
-		made->capacity[t] = rand_r(seed) % 4; /* 0 too: a full or closed test bed */
-	made->pairs = 0;
-	for (int s = 0; s < made->solutions; s++)
-		for (int t = 0; t < made->test_beds; t++)
-			if (rand_r(seed) % 3 == 0) {
-				made->pair_solution[made->pairs] = s;
-				made->pair_test_bed[made->pairs] = t;
-				made->pair_fit[made->pairs] = 1 + rand_r(seed) % 1000;
-				made->pairs++;
-			}
+	made->pair_fit[i] = 1 + rand_r(seed) % 1000;
 }
 
-static assignment_problem problem_of(const instance *made)
+/* A random instance in made, and the problem that asks it. */
+static assignment_problem random_problem(instance *made, unsigned *seed)
 {
-	assignment_problem problem = {
-		.solution_count = made->solutions,
-		.test_bed_count = made->test_beds,
-		.capacity = made->capacity,
-		.pair_count = made->pairs,
-		.pair_solution = made->pair_solution,
-		.pair_test_bed = made->pair_test_bed,
-		.pair_fit = made->pair_fit,
-	};
+	bipartite_random(made, 8, 3, draw_fit, seed);
+	assignment_problem problem = { BIPARTITE_PROBLEM_GRAPH(made), .pair_fit = made->pair_fit };
 	return problem;
 }
 
@@ -112,18 +88,11 @@ static long long glpk_optimum(const instance *made)
 
 static void check_feasible(const instance *made, const int *assigned, int64_t total)
 {
-	int used[16] = { 0 };
+	bipartite_assert_feasible(made, assigned);
 	int64_t sum = 0;
-	for (int s = 0; s < made->solutions; s++) {
-		if (assigned[s] < 0)
-			continue;
-		assert_true(assigned[s] < (int)made->pairs);
-		assert_int_equal(made->pair_solution[assigned[s]], s);
-		used[made->pair_test_bed[assigned[s]]]++;
-		sum += made->pair_fit[assigned[s]];
-	}
-	for (int t = 0; t < made->test_beds; t++)
-		assert_true(used[t] <= made->capacity[t]);
+	for (int s = 0; s < made->solutions; s++)
+		if (assigned[s] >= 0)
+			sum += made->pair_fit[assigned[s]];
 	assert_int_equal(sum, total);
 }
 
@@ -135,8 +104,7 @@ static void optimal_like_glpk(void **state)
 	unsigned seed = 20261125;
 	for (int round = 0; round < 60; round++) {
 		instance made;
-		random_instance(&made, &seed);
-		assignment_problem problem = problem_of(&made);
+		assignment_problem problem = random_problem(&made, &seed);
 		int assigned[64];
 		int64_t total = 0;
 		chc_error error = { 0 };
@@ -155,8 +123,7 @@ static void same_answer_every_time(void **state)
 	(void)state;
 	unsigned seed = 7;
 	instance made;
-	random_instance(&made, &seed);
-	assignment_problem problem = problem_of(&made);
+	assignment_problem problem = random_problem(&made, &seed);
 	int first[64], second[64];
 	int64_t total = 0;
 	assert_int_equal(assignment_solve(&problem, first, &total, NULL), CHC_OK);

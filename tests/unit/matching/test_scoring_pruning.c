@@ -148,7 +148,10 @@ static void random_need_init(random_need *made, size_t number, unsigned *seed)
 	}
 }
 
-static void catalogue_init(catalogue *made, size_t solution_count, size_t need_count, unsigned seed)
+/* Makes a catalogue and returns the input that scores it: top 10, gap
+ * reports of 3, on two threads. */
+static scoring_input catalogue_init(catalogue *made, size_t solution_count, size_t need_count,
+                                    unsigned seed)
 {
 	memset(made, 0, sizeof(*made));
 	made->made_solutions = calloc(solution_count, sizeof(*made->made_solutions));
@@ -179,18 +182,6 @@ static void catalogue_init(catalogue *made, size_t solution_count, size_t need_c
 		made->feedback[i].solution = (size_t)pick(&seed, (int)solution_count);
 		made->feedback[i].reason = "not a match";
 	}
-}
-
-static void catalogue_fini(catalogue *made)
-{
-	free(made->made_solutions);
-	free(made->made_needs);
-	free(made->solutions);
-	free(made->needs);
-}
-
-static scoring_input input_of(const catalogue *made)
-{
 	scoring_input input = {
 		.solutions = made->solutions,
 		.solution_count = made->solution_count,
@@ -207,6 +198,14 @@ static scoring_input input_of(const catalogue *made)
 	return input;
 }
 
+static void catalogue_fini(catalogue *made)
+{
+	free(made->made_solutions);
+	free(made->made_needs);
+	free(made->solutions);
+	free(made->needs);
+}
+
 static void same_entries(const scoring_entry *pruned, size_t pruned_count,
                          const scoring_entry *every, size_t every_count)
 {
@@ -218,10 +217,13 @@ static void same_entries(const scoring_entry *pruned, size_t pruned_count,
 	}
 }
 
+typedef struct scored_pairs {
+	int64_t pruned, every;
+} scored_pairs;
+
 /* Scores input both ways and compares every `step`th need; returns the
  * pairs each way scored. */
-static void compare(const scoring_input *input, size_t step, int64_t *pruned_pairs,
-                    int64_t *every_pairs)
+static scored_pairs compare(const scoring_input *input, size_t step)
 {
 	scoring_input exhaustive = *input;
 	exhaustive.exhaustive = true;
@@ -239,10 +241,10 @@ static void compare(const scoring_input *input, size_t step, int64_t *pruned_pai
 	}
 	/* Not a vacuous comparison: the sample has matches to compare. */
 	assert_true(matched > 0);
-	*pruned_pairs = pruned.pairs_scored;
-	*every_pairs = every.pairs_scored;
+	scored_pairs pairs = { pruned.pairs_scored, every.pairs_scored };
 	scoring_output_fini(&pruned);
 	scoring_output_fini(&every);
+	return pairs;
 }
 
 /* The top 10 and the three nearest misses of a sample of needs. */
@@ -250,11 +252,9 @@ static void same_top_ten(void **state)
 {
 	(void)state;
 	catalogue made;
-	catalogue_init(&made, 20000, 400, 20261125);
-	scoring_input input = input_of(&made);
-	int64_t pruned = 0, every = 0;
-	compare(&input, 3, &pruned, &every);
-	assert_true(pruned < every / 2);
+	scoring_input input = catalogue_init(&made, 20000, 400, 20261125);
+	scored_pairs pairs = compare(&input, 3);
+	assert_true(pairs.pruned < pairs.every / 2);
 	catalogue_fini(&made);
 }
 
@@ -264,9 +264,7 @@ static void same_whatever_the_parameters(void **state)
 {
 	(void)state;
 	catalogue made;
-	catalogue_init(&made, 3000, 200, 7);
-	scoring_input input = input_of(&made);
-	int64_t pruned = 0, every = 0;
+	scoring_input input = catalogue_init(&made, 3000, 200, 7);
 	static const double weights[][SCORING_SOFT_COUNT] = {
 		{ 0, 0, 0, 0, 0, 0 },     { 100, 0, 0, 0, 0, 0 },   { 0, 0, 1000, 0, 0, 0 },
 		{ 0, 50, 0, 50, 50, 50 }, { 1, 2, 3, 4, 5, 6 },     { 30, 20, 15, 10, 15, 10 },
@@ -279,7 +277,7 @@ static void same_whatever_the_parameters(void **state)
 			input.top_k = sizes[k][0];
 			input.gap_report_size = sizes[k][1];
 			input.threads = 1 + (int)(k % 2);
-			compare(&input, 1, &pruned, &every);
+			compare(&input, 1);
 		}
 	catalogue_fini(&made);
 }
@@ -290,7 +288,7 @@ static void ties_go_by_id(void **state)
 {
 	(void)state;
 	catalogue made;
-	catalogue_init(&made, 500, 20, 3);
+	scoring_input input = catalogue_init(&made, 500, 20, 3);
 	static Chc__V1__Standard standards[] = { 1, 2, 3, 4 };
 	Chc__V1__Solution *first = &made.made_solutions[0].solution;
 	first->trl = 9;
@@ -303,9 +301,7 @@ static void ties_go_by_id(void **state)
 		*solution = made.made_solutions[0].solution;
 		solution->id = made.made_solutions[i].id;
 	}
-	scoring_input input = input_of(&made);
-	int64_t pruned = 0, every = 0;
-	compare(&input, 1, &pruned, &every);
+	compare(&input, 1);
 	catalogue_fini(&made);
 }
 

@@ -11,51 +11,25 @@
 
 #include "chc_test_main.h"
 
+#include "random_bipartite.h"
 #include "stable.h"
 
-#define MAX_PAIRS 600
+typedef bipartite instance;
 
-typedef struct instance {
-	int solutions, test_beds;
-	int capacity[12];
-	size_t pairs;
-	int pair_solution[MAX_PAIRS];
-	int pair_test_bed[MAX_PAIRS];
-	int64_t solution_key[MAX_PAIRS];
-	int64_t test_bed_key[MAX_PAIRS];
-} instance;
-
-static void random_instance(instance *made, unsigned *seed)
+/* Few distinct keys: many ties to break. */
+static void draw_keys(bipartite *made, size_t i, unsigned *seed)
 {
-	made->solutions = 1 + rand_r(seed) % 40;
-	made->test_beds = 1 + rand_r(seed) % 10;
-	for (int t = 0; t < made->test_beds; t++)
-		made->capacity[t] = rand_r(seed) % 4;
-	made->pairs = 0;
-	for (int s = 0; s < made->solutions; s++)
-		for (int t = 0; t < made->test_beds; t++)
-			if (rand_r(seed) % 2 == 0) {
-				size_t i = made->pairs++;
-				made->pair_solution[i] = s;
-				made->pair_test_bed[i] = t;
-				/* Few distinct keys: many ties to break. */
-				made->solution_key[i] = rand_r(seed) % 5;
-				made->test_bed_key[i] = rand_r(seed) % 5;
-			}
+	made->solution_key[i] = rand_r(seed) % 5;
+	made->test_bed_key[i] = rand_r(seed) % 5;
 }
 
-static stable_problem problem_of(const instance *made)
+/* A random instance in made, and the problem that asks it. */
+static stable_problem random_problem(instance *made, unsigned *seed)
 {
-	stable_problem problem = {
-		.solution_count = made->solutions,
-		.test_bed_count = made->test_beds,
-		.capacity = made->capacity,
-		.pair_count = made->pairs,
-		.pair_solution = made->pair_solution,
-		.pair_test_bed = made->pair_test_bed,
-		.solution_key = made->solution_key,
-		.test_bed_key = made->test_bed_key,
-	};
+	bipartite_random(made, 10, 2, draw_keys, seed);
+	stable_problem problem = { BIPARTITE_PROBLEM_GRAPH(made),
+		                   .solution_key = made->solution_key,
+		                   .test_bed_key = made->test_bed_key };
 	return problem;
 }
 
@@ -104,19 +78,11 @@ static void no_blocking_pair(void **state)
 	unsigned seed = 424242;
 	for (int round = 0; round < 500; round++) {
 		instance made;
-		random_instance(&made, &seed);
-		stable_problem problem = problem_of(&made);
+		stable_problem problem = random_problem(&made, &seed);
 		int assigned[64];
 		chc_error error = { 0 };
 		assert_int_equal(stable_match(&problem, assigned, &error), CHC_OK);
-		int used[12] = { 0 };
-		for (int s = 0; s < made.solutions; s++)
-			if (assigned[s] >= 0) {
-				assert_int_equal(made.pair_solution[assigned[s]], s);
-				used[made.pair_test_bed[assigned[s]]]++;
-			}
-		for (int t = 0; t < made.test_beds; t++)
-			assert_true(used[t] <= made.capacity[t]);
+		bipartite_assert_feasible(&made, assigned);
 		size_t blocking = 0;
 		assert_false(stable_find_blocking_pair(&problem, assigned, &blocking));
 		assert_false(blocked_by_brute_force(&made, assigned));
