@@ -77,6 +77,23 @@ chc_status core_dispatch_scope(core_dispatch *dispatch, const core_scope_record 
 	return CHC_OK;
 }
 
+chc_status core_dispatch_prechecks(core_dispatch *dispatch,
+                                   const ProtobufCServiceDescriptor *service,
+                                   const core_precheck *prechecks, chc_error *error)
+{
+	for (size_t i = 0; prechecks != NULL && prechecks[i].method != NULL; i++) {
+		char name[256];
+		snprintf(name, sizeof(name), "/%s/%s", service->name, prechecks[i].method);
+		core_method *method = (core_method *)core_dispatch_find(dispatch, name);
+		if (method == NULL || !method->is_write)
+			return chc_error_set(error, CHC_FAILED_PRECONDITION,
+			                     "a precheck names %s, which %s", name,
+			                     method == NULL ? "is no method" : "does not write");
+		method->precheck = prechecks[i].check;
+	}
+	return CHC_OK;
+}
+
 const char *core_dispatch_undeclared(const core_dispatch *dispatch)
 {
 	for (size_t i = 0; i < dispatch->count; i++)
@@ -94,38 +111,70 @@ const core_method *core_dispatch_find(const core_dispatch *dispatch, const char 
 	               method_compare);
 }
 
-void core_dispatch_invoke(const core_method *method, const uint8_t *payload, size_t length,
-                          core_request *request)
+ProtobufCMessage *core_dispatch_unpack(const core_method *method, const uint8_t *payload,
+                                       size_t length, core_request *request)
 {
 	char field[192];
 	chc_status checked =
 	        core_wire_check(method->descriptor->input, payload, length, field, sizeof(field));
 	if (checked == CHC_INVALID_ARGUMENT) {
 		core_violation(request, field, "has more than %d items", CORE_WIRE_MAX_ITEMS);
-		return;
+		return NULL;
 	}
 	if (checked != CHC_OK) {
 		core_fail(request, checked, "a %s of %zu bytes would take too much memory unpacked",
 		          method->descriptor->input->name, length);
-		return;
+		return NULL;
 	}
 	ProtobufCMessage *input =
 	        protobuf_c_message_unpack(method->descriptor->input, NULL, length, payload);
 	if (input == NULL) {
 		core_fail(request, CHC_INVALID_ARGUMENT, "payload is not a valid %s message",
 		          method->descriptor->input->name);
-		return;
+		return NULL;
 	}
 	if (!core_scope_permit(request, &method->owner, input)) {
 		protobuf_c_message_free_unpacked(input, NULL);
-		return;
+		return NULL;
 	}
 	if (request->is_write)
 		core_audit_note_input(request, input);
+	return input;
+}
+
+void core_dispatch_precheck(const core_method *method, const ProtobufCMessage *input,
+                            core_request *request)
+{
+	if (method->precheck != NULL && !core_failed(request))
+		method->precheck(request, input);
+}
+
+void core_dispatch_call(const core_method *method, const ProtobufCMessage *input,
+                        core_request *request)
+{
+	if (core_failed(request))
+		return;
 	method->service->invoke(method->service, method->index, input, core_request_reply, request);
-	protobuf_c_message_free_unpacked(input, NULL);
 	if (!request->replied && !core_failed(request))
 		core_fail(request, CHC_INTERNAL, "handler of %s gave no reply", method->full_name);
+}
+
+void core_dispatch_invoke(const core_method *method, const uint8_t *payload, size_t length,
+                          core_request *request)
+{
+	ProtobufCMessage *input = core_dispatch_unpack(method, payload, length, request);
+	if (input == NULL)
+		return;
+	core_dispatch_precheck(method, input, request);
+	core_dispatch_call(method, input, request);
+	protobuf_c_message_free_unpacked(input, NULL);
+}
+
+void *core_prechecked(core_request *request)
+{
+	if (request->prechecked == NULL)
+		core_fail(request, CHC_INTERNAL, "%s ran without its precheck", request->method);
+	return request->prechecked;
 }
 
 void core_dispatch_fini(core_dispatch *dispatch)

@@ -14,6 +14,22 @@
 #include "request.h"
 #include "scope.h"
 
+/*
+ * A write's checks against other services, run before its transaction opens
+ * (server.c): a call to another service inside the transaction would hold
+ * the worker's connection, and any lock the write took, for as long as the
+ * other service takes to answer. It records a failure on request, or leaves
+ * what it found for the handler in request->prechecked (request-owned). It
+ * does not run for a replay of an idempotency key answered before.
+ */
+typedef void (*core_precheck_function)(core_request *request, const ProtobufCMessage *input);
+
+/* The precheck of one method of a service's own descriptor. */
+typedef struct core_precheck {
+	const char *method; /* "CreateProject" */
+	core_precheck_function check;
+} core_precheck;
+
 typedef struct core_method {
 	char *full_name; /* "/chc.v1.CompanyService/GetCompany" */
 	ProtobufCService *service;
@@ -22,7 +38,8 @@ typedef struct core_method {
 	bool is_write; /* runs in a transaction with idempotency */
 	int access;    /* who may call it: its (chc.v1.access) option */
 	bool needs_database;
-	core_scope_owner owner; /* what a partner acts for: its (chc.v1.owner) option */
+	core_scope_owner owner;          /* what a partner acts for: its (chc.v1.owner) option */
+	core_precheck_function precheck; /* NULL: the method calls no other service */
 } core_method;
 
 typedef struct core_dispatch {
@@ -49,6 +66,17 @@ chc_status core_dispatch_add(core_dispatch *dispatch, ProtobufCService *service,
 chc_status core_dispatch_scope(core_dispatch *dispatch, const core_scope_record *records,
                                size_t record_count, chc_error *error);
 
+/*
+ * Gives the methods of service the prechecks name (ended by one whose
+ * method is NULL; prechecks may be NULL).
+ * CHC_FAILED_PRECONDITION with error naming the method when one is not a
+ * method of service or does not write (a read has no transaction to keep
+ * remote calls out of).
+ */
+chc_status core_dispatch_prechecks(core_dispatch *dispatch,
+                                   const ProtobufCServiceDescriptor *service,
+                                   const core_precheck *prechecks, chc_error *error);
+
 /* The first method that declares no access option, or "". */
 const char *core_dispatch_undeclared(const core_dispatch *dispatch);
 
@@ -57,12 +85,29 @@ const core_method *core_dispatch_find(const core_dispatch *dispatch, const char 
 
 /*
  * Unpacks payload as the method's input and calls its handler with
- * request as closure data. Records INVALID_ARGUMENT when the payload does
- * not decode, PERMISSION_DENIED when a partner acts for another
- * organisation (scope.h), INTERNAL when the handler gives no reply.
+ * request as closure data, its precheck first when it has one. Records
+ * INVALID_ARGUMENT when the payload does not decode, PERMISSION_DENIED
+ * when a partner acts for another organisation (scope.h), INTERNAL when
+ * the handler gives no reply.
  */
 void core_dispatch_invoke(const core_method *method, const uint8_t *payload, size_t length,
                           core_request *request);
+
+/* The steps of core_dispatch_invoke, for a caller that runs something
+ * between them (a write's transaction opens after the precheck). unpack
+ * returns the input (free it with protobuf_c_message_free_unpacked) or NULL
+ * with the failure recorded; precheck and call do nothing once the request
+ * has failed. */
+ProtobufCMessage *core_dispatch_unpack(const core_method *method, const uint8_t *payload,
+                                       size_t length, core_request *request);
+void core_dispatch_precheck(const core_method *method, const ProtobufCMessage *input,
+                            core_request *request);
+void core_dispatch_call(const core_method *method, const ProtobufCMessage *input,
+                        core_request *request);
+
+/* What the method's precheck left for its handler (request->prechecked);
+ * NULL with INTERNAL recorded when none ran. */
+void *core_prechecked(core_request *request);
 
 void core_dispatch_fini(core_dispatch *dispatch);
 

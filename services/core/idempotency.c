@@ -135,6 +135,16 @@ chc_status core_idempotency_begin(const core_idempotency *idempotency, core_requ
 	return CHC_OK;
 }
 
+chc_status core_idempotency_answered(const core_idempotency *idempotency, core_request *request,
+                                     const char *key, bool *answered)
+{
+	PGresult *result = NULL;
+	const char *values[] = { request->principal.subject, key, idempotency->ttl_seconds };
+	chc_status status = core_query(request, &idempotency->lookup, values, &result);
+	*answered = status == CHC_OK && PQntuples(result) > 0;
+	return status;
+}
+
 chc_status core_idempotency_store(const core_idempotency *idempotency, core_request *request,
                                   const char *key, const uint8_t fingerprint[CORE_SHA256_BYTES])
 {

@@ -41,6 +41,14 @@ chc_status core_idempotency_begin(const core_idempotency *idempotency, core_requ
                                   const char *key, const uint8_t fingerprint[CORE_SHA256_BYTES],
                                   bool *replayed);
 
+/*
+ * Outside any transaction: whether key holds a reply already (of this
+ * request or another), without the lock core_idempotency_begin takes. A
+ * write's checks with other services are skipped for a replay.
+ */
+chc_status core_idempotency_answered(const core_idempotency *idempotency, core_request *request,
+                                     const char *key, bool *answered);
+
 /* Deletes expired keys; run by housekeeping on its own connection. */
 chc_status core_idempotency_expire(const core_idempotency *idempotency, PGconn *connection,
                                    chc_error *error);

@@ -73,6 +73,9 @@ typedef struct core_request {
 	 * names and the fields its input set, comma separated (request-owned). */
 	char audit_record[64];
 	const char *audit_fields;
+	/* What the method's precheck found with other services, for its
+	 * handler (dispatch.h); request-owned, NULL without a precheck. */
+	void *prechecked;
 
 	chc_error error; /* code, message and violations when failed */
 	bool replied;

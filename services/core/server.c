@@ -135,9 +135,12 @@ static chc_status ready_for_http(void *data, chc_error *error)
 	return core_server_ready(data, error);
 }
 
-/* Runs the handler inside the transaction the core owns for writes. */
-static void serve_write(core_worker *worker, const core_method *method,
-                        const Chc__V1__RpcRequest *envelope, core_request *request)
+/* The transaction of a write: its deadline, its idempotency key, the
+ * handler, the audit record and the stored reply, committed together or not
+ * at all. */
+static void run_transaction(core_worker *worker, const core_method *method,
+                            const Chc__V1__RpcRequest *envelope, const ProtobufCMessage *input,
+                            core_request *request)
 {
 	core_server *server = worker->server;
 	/* The caller's deadline holds inside PostgreSQL too: a statement that
@@ -150,17 +153,12 @@ static void serve_write(core_worker *worker, const core_method *method,
 		snprintf(begin, sizeof(begin), "BEGIN; SET LOCAL statement_timeout = %lld",
 		         (long long)(left > 1 ? left : 1));
 	}
-	if (core_db_command(request->db, begin, &request->error) != CHC_OK) {
-		core_db_note_result(&worker->db);
+	if (core_db_command(request->db, begin, &request->error) != CHC_OK)
 		return;
-	}
 	const char *key = envelope->idempotency_key;
 	uint8_t fingerprint[CORE_SHA256_BYTES];
 	bool replayed = false;
-	if (strlen(key) > CORE_IDEMPOTENCY_KEY_MAX)
-		core_violation(request, "idempotency_key", "is longer than %d characters",
-		               CORE_IDEMPOTENCY_KEY_MAX);
-	else if (key[0] != '\0') {
+	if (key[0] != '\0') {
 		const void *parts[] = { envelope->method, "", envelope->payload.data };
 		const size_t lengths[] = { strlen(envelope->method), 1, envelope->payload.len };
 		if (core_sha256(parts, lengths, 3, fingerprint) != CHC_OK)
@@ -169,9 +167,8 @@ static void serve_write(core_worker *worker, const core_method *method,
 			core_idempotency_begin(&server->idempotency, request, key, fingerprint,
 			                       &replayed);
 	}
-	if (!core_failed(request) && !replayed)
-		core_dispatch_invoke(method, envelope->payload.data, envelope->payload.len,
-		                     request);
+	if (!replayed)
+		core_dispatch_call(method, input, request);
 	/* The audit record joins the write's transaction: no write without it. */
 	if (!core_failed(request) && !replayed)
 		core_audit_write(request);
@@ -187,6 +184,42 @@ static void serve_write(core_worker *worker, const core_method *method,
 		core_db_command(request->db, "ROLLBACK", &rollback_error);
 		chc_error_fini(&rollback_error);
 	}
+}
+
+/* The precheck of a write (dispatch.h), outside any transaction, unless
+ * its idempotency key was answered before: a replay gives the stored reply
+ * even when what the checks read has changed since. */
+static void precheck_write(core_server *server, const core_method *method, const char *key,
+                           const ProtobufCMessage *input, core_request *request)
+{
+	bool answered = false;
+	if (method->precheck == NULL ||
+	    (key[0] != '\0' &&
+	     core_idempotency_answered(&server->idempotency, request, key, &answered) != CHC_OK) ||
+	    answered)
+		return;
+	core_dispatch_precheck(method, input, request);
+}
+
+/* Runs the handler inside the transaction the core owns for writes. */
+static void serve_write(core_worker *worker, const core_method *method,
+                        const Chc__V1__RpcRequest *envelope, core_request *request)
+{
+	core_server *server = worker->server;
+	const char *key = envelope->idempotency_key;
+	if (strlen(key) > CORE_IDEMPOTENCY_KEY_MAX) {
+		core_violation(request, "idempotency_key", "is longer than %d characters",
+		               CORE_IDEMPOTENCY_KEY_MAX);
+		return;
+	}
+	ProtobufCMessage *input = core_dispatch_unpack(method, envelope->payload.data,
+	                                               envelope->payload.len, request);
+	if (input == NULL)
+		return;
+	precheck_write(server, method, key, input, request);
+	if (!core_failed(request))
+		run_transaction(worker, method, envelope, input, request);
+	protobuf_c_message_free_unpacked(input, NULL);
 	core_db_note_result(&worker->db);
 }
 
@@ -686,7 +719,9 @@ static chc_status server_start(core_server *server, chc_error *error)
 	if (status != CHC_OK)
 		return chc_error_set(error, status, "cannot build the method table");
 	if (core_dispatch_scope(&server->dispatch, definition->scope_records,
-	                        definition->scope_record_count, error) != CHC_OK)
+	                        definition->scope_record_count, error) != CHC_OK ||
+	    core_dispatch_prechecks(&server->dispatch, definition->service->descriptor,
+	                            definition->prechecks, error) != CHC_OK)
 		return error->code;
 	if (check_schema(server, error) != CHC_OK)
 		return error->code;

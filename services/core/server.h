@@ -33,6 +33,9 @@ typedef struct core_service_definition {
 	/* The kinds of record its partner methods name by id (scope.h). */
 	const struct core_scope_record *scope_records;
 	size_t scope_record_count;
+	/* Its writes' checks against other services, run before their
+	 * transactions open (dispatch.h); ended by one naming no method. */
+	const struct core_precheck *prechecks;
 } core_service_definition;
 
 /*

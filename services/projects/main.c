@@ -34,4 +34,5 @@ static const core_scope_record scope_records[] = {
 
 CORE_SERVICE_MAIN(projects, CHC__V1__PROJECT_SERVICE__INIT, 3, .housekeeping = housekeeping,
                   .start = start, .stop = projects_client_stop, .scope_records = scope_records,
-                  .scope_record_count = sizeof(scope_records) / sizeof(scope_records[0]))
+                  .scope_record_count = sizeof(scope_records) / sizeof(scope_records[0]),
+                  .prechecks = projects_prechecks)

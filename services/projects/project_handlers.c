@@ -9,6 +9,7 @@
 
 #include "chc/uuid.h"
 #include "db.h"
+#include "dispatch.h"
 #include "entity.h"
 #include "handler.h"
 #include "projects.h"
@@ -86,38 +87,66 @@ static bool validate_participants(core_request *request, const Chc__V1__Project 
 	if (leads != 1)
 		core_violation(request, "project.participants", "needs exactly one lead, not %zu",
 		               leads);
-	for (size_t i = 0; i < project->n_participants && !core_failed(request); i++) {
+	if (core_failed(request))
+		return false;
+	const char **fields = core_alloc(request, project->n_participants * sizeof(*fields));
+	const Chc__V1__Party **parties =
+	        core_alloc(request, project->n_participants * sizeof(*parties));
+	if (fields == NULL || parties == NULL)
+		return false;
+	for (size_t i = 0; i < project->n_participants; i++) {
 		char field[64];
 		snprintf(field, sizeof(field), "project.participants[%zu].party", i);
-		if (project_party_check(request, field, project->participants[i]->party,
-		                        &checked[i]) != CHC_OK)
-			break;
+		fields[i] = core_strdup(request, field);
+		parties[i] = project->participants[i]->party;
+		if (fields[i] == NULL)
+			return false;
+	}
+	if (project_parties_check(request, fields, parties, project->n_participants, checked) !=
+	    CHC_OK)
+		return false;
+	for (size_t i = 0; i < project->n_participants; i++)
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(checked[k].key, checked[i].key) == 0)
-				core_violation(request, field,
+				core_violation(request, fields[i],
 				               "takes part already (participant %zu)", k);
-	}
 	return !core_failed(request);
+}
+
+/* CreateProject's checks with the other services, before its transaction:
+ * leaves each participant's party (project_party[]) for create_project. */
+static void precheck_create_project(core_request *request, const ProtobufCMessage *message)
+{
+	const Chc__V1__Project *project = ((const Chc__V1__CreateProjectRequest *)message)->project;
+	if (!core_check_present(request, "project", project))
+		return;
+	project_party *checked =
+	        core_alloc(request, (project->n_participants + 1) * sizeof(*checked));
+	if (checked != NULL && validate_text(request, project) &&
+	    validate_participants(request, project, checked) &&
+	    project_links_check(request, project, NULL, 0) == CHC_OK)
+		request->prechecked = checked;
 }
 
 static Chc__V1__Project *create_project(core_request *request,
                                         const Chc__V1__CreateProjectRequest *input)
 {
-	Chc__V1__Project *project = (Chc__V1__Project *)core_entity_new(
-	        request, "project", (const ProtobufCMessage *)input->project,
-	        CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED);
+	const project_party *checked = core_prechecked(request);
+	Chc__V1__Project *project =
+	        checked == NULL
+	                ? NULL
+	                : (Chc__V1__Project *)core_entity_new(
+	                          request, "project", (const ProtobufCMessage *)input->project,
+	                          CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED);
 	if (project == NULL)
 		return NULL;
 	const char *id = project->id;
 	if (project->status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_PROPOSED &&
-	    project->status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING)
+	    project->status != CHC__V1__PROJECT_STATUS__PROJECT_STATUS_EXPLORING) {
 		core_violation(request, "project.status", "a project starts proposed or exploring");
-	project_party *checked =
-	        core_alloc(request, (project->n_participants + 1) * sizeof(*checked));
-	if (checked == NULL || !validate_text(request, project) ||
-	    !validate_participants(request, project, checked) ||
-	    project_links_check(request, project) != CHC_OK ||
-	    project_insert(request, project) != CHC_OK)
+		return NULL;
+	}
+	if (project_insert(request, project) != CHC_OK)
 		return NULL;
 	for (size_t i = 0; i < project->n_participants; i++)
 		if (project_participant_add(
@@ -140,21 +169,31 @@ static Chc__V1__Project *get_project(core_request *request, const Chc__V1__GetPr
 }
 CORE_REPLY_HANDLER(projects, get_project, GetProjectRequest, Project)
 
+/* UpdateProject's checks with the other services, before its transaction
+ * and so before the project is locked: the links the update sets. */
+static void precheck_update_project(core_request *request, const ProtobufCMessage *message)
+{
+	const Chc__V1__UpdateProjectRequest *input = (const void *)message;
+	if (core_check_present(request, "project", input->project) &&
+	    project_links_check(request, input->project, input->update_mask,
+	                        input->n_update_mask) == CHC_OK)
+		request->prechecked = input->project;
+}
+
 static Chc__V1__Project *update_project(core_request *request,
                                         const Chc__V1__UpdateProjectRequest *input)
 {
 	static const char *const updatable[] = {
 		"title", "description", "need_ids", "solution_ids", "test_bed_ids", "language", NULL
 	};
-	if (!core_check_present(request, "project", input->project))
+	if (core_prechecked(request) == NULL)
 		return NULL;
 	Chc__V1__Project *project =
 	        load_for_change(request, input->project->id, input->expected_version);
 	if (project == NULL ||
 	    !core_apply_update_mask(request, &project->base, &input->project->base,
 	                            input->update_mask, input->n_update_mask, updatable, NULL) ||
-	    !validate_text(request, project) || project_links_check(request, project) != CHC_OK ||
-	    project_write(request, project) != CHC_OK ||
+	    !validate_text(request, project) || project_write(request, project) != CHC_OK ||
 	    project_event(request, "project.updated", project->id, project->title) != CHC_OK)
 		return NULL;
 	return reply_loaded(request, project->id);
@@ -217,27 +256,38 @@ static bool has_lead(const Chc__V1__Project *project)
 	return false;
 }
 
-static Chc__V1__Project *add_participant(core_request *request,
-                                         const Chc__V1__AddParticipantRequest *input)
+/* AddParticipant's check of the party with its service, before the
+ * transaction: leaves the project_party for add_participant. */
+static void precheck_add_participant(core_request *request, const ProtobufCMessage *message)
 {
-	const Chc__V1__Participant *participant = input->participant;
+	const Chc__V1__Participant *participant =
+	        ((const Chc__V1__AddParticipantRequest *)message)->participant;
 	if (!core_check_present(request, "participant", participant))
-		return NULL;
+		return;
 	core_check_enum(request, "participant.role", &chc__v1__participant_role__descriptor,
 	                participant->role, true);
 	if (participant->commitment_ore < 0)
 		core_violation(request, "participant.commitment_ore", "must not be below zero");
-	project_party checked;
-	if (core_failed(request) || project_party_check(request, "participant.party",
-	                                                participant->party, &checked) != CHC_OK)
-		return NULL;
-	Chc__V1__Project *project =
-	        load_for_change(request, input->project_id, input->expected_version);
+	project_party *checked = core_alloc(request, sizeof(*checked));
+	if (checked != NULL && !core_failed(request) &&
+	    project_party_check(request, "participant.party", participant->party, checked) ==
+	            CHC_OK)
+		request->prechecked = checked;
+}
+
+static Chc__V1__Project *add_participant(core_request *request,
+                                         const Chc__V1__AddParticipantRequest *input)
+{
+	const Chc__V1__Participant *participant = input->participant;
+	const project_party *checked = core_prechecked(request);
+	Chc__V1__Project *project = checked == NULL ? NULL
+	                                            : load_for_change(request, input->project_id,
+	                                                              input->expected_version);
 	if (project == NULL)
 		return NULL;
-	if (participant_of(project, checked.key) != NULL) {
+	if (participant_of(project, checked->key) != NULL) {
 		core_fail(request, CHC_ALREADY_EXISTS, "%s takes part in project %s already",
-		          checked.name, project->id);
+		          checked->name, project->id);
 		return NULL;
 	}
 	if (participant->role == CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_LEAD &&
@@ -246,12 +296,12 @@ static Chc__V1__Project *add_participant(core_request *request,
 		          "project %s has a lead already: a project has exactly one", project->id);
 		return NULL;
 	}
-	if (project_participant_add(request, project->id, &checked, participant->role,
+	if (project_participant_add(request, project->id, checked, participant->role,
 	                            participant->commitment_ore,
 	                            (int)project->n_participants) != CHC_OK)
 		return NULL;
 	return participant_changed(request, project, "participant_joined",
-	                           "project.participant_joined", checked.name, checked.key,
+	                           "project.participant_joined", checked->name, checked->key,
 	                           participant->commitment_ore);
 }
 CORE_REPLY_HANDLER(projects, add_participant, AddParticipantRequest, Project)
@@ -451,3 +501,12 @@ chc_status project_open_from_interest(core_request *request, const project_openi
 		status = project_event(request, "project.created", project_id, opening->title);
 	return status;
 }
+
+const core_precheck projects_prechecks[] = {
+	{ "CreateProject", precheck_create_project },
+	{ "UpdateProject", precheck_update_project },
+	{ "AddParticipant", precheck_add_participant },
+	{ "CreateInterest", interests_precheck_create },
+	{ "CreateInterestFromJob", interests_precheck_create_from_job },
+	{ NULL, NULL },
+};

@@ -492,15 +492,26 @@ typedef struct {
 	const char *solution_id;
 } interest_pair;
 
+/* The checks of a new interest with the other services, before its
+ * transaction: leaves its interest_sides for create. */
+static void precheck(core_request *request, const Chc__V1__Party *sender, interest_pair subject,
+                     const char *message)
+{
+	interest_sides *sides = core_alloc(request, sizeof(*sides));
+	core_check_text(request, "interest.message", message, 0, 2000);
+	if (sides != NULL && !core_failed(request) &&
+	    read_sides(request, sender, subject.need_id, subject.test_bed_id, subject.solution_id,
+	               sides) == CHC_OK)
+		request->prechecked = sides;
+}
+
 static Chc__V1__Interest *create(core_request *request, const Chc__V1__Party *sender,
                                  interest_pair subject, const char *message, const char *job_id)
 {
-	interest_sides sides;
-	core_check_text(request, "interest.message", message, 0, 2000);
-	if (core_failed(request) ||
-	    read_sides(request, sender, subject.need_id, subject.test_bed_id, subject.solution_id,
-	               &sides) != CHC_OK)
+	const interest_sides *prechecked = core_prechecked(request);
+	if (prechecked == NULL)
 		return NULL;
+	const interest_sides sides = *prechecked;
 	/* A test bed's interest may leave its own id implicit in the sender. */
 	if (sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED)
 		subject.test_bed_id = sender->test_bed_id;
@@ -540,26 +551,41 @@ static Chc__V1__Interest *create(core_request *request, const Chc__V1__Party *se
 	return interest;
 }
 
+void interests_precheck_create(core_request *request, const ProtobufCMessage *message)
+{
+	const Chc__V1__Interest *interest =
+	        ((const Chc__V1__CreateInterestRequest *)message)->interest;
+	if (!core_check_present(request, "interest", interest))
+		return;
+	interest_pair subject = { interest->need_id, interest->test_bed_id, interest->solution_id };
+	precheck(request, interest->sender, subject, interest->message);
+}
+
 static Chc__V1__Interest *create_interest(core_request *request,
                                           const Chc__V1__CreateInterestRequest *input)
 {
 	const Chc__V1__Interest *interest = input->interest;
-	if (!core_check_present(request, "interest", interest))
-		return NULL;
 	interest_pair subject = { interest->need_id, interest->test_bed_id, interest->solution_id };
 	return create(request, interest->sender, subject, interest->message, "");
 }
 CORE_REPLY_HANDLER(projects, create_interest, CreateInterestRequest, Interest)
 
-static Chc__V1__Interest *
-create_interest_from_job(core_request *request, const Chc__V1__CreateInterestFromJobRequest *input)
+void interests_precheck_create_from_job(core_request *request, const ProtobufCMessage *message)
 {
+	const Chc__V1__CreateInterestFromJobRequest *input = (const void *)message;
 	bool valid = core_check_uuid(request, "job_id", input->job_id);
 	valid = core_check_uuid(request, "need_id", input->need_id) && valid;
 	valid = core_check_uuid(request, "solution_id", input->solution_id) && valid;
 	if (!valid || project_job_has_match(request, input->job_id, input->need_id,
 	                                    input->solution_id) != CHC_OK)
-		return NULL;
+		return;
+	interest_pair subject = { input->need_id, "", input->solution_id };
+	precheck(request, input->sender, subject, input->message);
+}
+
+static Chc__V1__Interest *
+create_interest_from_job(core_request *request, const Chc__V1__CreateInterestFromJobRequest *input)
+{
 	interest_pair subject = { input->need_id, "", input->solution_id };
 	return create(request, input->sender, subject, input->message, input->job_id);
 }

@@ -52,52 +52,6 @@ ProtobufCMessage *project_fetch(core_request *request, const char *field, const 
 	return reply;
 }
 
-/* A party another service keeps: the field of Party that names it (a
- * UUID, or a code in minimum..maximum), its kind in keys ("test_bed") and
- * in messages ("test bed"), and the method that finds it. */
-typedef struct kept_party {
-	const char *field;
-	int minimum;
-	int maximum;
-	const char *kind;
-	const char *noun;
-	const ProtobufCServiceDescriptor *service;
-	const char *method;
-} kept_party;
-
-static const kept_party kept_company = {
-	.field = "company_id",
-	.kind = "company",
-	.noun = "company",
-	.service = &chc__v1__company_service__descriptor,
-	.method = "GetCompany",
-};
-static const kept_party kept_municipality = {
-	.field = "municipality_code",
-	.minimum = 100,
-	.maximum = 999,
-	.kind = "municipality",
-	.noun = "municipality",
-	.service = &chc__v1__municipality_service__descriptor,
-	.method = "GetMunicipality",
-};
-static const kept_party kept_region = {
-	.field = "region_code",
-	.minimum = 1081,
-	.maximum = 1085,
-	.kind = "region",
-	.noun = "region",
-	.service = &chc__v1__municipality_service__descriptor,
-	.method = "GetRegion",
-};
-static const kept_party kept_test_bed = {
-	.field = "test_bed_id",
-	.kind = "test_bed",
-	.noun = "test bed",
-	.service = &chc__v1__matching_service__descriptor,
-	.method = "GetTestBed",
-};
-
 /* The field called name of message, when it has one of type type. */
 static const void *message_field(const ProtobufCMessage *message, const char *name,
                                  ProtobufCType type)
@@ -110,115 +64,234 @@ static const void *message_field(const ProtobufCMessage *message, const char *na
 }
 
 /*
- * Checks the party source keeps, named by id (a UUID) or, when id is NULL,
- * by code, and asked for with input (the Get request of source->method):
- * the checks every kind of kept party had written out on its own. Every
- * reply carries the party's name; a municipality and a test bed also their
- * region.
+ * Records of another service, count of them named by ids (UUIDs) or, when
+ * ids is NULL, by codes: one call of method, whose request lists them in
+ * its repeated field keys (a BatchGet; NULL: a List that gives them all)
+ * and whose reply lists those that exist. The reply is the caller's; NULL
+ * with UNAVAILABLE (naming field) recorded.
  */
-static chc_status check_kept(core_request *request, const char *field, const kept_party *source,
-                             const char *id, int code, const ProtobufCMessage *input,
-                             project_party *checked)
+static ProtobufCMessage *fetch_many(core_request *request, const char *field,
+                                    const ProtobufCServiceDescriptor *service, const char *method,
+                                    const char *keys, char **ids, int32_t *codes, size_t count)
 {
-	char value_field[96];
-	snprintf(value_field, sizeof(value_field), "%s.%s", field, source->field);
-	if (id != NULL ? !core_check_uuid(request, value_field, id)
-	               : !core_check_range(request, value_field, code, source->minimum,
-	                                   source->maximum))
-		return CHC_INVALID_ARGUMENT;
-	char value[64];
-	if (id != NULL)
-		snprintf(value, sizeof(value), "%s", id);
-	else
-		snprintf(value, sizeof(value), "%d", code);
-	char what[96];
-	snprintf(what, sizeof(what), "%s %s", source->noun, value);
-	ProtobufCMessage *reply =
-	        project_fetch(request, value_field, what, source->service, source->method, input);
-	if (reply == NULL)
-		return request->error.code;
-	const char *const *name = message_field(reply, "name", PROTOBUF_C_TYPE_STRING);
-	const int32_t *region = message_field(reply, "region_code", PROTOBUF_C_TYPE_INT32);
-	snprintf(checked->key, sizeof(checked->key), "%s:%s", source->kind, value);
-	snprintf(checked->name, sizeof(checked->name), "%s", name != NULL ? *name : "");
-	checked->region_code = region != NULL ? *region : 0;
-	protobuf_c_message_free_unpacked(reply, NULL);
-	return CHC_OK;
+	const ProtobufCMethodDescriptor *called =
+	        protobuf_c_service_descriptor_get_method_by_name(service, method);
+	const ProtobufCFieldDescriptor *list =
+	        called == NULL || keys == NULL
+	                ? NULL
+	                : protobuf_c_message_descriptor_get_field_by_name(called->input, keys);
+	if (called == NULL ||
+	    (keys != NULL && (list == NULL || list->label != PROTOBUF_C_LABEL_REPEATED))) {
+		core_fail(request, CHC_INTERNAL, "%s.%s lists no %s", service->name, method,
+		          keys != NULL ? keys : "records");
+		return NULL;
+	}
+	ProtobufCMessage *input = core_message_new(request, called->input);
+	if (input == NULL)
+		return NULL;
+	if (list != NULL) {
+		*(size_t *)((char *)input + list->quantifier_offset) = count;
+		*(void **)((char *)input + list->offset) =
+		        ids != NULL ? (void *)ids : (void *)codes;
+	}
+	return project_fetch(request, field, "what it names", service, method, input);
 }
 
-static chc_status check_company(core_request *request, const char *field,
+/* The record in reply (a message listing records) whose field key is id
+ * (a string) or, when id is NULL, code; NULL when there is none. */
+static const ProtobufCMessage *found_record(const ProtobufCMessage *reply, const char *key,
+                                            const char *id, int code)
+{
+	const ProtobufCMessageDescriptor *descriptor = reply->descriptor;
+	for (unsigned f = 0; f < descriptor->n_fields; f++) {
+		const ProtobufCFieldDescriptor *field = &descriptor->fields[f];
+		if (field->label != PROTOBUF_C_LABEL_REPEATED ||
+		    field->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		size_t count = *(const size_t *)((const char *)reply + field->quantifier_offset);
+		ProtobufCMessage *const *records =
+		        *(ProtobufCMessage *const *const *)((const char *)reply + field->offset);
+		for (size_t i = 0; i < count; i++) {
+			if (id != NULL) {
+				const char *const *value =
+				        message_field(records[i], key, PROTOBUF_C_TYPE_STRING);
+				if (value != NULL && strcmp(*value, id) == 0)
+					return records[i];
+			} else {
+				const int32_t *value =
+				        message_field(records[i], key, PROTOBUF_C_TYPE_INT32);
+				if (value != NULL && *value == code)
+					return records[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+/* A party another service keeps: its kind, the field of Party that names
+ * it (a UUID, or a code in minimum..maximum), its kind in keys
+ * ("test_bed") and in messages ("test bed"), and the call that finds many
+ * of them at once (fetch_many's method, keys) with the field of each record
+ * found that names it. */
+typedef struct kept_party {
+	Chc__V1__PartyKind party_kind;
+	const char *field;
+	int minimum;
+	int maximum;
+	const char *kind;
+	const char *noun;
+	const ProtobufCServiceDescriptor *service;
+	const char *method;
+	const char *keys;
+	const char *key;
+} kept_party;
+
+#define KEPT(kind)       CHC__V1__PARTY_KIND__PARTY_KIND_##kind
+#define KEPT_BY(service) &chc__v1__##service##_service__descriptor
+
+/* Five regions: one List gives them all (no keys). */
+static const kept_party kept_parties[] = {
+	/* party kind, field, minimum, maximum, kind, noun, service, method, keys, key */
+	{ KEPT(COMPANY), "company_id", 0, 0, "company", "company", KEPT_BY(company),
+	  "BatchGetCompanies", "ids", "id" },
+	{ KEPT(MUNICIPALITY), "municipality_code", 100, 999, "municipality", "municipality",
+	  KEPT_BY(municipality), "BatchGetMunicipalities", "codes", "code" },
+	{ KEPT(REGION), "region_code", 1081, 1085, "region", "region", KEPT_BY(municipality),
+	  "ListRegions", NULL, "code" },
+	{ KEPT(TEST_BED), "test_bed_id", 0, 0, "test_bed", "test bed", KEPT_BY(matching),
+	  "BatchGetTestBeds", "ids", "id" },
+};
+
+static const kept_party *kept_party_of(Chc__V1__PartyKind party_kind)
+{
+	for (size_t i = 0; i < sizeof(kept_parties) / sizeof(kept_parties[0]); i++)
+		if (kept_parties[i].party_kind == party_kind)
+			return &kept_parties[i];
+	return NULL;
+}
+
+/* What party names of source: its id (a UUID string; NULL when source
+ * names by code) or its code. */
+static const char *kept_id(const kept_party *source, const Chc__V1__Party *party)
+{
+	const char *const *id = message_field(&party->base, source->field, PROTOBUF_C_TYPE_STRING);
+	return id != NULL ? *id : NULL;
+}
+
+static int kept_code(const kept_party *source, const Chc__V1__Party *party)
+{
+	const int32_t *code = message_field(&party->base, source->field, PROTOBUF_C_TYPE_INT32);
+	return code != NULL ? *code : 0;
+}
+
+/* The checks of a party that need no other service: its kind, the id or
+ * code it names, an organisation's name (whose key and name it sets). */
+static bool party_check_locally(core_request *request, const char *field,
                                 const Chc__V1__Party *party, project_party *checked)
 {
-	Chc__V1__GetCompanyRequest get = CHC__V1__GET_COMPANY_REQUEST__INIT;
-	get.id = party->company_id;
-	return check_kept(request, field, &kept_company, party->company_id, 0, &get.base, checked);
+	if (!core_check_present(request, field, party))
+		return false;
+	char kind_field[96];
+	snprintf(kind_field, sizeof(kind_field), "%s.kind", field);
+	if (!core_check_enum(request, kind_field, &chc__v1__party_kind__descriptor, party->kind,
+	                     true))
+		return false;
+	const kept_party *source = kept_party_of(party->kind);
+	char value_field[96];
+	if (source != NULL) {
+		snprintf(value_field, sizeof(value_field), "%s.%s", field, source->field);
+		const char *id = kept_id(source, party);
+		return id != NULL ? core_check_uuid(request, value_field, id)
+		                  : core_check_range(request, value_field, kept_code(source, party),
+		                                     source->minimum, source->maximum);
+	}
+	snprintf(value_field, sizeof(value_field), "%s.organisation", field);
+	if (!core_check_text(request, value_field, party->organisation, 2, 150))
+		return false;
+	snprintf(checked->key, sizeof(checked->key), "%s:%s",
+	         party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_HOSPITAL ? "hospital"
+	                                                                 : "knowledge_institution",
+	         party->organisation);
+	snprintf(checked->name, sizeof(checked->name), "%s", party->organisation);
+	return true;
 }
 
-static chc_status check_municipality(core_request *request, const char *field,
-                                     const Chc__V1__Party *party, project_party *checked)
+/* The parties of source among parties, with one call: each found is
+ * described (key, name, region), the first not found is NOT_FOUND. */
+static chc_status parties_check_kept(core_request *request, const kept_party *source,
+                                     const char *const *fields,
+                                     const Chc__V1__Party *const *parties, size_t count,
+                                     project_party *checked)
 {
-	Chc__V1__GetMunicipalityRequest get = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
-	get.code = party->municipality_code;
-	return check_kept(request, field, &kept_municipality, NULL, party->municipality_code,
-	                  &get.base, checked);
+	char **ids = core_alloc(request, (count + 1) * sizeof(*ids));
+	int32_t *codes = core_alloc(request, (count + 1) * sizeof(*codes));
+	if (ids == NULL || codes == NULL)
+		return core_failure(request);
+	size_t asked = 0, first = 0;
+	bool by_id = false;
+	for (size_t i = 0; i < count; i++) {
+		if (parties[i]->kind != source->party_kind)
+			continue;
+		if (asked == 0)
+			first = i;
+		const char *id = kept_id(source, parties[i]);
+		by_id = id != NULL;
+		ids[asked] = (char *)id;
+		codes[asked++] = kept_code(source, parties[i]);
+	}
+	if (asked == 0)
+		return CHC_OK;
+	char list_field[112];
+	snprintf(list_field, sizeof(list_field), "%s.%s", fields[first], source->field);
+	ProtobufCMessage *reply = fetch_many(request, list_field, source->service, source->method,
+	                                     source->keys, by_id ? ids : NULL, codes, asked);
+	if (reply == NULL)
+		return request->error.code;
+	for (size_t i = 0; i < count && !core_failed(request); i++) {
+		if (parties[i]->kind != source->party_kind)
+			continue;
+		const char *id = kept_id(source, parties[i]);
+		int code = kept_code(source, parties[i]);
+		char value[64];
+		if (id != NULL)
+			snprintf(value, sizeof(value), "%s", id);
+		else
+			snprintf(value, sizeof(value), "%d", code);
+		const ProtobufCMessage *record = found_record(reply, source->key, id, code);
+		if (record == NULL) {
+			core_fail(request, CHC_NOT_FOUND, "%s.%s: no %s %s", fields[i],
+			          source->field, source->noun, value);
+			break;
+		}
+		const char *const *name = message_field(record, "name", PROTOBUF_C_TYPE_STRING);
+		const int32_t *region = message_field(record, "region_code", PROTOBUF_C_TYPE_INT32);
+		snprintf(checked[i].key, sizeof(checked[i].key), "%s:%s", source->kind, value);
+		snprintf(checked[i].name, sizeof(checked[i].name), "%s", name != NULL ? *name : "");
+		/* A region is its own region. */
+		checked[i].region_code = region != NULL ? *region : code;
+	}
+	protobuf_c_message_free_unpacked(reply, NULL);
+	return core_failed(request) ? request->error.code : CHC_OK;
 }
 
-static chc_status check_region(core_request *request, const char *field,
-                               const Chc__V1__Party *party, project_party *checked)
+chc_status project_parties_check(core_request *request, const char *const *fields,
+                                 const Chc__V1__Party *const *parties, size_t count,
+                                 project_party *checked)
 {
-	Chc__V1__GetRegionRequest get = CHC__V1__GET_REGION_REQUEST__INIT;
-	get.code = party->region_code;
-	chc_status status = check_kept(request, field, &kept_region, NULL, party->region_code,
-	                               &get.base, checked);
-	/* A region is its own region. */
-	if (status == CHC_OK)
-		checked->region_code = party->region_code;
-	return status;
-}
-
-static chc_status check_test_bed(core_request *request, const char *field,
-                                 const Chc__V1__Party *party, project_party *checked)
-{
-	Chc__V1__GetTestBedRequest get = CHC__V1__GET_TEST_BED_REQUEST__INIT;
-	get.id = party->test_bed_id;
-	return check_kept(request, field, &kept_test_bed, party->test_bed_id, 0, &get.base,
-	                  checked);
+	memset(checked, 0, count * sizeof(*checked));
+	for (size_t i = 0; i < count; i++)
+		party_check_locally(request, fields[i], parties[i], &checked[i]);
+	for (size_t k = 0; k < sizeof(kept_parties) / sizeof(kept_parties[0]); k++)
+		if (!core_failed(request))
+			parties_check_kept(request, &kept_parties[k], fields, parties, count,
+			                   checked);
+	return core_failed(request) ? request->error.code : CHC_OK;
 }
 
 chc_status project_party_check(core_request *request, const char *field,
                                const Chc__V1__Party *party, project_party *checked)
 {
-	memset(checked, 0, sizeof(*checked));
-	if (!core_check_present(request, field, party))
-		return CHC_INVALID_ARGUMENT;
-	char kind_field[96];
-	snprintf(kind_field, sizeof(kind_field), "%s.kind", field);
-	if (!core_check_enum(request, kind_field, &chc__v1__party_kind__descriptor, party->kind,
-	                     true))
-		return CHC_INVALID_ARGUMENT;
-	switch (party->kind) {
-	case CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY:
-		return check_company(request, field, party, checked);
-	case CHC__V1__PARTY_KIND__PARTY_KIND_MUNICIPALITY:
-		return check_municipality(request, field, party, checked);
-	case CHC__V1__PARTY_KIND__PARTY_KIND_REGION:
-		return check_region(request, field, party, checked);
-	case CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED:
-		return check_test_bed(request, field, party, checked);
-	default: {
-		char name_field[96];
-		snprintf(name_field, sizeof(name_field), "%s.organisation", field);
-		if (!core_check_text(request, name_field, party->organisation, 2, 150))
-			return CHC_INVALID_ARGUMENT;
-		snprintf(checked->key, sizeof(checked->key), "%s:%s",
-		         party->kind == CHC__V1__PARTY_KIND__PARTY_KIND_HOSPITAL
-		                 ? "hospital"
-		                 : "knowledge_institution",
-		         party->organisation);
-		snprintf(checked->name, sizeof(checked->name), "%s", party->organisation);
-		return CHC_OK;
-	}
-	}
+	return project_parties_check(request, &field, &party, 1, checked);
 }
 
 bool project_party_key(const Chc__V1__Party *party, char key[96])
@@ -326,48 +399,77 @@ typedef struct project_link {
 	const char *field; /* "need_ids" */
 	const char *noun;  /* "need" */
 	const ProtobufCServiceDescriptor *service;
-	const char *method; /* its Get */
+	const char *method; /* its BatchGet */
 	/* Why a record cannot be linked, or NULL; NULL: any record can. */
 	const char *(*refused)(const ProtobufCMessage *record);
 } project_link;
 
-/* Each id of the records of link, one Get: present, and in the state a
- * project needs. */
+/* The most ids one BatchGet takes. */
+#define LINKS_PER_CALL 100
+
+/* Each id of the records of link: present, and in the state a project
+ * needs; one call per LINKS_PER_CALL ids. */
 static void link_check(core_request *request, const project_link *link, char *const *ids,
                        size_t count)
 {
-	for (size_t i = 0; i < count && !core_failed(request); i++) {
-		char field[64], what[96];
+	char field[64];
+	for (size_t i = 0; i < count; i++) {
 		snprintf(field, sizeof(field), "project.%s[%zu]", link->field, i);
-		snprintf(what, sizeof(what), "%s %s", link->noun, ids[i]);
-		if (!core_check_uuid(request, field, ids[i]))
-			break;
-		ProtobufCMessage *record =
-		        project_get(request, field, what, link->service, link->method, ids[i]);
-		const char *refused =
-		        record != NULL && link->refused != NULL ? link->refused(record) : NULL;
-		if (refused != NULL)
-			core_fail(request, CHC_FAILED_PRECONDITION, "%s: %s %s", field, what,
-			          refused);
-		if (record != NULL)
-			protobuf_c_message_free_unpacked(record, NULL);
+		core_check_uuid(request, field, ids[i]);
+	}
+	for (size_t start = 0; start < count && !core_failed(request); start += LINKS_PER_CALL) {
+		size_t asked = count - start < LINKS_PER_CALL ? count - start : LINKS_PER_CALL;
+		snprintf(field, sizeof(field), "project.%s", link->field);
+		ProtobufCMessage *reply = fetch_many(request, field, link->service, link->method,
+		                                     "ids", (char **)ids + start, NULL, asked);
+		for (size_t i = start; reply != NULL && i < start + asked && !core_failed(request);
+		     i++) {
+			snprintf(field, sizeof(field), "project.%s[%zu]", link->field, i);
+			const ProtobufCMessage *record = found_record(reply, "id", ids[i], 0);
+			const char *refused = record != NULL && link->refused != NULL
+			                              ? link->refused(record)
+			                              : NULL;
+			if (record == NULL)
+				core_fail(request, CHC_NOT_FOUND, "%s: no %s %s", field, link->noun,
+				          ids[i]);
+			else if (refused != NULL)
+				core_fail(request, CHC_FAILED_PRECONDITION, "%s: %s %s %s", field,
+				          link->noun, ids[i], refused);
+		}
+		if (reply != NULL)
+			protobuf_c_message_free_unpacked(reply, NULL);
 	}
 }
 
-chc_status project_links_check(core_request *request, const Chc__V1__Project *project)
+/* Whether field is among the count names of mask, or mask is NULL. */
+static bool named(const char *field, char *const *mask, size_t count)
+{
+	if (mask == NULL)
+		return true;
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(mask[i], field) == 0)
+			return true;
+	return false;
+}
+
+chc_status project_links_check(core_request *request, const Chc__V1__Project *project,
+                               char *const *mask, size_t mask_count)
 {
 	static const project_link needs = { "need_ids", "need",
-		                            &chc__v1__municipality_service__descriptor, "GetNeed",
-		                            need_refused };
+		                            &chc__v1__municipality_service__descriptor,
+		                            "BatchGetNeeds", need_refused };
 	static const project_link solutions = { "solution_ids", "solution",
 		                                &chc__v1__company_service__descriptor,
-		                                "GetSolution", solution_refused };
+		                                "BatchGetSolutions", solution_refused };
 	static const project_link test_beds = { "test_bed_ids", "test bed",
 		                                &chc__v1__matching_service__descriptor,
-		                                "GetTestBed", NULL };
-	link_check(request, &needs, project->need_ids, project->n_need_ids);
-	link_check(request, &solutions, project->solution_ids, project->n_solution_ids);
-	link_check(request, &test_beds, project->test_bed_ids, project->n_test_bed_ids);
+		                                "BatchGetTestBeds", NULL };
+	if (named("need_ids", mask, mask_count))
+		link_check(request, &needs, project->need_ids, project->n_need_ids);
+	if (named("solution_ids", mask, mask_count) && !core_failed(request))
+		link_check(request, &solutions, project->solution_ids, project->n_solution_ids);
+	if (named("test_bed_ids", mask, mask_count) && !core_failed(request))
+		link_check(request, &test_beds, project->test_bed_ids, project->n_test_bed_ids);
 	return core_failed(request) ? request->error.code : CHC_OK;
 }
 

@@ -10,6 +10,7 @@
 #include "chc/status.h"
 #include "chc/v1/projects.pb-c.h"
 #include "config.h"
+#include "dispatch.h"
 #include "request.h"
 
 typedef Chc__V1__ProjectService_Service projects_service;
@@ -38,6 +39,15 @@ HANDLER(list_overdue_milestones, ListOverdueMilestonesRequest, ListOverdueMilest
 
 #undef HANDLER
 
+/* The checks of its writes with the other services, run before their
+ * transactions open (dispatch.h): for main and the fuzz harness. */
+extern const core_precheck projects_prechecks[];
+
+/* project_interests.c: the prechecks of CreateInterest and
+ * CreateInterestFromJob (the sides of the new interest). */
+void interests_precheck_create(core_request *request, const ProtobufCMessage *message);
+void interests_precheck_create_from_job(core_request *request, const ProtobufCMessage *message);
+
 /* project_parties.c: who takes part, checked with the service that keeps
  * it (through libchc), before anything is written. */
 chc_status projects_client_start(const core_config *config, chc_error *error);
@@ -55,6 +65,12 @@ typedef struct project_party {
  * exist, UNAVAILABLE when its service cannot answer) and describes it. */
 chc_status project_party_check(core_request *request, const char *field,
                                const Chc__V1__Party *party, project_party *checked);
+
+/* project_party_check of count parties, each named by its field: one call
+ * to each service that keeps some of them, not one per party. */
+chc_status project_parties_check(core_request *request, const char *const *fields,
+                                 const Chc__V1__Party *const *parties, size_t count,
+                                 project_party *checked);
 
 /* The key of a party as given, without asking anyone (a party that takes
  * part already); false when it names none. */
@@ -85,8 +101,10 @@ chc_status project_job_has_match(core_request *request, const char *job_id, cons
                                  const char *solution_id);
 
 /* Needs must be open, solutions published, test beds known (NOT_FOUND or
- * FAILED_PRECONDITION naming the one that is not). */
-chc_status project_links_check(core_request *request, const Chc__V1__Project *project);
+ * FAILED_PRECONDITION naming the one that is not): the links of project
+ * that mask names (mask_count names; NULL: all), one call per service. */
+chc_status project_links_check(core_request *request, const Chc__V1__Project *project,
+                               char *const *mask, size_t mask_count);
 
 /* project_lifecycle.c: the moves the lifecycle allows. */
 bool project_move_allowed(int from, int to);

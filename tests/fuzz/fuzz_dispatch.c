@@ -93,6 +93,13 @@ static void table_build(void)
 			        services[i]->descriptor->name, core_dispatch_undeclared(&table));
 			abort();
 		}
+	/* The projects' checks with other services run as a service runs them. */
+	chc_error error = { 0 };
+	if (core_dispatch_prechecks(&table, projects.base.descriptor, projects_prechecks, &error) !=
+	    CHC_OK) {
+		fprintf(stderr, "fuzz_dispatch: %s\n", error.message);
+		abort();
+	}
 }
 
 int fuzz_dispatch_method_index(const char *full_name)

@@ -6,10 +6,13 @@
  * due, lists, search, interests, idempotency keys, and each bad input
  * refused with nothing written.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chc_test_main.h"
@@ -22,6 +25,7 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "chc/v1/person.pb-c.h"
 #include "chc/v1/projects.pb-c.h"
+#include "chc/v1/rpc.pb-c.h"
 #include "harness.h"
 #include "helpers.h"
 
@@ -134,6 +138,140 @@ static void create_and_shares(void **state)
 	assert_int_equal(project->n_history, 1);
 	assert_int_equal(project->version, 1);
 	protobuf_c_message_free_unpacked(&project->base, NULL);
+}
+
+/* How often the instance whose /metrics is on http_port answered method
+ * ("/chc.v1.CompanyService/GetCompany") with OK. */
+static long answered(int http_port, const char *method)
+{
+	char *body = NULL;
+	assert_int_equal(harness_http_get(http_port, "/metrics", &body), 200);
+	char needle[160];
+	snprintf(needle, sizeof(needle), "method=\"%s\",code=\"OK\"} ", method);
+	const char *line = strstr(body, needle);
+	long count = line != NULL ? atol(line + strlen(needle)) : 0;
+	free(body);
+	return count;
+}
+
+/* A new project's participants and links cost one call to each service
+ * that keeps some of them, however many there are: a BatchGet, never a Get
+ * per party. */
+static void checks_are_batched(void **state)
+{
+	(void)state;
+	static const char *const company_methods[] = { "/chc.v1.CompanyService/BatchGetCompanies",
+		                                       "/chc.v1.CompanyService/BatchGetSolutions",
+		                                       "/chc.v1.CompanyService/GetCompany",
+		                                       "/chc.v1.CompanyService/GetSolution" };
+	static const char *const municipality_methods[] = {
+		"/chc.v1.MunicipalityService/BatchGetMunicipalities",
+		"/chc.v1.MunicipalityService/BatchGetNeeds",
+		"/chc.v1.MunicipalityService/GetMunicipality", "/chc.v1.MunicipalityService/GetNeed"
+	};
+	long before[8];
+	for (int i = 0; i < 4; i++) {
+		before[i] = answered(stack.companies.http_port, company_methods[i]);
+		before[4 + i] = answered(stack.municipalities.http_port, municipality_methods[i]);
+	}
+	char text[1536];
+	snprintf(text, sizeof(text),
+	         "{\"project\":{\"title\":\"Fælles indkøb af lungeure\",\"participants\":["
+	         "{\"party\":{\"kind\":\"company\",\"company_id\":\"%s\"},\"role\":\"lead\"},"
+	         "{\"party\":{\"kind\":\"municipality\",\"municipality_code\":101},\"role\":"
+	         "\"investor\"},{\"party\":{\"kind\":\"municipality\",\"municipality_code\":147},"
+	         "\"role\":\"investor\"},{\"party\":{\"kind\":\"municipality\","
+	         "\"municipality_code\":151},\"role\":\"investor\"}],\"need_ids\":[\"%s\"],"
+	         "\"solution_ids\":[\"%s\",\"%s\",\"%s\"]}}",
+	         company_id, need_id, solution_ids[0], solution_ids[1], solution_ids[2]);
+	Chc__V1__Project *project = (void *)call("CreateProject", text, CHC_OK);
+	assert_non_null(project);
+	assert_int_equal(project->n_participants, 4);
+	protobuf_c_message_free_unpacked(&project->base, NULL);
+	const long expected[8] = { 1, 1, 0, 0, 1, 1, 0, 0 };
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(answered(stack.companies.http_port, company_methods[i]) -
+		                         before[i],
+		                 expected[i]);
+		assert_int_equal(answered(stack.municipalities.http_port, municipality_methods[i]) -
+		                         before[4 + i],
+		                 expected[4 + i]);
+	}
+}
+
+/* An UpdateProject sent raw, from a thread of its own. */
+typedef struct raw_update {
+	const char *url;
+	uint8_t payload[512];
+	size_t length;
+	int code;
+} raw_update;
+
+static void *send_update(void *data)
+{
+	raw_update *update = data;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t deadline = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 + 2000;
+	Chc__V1__RpcResponse *response =
+	        harness_envelope_call(update->url, "/chc.v1.ProjectService/UpdateProject",
+	                              update->payload, update->length, deadline, NULL);
+	update->code = response != NULL ? (int)response->code : -1;
+	if (response != NULL)
+		chc__v1__rpc_response__free_unpacked(response, NULL);
+	return NULL;
+}
+
+/* While an update waits on another service (the matching service, stopped,
+ * asked about a test bed), the project is neither locked nor inside an open
+ * transaction: another update of it goes through at once, and the waiting
+ * one then fails without writing anything. */
+static void slow_checks_hold_no_lock(void **state)
+{
+	(void)state;
+	Chc__V1__Project *project = create("");
+	assert_non_null(project);
+	char project_id[37], test_bed_id[37];
+	snprintf(project_id, sizeof(project_id), "%s", project->id);
+	chc_uuid_generate(test_bed_id);
+	Chc__V1__Project change = CHC__V1__PROJECT__INIT;
+	change.id = project_id;
+	char *test_beds[] = { test_bed_id };
+	change.test_bed_ids = test_beds;
+	change.n_test_bed_ids = 1;
+	char *mask[] = { "test_bed_ids" };
+	Chc__V1__UpdateProjectRequest update = CHC__V1__UPDATE_PROJECT_REQUEST__INIT;
+	update.project = &change;
+	update.update_mask = mask;
+	update.n_update_mask = 1;
+	update.expected_version = project->version;
+	raw_update waiting = { .url = stack.projects.url };
+	waiting.length = chc__v1__update_project_request__pack(&update, waiting.payload);
+	protobuf_c_message_free_unpacked(&project->base, NULL);
+
+	assert_int_equal(kill(stack.matching.pid, SIGSTOP), 0);
+	pthread_t thread;
+	assert_int_equal(pthread_create(&thread, NULL, send_update, &waiting), 0);
+	usleep(300 * 1000);
+	char text[256];
+	snprintf(text, sizeof(text),
+	         "{\"project\":{\"id\":\"%s\",\"title\":\"Telemonitorering, fase 2\"},"
+	         "\"update_mask\":[\"title\"],\"expected_version\":1}",
+	         project_id);
+	ProtobufCMessage *title_changed =
+	        harness_call_json(stack.client, &chc__v1__project_service__descriptor,
+	                          "UpdateProject", text, CHC_OK, NULL, 0);
+	assert_int_equal(kill(stack.matching.pid, SIGCONT), 0);
+	assert_int_equal(pthread_join(thread, NULL), 0);
+	assert_non_null(title_changed);
+	assert_int_equal(((Chc__V1__Project *)title_changed)->version, 2);
+	protobuf_c_message_free_unpacked(title_changed, NULL);
+	assert_true(waiting.code == CHC_UNAVAILABLE || waiting.code == CHC_DEADLINE_EXCEEDED);
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+	         "SELECT cardinality(test_bed_ids) FROM projects.projects WHERE id = '%s'",
+	         project_id);
+	assert_string_equal(harness_sql_value(stack.database, sql), "0");
 }
 
 static void bad_projects(void **state)
@@ -794,4 +932,5 @@ CHC_TEST_MAIN(start, stop, cmocka_unit_test(create_and_shares), cmocka_unit_test
               cmocka_unit_test(interests_open_projects), cmocka_unit_test(decline_withdraw_expire),
               cmocka_unit_test(interest_from_a_job), cmocka_unit_test(every_move),
               cmocka_unit_test(reminder), cmocka_unit_test(repeated_writes),
-              cmocka_unit_test(test_bed_interest), cmocka_unit_test(person_export_and_erasure))
+              cmocka_unit_test(test_bed_interest), cmocka_unit_test(person_export_and_erasure),
+              cmocka_unit_test(checks_are_batched), cmocka_unit_test(slow_checks_hold_no_lock))
