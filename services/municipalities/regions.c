@@ -5,8 +5,11 @@
 #include <stdlib.h>
 
 #include "db.h"
+#include "entity.h"
+#include "enum_columns.h"
 #include "keyset.h"
 #include "municipalities.h"
+#include "query_builder.h"
 #include "validate.h"
 
 static const core_statement list_regions_statement = {
@@ -43,6 +46,16 @@ static const core_statement get_municipality_statement = {
 	"SELECT m.code, m.name, m.region_code, r.name, m.population, m.population_year "
 	"FROM municipalities.municipalities m JOIN municipalities.regions r ON r.code = "
 	"m.region_code WHERE m.code = $1::int",
+	1
+};
+
+/* GetMunicipality's lookup for many codes ($1, an int[]) at once, in their
+ * order: what another service checks its records' municipalities with. */
+static const core_statement get_municipalities_statement = {
+	"get_municipalities",
+	"SELECT m.code, m.name, m.region_code, r.name, m.population, m.population_year "
+	"FROM municipalities.municipalities m JOIN municipalities.regions r ON r.code = "
+	"m.region_code WHERE m.code = ANY($1::int[]) ORDER BY array_position($1::int[], m.code)",
 	1
 };
 
@@ -237,4 +250,45 @@ void municipalities_get_municipality(municipalities_service *service,
 		return;
 	}
 	closure(municipality_from_row(request, result, 0), closure_data);
+}
+
+void municipalities_batch_get_municipalities(
+        municipalities_service *service, const Chc__V1__BatchGetMunicipalitiesRequest *input,
+        Chc__V1__BatchGetMunicipalitiesResponse_Closure closure, void *closure_data)
+{
+	(void)service;
+	core_request *request = closure_data;
+	char **codes = NULL;
+	if (core_check_batch(request, "codes", input->n_codes))
+		codes = core_alloc(request, input->n_codes * sizeof(*codes));
+	for (size_t i = 0; codes != NULL && i < input->n_codes; i++) {
+		char field[32];
+		snprintf(field, sizeof(field), "codes[%zu]", i);
+		core_check_range(request, field, input->codes[i], 100, 999);
+		codes[i] = core_int_text(request, input->codes[i]);
+		if (codes[i] == NULL)
+			codes = NULL;
+	}
+	if (codes == NULL || core_failed(request))
+		CORE_FAIL_RETURN(closure, closure_data);
+	const char *values[] = { core_word_array(request, codes, input->n_codes) };
+	PGresult *result = NULL;
+	if (values[0] == NULL ||
+	    core_query(request, &get_municipalities_statement, values, &result) != CHC_OK)
+		CORE_FAIL_RETURN(closure, closure_data);
+	int rows = PQntuples(result);
+	ProtobufCMessage **municipalities =
+	        core_alloc(request, (size_t)(rows + 1) * sizeof(*municipalities));
+	for (int i = 0; municipalities != NULL && i < rows; i++) {
+		Chc__V1__Municipality *municipality = municipality_from_row(request, result, i);
+		if (municipality == NULL)
+			CORE_FAIL_RETURN(closure, closure_data);
+		municipalities[i] = &municipality->base;
+	}
+	if (municipalities == NULL)
+		CORE_FAIL_RETURN(closure, closure_data);
+	closure((const Chc__V1__BatchGetMunicipalitiesResponse *)core_batch_reply(
+	                request, &chc__v1__batch_get_municipalities_response__descriptor,
+	                municipalities, (size_t)rows),
+	        closure_data);
 }
