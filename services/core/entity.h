@@ -1,10 +1,10 @@
 /*
  * entity.h - what every service does with its records the same way: read
  * one by id, plainly or locked for a change, or many by id in one statement
- * (a BatchGet); turn rows into messages; check
- * the version a caller read before it changes anything (listing.h runs
- * their List and Search calls). A service describes each kind of record once (its
- * statements and how a row becomes a message) and gets the rest here.
+ * (a BatchGet); turn rows into messages; check the version a caller read
+ * before it changes anything (listing.h runs their List and Search calls).
+ * A service describes each kind of record once (its statements and how a
+ * row becomes a message) and gets the rest here.
  */
 #ifndef CORE_ENTITY_H
 #define CORE_ENTITY_H
