@@ -7,6 +7,7 @@
 #include "db.h"
 #include "entity.h"
 #include "enum_columns.h"
+#include "handler.h"
 #include "keyset.h"
 #include "municipalities.h"
 #include "query_builder.h"
@@ -252,43 +253,43 @@ void municipalities_get_municipality(municipalities_service *service,
 	closure(municipality_from_row(request, result, 0), closure_data);
 }
 
-void municipalities_batch_get_municipalities(
-        municipalities_service *service, const Chc__V1__BatchGetMunicipalitiesRequest *input,
-        Chc__V1__BatchGetMunicipalitiesResponse_Closure closure, void *closure_data)
+static ProtobufCMessage *municipality_row(core_request *request, PGresult *result, int row)
 {
-	(void)service;
-	core_request *request = closure_data;
-	char **codes = NULL;
-	if (core_check_batch(request, "codes", input->n_codes))
-		codes = core_alloc(request, input->n_codes * sizeof(*codes));
-	for (size_t i = 0; codes != NULL && i < input->n_codes; i++) {
+	Chc__V1__Municipality *municipality = municipality_from_row(request, result, row);
+	return municipality != NULL ? &municipality->base : NULL;
+}
+
+/* core_entity_get_many for municipalities, whose keys are codes, not
+ * UUIDs. */
+static Chc__V1__BatchGetMunicipalitiesResponse *
+batch_get_municipalities(core_request *request, const Chc__V1__BatchGetMunicipalitiesRequest *input)
+{
+	if (!core_check_batch(request, "codes", input->n_codes))
+		return NULL;
+	char **codes = core_alloc(request, input->n_codes * sizeof(*codes));
+	if (codes == NULL)
+		return NULL;
+	for (size_t i = 0; i < input->n_codes; i++) {
 		char field[32];
 		snprintf(field, sizeof(field), "codes[%zu]", i);
 		core_check_range(request, field, input->codes[i], 100, 999);
 		codes[i] = core_int_text(request, input->codes[i]);
 		if (codes[i] == NULL)
-			codes = NULL;
+			return NULL;
 	}
-	if (codes == NULL || core_failed(request))
-		CORE_FAIL_RETURN(closure, closure_data);
+	if (core_failed(request))
+		return NULL;
 	const char *values[] = { core_word_array(request, codes, input->n_codes) };
 	PGresult *result = NULL;
+	ProtobufCMessage **municipalities = NULL;
+	size_t count = 0;
 	if (values[0] == NULL ||
-	    core_query(request, &get_municipalities_statement, values, &result) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
-	int rows = PQntuples(result);
-	ProtobufCMessage **municipalities =
-	        core_alloc(request, (size_t)(rows + 1) * sizeof(*municipalities));
-	for (int i = 0; municipalities != NULL && i < rows; i++) {
-		Chc__V1__Municipality *municipality = municipality_from_row(request, result, i);
-		if (municipality == NULL)
-			CORE_FAIL_RETURN(closure, closure_data);
-		municipalities[i] = &municipality->base;
-	}
-	if (municipalities == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
-	closure((const Chc__V1__BatchGetMunicipalitiesResponse *)core_batch_reply(
-	                request, &chc__v1__batch_get_municipalities_response__descriptor,
-	                municipalities, (size_t)rows),
-	        closure_data);
+	    core_query(request, &get_municipalities_statement, values, &result) != CHC_OK ||
+	    core_read_rows(request, municipality_row, result, &municipalities, &count) != CHC_OK)
+		return NULL;
+	return (Chc__V1__BatchGetMunicipalitiesResponse *)core_batch_reply(
+	        request, &chc__v1__batch_get_municipalities_response__descriptor, municipalities,
+	        count);
 }
+CORE_REPLY_HANDLER(municipalities, batch_get_municipalities, BatchGetMunicipalitiesRequest,
+                   BatchGetMunicipalitiesResponse)
