@@ -17,12 +17,14 @@ typedef Chc__V1__CompanyService_Service companies_service;
 
 HANDLER(create_company, CreateCompanyRequest, Company);
 HANDLER(get_company, GetCompanyRequest, Company);
+HANDLER(batch_get_companies, BatchGetCompaniesRequest, BatchGetCompaniesResponse);
 HANDLER(update_company, UpdateCompanyRequest, Company);
 HANDLER(archive_company, ArchiveCompanyRequest, Company);
 HANDLER(delete_company, DeleteCompanyRequest, DeleteCompanyResponse);
 HANDLER(list_companies, ListCompaniesRequest, ListCompaniesResponse);
 HANDLER(create_solution, CreateSolutionRequest, Solution);
 HANDLER(get_solution, GetSolutionRequest, Solution);
+HANDLER(batch_get_solutions, BatchGetSolutionsRequest, BatchGetSolutionsResponse);
 HANDLER(update_solution, UpdateSolutionRequest, Solution);
 HANDLER(archive_solution, SolutionActionRequest, Solution);
 HANDLER(list_solutions, ListSolutionsRequest, ListSolutionsResponse);

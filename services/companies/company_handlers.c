@@ -46,6 +46,9 @@ static Chc__V1__Company *create_company(core_request *request,
 CORE_REPLY_HANDLER(companies, create_company, CreateCompanyRequest, Company)
 
 CORE_GET_HANDLER(companies, get_company, GetCompanyRequest, Company, company_entity)
+CORE_BATCH_GET_HANDLER(companies, batch_get_companies, BatchGetCompaniesRequest,
+                       BatchGetCompaniesResponse, company_entity, NULL,
+                       chc__v1__batch_get_companies_response__descriptor)
 
 /* The company a caller changes, locked, at the version it read. */
 static Chc__V1__Company *load_for_change(core_request *request, const char *id,

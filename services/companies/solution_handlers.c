@@ -80,6 +80,16 @@ static Chc__V1__Solution *get_solution(core_request *request,
 }
 CORE_REPLY_HANDLER(companies, get_solution, GetSolutionRequest, Solution)
 
+/* may_see for core_entity_get_many: a solution GetSolution would not show
+ * is left out, as one that does not exist is. */
+static bool may_see_record(const core_request *request, const ProtobufCMessage *record)
+{
+	return may_see(request, (const Chc__V1__Solution *)record);
+}
+CORE_BATCH_GET_HANDLER(companies, batch_get_solutions, BatchGetSolutionsRequest,
+                       BatchGetSolutionsResponse, solution_entity, may_see_record,
+                       chc__v1__batch_get_solutions_response__descriptor)
+
 /* The solution a caller changes, locked, at the version it read. */
 static Chc__V1__Solution *load_for_change(core_request *request, const char *id,
                                           int64_t expected_version)

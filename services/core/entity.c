@@ -4,6 +4,7 @@
  */
 #include "entity.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,83 @@ ProtobufCMessage *core_entity_get(core_request *request, const core_entity *enti
 	    core_entity_load(request, entity, id, false, &record) != CHC_OK)
 		return NULL;
 	return record;
+}
+
+bool core_check_batch(core_request *request, const char *field, size_t count)
+{
+	if (count == 0) {
+		core_violation(request, field, "is required: 1 to %d keys", CORE_BATCH_MAX);
+		return false;
+	}
+	if (count > CORE_BATCH_MAX) {
+		core_violation(request, field, "has %zu keys, at most %d in one call", count,
+		               CORE_BATCH_MAX);
+		return false;
+	}
+	return true;
+}
+
+/* The one repeated message field of a BatchGet reply; NULL when there is
+ * not exactly one. */
+static const ProtobufCFieldDescriptor *batch_field(const ProtobufCMessageDescriptor *descriptor)
+{
+	const ProtobufCFieldDescriptor *found = NULL;
+	for (unsigned i = 0; i < descriptor->n_fields; i++) {
+		const ProtobufCFieldDescriptor *field = &descriptor->fields[i];
+		if (field->label != PROTOBUF_C_LABEL_REPEATED ||
+		    field->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (found != NULL)
+			return NULL;
+		found = field;
+	}
+	return found;
+}
+
+ProtobufCMessage *core_batch_reply(core_request *request,
+                                   const ProtobufCMessageDescriptor *descriptor,
+                                   ProtobufCMessage **records, size_t count)
+{
+	const ProtobufCFieldDescriptor *field = batch_field(descriptor);
+	if (field == NULL) {
+		core_fail(request, CHC_INTERNAL, "%s has not one repeated message field",
+		          descriptor->name);
+		return NULL;
+	}
+	ProtobufCMessage *reply = core_message_new(request, descriptor);
+	if (reply == NULL)
+		return NULL;
+	*(size_t *)((char *)reply + field->quantifier_offset) = count;
+	*(ProtobufCMessage ***)((char *)reply + field->offset) = records;
+	return reply;
+}
+
+ProtobufCMessage *core_entity_get_many(core_request *request, const core_entity *entity,
+                                       char *const *ids, size_t count, core_record_visible visible,
+                                       const ProtobufCMessageDescriptor *descriptor)
+{
+	if (!core_check_batch(request, "ids", count))
+		return NULL;
+	for (size_t i = 0; i < count; i++) {
+		char field[32];
+		snprintf(field, sizeof(field), "ids[%zu]", i);
+		core_check_uuid(request, field, ids[i]);
+	}
+	if (core_failed(request))
+		return NULL;
+	/* UUIDs need no quoting in an array literal. */
+	const char *values[] = { core_word_array(request, ids, count) };
+	PGresult *result = NULL;
+	ProtobufCMessage **records = NULL;
+	size_t found = 0;
+	if (values[0] == NULL || core_query(request, entity->get_many, values, &result) != CHC_OK ||
+	    core_entity_rows(request, entity, result, &records, &found) != CHC_OK)
+		return NULL;
+	size_t kept = 0;
+	for (size_t i = 0; i < found; i++)
+		if (visible == NULL || visible(request, records[i]))
+			records[kept++] = records[i];
+	return core_batch_reply(request, descriptor, records, kept);
 }
 
 chc_status core_read_rows(core_request *request, core_row_reader reader, PGresult *result,

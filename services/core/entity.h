@@ -1,9 +1,10 @@
 /*
  * entity.h - what every service does with its records the same way: read
- * one by id, plainly or locked for a change; turn rows into messages; check
- * the version a caller read before it changes anything (listing.h runs
- * their List and Search calls). A service describes each kind of record once (its
- * statements and how a row becomes a message) and gets the rest here.
+ * one by id, plainly or locked for a change, or many by id in one statement
+ * (a BatchGet); turn rows into messages; check the version a caller read
+ * before it changes anything (listing.h runs their List and Search calls).
+ * A service describes each kind of record once (its statements and how a
+ * row becomes a message) and gets the rest here.
  */
 #ifndef CORE_ENTITY_H
 #define CORE_ENTITY_H
@@ -25,6 +26,7 @@ typedef struct core_entity {
 	const char *noun;                     /* "test bed": in messages to callers */
 	const core_statement *get;            /* one row by id ($1) */
 	const core_statement *get_for_update; /* the same, FOR UPDATE */
+	const core_statement *get_many;       /* the rows of the ids in $1 (uuid[]), in its order */
 	core_row_reader from_row;
 	/* Where its rows are and what from_row reads, when the entity is
 	 * defined by them (CORE_TABLE_ENTITY_DEFINE): a listing over it needs
@@ -37,19 +39,31 @@ typedef struct core_entity {
 
 /*
  * Defines the core_entity name for one kind of record: noun for messages,
- * the statements prefix_get and prefix_get_for_update, both select_by_id
- * (a SELECT ending in "WHERE x.id = $1::uuid"), the second with FOR UPDATE
- * appended, and reader for its rows. Every store wrote this pair of
- * statements out by hand; they differ only by the lock.
+ * the statements prefix_get, prefix_get_for_update and prefix_get_many,
+ * made of select ("SELECT ... FROM x") and the record's key ("x.id"): the
+ * first two by "key = $1::uuid", the second with FOR UPDATE appended, the
+ * third by "key = ANY($1::uuid[])" in the order of that array (a key asked
+ * twice gives its row once, where first asked); and reader for its rows.
+ * Every store wrote the first pair out by hand; they differ only by the
+ * lock, and the third by its WHERE alone.
  */
-#define CORE_ENTITY_DEFINE(name, noun_text, prefix, select_by_id, reader, ...)                     \
-	static const core_statement name##_get_statement = { prefix "_get", select_by_id, 1 };     \
-	static const core_statement name##_get_locked_statement = { prefix "_get_for_update",      \
-		                                                    select_by_id " FOR UPDATE",    \
-		                                                    1 };                           \
+#define CORE_ENTITY_DEFINE(name, noun_text, prefix, select, key_text, reader, ...)                 \
+	static const core_statement name##_get_statement = {                                       \
+		prefix "_get", select " WHERE " key_text " = $1::uuid", 1                          \
+	};                                                                                         \
+	static const core_statement name##_get_locked_statement = {                                \
+		prefix "_get_for_update", select " WHERE " key_text " = $1::uuid FOR UPDATE", 1    \
+	};                                                                                         \
+	static const core_statement name##_get_many_statement = {                                  \
+		prefix "_get_many",                                                                \
+		select " WHERE " key_text                                                          \
+		       " = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], " key_text ")",     \
+		1                                                                                  \
+	};                                                                                         \
 	const core_entity name = { .noun = noun_text,                                              \
 		                   .get = &name##_get_statement,                                   \
 		                   .get_for_update = &name##_get_locked_statement,                 \
+		                   .get_many = &name##_get_many_statement,                         \
 		                   .from_row = reader,                                             \
 		                   __VA_ARGS__ }
 
@@ -61,11 +75,9 @@ typedef struct core_entity {
  */
 #define CORE_TABLE_ENTITY_DEFINE(name, noun_text, prefix, table_text, key_text, columns_text,      \
                                  count, reader)                                                    \
-	CORE_ENTITY_DEFINE(name, noun_text, prefix,                                                \
-	                   "SELECT " columns_text " FROM " table_text " WHERE " key_text           \
-	                   " = $1::uuid",                                                          \
-	                   reader, .table = table_text, .key = key_text, .columns = columns_text,  \
-	                   .column_count = count)
+	CORE_ENTITY_DEFINE(name, noun_text, prefix, "SELECT " columns_text " FROM " table_text,    \
+	                   key_text, reader, .table = table_text, .key = key_text,                 \
+	                   .columns = columns_text, .column_count = count)
 
 /*
  * Defines function, core_entity_load for entity with the record typed as
@@ -123,6 +135,40 @@ chc_status core_entity_load(core_request *request, const core_entity *entity, co
  * not a UUID, NOT_FOUND when there is none. NULL with the failure
  * recorded. The whole of every Get handler over an entity. */
 ProtobufCMessage *core_entity_get(core_request *request, const core_entity *entity, const char *id);
+
+/* The most records a BatchGet call asks for at once: a page's worth. */
+#define CORE_BATCH_MAX 100
+
+/* Whether the caller may see record, one a Get would otherwise answer
+ * (GetSolution's unpublished solutions); NULL when every record is seen. */
+typedef bool (*core_record_visible)(const core_request *request, const ProtobufCMessage *record);
+
+/* A BatchGet request's list of count keys in field ("ids"): 1 to
+ * CORE_BATCH_MAX of them, else a violation of field. */
+bool core_check_batch(core_request *request, const char *field, size_t count);
+
+/*
+ * The reply of type descriptor, whose one repeated message field holds
+ * the count records (request-owned): every BatchGet's reply, built from
+ * its descriptor. NULL with the failure recorded (INTERNAL when descriptor
+ * has no such field: a bug).
+ */
+ProtobufCMessage *core_batch_reply(core_request *request,
+                                   const ProtobufCMessageDescriptor *descriptor,
+                                   ProtobufCMessage **records, size_t count);
+
+/*
+ * The records of entity the count ids name (a BatchGet request's "ids"),
+ * read by one statement (entity->get_many) as a reply of type descriptor
+ * (core_batch_reply): in the order of ids, each once, and without the ids
+ * that name no record, or one visible (NULL: any) says the caller may not
+ * see. A violation of "ids" or "ids[i]" when they are not 1 to
+ * CORE_BATCH_MAX UUIDs. NULL with the failure recorded. The whole of every
+ * BatchGet handler over an entity.
+ */
+ProtobufCMessage *core_entity_get_many(core_request *request, const core_entity *entity,
+                                       char *const *ids, size_t count, core_record_visible visible,
+                                       const ProtobufCMessageDescriptor *descriptor);
 
 /* Every row of result as messages (a request-owned array). */
 chc_status core_entity_rows(core_request *request, const core_entity *entity, PGresult *result,

@@ -43,6 +43,15 @@
 	        prefix, name, input, output,                                                       \
 	        (Chc__V1__##output *)core_entity_get(closure_data, &(entity), request->id))
 
+/* Defines prefix_name: the records of entity the request's "ids" name
+ * that visible (NULL: every one) lets the caller see, as a reply of type
+ * descriptor (core_entity_get_many). */
+#define CORE_BATCH_GET_HANDLER(prefix, name, input, output, entity, visible, descriptor)           \
+	CORE_HANDLER_REPLYING(prefix, name, input, output,                                         \
+	                      (const Chc__V1__##output *)core_entity_get_many(                     \
+	                              closure_data, &(entity), request->ids, request->n_ids,       \
+	                              visible, &(descriptor)))
+
 /* Defines prefix_name: the page of listing the request asks for, as a
  * reply of type descriptor (core_list_reply). */
 #define CORE_LIST_HANDLER(prefix, name, input, output, listing, descriptor)                        \

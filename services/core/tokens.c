@@ -32,9 +32,8 @@ static ProtobufCMessage *token_from_row(core_request *request, PGresult *result,
 	return core_row_message(request, &chc__v1__token__descriptor, NULL, result, row);
 }
 
-CORE_ENTITY_DEFINE(token_entity, "token", "token",
-                   "SELECT " TOKEN_COLUMNS " FROM auth.tokens t WHERE t.id = $1::uuid",
-                   token_from_row);
+CORE_ENTITY_DEFINE(token_entity, "token", "token", "SELECT " TOKEN_COLUMNS " FROM auth.tokens t",
+                   "t.id", token_from_row);
 
 chc_status core_token_create(PGconn *connection, const char *role, const char *organisation,
                              const char *name, int expires_in_days, const char *created_by,

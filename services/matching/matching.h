@@ -17,6 +17,7 @@ typedef Chc__V1__MatchingService_Service matching_service;
 
 HANDLER(create_test_bed, CreateTestBedRequest, TestBed);
 HANDLER(get_test_bed, GetTestBedRequest, TestBed);
+HANDLER(batch_get_test_beds, BatchGetTestBedsRequest, BatchGetTestBedsResponse);
 HANDLER(update_test_bed, UpdateTestBedRequest, TestBed);
 HANDLER(list_test_beds, ListTestBedsRequest, ListTestBedsResponse);
 HANDLER(submit_job, SubmitJobRequest, Job);

@@ -28,6 +28,9 @@ static Chc__V1__TestBed *create_test_bed(core_request *request,
 CORE_REPLY_HANDLER(matching, create_test_bed, CreateTestBedRequest, TestBed)
 
 CORE_GET_HANDLER(matching, get_test_bed, GetTestBedRequest, TestBed, test_bed_entity)
+CORE_BATCH_GET_HANDLER(matching, batch_get_test_beds, BatchGetTestBedsRequest,
+                       BatchGetTestBedsResponse, test_bed_entity, NULL,
+                       chc__v1__batch_get_test_beds_response__descriptor)
 
 static Chc__V1__TestBed *update_test_bed(core_request *request,
                                          const Chc__V1__UpdateTestBedRequest *input)

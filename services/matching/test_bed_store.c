@@ -94,7 +94,7 @@ static ProtobufCMessage *test_bed_from_row(core_request *request, PGresult *resu
 }
 
 CORE_ENTITY_DEFINE(test_bed_entity, "test bed", "test_bed",
-                   "SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t WHERE t.id = $1::uuid",
+                   "SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t", "t.id",
                    test_bed_from_row);
 
 #define TEST_BED_VALUE_COUNT 20

@@ -31,6 +31,8 @@ static Chc__V1__Need *create_need(core_request *request, const Chc__V1__CreateNe
 CORE_REPLY_HANDLER(municipalities, create_need, CreateNeedRequest, Need)
 
 CORE_GET_HANDLER(municipalities, get_need, GetNeedRequest, Need, need_entity)
+CORE_BATCH_GET_HANDLER(municipalities, batch_get_needs, BatchGetNeedsRequest, BatchGetNeedsResponse,
+                       need_entity, NULL, chc__v1__batch_get_needs_response__descriptor)
 
 /* Loads and locks the need, and checks the version the caller read. */
 static Chc__V1__Need *load_for_change(core_request *request, const char *id,

@@ -5,8 +5,12 @@
 #include <stdlib.h>
 
 #include "db.h"
+#include "entity.h"
+#include "enum_columns.h"
+#include "handler.h"
 #include "keyset.h"
 #include "municipalities.h"
+#include "query_builder.h"
 #include "validate.h"
 
 static const core_statement list_regions_statement = {
@@ -43,6 +47,16 @@ static const core_statement get_municipality_statement = {
 	"SELECT m.code, m.name, m.region_code, r.name, m.population, m.population_year "
 	"FROM municipalities.municipalities m JOIN municipalities.regions r ON r.code = "
 	"m.region_code WHERE m.code = $1::int",
+	1
+};
+
+/* GetMunicipality's lookup for many codes ($1, an int[]) at once, in their
+ * order: what another service checks its records' municipalities with. */
+static const core_statement get_municipalities_statement = {
+	"get_municipalities",
+	"SELECT m.code, m.name, m.region_code, r.name, m.population, m.population_year "
+	"FROM municipalities.municipalities m JOIN municipalities.regions r ON r.code = "
+	"m.region_code WHERE m.code = ANY($1::int[]) ORDER BY array_position($1::int[], m.code)",
 	1
 };
 
@@ -238,3 +252,44 @@ void municipalities_get_municipality(municipalities_service *service,
 	}
 	closure(municipality_from_row(request, result, 0), closure_data);
 }
+
+static ProtobufCMessage *municipality_row(core_request *request, PGresult *result, int row)
+{
+	Chc__V1__Municipality *municipality = municipality_from_row(request, result, row);
+	return municipality != NULL ? &municipality->base : NULL;
+}
+
+/* core_entity_get_many for municipalities, whose keys are codes, not
+ * UUIDs. */
+static Chc__V1__BatchGetMunicipalitiesResponse *
+batch_get_municipalities(core_request *request, const Chc__V1__BatchGetMunicipalitiesRequest *input)
+{
+	if (!core_check_batch(request, "codes", input->n_codes))
+		return NULL;
+	char **codes = core_alloc(request, input->n_codes * sizeof(*codes));
+	if (codes == NULL)
+		return NULL;
+	for (size_t i = 0; i < input->n_codes; i++) {
+		char field[32];
+		snprintf(field, sizeof(field), "codes[%zu]", i);
+		core_check_range(request, field, input->codes[i], 100, 999);
+		codes[i] = core_int_text(request, input->codes[i]);
+		if (codes[i] == NULL)
+			return NULL;
+	}
+	if (core_failed(request))
+		return NULL;
+	const char *values[] = { core_word_array(request, codes, input->n_codes) };
+	PGresult *result = NULL;
+	ProtobufCMessage **municipalities = NULL;
+	size_t count = 0;
+	if (values[0] == NULL ||
+	    core_query(request, &get_municipalities_statement, values, &result) != CHC_OK ||
+	    core_read_rows(request, municipality_row, result, &municipalities, &count) != CHC_OK)
+		return NULL;
+	return (Chc__V1__BatchGetMunicipalitiesResponse *)core_batch_reply(
+	        request, &chc__v1__batch_get_municipalities_response__descriptor, municipalities,
+	        count);
+}
+CORE_REPLY_HANDLER(municipalities, batch_get_municipalities, BatchGetMunicipalitiesRequest,
+                   BatchGetMunicipalitiesResponse)

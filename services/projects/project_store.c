@@ -69,8 +69,7 @@ static ProtobufCMessage *project_from_row(core_request *request, PGresult *resul
 }
 
 CORE_ENTITY_DEFINE(project_entity, "project", "project",
-                   "SELECT " PROJECT_COLUMNS " FROM projects.projects p WHERE p.id = $1::uuid",
-                   project_from_row);
+                   "SELECT " PROJECT_COLUMNS " FROM projects.projects p", "p.id", project_from_row);
 
 /*
  * The whole project in one statement: one round trip and one snapshot

@@ -583,6 +583,105 @@ void harness_expect_violation(chc_client *client, const ProtobufCServiceDescript
 	assert_string_equal(field, expected_field);
 }
 
+ProtobufCMessage *const *harness_batch_records(const ProtobufCMessage *reply, size_t *count)
+{
+	const ProtobufCMessageDescriptor *descriptor = reply->descriptor;
+	for (unsigned i = 0; i < descriptor->n_fields; i++) {
+		const ProtobufCFieldDescriptor *field = &descriptor->fields[i];
+		if (field->label == PROTOBUF_C_LABEL_REPEATED &&
+		    field->type == PROTOBUF_C_TYPE_MESSAGE) {
+			*count = *(const size_t *)((const char *)reply + field->quantifier_offset);
+			return *(ProtobufCMessage *const *const *)((const char *)reply +
+			                                           field->offset);
+		}
+	}
+	fail_msg("%s has no repeated message field", descriptor->name);
+	return NULL;
+}
+
+/* {"ids":[...]} of the count ids, as malloc'd JSON text. */
+static char *ids_request(const char *const *ids, size_t count)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < count; i++)
+		json_array_append_new(list, json_string(ids[i]));
+	json_t *request = json_pack("{s:o}", "ids", list);
+	char *text = json_dumps(request, JSON_COMPACT);
+	json_decref(request);
+	assert_non_null(text);
+	return text;
+}
+
+/* Whether two messages pack to the same bytes. */
+static bool same_message(const ProtobufCMessage *a, const ProtobufCMessage *b)
+{
+	size_t length = protobuf_c_message_get_packed_size(a);
+	if (length != protobuf_c_message_get_packed_size(b))
+		return false;
+	uint8_t *packed_a = malloc(length + 1), *packed_b = malloc(length + 1);
+	assert_true(packed_a != NULL && packed_b != NULL);
+	protobuf_c_message_pack(a, packed_a);
+	protobuf_c_message_pack(b, packed_b);
+	bool same = memcmp(packed_a, packed_b, length) == 0;
+	free(packed_a);
+	free(packed_b);
+	return same;
+}
+
+void harness_expect_batch_get(chc_client *client, const ProtobufCServiceDescriptor *service,
+                              const char *batch_method, const char *get_method,
+                              const char *const *ids, size_t count)
+{
+	static const char missing[] = "00000000-0000-4000-8000-00000000dead";
+	assert_true(count >= 2 && count <= 90);
+	const char *asked[96] = { ids[1], missing, ids[0], ids[1] };
+	const char *expected[96] = { ids[1], ids[0] };
+	for (size_t i = 2; i < count; i++) {
+		asked[i + 2] = ids[i];
+		expected[i] = ids[i];
+	}
+	char *text = ids_request(asked, count + 2);
+	ProtobufCMessage *reply =
+	        harness_call_json(client, service, batch_method, text, CHC_OK, NULL, 0);
+	free(text);
+	assert_non_null(reply);
+	size_t found = 0;
+	ProtobufCMessage *const *records = harness_batch_records(reply, &found);
+	assert_int_equal(found, count);
+	for (size_t i = 0; i < count; i++) {
+		char get[64];
+		snprintf(get, sizeof(get), "{\"id\":\"%s\"}", expected[i]);
+		ProtobufCMessage *single =
+		        harness_call_json(client, service, get_method, get, CHC_OK, NULL, 0);
+		assert_non_null(single);
+		if (!same_message(records[i], single))
+			fail_msg("%s: record %zu is not what %s gives for %s", batch_method, i,
+			         get_method, expected[i]);
+		protobuf_c_message_free_unpacked(single, NULL);
+	}
+	protobuf_c_message_free_unpacked(reply, NULL);
+
+	const char *bad[] = { ids[0], ids[1], "not-a-uuid" };
+	text = ids_request(bad, 3);
+	harness_expect_violation(client, service, batch_method, text, "ids[2]");
+	free(text);
+	harness_expect_violation(client, service, batch_method, "{\"ids\":[]}", "ids");
+	const char *too_many[101];
+	for (size_t i = 0; i < 101; i++)
+		too_many[i] = ids[i % count];
+	text = ids_request(too_many, 101);
+	harness_expect_violation(client, service, batch_method, text, "ids");
+	free(text);
+	/* The most there may be is answered. */
+	text = ids_request(too_many, 100);
+	reply = harness_call_json(client, service, batch_method, text, CHC_OK, NULL, 0);
+	free(text);
+	assert_non_null(reply);
+	harness_batch_records(reply, &found);
+	assert_int_equal(found, count);
+	protobuf_c_message_free_unpacked(reply, NULL);
+}
+
 void harness_create(chc_client *client, const ProtobufCServiceDescriptor *service,
                     const char *method, const char *json_text, char id[37])
 {

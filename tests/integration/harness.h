@@ -140,6 +140,21 @@ void harness_expect_violation(chc_client *client, const ProtobufCServiceDescript
                               const char *method, const char *json_text,
                               const char *expected_field);
 
+/*
+ * Checks batch_method of service (a BatchGet) against get_method, its
+ * single Get, with the ids of count (at least 2) records that exist: asked
+ * for the second, an id with no record, the first, the second again and
+ * the rest, it answers the records in that order, each once, each as
+ * get_method gives it, the missing one left out; a bad id is a violation
+ * of "ids[2]", none or 101 ids one of "ids".
+ */
+void harness_expect_batch_get(chc_client *client, const ProtobufCServiceDescriptor *service,
+                              const char *batch_method, const char *get_method,
+                              const char *const *ids, size_t count);
+
+/* The records of a BatchGet reply: its one repeated message field. */
+ProtobufCMessage *const *harness_batch_records(const ProtobufCMessage *reply, size_t *count);
+
 /* Calls method, which must succeed, and copies the id of what it made. */
 void harness_create(chc_client *client, const ProtobufCServiceDescriptor *service,
                     const char *method, const char *json_text, char id[37]);

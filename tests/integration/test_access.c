@@ -370,6 +370,24 @@ static size_t listed_solutions(const char *secret, const char *method, const cha
 	return count;
 }
 
+/* How many of company B's draft and published solution the holder of
+ * secret gets from one BatchGetSolutions call. */
+static size_t batch_solutions(const char *secret)
+{
+	char json[160];
+	snprintf(json, sizeof(json), "{\"ids\":[\"%s\",\"%s\"]}", owned.draft, owned.solution);
+	ProtobufCMessage *reply = NULL;
+	assert_int_equal(call_as(secret, stack.companies.url, &chc__v1__company_service__descriptor,
+	                         "BatchGetSolutions", json, &reply),
+	                 CHC_OK);
+	const Chc__V1__BatchGetSolutionsResponse *got = (const void *)reply;
+	size_t count = got->n_solutions;
+	assert_true(count > 0);
+	assert_string_equal(got->solutions[count - 1]->id, owned.solution);
+	protobuf_c_message_free_unpacked(reply, NULL);
+	return count;
+}
+
 /* A draft is its company's and the secretariat's; an interest's sender is
  * hidden from everyone but itself and the secretariat until both accept. */
 static void partners_read_what_they_may(void **state)
@@ -387,6 +405,11 @@ static void partners_read_what_they_may(void **state)
 	        CHC_NOT_FOUND);
 	assert_int_equal(call_as(owned.company_partner, url, companies, "GetSolution", json, NULL),
 	                 CHC_OK);
+	/* A batch leaves out what GetSolution would not show. */
+	assert_int_equal(batch_solutions(stranger), 1);
+	assert_int_equal(batch_solutions(harness_token("reader")), 1);
+	assert_int_equal(batch_solutions(owned.company_partner), 2);
+	assert_int_equal(batch_solutions(harness_token("admin")), 2);
 	assert_int_equal(listed_solutions(harness_token("admin"), "ListSolutions", ""), 2);
 	assert_int_equal(listed_solutions(owned.company_partner, "ListSolutions", ""), 2);
 	assert_int_equal(listed_solutions(stranger, "ListSolutions", ""), 1);

@@ -132,6 +132,27 @@ static long valid_cvr(long start)
 	}
 }
 
+/* Three companies in one BatchGetCompanies call. */
+static void batch_get_companies(void **state)
+{
+	(void)state;
+	char ids[3][37];
+	long cvr = 42000000;
+	for (int i = 0; i < 3; i++) {
+		char text[512];
+		cvr = valid_cvr(cvr + 1);
+		snprintf(text, sizeof(text),
+		         "{\"company\":{\"name\":\"Samlet Hent %d\",\"cvr\":\"%ld\","
+		         "\"municipality_code\":101}}",
+		         i, cvr);
+		harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
+		               text, ids[i]);
+	}
+	const char *asked[] = { ids[0], ids[1], ids[2] };
+	harness_expect_batch_get(stack.client, &chc__v1__company_service__descriptor,
+	                         "BatchGetCompanies", "GetCompany", asked, 3);
+}
+
 /* Companies that tie on their names, walked by ListCompanies one to three
  * at a time: every company once, in name order; the total only when asked;
  * a token not given out is INVALID_ARGUMENT naming page.page_token. */
@@ -205,4 +226,5 @@ static void list_pages_by_name_and_id(void **state)
 HARNESS_TEST_MAIN_ON(&stack, "companies", cmocka_unit_test(create_get_update_archive),
                      cmocka_unit_test(every_bad_field_is_named),
                      cmocka_unit_test(foreign_companies_and_lists),
-                     cmocka_unit_test(list_pages_by_name_and_id))
+                     cmocka_unit_test(list_pages_by_name_and_id),
+                     cmocka_unit_test(batch_get_companies))

@@ -179,6 +179,15 @@ static int stop(void **state)
 	return harness_stack_stop(&stack);
 }
 
+/* The suite's test beds in one BatchGetTestBeds call. */
+static void batch_get_test_beds(void **state)
+{
+	(void)state;
+	const char *ids[] = { test_bed_ids[0], test_bed_ids[1], test_bed_ids[2] };
+	harness_expect_batch_get(stack.client, &chc__v1__matching_service__descriptor,
+	                         "BatchGetTestBeds", "GetTestBed", ids, 3);
+}
+
 static void test_beds(void **state)
 {
 	(void)state;
@@ -615,8 +624,8 @@ static void two_instances_share_the_queue(void **state)
 	assert_int_equal(harness_stop(&second), 0);
 }
 
-CHC_TEST_MAIN(start, stop, cmocka_unit_test(test_beds), cmocka_unit_test(bad_parameters),
-              cmocka_unit_test(need_solution), cmocka_unit_test(feedback_is_honoured),
-              cmocka_unit_test(exports_repeat), cmocka_unit_test(test_bed_assignment),
-              cmocka_unit_test(consortia), cmocka_unit_test(survives_a_crash),
-              cmocka_unit_test(two_instances_share_the_queue))
+CHC_TEST_MAIN(start, stop, cmocka_unit_test(test_beds), cmocka_unit_test(batch_get_test_beds),
+              cmocka_unit_test(bad_parameters), cmocka_unit_test(need_solution),
+              cmocka_unit_test(feedback_is_honoured), cmocka_unit_test(exports_repeat),
+              cmocka_unit_test(test_bed_assignment), cmocka_unit_test(consortia),
+              cmocka_unit_test(survives_a_crash), cmocka_unit_test(two_instances_share_the_queue))

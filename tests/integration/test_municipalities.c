@@ -149,7 +149,75 @@ static void get_municipality(void **state)
 	assert_null(get_by_code("GetMunicipality", 12, CHC_INVALID_ARGUMENT));
 }
 
+/* codes as a BatchGetMunicipalities call; NULL unless expected is CHC_OK. */
+static Chc__V1__BatchGetMunicipalitiesResponse *batch(const int32_t *codes, size_t count,
+                                                      chc_status expected)
+{
+	Chc__V1__BatchGetMunicipalitiesRequest request =
+	        CHC__V1__BATCH_GET_MUNICIPALITIES_REQUEST__INIT;
+	request.codes = (int32_t *)codes;
+	request.n_codes = count;
+	return (void *)call("BatchGetMunicipalities", &request.base, expected);
+}
+
+/* codes as a BatchGetMunicipalities call, which must be refused with field
+ * as its first violation. */
+static void expect_batch_violation(const int32_t *codes, size_t count, const char *field)
+{
+	Chc__V1__BatchGetMunicipalitiesRequest request =
+	        CHC__V1__BATCH_GET_MUNICIPALITIES_REQUEST__INIT;
+	request.codes = (int32_t *)codes;
+	request.n_codes = count;
+	ProtobufCMessage *reply = NULL;
+	chc_error error = { 0 };
+	assert_int_equal(chc_client_call(stack.client, &chc__v1__municipality_service__descriptor,
+	                                 "BatchGetMunicipalities", &request.base, NULL, &reply,
+	                                 &error),
+	                 CHC_INVALID_ARGUMENT);
+	assert_true(error.violation_count > 0);
+	assert_string_equal(error.violations[0].field, field);
+	chc_error_fini(&error);
+}
+
+/* Asked for Vejle, Christiansø (no municipality), København and Vejle
+ * again: Vejle and København, each as GetMunicipality gives it. */
+static void batch_get_municipalities(void **state)
+{
+	(void)state;
+	static const int32_t codes[] = { 630, 411, 101, 630 };
+	Chc__V1__BatchGetMunicipalitiesResponse *reply = batch(codes, 4, CHC_OK);
+	assert_int_equal(reply->n_municipalities, 2);
+	static const int32_t expected[] = { 630, 101 };
+	for (size_t i = 0; i < 2; i++) {
+		Chc__V1__GetMunicipalityRequest request = CHC__V1__GET_MUNICIPALITY_REQUEST__INIT;
+		request.code = expected[i];
+		Chc__V1__Municipality *single =
+		        (void *)call("GetMunicipality", &request.base, CHC_OK);
+		const Chc__V1__Municipality *got = reply->municipalities[i];
+		assert_int_equal(got->code, single->code);
+		assert_string_equal(got->name, single->name);
+		assert_int_equal(got->region_code, single->region_code);
+		assert_string_equal(got->region_name, single->region_name);
+		assert_int_equal(got->population, single->population);
+		assert_int_equal(got->population_year, single->population_year);
+		protobuf_c_message_free_unpacked(&single->base, NULL);
+	}
+	assert_string_equal(reply->municipalities[1]->name, "København");
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+
+	static const int32_t bad[] = { 101, 630, 12 };
+	expect_batch_violation(bad, 3, "codes[2]");
+	expect_batch_violation(codes, 0, "codes");
+	int32_t many[101];
+	for (size_t i = 0; i < 101; i++)
+		many[i] = 101;
+	expect_batch_violation(many, 101, "codes");
+	reply = batch(many, 100, CHC_OK);
+	assert_int_equal(reply->n_municipalities, 1);
+	protobuf_c_message_free_unpacked(&reply->base, NULL);
+}
+
 HARNESS_TEST_MAIN_ON(&stack, "municipalities", cmocka_unit_test(five_regions_with_populations),
                      cmocka_unit_test(get_region_and_bad_codes),
                      cmocka_unit_test(municipalities_paged_and_filtered),
-                     cmocka_unit_test(get_municipality))
+                     cmocka_unit_test(get_municipality), cmocka_unit_test(batch_get_municipalities))

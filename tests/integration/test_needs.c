@@ -285,8 +285,21 @@ static void needs_expire_once_and_tell_owners(void **state)
 	free_messages(&reopened->base, &late->base, &idle->base);
 }
 
+/* Needs of several owners, in one BatchGetNeeds call. */
+static void batch_get_needs(void **state)
+{
+	(void)state;
+	Chc__V1__Need *needs[3] = { create_need("{}"),
+		                    create_need("{\"owners\":[{\"municipality_code\":751}]}"),
+		                    create_need("{\"owners\":[{\"region_code\":1082}]}") };
+	const char *ids[] = { needs[0]->id, needs[1]->id, needs[2]->id };
+	harness_expect_batch_get(stack.client, &chc__v1__municipality_service__descriptor,
+	                         "BatchGetNeeds", "GetNeed", ids, 3);
+	free_messages(&needs[0]->base, &needs[1]->base, &needs[2]->base);
+}
+
 HARNESS_TEST_MAIN_ON(&stack, "municipalities", cmocka_unit_test(create_and_get),
-                     cmocka_unit_test(every_bad_field_is_named),
+                     cmocka_unit_test(batch_get_needs), cmocka_unit_test(every_bad_field_is_named),
                      cmocka_unit_test(shared_needs_and_filters),
                      cmocka_unit_test(search_in_danish_and_english),
                      cmocka_unit_test(update_checks_the_version),

@@ -340,9 +340,31 @@ static void an_import_larger_than_one_copy_piece(void **state)
 	                    "1200");
 }
 
+/* Solutions in every state the secretariat sees, in one BatchGetSolutions
+ * call (test_access checks what partners and readers get). */
+static void batch_get_solutions(void **state)
+{
+	(void)state;
+	char ids[3][37];
+	for (int i = 0; i < 3; i++) {
+		char override[64];
+		snprintf(override, sizeof(override), "{\"name\":\"Samlet %d\"}", i);
+		char *text = solution_request(override);
+		if (i == 0)
+			harness_publish_solution(stack.client, text, ids[i]);
+		else
+			harness_create(stack.client, &chc__v1__company_service__descriptor,
+			               "CreateSolution", text, ids[i]);
+		free(text);
+	}
+	const char *asked[] = { ids[0], ids[1], ids[2] };
+	harness_expect_batch_get(stack.client, &chc__v1__company_service__descriptor,
+	                         "BatchGetSolutions", "GetSolution", asked, 3);
+}
+
 CHC_TEST_MAIN(start, stop, cmocka_unit_test(moderation_and_search),
-              cmocka_unit_test(every_bad_field_is_named), cmocka_unit_test(contacts_and_deletion),
-              cmocka_unit_test(duplicates_and_merge),
+              cmocka_unit_test(batch_get_solutions), cmocka_unit_test(every_bad_field_is_named),
+              cmocka_unit_test(contacts_and_deletion), cmocka_unit_test(duplicates_and_merge),
               cmocka_unit_test(csv_import_is_row_by_row_and_repeatable),
               cmocka_unit_test(an_import_lists_a_bounded_number_of_errors),
               cmocka_unit_test(an_import_larger_than_one_copy_piece))

@@ -24,11 +24,12 @@ static const ProtobufCServiceDescriptor *const services[] = {
 	&chc__v1__health__descriptor,          &chc__v1__events__descriptor,
 };
 
-/* The rule before the method options: reads were named Get..., List... */
+/* The rule before the method options: reads were named Get..., List...
+ * (BatchGet... came after it, reads all the same). */
 static bool written_by_old_prefix_rule(const char *name)
 {
 	static const char *const read_prefixes[] = { "Get",   "List",   "Search", "Find",
-		                                     "Check", "Export", "Count" };
+		                                     "Check", "Export", "Count",  "BatchGet" };
 	for (size_t i = 0; i < sizeof(read_prefixes) / sizeof(read_prefixes[0]); i++)
 		if (strncmp(name, read_prefixes[i], strlen(read_prefixes[i])) == 0)
 			return false;
@@ -74,6 +75,8 @@ static const struct {
 	{ "/chc.v1.ProjectService/SearchProjects", false },
 	{ "/chc.v1.ProjectService/ListOverdueMilestones", false },
 	{ "GetNeed", false },
+	{ "BatchGetNeeds", false },
+	{ "/chc.v1.CompanyService/BatchGetSolutions", false },
 	{ "ListRegions", false },
 	{ "SearchSolutions", false },
 	{ "FindDuplicateCompanies", false },
