@@ -12,10 +12,8 @@
  * steady load runs; each fault scenario runs a third of that, at least
  * FAULT_SECONDS_MINIMUM. Each scenario prints one summary line.
  *
- * A full disk is not among the faults: it cannot be made without root
- * mounting a small file system; a read-only database is what PostgreSQL
- * turns into for writes then, and that is tested. Matching killed in the
- * middle of a job is test_matching's.
+ * A full disk is test_disk_full's (it mounts a small file system, which
+ * takes root); matching killed in the middle of a job is test_matching's.
  */
 #include <pthread.h>
 #include <signal.h>
