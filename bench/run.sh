@@ -49,6 +49,11 @@
 # company municipality project testbed) and stops after them, for comparing
 # a change to the read path without the minutes of the rest.
 #
+# CHC_BENCH_PROFILE=1 also records with perf (Debian's linux-perf, as root)
+# the service and the raw limit while each 8-client hot read runs, and
+# writes the symbols that took the most of their CPU, side by side, to
+# bench-home/profile-<method>.txt: where the gap to the raw limit goes.
+#
 # Needs a build with the benchmarks (scripts/build.sh builds them).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/common.sh"
@@ -64,6 +69,7 @@ assignment_sizes=${CHC_BENCH_ASSIGNMENT:-20000x500+glpk 100000x2000}
 scale_size=${CHC_BENCH_SCALE:-500000x50000}
 workers=${CHC_WORKERS:-8}
 only_reads=${CHC_BENCH_READS:-}
+profile=${CHC_BENCH_PROFILE:-}
 export CHC_WORKERS=$workers
 export CHC_HOME=$CHC_BUILD_DIR/bench-home
 export CHC_PGPASS=$CHC_HOME/pgpass
@@ -79,8 +85,9 @@ chc() { "$CHC_BUILD_DIR/client/chc" "$@"; }
 sql() { psql "$CHC_DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 "$@"; }
 
 stack() { CHC_DATABASE_URL='' "$CHC_ROOT/scripts/stack.sh" "$@"; }
-raw_pid='' sampler_pid=''
+raw_pid='' sampler_pid='' profiler_pid=''
 cleanup() {
+	[ -z "$profiler_pid" ] || kill -INT "$profiler_pid" 2>/dev/null || true
 	[ -z "$sampler_pid" ] || kill -TERM "$sampler_pid" 2>/dev/null || true
 	[ -z "$raw_pid" ] || kill -TERM "$raw_pid" 2>/dev/null || true
 	stack stop >/dev/null 2>&1 || true
@@ -220,17 +227,47 @@ say "== data: $(sql -c "SELECT (SELECT count(*) FROM companies.companies) || ' c
 raw_pid=$!
 sleep 0.5
 
+# perf of process PID while a run lasts (CHC_BENCH_PROFILE), then its
+# busiest symbols by their own time, into FILE.
+profiler_start() {
+	[ -n "$profile" ] || return 0
+	perf record -q -F 999 -g -p "$1" -o "$CHC_HOME/perf.data" >/dev/null 2>&1 &
+	profiler_pid=$!
+}
+profiler_stop() {
+	[ -n "$profiler_pid" ] || return 0
+	kill -INT "$profiler_pid" 2>/dev/null || true
+	wait "$profiler_pid" 2>/dev/null || true
+	profiler_pid=
+	{
+		printf '== %s\n' "$2"
+		perf report -i "$CHC_HOME/perf.data" --stdio --no-children -g none \
+			--sort dso,symbol --percent-limit 1 2>/dev/null | grep -v '^#' | grep -v '^$' | head -30
+	} >>"$1"
+}
+[ -z "$profile" ] || command -v perf >/dev/null ||
+	die "CHC_BENCH_PROFILE needs perf (apt-get install linux-perf)"
+declare -A service_of=([company]=companies [municipality]=municipalities [project]=projects [testbed]=matching)
+
 brief() { sed -E 's/.*"method":"([A-Za-z]+)".*"clients":([0-9]+).*"rps":([0-9.]+),"p50_us":([0-9]+),"p99_us":([0-9]+).*/\1 x\2: \3 rps, p50 \4 us, p99 \5 us/' <<<"$1"; }
 
 say "== hot reads against the raw limit"
 for method in ${only_reads:-company municipality project testbed}; do
 	for clients in 1 8 32; do
 		if [ "$clients" = 8 ]; then
+			profile_file=$CHC_HOME/profile-$method.txt
+			: >"$profile_file"
+			profiler_start "$(service_pid "${service_of[$method]}")"
 			line=$(measure_sampled read --target chc --method "$method" --clients "$clients" --seconds "$seconds")
+			profiler_stop "$profile_file" "chc-${service_of[$method]}, $method x8"
+			profiler_start "$raw_pid"
+			raw=$(measure read --target raw --method "$method" --clients "$clients" --seconds "$seconds" --url "$raw_url")
+			profiler_stop "$profile_file" "raw limit, $method x8"
+			[ -z "$profile" ] || say "   profile: $profile_file"
 		else
 			line=$(measure read --target chc --method "$method" --clients "$clients" --seconds "$seconds")
+			raw=$(measure read --target raw --method "$method" --clients "$clients" --seconds "$seconds" --url "$raw_url")
 		fi
-		raw=$(measure read --target raw --method "$method" --clients "$clients" --seconds "$seconds" --url "$raw_url")
 		say "   chc $(brief "$line")   raw $(brief "$raw")"
 	done
 done
