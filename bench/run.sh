@@ -239,10 +239,13 @@ profiler_stop() {
 	kill -INT "$profiler_pid" 2>/dev/null || true
 	wait "$profiler_pid" 2>/dev/null || true
 	profiler_pid=
+	local report=(perf report -i "$CHC_HOME/perf.data" --stdio --no-children -g none)
 	{
-		printf '== %s\n' "$2"
-		perf report -i "$CHC_HOME/perf.data" --stdio --no-children -g none \
-			--sort dso,symbol --percent-limit 1 2>/dev/null | grep -v '^#' | grep -v '^$' | head -30
+		printf '== %s: by library\n' "$2"
+		"${report[@]}" --sort dso --percent-limit 0.5 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
+		printf '== %s: by symbol\n' "$2"
+		"${report[@]}" --sort dso,sym --percent-limit 0.7 2>/dev/null | grep -v '^#' | grep -v '^$' |
+			head -25 | sed 's/ *$//'
 	} >>"$1"
 }
 [ -z "$profile" ] || command -v perf >/dev/null ||
