@@ -93,9 +93,8 @@ static ProtobufCMessage *test_bed_from_row(core_request *request, PGresult *resu
 	return &test_bed->base;
 }
 
-CORE_ENTITY_DEFINE(test_bed_entity, "test bed", "test_bed",
-                   "SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t", "t.id",
-                   test_bed_from_row);
+CORE_TABLE_ENTITY_DEFINE(test_bed_entity, "test bed", "test_bed", "matching.test_beds t", "t.id",
+                         TEST_BED_COLUMNS, TEST_BED_COLUMN_COUNT, test_bed_from_row);
 
 #define TEST_BED_VALUE_COUNT 20
 

@@ -44,15 +44,10 @@ static const core_filter project_filters[] = {
 /* Most recently changed first: the projects that are moving. */
 static const core_listing project_listing = {
 	.entity = &project_entity,
-	.table = "projects.projects p",
-	.key = "p.id",
-	.columns = PROJECT_COLUMNS,
-	.column_count = PROJECT_COLUMN_COUNT,
 	.order = "p.updated_at DESC, p.id",
 	.search = "p.search",
 	.filter_message = "filter",
-	.filters = project_filters,
-	.filter_count = sizeof(project_filters) / sizeof(project_filters[0]),
+	CORE_LISTING_FILTERS(project_filters),
 };
 
 void projects_list_projects(projects_service *service, const Chc__V1__ListProjectsRequest *input,

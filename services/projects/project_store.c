@@ -68,8 +68,8 @@ static ProtobufCMessage *project_from_row(core_request *request, PGresult *resul
 	return project != NULL ? &project->base : NULL;
 }
 
-CORE_ENTITY_DEFINE(project_entity, "project", "project",
-                   "SELECT " PROJECT_COLUMNS " FROM projects.projects p", "p.id", project_from_row);
+CORE_TABLE_ENTITY_DEFINE(project_entity, "project", "project", "projects.projects p", "p.id",
+                         PROJECT_COLUMNS, PROJECT_COLUMN_COUNT, project_from_row);
 
 /*
  * The whole project in one statement: one round trip and one snapshot
