@@ -82,10 +82,10 @@ find_duplicate_companies(core_request *request, const Chc__V1__FindDuplicateComp
 	reply->pairs =
 	        rows >= 0 ? core_alloc(request, (size_t)(rows + 1) * sizeof(*reply->pairs)) : NULL;
 	for (int i = 0; reply->pairs != NULL && i < rows; i++) {
-		Chc__V1__DuplicatePair *pair = core_alloc(request, sizeof(*pair));
+		Chc__V1__DuplicatePair *pair =
+		        core_message_new(request, &chc__v1__duplicate_pair__descriptor);
 		if (pair == NULL)
 			break;
-		chc__v1__duplicate_pair__init(pair);
 		if (company_load(request, PQgetvalue(result, i, 0), false, &pair->first) !=
 		            CHC_OK ||
 		    company_load(request, PQgetvalue(result, i, 1), false, &pair->second) != CHC_OK)

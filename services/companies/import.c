@@ -19,6 +19,7 @@
 #include "companies.h"
 #include "csv.h"
 #include "db.h"
+#include "entity.h"
 #include "enum_columns.h"
 #include "query_builder.h"
 #include "validate.h"
@@ -107,10 +108,10 @@ static void add_error(import_state *state, int row, const char *field, const cha
 		reply->errors = bigger;
 		state->error_capacity = capacity;
 	}
-	Chc__V1__ImportRowError *error = core_alloc(state->request, sizeof(*error));
+	Chc__V1__ImportRowError *error =
+	        core_message_new(state->request, &chc__v1__import_row_error__descriptor);
 	if (error == NULL)
 		return;
-	chc__v1__import_row_error__init(error);
 	error->row = row;
 	error->field = core_strdup(state->request, field);
 	error->reason = core_strdup(state->request, reason);

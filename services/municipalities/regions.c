@@ -67,10 +67,9 @@ static long column_long(PGresult *result, int row, int column)
 
 static Chc__V1__Region *region_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Region *region = core_alloc(request, sizeof(*region));
+	Chc__V1__Region *region = core_message_new(request, &chc__v1__region__descriptor);
 	if (region == NULL)
 		return NULL;
-	chc__v1__region__init(region);
 	region->code = (int32_t)column_long(result, row, 0);
 	region->name = PQgetvalue(result, row, 1);
 	region->name_en = PQgetvalue(result, row, 2);
@@ -139,10 +138,10 @@ void municipalities_get_region(municipalities_service *service,
 static Chc__V1__Municipality *municipality_from_row(core_request *request, PGresult *result,
                                                     int row)
 {
-	Chc__V1__Municipality *municipality = core_alloc(request, sizeof(*municipality));
+	Chc__V1__Municipality *municipality =
+	        core_message_new(request, &chc__v1__municipality__descriptor);
 	if (municipality == NULL)
 		return NULL;
-	chc__v1__municipality__init(municipality);
 	municipality->code = (int32_t)column_long(result, row, 0);
 	municipality->name = PQgetvalue(result, row, 1);
 	municipality->region_code = (int32_t)column_long(result, row, 2);

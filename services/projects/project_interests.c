@@ -107,10 +107,9 @@ static void request_release(void *data, void *pointer)
 static Chc__V1__Interest *interest_from_row(core_request *request, PGresult *result, int row,
                                             const char *viewer)
 {
-	Chc__V1__Interest *interest = core_alloc(request, sizeof(*interest));
+	Chc__V1__Interest *interest = core_message_new(request, &chc__v1__interest__descriptor);
 	if (interest == NULL)
 		return NULL;
-	chc__v1__interest__init(interest);
 	interest->id = PQgetvalue(result, row, COLUMN_ID);
 	interest->state = core_enum_value(&chc__v1__interest_state__descriptor,
 	                                  PQgetvalue(result, row, COLUMN_STATE));
@@ -440,9 +439,9 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		           need->n_required_standards, need->min_trl, need->max_device_class);
 		sides->card.region_code = sides->sender.region_code;
 		if (need->budget != NULL) {
-			Chc__V1__BudgetRange *budget = core_alloc(request, sizeof(*budget));
+			Chc__V1__BudgetRange *budget =
+			        core_message_new(request, &chc__v1__budget_range__descriptor);
 			if (budget != NULL) {
-				chc__v1__budget_range__init(budget);
 				budget->min_dkk = need->budget->min_dkk;
 				budget->max_dkk = need->budget->max_dkk;
 				sides->card.budget = budget;

@@ -291,10 +291,9 @@ bool project_party_key(const Chc__V1__Party *party, char key[96])
 
 Chc__V1__Party *project_party_from_key(core_request *request, const char *key)
 {
-	Chc__V1__Party *party = core_alloc(request, sizeof(*party));
+	Chc__V1__Party *party = core_message_new(request, &chc__v1__party__descriptor);
 	if (party == NULL)
 		return NULL;
-	chc__v1__party__init(party);
 	const char *value = strchr(key, ':');
 	if (value == NULL)
 		return party;

@@ -101,10 +101,10 @@ void projects_list_overdue_milestones(projects_service *service,
 	if (reply.milestones == NULL)
 		CORE_FAIL_RETURN(closure, closure_data);
 	for (int i = 0; i < rows; i++) {
-		Chc__V1__Milestone *milestone = core_alloc(request, sizeof(*milestone));
+		Chc__V1__Milestone *milestone =
+		        core_message_new(request, &chc__v1__milestone__descriptor);
 		if (milestone == NULL)
 			CORE_FAIL_RETURN(closure, closure_data);
-		chc__v1__milestone__init(milestone);
 		milestone->id = PQgetvalue(result, i, 0);
 		milestone->title = PQgetvalue(result, i, 1);
 		milestone->due = PQgetvalue(result, i, 2);
