@@ -21,6 +21,7 @@
 #include "db.h"
 #include "entity.h"
 #include "enum_columns.h"
+#include "handler.h"
 #include "query_builder.h"
 #include "validate.h"
 
@@ -477,15 +478,14 @@ static bool read_header(import_state *state, const csv_record *header)
 	return ok;
 }
 
-void companies_import_companies(companies_service *service,
-                                const Chc__V1__ImportCompaniesRequest *input,
-                                Chc__V1__ImportCompaniesResponse_Closure closure,
-                                void *closure_data)
+static Chc__V1__ImportCompaniesResponse *
+import_companies(core_request *request, const Chc__V1__ImportCompaniesRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
-	Chc__V1__ImportCompaniesResponse reply = CHC__V1__IMPORT_COMPANIES_RESPONSE__INIT;
-	import_state state = { .request = request, .reply = &reply };
+	Chc__V1__ImportCompaniesResponse *reply =
+	        core_message_new(request, &chc__v1__import_companies_response__descriptor);
+	if (reply == NULL)
+		return NULL;
+	import_state state = { .request = request, .reply = reply };
 	csv_reader reader;
 	csv_reader_init(&reader, input->csv);
 	csv_record record = { 0 };
@@ -494,8 +494,7 @@ void companies_import_companies(companies_service *service,
 		if (!core_failed(request))
 			core_violation(request, "csv", "has no header row");
 		csv_reader_fini(&reader);
-		closure(NULL, closure_data);
-		return;
+		return NULL;
 	}
 	/* A file with a bad header is still counted, so that the reply says
 	 * how many rows were not imported. */
@@ -514,16 +513,17 @@ void companies_import_companies(companies_service *service,
 		fclose(state.copy);
 	note_errors_left_out(&state);
 	csv_reader_fini(&reader);
-	reply.rows = count;
+	reply->rows = count;
 	PGresult *result = NULL;
 	if (!core_failed(request) && !input->dry_run && state.copy_length > 0 &&
 	    copy_rows(request, state.copy_text, state.copy_length) == CHC_OK &&
 	    core_query_sql(request, upsert_sql, 0, NULL, &result) == CHC_OK) {
-		reply.companies_created = atoi(PQgetvalue(result, 0, 0));
-		reply.companies_updated = atoi(PQgetvalue(result, 0, 1));
+		reply->companies_created = atoi(PQgetvalue(result, 0, 0));
+		reply->companies_updated = atoi(PQgetvalue(result, 0, 1));
 		if (core_query_sql(request, solutions_sql, 0, NULL, &result) == CHC_OK)
-			reply.solutions_created = atoi(PQcmdTuples(result));
+			reply->solutions_created = atoi(PQcmdTuples(result));
 	}
 	free(state.copy_text);
-	closure(core_failed(request) ? NULL : &reply, closure_data);
+	return core_failed(request) ? NULL : reply;
 }
+CORE_REPLY_HANDLER(companies, import_companies, ImportCompaniesRequest, ImportCompaniesResponse)
