@@ -254,18 +254,5 @@ static Chc__V1__Solution *archive_solution(core_request *request,
 }
 CORE_REPLY_HANDLER(companies, archive_solution, SolutionActionRequest, Solution)
 
-static Chc__V1__ExpireSolutionsResponse *
-expire_solutions(core_request *request, const Chc__V1__ExpireSolutionsRequest *input)
-{
-	(void)input;
-	PGresult *result = NULL;
-	if (core_query_sql(request, solution_expire_sql, 0, NULL, &result) != CHC_OK)
-		return NULL;
-	Chc__V1__ExpireSolutionsResponse *reply =
-	        core_message_new(request, &chc__v1__expire_solutions_response__descriptor);
-	if (reply == NULL)
-		return NULL;
-	reply->expired = atoi(PQgetvalue(result, 0, 0));
-	return reply;
-}
-CORE_REPLY_HANDLER(companies, expire_solutions, ExpireSolutionsRequest, ExpireSolutionsResponse)
+CORE_EXPIRE_HANDLER(companies, expire_solutions, ExpireSolutionsRequest, ExpireSolutionsResponse,
+                    solution_expire_sql, chc__v1__expire_solutions_response__descriptor)
