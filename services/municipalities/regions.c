@@ -65,6 +65,15 @@ static long column_long(PGresult *result, int row, int column)
 	return strtol(PQgetvalue(result, row, column), NULL, 10);
 }
 
+/* Whether result, of a Get by code (NULL: the query failed, recorded),
+ * holds its row; NOT_FOUND recorded when it does not. */
+static bool found_by_code(core_request *request, const PGresult *result, const char *noun, int code)
+{
+	if (result != NULL && PQntuples(result) == 0)
+		core_fail(request, CHC_NOT_FOUND, "no %s has code %d", noun, code);
+	return result != NULL && !core_failed(request);
+}
+
 static Chc__V1__Region *region_from_row(core_request *request, PGresult *result, int row)
 {
 	Chc__V1__Region *region = core_message_new(request, &chc__v1__region__descriptor);
@@ -119,11 +128,9 @@ static Chc__V1__Region *get_region(core_request *request, const Chc__V1__GetRegi
 	if (!core_check_range(request, "code", input->code, 1081, 1085))
 		return NULL;
 	PGresult *result = query_regions(request, input->code);
-	if (result != NULL && PQntuples(result) == 0)
-		core_fail(request, CHC_NOT_FOUND, "no region has code %d", input->code);
-	if (result == NULL || core_failed(request))
-		return NULL;
-	return region_from_row(request, result, 0);
+	return found_by_code(request, result, "region", input->code)
+	               ? region_from_row(request, result, 0)
+	               : NULL;
 }
 CORE_REPLY_HANDLER(municipalities, get_region, GetRegionRequest, Region)
 
@@ -224,11 +231,9 @@ static Chc__V1__Municipality *get_municipality(core_request *request,
 	PGresult *result = NULL;
 	if (core_query(request, &get_municipality_statement, values, &result) != CHC_OK)
 		result = NULL;
-	if (result != NULL && PQntuples(result) == 0)
-		core_fail(request, CHC_NOT_FOUND, "no municipality has code %d", input->code);
-	if (result == NULL || core_failed(request))
-		return NULL;
-	return municipality_from_row(request, result, 0);
+	return found_by_code(request, result, "municipality", input->code)
+	               ? municipality_from_row(request, result, 0)
+	               : NULL;
 }
 CORE_REPLY_HANDLER(municipalities, get_municipality, GetMunicipalityRequest, Municipality)
 
