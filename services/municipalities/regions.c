@@ -195,13 +195,14 @@ list_municipalities(core_request *request, const Chc__V1__ListMunicipalitiesRequ
 	PGresult *result = query_municipalities(request, input->region_code, prefix, &page_asked);
 	if (result == NULL)
 		return NULL;
+	int rows = 0;
+	Chc__V1__PageInfo *page =
+	        core_page_info_fill(request, &sort, &page_asked, result, 0, &rows);
 	Chc__V1__ListMunicipalitiesResponse *reply =
-	        core_message_new(request, &chc__v1__list_municipalities_response__descriptor);
-	Chc__V1__PageInfo *page = core_message_new(request, &chc__v1__page_info__descriptor);
-	if (reply == NULL || page == NULL)
-		return NULL;
-	int rows = core_page_fill(request, &sort, &page_asked, result, 0, page);
-	if (rows < 0)
+	        page != NULL ? core_message_new(request,
+	                                        &chc__v1__list_municipalities_response__descriptor)
+	                     : NULL;
+	if (reply == NULL)
 		return NULL;
 	page->total_size = rows > 0 ? column_long(result, 0, 6) : 0;
 	reply->municipalities =
