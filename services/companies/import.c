@@ -133,13 +133,13 @@ static void note_errors_left_out(import_state *state)
 }
 
 /* "a;b" of slugs into enum values; false with a reason for an unknown one. */
-static bool parse_enums(core_request *scratch, const ProtobufCEnumDescriptor *descriptor,
-                        const char *text, int **values, size_t *count, const char *field)
+static int *parse_enums(core_request *scratch, const ProtobufCEnumDescriptor *descriptor,
+                        const char *text, size_t *count, const char *field)
 {
 	*count = 0;
-	*values = core_alloc(scratch, (strlen(text) / 2 + 2) * sizeof(int));
-	if (*values == NULL)
-		return false;
+	int *values = core_alloc(scratch, (strlen(text) / 2 + 2) * sizeof(int));
+	if (values == NULL)
+		return NULL;
 	char *copy = core_strdup(scratch, text);
 	char *cursor = NULL;
 	for (char *word = strtok_r(copy, ";", &cursor); word != NULL;
@@ -150,11 +150,11 @@ static bool parse_enums(core_request *scratch, const ProtobufCEnumDescriptor *de
 		if (chc_enum_parse(descriptor, word, &value) != CHC_OK || value == 0) {
 			core_violation(scratch, field, "\"%.40s\" is not a %s", word,
 			               descriptor->short_name);
-			return false;
+			break;
 		}
-		(*values)[(*count)++] = value;
+		values[(*count)++] = value;
 	}
-	return true;
+	return values;
 }
 
 static bool parse_int(core_request *scratch, const char *text, int *value, const char *field)
@@ -220,13 +220,9 @@ static void read_company(import_state *state, const csv_record *record, core_req
 	          "municipality_code");
 	parse_int(scratch, field_of(state, record, FOUNDED_YEAR), &company->founded_year,
 	          "founded_year");
-	int *categories = NULL;
-	size_t category_count = 0;
-	parse_enums(scratch, &chc__v1__care_category__descriptor,
-	            field_of(state, record, CATEGORIES), &categories, &category_count,
-	            "categories");
-	company->categories = (Chc__V1__CareCategory *)categories;
-	company->n_categories = category_count;
+	company->categories = (Chc__V1__CareCategory *)parse_enums(
+	        scratch, &chc__v1__care_category__descriptor, field_of(state, record, CATEGORIES),
+	        &company->n_categories, "categories");
 	*region = 0;
 	if (!core_failed(scratch) && company_validate(scratch, company) &&
 	    company->municipality_code != 0)
@@ -243,23 +239,18 @@ static void read_solution(import_state *state, const csv_record *record, core_re
 	solution->company_id = placeholder;
 	solution->name = (char *)field_of(state, record, SOLUTION_NAME);
 	solution->description = (char *)field_of(state, record, SOLUTION_DESCRIPTION);
-	int *values = NULL;
-	size_t count = 0;
-	parse_enums(scratch, &chc__v1__care_category__descriptor,
-	            field_of(state, record, SOLUTION_CATEGORIES), &values, &count,
-	            "solution_categories");
-	solution->categories = (Chc__V1__CareCategory *)values;
-	solution->n_categories = count;
-	parse_enums(scratch, &chc__v1__target_group__descriptor,
-	            field_of(state, record, SOLUTION_TARGET_GROUPS), &values, &count,
-	            "solution_target_groups");
-	solution->target_groups = (Chc__V1__TargetGroup *)values;
-	solution->n_target_groups = count;
-	parse_enums(scratch, &chc__v1__standard__descriptor,
-	            field_of(state, record, SOLUTION_STANDARDS), &values, &count,
-	            "solution_standards");
-	solution->standards = (Chc__V1__Standard *)values;
-	solution->n_standards = count;
+	solution->categories = (Chc__V1__CareCategory *)parse_enums(
+	        scratch, &chc__v1__care_category__descriptor,
+	        field_of(state, record, SOLUTION_CATEGORIES), &solution->n_categories,
+	        "solution_categories");
+	solution->target_groups = (Chc__V1__TargetGroup *)parse_enums(
+	        scratch, &chc__v1__target_group__descriptor,
+	        field_of(state, record, SOLUTION_TARGET_GROUPS), &solution->n_target_groups,
+	        "solution_target_groups");
+	solution->standards =
+	        (Chc__V1__Standard *)parse_enums(scratch, &chc__v1__standard__descriptor,
+	                                         field_of(state, record, SOLUTION_STANDARDS),
+	                                         &solution->n_standards, "solution_standards");
 	parse_int(scratch, field_of(state, record, SOLUTION_TRL), &solution->trl, "solution_trl");
 	int device = 0;
 	const char *device_text = field_of(state, record, SOLUTION_DEVICE_CLASS);
@@ -319,32 +310,27 @@ static void write_row(import_state *state, core_request *scratch, int row,
 	           core_enum_array(scratch, &chc__v1__care_category__descriptor,
 	                           (const int *)company->categories, company->n_categories),
 	           false);
-	copy_field(out, has_solution ? solution->name : NULL, false);
-	copy_field(out, has_solution ? solution->description : NULL, false);
-	copy_field(out,
-	           has_solution ? core_enum_array(scratch, &chc__v1__care_category__descriptor,
-	                                          (const int *)solution->categories,
-	                                          solution->n_categories)
-	                        : NULL,
-	           false);
-	copy_field(out,
-	           has_solution ? core_enum_array(scratch, &chc__v1__target_group__descriptor,
-	                                          (const int *)solution->target_groups,
-	                                          solution->n_target_groups)
-	                        : NULL,
-	           false);
-	copy_field(out, has_solution ? trl_text : NULL, false);
-	copy_field(out,
-	           has_solution ? core_enum_slug(scratch, &chc__v1__device_class__descriptor,
-	                                         solution->device_class)
-	                        : NULL,
-	           false);
-	copy_field(out,
-	           has_solution ? core_enum_array(scratch, &chc__v1__standard__descriptor,
-	                                          (const int *)solution->standards,
-	                                          solution->n_standards)
-	                        : NULL,
-	           true);
+	/* The solution's columns, \N each when the row has none. */
+	enum { SOLUTION_COPY_FIELDS = 7 };
+	const char *columns[SOLUTION_COPY_FIELDS] = { NULL };
+	if (has_solution) {
+		columns[0] = solution->name;
+		columns[1] = solution->description;
+		columns[2] =
+		        core_enum_array(scratch, &chc__v1__care_category__descriptor,
+		                        (const int *)solution->categories, solution->n_categories);
+		columns[3] = core_enum_array(scratch, &chc__v1__target_group__descriptor,
+		                             (const int *)solution->target_groups,
+		                             solution->n_target_groups);
+		columns[4] = trl_text;
+		columns[5] = core_enum_slug(scratch, &chc__v1__device_class__descriptor,
+		                            solution->device_class);
+		columns[6] =
+		        core_enum_array(scratch, &chc__v1__standard__descriptor,
+		                        (const int *)solution->standards, solution->n_standards);
+	}
+	for (int i = 0; i < SOLUTION_COPY_FIELDS; i++)
+		copy_field(out, columns[i], i == SOLUTION_COPY_FIELDS - 1);
 }
 
 /* A row is read, checked, and either written for COPY or reported. */
