@@ -54,9 +54,9 @@ bool company_validate(core_request *request, const Chc__V1__Company *company);
 
 /* municipality_codes.c: the municipalities and their regions, fetched from
  * the municipalities service through libchc in one paged call and kept
- * (reloaded when the municipalities service says they changed). */
+ * (reloaded when the municipalities service says they changed). Starts
+ * the process's client (remote.h), which remote_stop ends. */
 chc_status municipality_codes_start(const core_config *config, chc_error *error);
-void municipality_codes_stop(void);
 /* Loads the codes again when the municipalities service has recorded a
  * change to them since the last look (run by housekeeping). */
 chc_status municipality_codes_refresh(chc_error *error);

@@ -20,7 +20,7 @@
 	"id, company_id, name, email, phone, role, consent_purpose, "                              \
 	"(extract(epoch FROM consent_at) * 1000)::bigint"
 
-static Chc__V1__ContactPerson *contact_from_row(core_request *request, PGresult *result, int row)
+static ProtobufCMessage *contact_from_row(core_request *request, PGresult *result, int row)
 {
 	return core_row_message(request, &chc__v1__contact_person__descriptor, NULL, result, row);
 }
@@ -74,17 +74,12 @@ static Chc__V1__ContactPerson *add_contact(core_request *request,
 		               c->company_id);
 		return NULL;
 	}
-	return contact_from_row(request, result, 0);
+	return (Chc__V1__ContactPerson *)contact_from_row(request, result, 0);
 }
 CORE_REPLY_HANDLER(companies, add_contact, AddContactRequest, ContactPerson)
 
-static ProtobufCMessage *contact_row(core_request *request, PGresult *result, int row)
-{
-	Chc__V1__ContactPerson *contact = contact_from_row(request, result, row);
-	return contact != NULL ? &contact->base : NULL;
-}
-
-static const core_entity contact_entity = { .noun = "contact person", .from_row = contact_row };
+static const core_entity contact_entity = { .noun = "contact person",
+	                                    .from_row = contact_from_row };
 
 static const core_filter contact_filters[] = {
 	{ "company_id", CORE_FILTER_UUID, "company_id = $?::uuid", 0, 0, NULL },

@@ -73,19 +73,22 @@ find_duplicate_companies(core_request *request, const Chc__V1__FindDuplicateComp
 		core_page_refused(request, &page_asked, status);
 		return NULL;
 	}
+	int rows = 0;
+	Chc__V1__PageInfo *page =
+	        core_page_info_fill(request, &sort, &page_asked, result, 4, &rows);
 	Chc__V1__FindDuplicateCompaniesResponse *reply =
-	        core_message_new(request, &chc__v1__find_duplicate_companies_response__descriptor);
-	Chc__V1__PageInfo *page = core_message_new(request, &chc__v1__page_info__descriptor);
-	if (reply == NULL || page == NULL)
+	        page != NULL
+	                ? core_message_new(request,
+	                                   &chc__v1__find_duplicate_companies_response__descriptor)
+	                : NULL;
+	if (reply == NULL)
 		return NULL;
-	int rows = core_page_fill(request, &sort, &page_asked, result, 4, page);
-	reply->pairs =
-	        rows >= 0 ? core_alloc(request, (size_t)(rows + 1) * sizeof(*reply->pairs)) : NULL;
+	reply->pairs = core_alloc(request, (size_t)(rows + 1) * sizeof(*reply->pairs));
 	for (int i = 0; reply->pairs != NULL && i < rows; i++) {
-		Chc__V1__DuplicatePair *pair = core_alloc(request, sizeof(*pair));
+		Chc__V1__DuplicatePair *pair =
+		        core_message_new(request, &chc__v1__duplicate_pair__descriptor);
 		if (pair == NULL)
 			break;
-		chc__v1__duplicate_pair__init(pair);
 		if (company_load(request, PQgetvalue(result, i, 0), false, &pair->first) !=
 		            CHC_OK ||
 		    company_load(request, PQgetvalue(result, i, 1), false, &pair->second) != CHC_OK)

@@ -19,7 +19,9 @@
 #include "companies.h"
 #include "csv.h"
 #include "db.h"
+#include "entity.h"
 #include "enum_columns.h"
+#include "handler.h"
 #include "query_builder.h"
 #include "validate.h"
 
@@ -107,10 +109,10 @@ static void add_error(import_state *state, int row, const char *field, const cha
 		reply->errors = bigger;
 		state->error_capacity = capacity;
 	}
-	Chc__V1__ImportRowError *error = core_alloc(state->request, sizeof(*error));
+	Chc__V1__ImportRowError *error =
+	        core_message_new(state->request, &chc__v1__import_row_error__descriptor);
 	if (error == NULL)
 		return;
-	chc__v1__import_row_error__init(error);
 	error->row = row;
 	error->field = core_strdup(state->request, field);
 	error->reason = core_strdup(state->request, reason);
@@ -131,13 +133,13 @@ static void note_errors_left_out(import_state *state)
 }
 
 /* "a;b" of slugs into enum values; false with a reason for an unknown one. */
-static bool parse_enums(core_request *scratch, const ProtobufCEnumDescriptor *descriptor,
-                        const char *text, int **values, size_t *count, const char *field)
+static int *parse_enums(core_request *scratch, const ProtobufCEnumDescriptor *descriptor,
+                        const char *text, size_t *count, const char *field)
 {
 	*count = 0;
-	*values = core_alloc(scratch, (strlen(text) / 2 + 2) * sizeof(int));
-	if (*values == NULL)
-		return false;
+	int *values = core_alloc(scratch, (strlen(text) / 2 + 2) * sizeof(int));
+	if (values == NULL)
+		return NULL;
 	char *copy = core_strdup(scratch, text);
 	char *cursor = NULL;
 	for (char *word = strtok_r(copy, ";", &cursor); word != NULL;
@@ -148,11 +150,11 @@ static bool parse_enums(core_request *scratch, const ProtobufCEnumDescriptor *de
 		if (chc_enum_parse(descriptor, word, &value) != CHC_OK || value == 0) {
 			core_violation(scratch, field, "\"%.40s\" is not a %s", word,
 			               descriptor->short_name);
-			return false;
+			break;
 		}
-		(*values)[(*count)++] = value;
+		values[(*count)++] = value;
 	}
-	return true;
+	return values;
 }
 
 static bool parse_int(core_request *scratch, const char *text, int *value, const char *field)
@@ -218,13 +220,9 @@ static void read_company(import_state *state, const csv_record *record, core_req
 	          "municipality_code");
 	parse_int(scratch, field_of(state, record, FOUNDED_YEAR), &company->founded_year,
 	          "founded_year");
-	int *categories = NULL;
-	size_t category_count = 0;
-	parse_enums(scratch, &chc__v1__care_category__descriptor,
-	            field_of(state, record, CATEGORIES), &categories, &category_count,
-	            "categories");
-	company->categories = (Chc__V1__CareCategory *)categories;
-	company->n_categories = category_count;
+	company->categories = (Chc__V1__CareCategory *)parse_enums(
+	        scratch, &chc__v1__care_category__descriptor, field_of(state, record, CATEGORIES),
+	        &company->n_categories, "categories");
 	*region = 0;
 	if (!core_failed(scratch) && company_validate(scratch, company) &&
 	    company->municipality_code != 0)
@@ -241,23 +239,18 @@ static void read_solution(import_state *state, const csv_record *record, core_re
 	solution->company_id = placeholder;
 	solution->name = (char *)field_of(state, record, SOLUTION_NAME);
 	solution->description = (char *)field_of(state, record, SOLUTION_DESCRIPTION);
-	int *values = NULL;
-	size_t count = 0;
-	parse_enums(scratch, &chc__v1__care_category__descriptor,
-	            field_of(state, record, SOLUTION_CATEGORIES), &values, &count,
-	            "solution_categories");
-	solution->categories = (Chc__V1__CareCategory *)values;
-	solution->n_categories = count;
-	parse_enums(scratch, &chc__v1__target_group__descriptor,
-	            field_of(state, record, SOLUTION_TARGET_GROUPS), &values, &count,
-	            "solution_target_groups");
-	solution->target_groups = (Chc__V1__TargetGroup *)values;
-	solution->n_target_groups = count;
-	parse_enums(scratch, &chc__v1__standard__descriptor,
-	            field_of(state, record, SOLUTION_STANDARDS), &values, &count,
-	            "solution_standards");
-	solution->standards = (Chc__V1__Standard *)values;
-	solution->n_standards = count;
+	solution->categories = (Chc__V1__CareCategory *)parse_enums(
+	        scratch, &chc__v1__care_category__descriptor,
+	        field_of(state, record, SOLUTION_CATEGORIES), &solution->n_categories,
+	        "solution_categories");
+	solution->target_groups = (Chc__V1__TargetGroup *)parse_enums(
+	        scratch, &chc__v1__target_group__descriptor,
+	        field_of(state, record, SOLUTION_TARGET_GROUPS), &solution->n_target_groups,
+	        "solution_target_groups");
+	solution->standards =
+	        (Chc__V1__Standard *)parse_enums(scratch, &chc__v1__standard__descriptor,
+	                                         field_of(state, record, SOLUTION_STANDARDS),
+	                                         &solution->n_standards, "solution_standards");
 	parse_int(scratch, field_of(state, record, SOLUTION_TRL), &solution->trl, "solution_trl");
 	int device = 0;
 	const char *device_text = field_of(state, record, SOLUTION_DEVICE_CLASS);
@@ -317,32 +310,27 @@ static void write_row(import_state *state, core_request *scratch, int row,
 	           core_enum_array(scratch, &chc__v1__care_category__descriptor,
 	                           (const int *)company->categories, company->n_categories),
 	           false);
-	copy_field(out, has_solution ? solution->name : NULL, false);
-	copy_field(out, has_solution ? solution->description : NULL, false);
-	copy_field(out,
-	           has_solution ? core_enum_array(scratch, &chc__v1__care_category__descriptor,
-	                                          (const int *)solution->categories,
-	                                          solution->n_categories)
-	                        : NULL,
-	           false);
-	copy_field(out,
-	           has_solution ? core_enum_array(scratch, &chc__v1__target_group__descriptor,
-	                                          (const int *)solution->target_groups,
-	                                          solution->n_target_groups)
-	                        : NULL,
-	           false);
-	copy_field(out, has_solution ? trl_text : NULL, false);
-	copy_field(out,
-	           has_solution ? core_enum_slug(scratch, &chc__v1__device_class__descriptor,
-	                                         solution->device_class)
-	                        : NULL,
-	           false);
-	copy_field(out,
-	           has_solution ? core_enum_array(scratch, &chc__v1__standard__descriptor,
-	                                          (const int *)solution->standards,
-	                                          solution->n_standards)
-	                        : NULL,
-	           true);
+	/* The solution's columns, \N each when the row has none. */
+	enum { SOLUTION_COPY_FIELDS = 7 };
+	const char *columns[SOLUTION_COPY_FIELDS] = { NULL };
+	if (has_solution) {
+		columns[0] = solution->name;
+		columns[1] = solution->description;
+		columns[2] =
+		        core_enum_array(scratch, &chc__v1__care_category__descriptor,
+		                        (const int *)solution->categories, solution->n_categories);
+		columns[3] = core_enum_array(scratch, &chc__v1__target_group__descriptor,
+		                             (const int *)solution->target_groups,
+		                             solution->n_target_groups);
+		columns[4] = trl_text;
+		columns[5] = core_enum_slug(scratch, &chc__v1__device_class__descriptor,
+		                            solution->device_class);
+		columns[6] =
+		        core_enum_array(scratch, &chc__v1__standard__descriptor,
+		                        (const int *)solution->standards, solution->n_standards);
+	}
+	for (int i = 0; i < SOLUTION_COPY_FIELDS; i++)
+		copy_field(out, columns[i], i == SOLUTION_COPY_FIELDS - 1);
 }
 
 /* A row is read, checked, and either written for COPY or reported. */
@@ -476,15 +464,14 @@ static bool read_header(import_state *state, const csv_record *header)
 	return ok;
 }
 
-void companies_import_companies(companies_service *service,
-                                const Chc__V1__ImportCompaniesRequest *input,
-                                Chc__V1__ImportCompaniesResponse_Closure closure,
-                                void *closure_data)
+static Chc__V1__ImportCompaniesResponse *
+import_companies(core_request *request, const Chc__V1__ImportCompaniesRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
-	Chc__V1__ImportCompaniesResponse reply = CHC__V1__IMPORT_COMPANIES_RESPONSE__INIT;
-	import_state state = { .request = request, .reply = &reply };
+	Chc__V1__ImportCompaniesResponse *reply =
+	        core_message_new(request, &chc__v1__import_companies_response__descriptor);
+	if (reply == NULL)
+		return NULL;
+	import_state state = { .request = request, .reply = reply };
 	csv_reader reader;
 	csv_reader_init(&reader, input->csv);
 	csv_record record = { 0 };
@@ -493,8 +480,7 @@ void companies_import_companies(companies_service *service,
 		if (!core_failed(request))
 			core_violation(request, "csv", "has no header row");
 		csv_reader_fini(&reader);
-		closure(NULL, closure_data);
-		return;
+		return NULL;
 	}
 	/* A file with a bad header is still counted, so that the reply says
 	 * how many rows were not imported. */
@@ -513,16 +499,17 @@ void companies_import_companies(companies_service *service,
 		fclose(state.copy);
 	note_errors_left_out(&state);
 	csv_reader_fini(&reader);
-	reply.rows = count;
+	reply->rows = count;
 	PGresult *result = NULL;
 	if (!core_failed(request) && !input->dry_run && state.copy_length > 0 &&
 	    copy_rows(request, state.copy_text, state.copy_length) == CHC_OK &&
 	    core_query_sql(request, upsert_sql, 0, NULL, &result) == CHC_OK) {
-		reply.companies_created = atoi(PQgetvalue(result, 0, 0));
-		reply.companies_updated = atoi(PQgetvalue(result, 0, 1));
+		reply->companies_created = atoi(PQgetvalue(result, 0, 0));
+		reply->companies_updated = atoi(PQgetvalue(result, 0, 1));
 		if (core_query_sql(request, solutions_sql, 0, NULL, &result) == CHC_OK)
-			reply.solutions_created = atoi(PQcmdTuples(result));
+			reply->solutions_created = atoi(PQcmdTuples(result));
 	}
 	free(state.copy_text);
-	closure(core_failed(request) ? NULL : &reply, closure_data);
+	return core_failed(request) ? NULL : reply;
 }
+CORE_REPLY_HANDLER(companies, import_companies, ImportCompaniesRequest, ImportCompaniesResponse)

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "log.h"
 #include "person.h"
+#include "remote.h"
 #include "scope.h"
 #include "service_main.h"
 
@@ -56,7 +57,7 @@ static const core_scope_record scope_records[] = {
 };
 
 CORE_SERVICE_MAIN(companies, CHC__V1__COMPANY_SERVICE__INIT, 1, .start = municipality_codes_start,
-                  .stop = municipality_codes_stop, .housekeeping = housekeeping,
+                  .stop = remote_stop, .housekeeping = housekeeping,
                   .person_sources = person_sources,
                   .person_source_count = sizeof(person_sources) / sizeof(person_sources[0]),
                   .scope_records = scope_records,

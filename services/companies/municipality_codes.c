@@ -19,8 +19,8 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "companies.h"
 #include "log.h"
+#include "remote.h"
 
-static chc_client *municipalities_client;
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_bool loaded;
 /* 0 not a municipality, else the region code of the municipality. */
@@ -46,9 +46,9 @@ static chc_status load(chc_error *error)
 	while (!atomic_load(&loaded)) {
 		page.page_token = token;
 		ProtobufCMessage *reply = NULL;
-		status = chc_client_call(municipalities_client,
-		                         &chc__v1__municipality_service__descriptor,
-		                         "ListMunicipalities", &list.base, NULL, &reply, error);
+		status =
+		        chc_client_call(remote_client(), &chc__v1__municipality_service__descriptor,
+		                        "ListMunicipalities", &list.base, NULL, &reply, error);
 		if (status != CHC_OK)
 			break;
 		const Chc__V1__ListMunicipalitiesResponse *found = (const void *)reply;
@@ -77,7 +77,7 @@ chc_status municipality_codes_refresh(chc_error *error)
 	request.limit = 1000;
 	request.type_prefix = "municipality.reference_changed";
 	ProtobufCMessage *reply = NULL;
-	chc_status status = chc_client_call_at(municipalities_client, CHC_ENDPOINT_MUNICIPALITIES,
+	chc_status status = chc_client_call_at(remote_client(), CHC_ENDPOINT_MUNICIPALITIES,
 	                                       &chc__v1__events__descriptor, "ListEvents",
 	                                       &request.base, NULL, &reply, error);
 	if (status != CHC_OK)
@@ -100,11 +100,7 @@ chc_status municipality_codes_refresh(chc_error *error)
 
 chc_status municipality_codes_start(const core_config *config, chc_error *error)
 {
-	chc_client_options options;
-	chc_client_options_init(&options);
-	options.token = config->token;
-	options.timeout_ms = 3000;
-	chc_status status = chc_client_create(&options, &municipalities_client, error);
+	chc_status status = remote_start(config, 3000, error);
 	if (status != CHC_OK)
 		return status;
 	/* Early when the municipalities service is up; else on first use. */
@@ -113,12 +109,6 @@ chc_status municipality_codes_start(const core_config *config, chc_error *error)
 		core_log(CORE_LOG_INFO, "municipality codes not loaded yet: %s", ignored.message);
 	chc_error_fini(&ignored);
 	return CHC_OK;
-}
-
-void municipality_codes_stop(void)
-{
-	chc_client_destroy(municipalities_client);
-	municipalities_client = NULL;
 }
 
 chc_status municipality_code_check(core_request *request, const char *field, int code, int *region)

@@ -200,72 +200,42 @@ static Chc__V1__Solution *move(core_request *request, const char *id, int64_t ex
 	return stored;
 }
 
-static Chc__V1__Solution *submit_solution(core_request *request,
-                                          const Chc__V1__SolutionActionRequest *input)
-{
-	static const transition step = { "submit", BIT(DRAFT) | BIT(REJECTED),
-		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_SUBMITTED, false,
-		                         false };
-	return move(request, input->id, input->expected_version, &step, NULL);
-}
-CORE_REPLY_HANDLER(companies, submit_solution, SolutionActionRequest, Solution)
+static const transition submit_step = { "submit", BIT(DRAFT) | BIT(REJECTED),
+	                                CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_SUBMITTED, false,
+	                                false };
+static const transition approve_step = { "approve", BIT(SUBMITTED),
+	                                 CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED, true,
+	                                 true };
+static const transition reject_step = { "reject", BIT(SUBMITTED),
+	                                CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_REJECTED, true,
+	                                false };
+static const transition renew_step = { "renew", BIT(PUBLISHED) | BIT(EXPIRED),
+	                               CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED, true,
+	                               true };
+static const transition archive_step = {
+	"archive", BIT(DRAFT) | BIT(SUBMITTED) | BIT(PUBLISHED) | BIT(REJECTED) | BIT(EXPIRED),
+	CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_ARCHIVED, false, false
+};
 
-static Chc__V1__Solution *approve_solution(core_request *request,
-                                           const Chc__V1__SolutionActionRequest *input)
-{
-	static const transition step = { "approve", BIT(SUBMITTED),
-		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED, true,
-		                         true };
-	return move(request, input->id, input->expected_version, &step, NULL);
-}
-CORE_REPLY_HANDLER(companies, approve_solution, SolutionActionRequest, Solution)
+/* Defines companies_name: the step, given no reason (a SolutionActionRequest). */
+#define SOLUTION_ACTION_HANDLER(name, step)                                                        \
+	CORE_HANDLER_REPLYING(                                                                     \
+	        companies, name, SolutionActionRequest, Solution,                                  \
+	        move(closure_data, request->id, request->expected_version, &(step), NULL))
+
+SOLUTION_ACTION_HANDLER(submit_solution, submit_step)
+SOLUTION_ACTION_HANDLER(approve_solution, approve_step)
+SOLUTION_ACTION_HANDLER(renew_solution, renew_step)
+SOLUTION_ACTION_HANDLER(archive_solution, archive_step)
 
 static Chc__V1__Solution *reject_solution(core_request *request,
                                           const Chc__V1__RejectSolutionRequest *input)
 {
 	if (!core_check_text(request, "reason", input->reason, 3, 2000))
 		return NULL;
-	static const transition step = { "reject", BIT(SUBMITTED),
-		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_REJECTED, true,
-		                         false };
-	return move(request, input->id, input->expected_version, &step, input->reason);
+	return move(request, input->id, input->expected_version, &reject_step, input->reason);
 }
 CORE_REPLY_HANDLER(companies, reject_solution, RejectSolutionRequest, Solution)
 
-static Chc__V1__Solution *renew_solution(core_request *request,
-                                         const Chc__V1__SolutionActionRequest *input)
-{
-	static const transition step = { "renew", BIT(PUBLISHED) | BIT(EXPIRED),
-		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED, true,
-		                         true };
-	return move(request, input->id, input->expected_version, &step, NULL);
-}
-CORE_REPLY_HANDLER(companies, renew_solution, SolutionActionRequest, Solution)
-
-static Chc__V1__Solution *archive_solution(core_request *request,
-                                           const Chc__V1__SolutionActionRequest *input)
-{
-	static const transition step = { "archive",
-		                         BIT(DRAFT) | BIT(SUBMITTED) | BIT(PUBLISHED) |
-		                                 BIT(REJECTED) | BIT(EXPIRED),
-		                         CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_ARCHIVED, false,
-		                         false };
-	return move(request, input->id, input->expected_version, &step, NULL);
-}
-CORE_REPLY_HANDLER(companies, archive_solution, SolutionActionRequest, Solution)
-
-static Chc__V1__ExpireSolutionsResponse *
-expire_solutions(core_request *request, const Chc__V1__ExpireSolutionsRequest *input)
-{
-	(void)input;
-	PGresult *result = NULL;
-	if (core_query_sql(request, solution_expire_sql, 0, NULL, &result) != CHC_OK)
-		return NULL;
-	Chc__V1__ExpireSolutionsResponse *reply =
-	        core_message_new(request, &chc__v1__expire_solutions_response__descriptor);
-	if (reply == NULL)
-		return NULL;
-	reply->expired = atoi(PQgetvalue(result, 0, 0));
-	return reply;
-}
-CORE_REPLY_HANDLER(companies, expire_solutions, ExpireSolutionsRequest, ExpireSolutionsResponse)
+CORE_EXPIRE_HANDLER(companies, expire_solutions, ExpireSolutionsRequest, ExpireSolutionsResponse,
+                    solution_expire_sql, chc__v1__expire_solutions_response__descriptor)

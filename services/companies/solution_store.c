@@ -35,10 +35,10 @@ static Chc__V1__Deployment **deployments_from_text(core_request *request, const 
 	if (words == NULL || deployments == NULL)
 		return NULL;
 	for (size_t i = 0; i < *count; i++) {
-		Chc__V1__Deployment *deployment = core_alloc(request, sizeof(*deployment));
+		Chc__V1__Deployment *deployment =
+		        core_message_new(request, &chc__v1__deployment__descriptor);
 		if (deployment == NULL)
 			return NULL;
-		chc__v1__deployment__init(deployment);
 		if (words[i][0] == 'm')
 			deployment->municipality_code = atoi(words[i] + 1);
 		else

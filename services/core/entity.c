@@ -71,6 +71,26 @@ static const ProtobufCFieldDescriptor *batch_field(const ProtobufCMessageDescrip
 	return found;
 }
 
+ProtobufCMessage *core_expire_reply(core_request *request, const char *sql,
+                                    const ProtobufCMessageDescriptor *descriptor)
+{
+	const ProtobufCFieldDescriptor *expired =
+	        protobuf_c_message_descriptor_get_field_by_name(descriptor, "expired");
+	if (expired == NULL || expired->type != PROTOBUF_C_TYPE_INT32 ||
+	    expired->label == PROTOBUF_C_LABEL_REPEATED) {
+		core_fail(request, CHC_INTERNAL, "%s counts nothing expired", descriptor->name);
+		return NULL;
+	}
+	PGresult *result = NULL;
+	if (core_query_sql(request, sql, 0, NULL, &result) != CHC_OK)
+		return NULL;
+	ProtobufCMessage *reply = core_message_new(request, descriptor);
+	if (reply == NULL)
+		return NULL;
+	*(int32_t *)((char *)reply + expired->offset) = atoi(PQgetvalue(result, 0, 0));
+	return reply;
+}
+
 ProtobufCMessage *core_batch_reply(core_request *request,
                                    const ProtobufCMessageDescriptor *descriptor,
                                    ProtobufCMessage **records, size_t count)

@@ -158,6 +158,15 @@ ProtobufCMessage *core_batch_reply(core_request *request,
                                    ProtobufCMessage **records, size_t count);
 
 /*
+ * Runs sql, the statement housekeeping runs to expire records (its one
+ * row counts them), on demand: the reply of type descriptor with that
+ * count in its int32 field "expired". NULL with the failure recorded
+ * (INTERNAL when descriptor has no such field: a bug).
+ */
+ProtobufCMessage *core_expire_reply(core_request *request, const char *sql,
+                                    const ProtobufCMessageDescriptor *descriptor);
+
+/*
  * The records of entity the count ids name (a BatchGet request's "ids"),
  * read by one statement (entity->get_many) as a reply of type descriptor
  * (core_batch_reply): in the order of ids, each once, and without the ids

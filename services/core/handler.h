@@ -52,6 +52,18 @@
 	                              closure_data, &(entity), request->ids, request->n_ids,       \
 	                              visible, &(descriptor)))
 
+/* Defines prefix_name: sql, what housekeeping runs to expire records, run
+ * now, replying with how many it expired (core_expire_reply). */
+#define CORE_EXPIRE_HANDLER(prefix, name, input, output, sql, descriptor)                          \
+	CORE_HANDLER(prefix##_service, prefix, name, input, output)                                \
+	{                                                                                          \
+		(void)service_table;                                                               \
+		(void)request; /* an expiry takes no arguments */                                  \
+		closure((const Chc__V1__##output *)core_expire_reply(closure_data, sql,            \
+		                                                     &(descriptor)),               \
+		        closure_data);                                                             \
+	}
+
 /* Defines prefix_name: the page of listing the request asks for, as a
  * reply of type descriptor (core_list_reply). */
 #define CORE_LIST_HANDLER(prefix, name, input, output, listing, descriptor)                        \

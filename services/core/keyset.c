@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "chc/status.h"
+#include "entity.h"
 #include "validate.h"
 
 #define PAGE_DEFAULT  50
@@ -406,6 +407,15 @@ int core_page_fill(core_request *request, const core_sort *sort, const core_page
 	                                ? core_page_token(request, sort, result, shown - 1, first)
 	                                : core_strdup(request, "");
 	return info->next_page_token != NULL ? shown : -1;
+}
+
+Chc__V1__PageInfo *core_page_info_fill(core_request *request, const core_sort *sort,
+                                       const core_page *page, const PGresult *result, int first,
+                                       int *rows)
+{
+	Chc__V1__PageInfo *info = core_message_new(request, &chc__v1__page_info__descriptor);
+	*rows = info != NULL ? core_page_fill(request, sort, page, result, first, info) : -1;
+	return *rows >= 0 ? info : NULL;
 }
 
 chc_status core_page_refused(core_request *request, const core_page *page, chc_status status)

@@ -98,6 +98,13 @@ char *core_page_token(core_request *request, const core_sort *sort, const PGresu
 int core_page_fill(core_request *request, const core_sort *sort, const core_page *page,
                    const PGresult *result, int first, Chc__V1__PageInfo *info);
 
+/* core_page_fill into a new request-owned page info, for a reply that is
+ * request-owned too; *rows the rows to show. NULL with the failure
+ * recorded (memory). */
+Chc__V1__PageInfo *core_page_info_fill(core_request *request, const core_sort *sort,
+                                       const core_page *page, const PGresult *result, int first,
+                                       int *rows);
+
 /*
  * A query that failed as INVALID_ARGUMENT after page's token was read:
  * PostgreSQL refused one of its values (a token made by hand with a valid

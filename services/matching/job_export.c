@@ -106,28 +106,30 @@ static json_t *inputs_json(int kind, const Chc__V1__JobInputs *inputs)
 		return NULL;
 	bool test_beds = kind == CHC__V1__JOB_KIND__JOB_KIND_TESTBED_ASSIGNMENT ||
 	                 kind == CHC__V1__JOB_KIND__JOB_KIND_TESTBED_STABLE;
-	json_object_set_new(object, "solutions",
-	                    message_array((ProtobufCMessage *const *)inputs->solutions,
-	                                  inputs->n_solutions, solution_fields));
-	if (!test_beds)
-		json_object_set_new(object, "needs",
-		                    message_array((ProtobufCMessage *const *)inputs->needs,
-		                                  inputs->n_needs, need_fields));
-	if (test_beds)
-		json_object_set_new(object, "test_beds",
-		                    message_array((ProtobufCMessage *const *)inputs->test_beds,
-		                                  inputs->n_test_beds, test_bed_fields));
-	if (kind == CHC__V1__JOB_KIND__JOB_KIND_NEED_SOLUTION)
-		json_object_set_new(object, "feedback",
-		                    message_array((ProtobufCMessage *const *)inputs->feedback,
-		                                  inputs->n_feedback, feedback_fields));
-	json_object_set_new(object, "municipalities",
-	                    message_array((ProtobufCMessage *const *)inputs->municipalities,
-	                                  inputs->n_municipalities, municipality_fields));
-	if (kind == CHC__V1__JOB_KIND__JOB_KIND_CONSORTIA)
-		json_object_set_new(object, "regions",
-		                    message_array((ProtobufCMessage *const *)inputs->regions,
-		                                  inputs->n_regions, region_fields));
+	/* Each list the job read, when its kind reads it. */
+	const struct {
+		const char *name;
+		bool read;
+		ProtobufCMessage *const *items;
+		size_t count;
+		const char *const *fields;
+	} lists[] = {
+#define INPUT_LIST(name, read, fields)                                                             \
+	{ #name, read, (ProtobufCMessage *const *)inputs->name, inputs->n_##name, fields }
+		INPUT_LIST(solutions, true, solution_fields),
+		INPUT_LIST(needs, !test_beds, need_fields),
+		INPUT_LIST(test_beds, test_beds, test_bed_fields),
+		INPUT_LIST(feedback, kind == CHC__V1__JOB_KIND__JOB_KIND_NEED_SOLUTION,
+		           feedback_fields),
+		INPUT_LIST(municipalities, true, municipality_fields),
+		INPUT_LIST(regions, kind == CHC__V1__JOB_KIND__JOB_KIND_CONSORTIA, region_fields),
+#undef INPUT_LIST
+	};
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (lists[i].read)
+			json_object_set_new(
+			        object, lists[i].name,
+			        message_array(lists[i].items, lists[i].count, lists[i].fields));
 	return object;
 }
 

@@ -16,6 +16,7 @@
 #include "entity.h"
 #include "matching.h"
 #include "matching_jobs.h"
+#include "remote.h"
 
 /* A deep copy of message in the run's arena. */
 static ProtobufCMessage *arena_copy(job_run *run, const ProtobufCMessage *message)
@@ -119,8 +120,7 @@ static chc_status read_named(job_run *run, const ProtobufCServiceDescriptor *ser
 	for (size_t i = 0; i < count; i++) {
 		ProtobufCMessage *reply = NULL;
 		/* A job runs for no caller: the service's own token. */
-		chc_status status =
-		        matching_get_by_id(NULL, service, method, ids[i], &reply, error);
+		chc_status status = remote_get_by_id(NULL, service, method, ids[i], &reply, error);
 		if (status == CHC_OK)
 			status = list_add(run, list, reply, error);
 		if (reply != NULL)
@@ -170,9 +170,9 @@ static chc_status read_reference(job_run *run, message_list *municipalities, mes
 	Chc__V1__ListRegionsRequest list_regions = CHC__V1__LIST_REGIONS_REQUEST__INIT;
 	ProtobufCMessage *reply = NULL;
 	if (status == CHC_OK)
-		status = chc_client_call(matching_client(),
-		                         &chc__v1__municipality_service__descriptor, "ListRegions",
-		                         &list_regions.base, NULL, &reply, error);
+		status =
+		        chc_client_call(remote_client(), &chc__v1__municipality_service__descriptor,
+		                        "ListRegions", &list_regions.base, NULL, &reply, error);
 	if (status != CHC_OK)
 		return status;
 	const Chc__V1__ListRegionsResponse *found = (const void *)reply;

@@ -5,6 +5,7 @@
  */
 #include "matching.h"
 #include "matching_jobs.h"
+#include "remote.h"
 #include "service_main.h"
 
 /* The job workers start with the service and hand back a job in progress
@@ -13,10 +14,10 @@ static chc_status start(const core_config *config, chc_error *error)
 {
 	job_settings settings;
 	if (job_settings_load(&settings, error) != CHC_OK ||
-	    matching_client_start(config, error) != CHC_OK)
+	    remote_start(config, 10000, error) != CHC_OK)
 		return error->code;
 	if (job_workers_start(config, &settings, error) != CHC_OK) {
-		matching_client_stop();
+		remote_stop();
 		return error->code;
 	}
 	return CHC_OK;
@@ -25,7 +26,7 @@ static chc_status start(const core_config *config, chc_error *error)
 static void stop(void)
 {
 	job_workers_stop();
-	matching_client_stop();
+	remote_stop();
 }
 
 CORE_SERVICE_MAIN(matching, CHC__V1__MATCHING_SERVICE__INIT, 4, .start = start, .stop = stop)

@@ -31,22 +31,12 @@ HANDLER(list_feedback, ListFeedbackRequest, ListFeedbackResponse);
 
 #undef HANDLER
 
-/* matching_client.c: the libchc client to the other services, and the
- * municipality reference data (fetched once in one paged call). */
-struct chc_client;
-chc_status matching_client_start(const core_config *config, chc_error *error);
-void matching_client_stop(void);
-struct chc_client *matching_client(void);
+/* matching_client.c: reads of the other services through the process's
+ * libchc client (remote.h), and the municipality reference data (fetched
+ * once in one paged call). */
 
 /* Lists are read in pages of this many: the most a List call gives. */
 #define MATCHING_PAGE_SIZE 500
-
-/* Calls a Get method whose request holds one field, id, with token (the
- * caller's, core_forwarded_token; NULL: the service's own). *reply (may be
- * NULL: not wanted) is the caller's. CHC_NOT_FOUND when there is none. */
-chc_status matching_get_by_id(const char *token, const ProtobufCServiceDescriptor *service,
-                              const char *method, const char *id, ProtobufCMessage **reply,
-                              chc_error *error);
 
 /* Called for each item a List call returns, with the total it reported;
  * another status than CHC_OK stops the listing with it. */

@@ -1,6 +1,6 @@
 /*
- * matching_client.c - the one libchc client through which the matching
- * service reads the other services (it never reads their schemas), and the
+ * matching_client.c - how the matching service reads the other services
+ * through its libchc client (remote.h): whole lists, page by page, and the
  * municipality reference data that test beds are checked against: the 98
  * codes do not change, so they are fetched once, in one paged List call,
  * and kept for the life of the process.
@@ -13,59 +13,11 @@
 #include "chc/client.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "matching.h"
+#include "remote.h"
 
-static chc_client *client;
 static pthread_mutex_t reference_lock = PTHREAD_MUTEX_INITIALIZER;
 static int region_of_municipality[1000]; /* 0: not a municipality */
 static bool reference_loaded;
-
-chc_status matching_client_start(const core_config *config, chc_error *error)
-{
-	chc_client_options options;
-	chc_client_options_init(&options);
-	options.token = config->token;
-	options.timeout_ms = 10000;
-	return chc_client_create(&options, &client, error);
-}
-
-void matching_client_stop(void)
-{
-	chc_client_destroy(client);
-	client = NULL;
-}
-
-chc_client *matching_client(void)
-{
-	return client;
-}
-
-chc_status matching_get_by_id(const char *token, const ProtobufCServiceDescriptor *service,
-                              const char *method, const char *id, ProtobufCMessage **reply,
-                              chc_error *error)
-{
-	const ProtobufCMethodDescriptor *called =
-	        protobuf_c_service_descriptor_get_method_by_name(service, method);
-	const ProtobufCFieldDescriptor *id_field =
-	        called ? protobuf_c_message_descriptor_get_field_by_name(called->input, "id")
-	               : NULL;
-	if (id_field == NULL || id_field->type != PROTOBUF_C_TYPE_STRING)
-		return chc_error_set(error, CHC_INTERNAL, "%s takes no id", method);
-	ProtobufCMessage *input = calloc(1, called->input->sizeof_message);
-	if (input == NULL)
-		return chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "out of memory");
-	protobuf_c_message_init(called->input, input);
-	*(const char **)((char *)input + id_field->offset) = id;
-	ProtobufCMessage *found = NULL;
-	chc_call_options options = { .token = token };
-	chc_status status =
-	        chc_client_call(client, service, method, input, &options, &found, error);
-	free(input);
-	if (reply != NULL)
-		*reply = found;
-	else if (found != NULL)
-		protobuf_c_message_free_unpacked(found, NULL);
-	return status;
-}
 
 /* Pages through method, request's page field pointing at page. */
 static chc_status list_pages(const ProtobufCServiceDescriptor *service, const char *method,
@@ -92,8 +44,8 @@ static chc_status list_pages(const ProtobufCServiceDescriptor *service, const ch
 	do {
 		page->page_token = token != NULL ? token : "";
 		ProtobufCMessage *reply = NULL;
-		chc_status status =
-		        chc_client_call(client, service, method, request, NULL, &reply, error);
+		chc_status status = chc_client_call(remote_client(), service, method, request, NULL,
+		                                    &reply, error);
 		page->want_total = false;
 		if (status != CHC_OK) {
 			free(token);
@@ -175,8 +127,8 @@ chc_status matching_check_exists(core_request *request, const char *field, const
                                  const ProtobufCServiceDescriptor *service, const char *method)
 {
 	chc_error error = { 0 };
-	chc_status status = matching_get_by_id(core_forwarded_token(request), service, method, id,
-	                                       NULL, &error);
+	chc_call_options options = { .token = core_forwarded_token(request) };
+	chc_status status = remote_get_by_id(&options, service, method, id, NULL, &error);
 	if (status == CHC_NOT_FOUND)
 		core_violation(request, field, "%s does not exist", id);
 	else if (status != CHC_OK)

@@ -80,10 +80,6 @@ static const core_filter test_bed_filters[] = {
 
 static const core_listing test_bed_listing = {
 	.entity = &test_bed_entity,
-	.table = "matching.test_beds t",
-	.key = "t.id",
-	.columns = TEST_BED_COLUMNS,
-	.column_count = TEST_BED_COLUMN_COUNT,
 	.order = "t.name, t.id",
 	CORE_LISTING_FILTERS(test_bed_filters),
 };

@@ -40,16 +40,15 @@ enum test_bed_column {
 
 static ProtobufCMessage *test_bed_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__TestBed *test_bed = core_alloc(request, sizeof(*test_bed));
-	Chc__V1__TestBedOwner *owner = core_alloc(request, sizeof(*owner));
+	Chc__V1__TestBed *test_bed = core_message_new(request, &chc__v1__test_bed__descriptor);
+	Chc__V1__TestBedOwner *owner =
+	        core_message_new(request, &chc__v1__test_bed_owner__descriptor);
 	char *care_areas = core_column_copy(request, result, row, COLUMN_CARE_AREAS);
 	char *periods = core_column_copy(request, result, row, COLUMN_PERIODS);
 	char *standards = core_column_copy(request, result, row, COLUMN_STANDARDS);
 	if (test_bed == NULL || owner == NULL || care_areas == NULL || periods == NULL ||
 	    standards == NULL)
 		return NULL;
-	chc__v1__test_bed__init(test_bed);
-	chc__v1__test_bed_owner__init(owner);
 	test_bed->id = PQgetvalue(result, row, COLUMN_ID);
 	test_bed->name = PQgetvalue(result, row, COLUMN_NAME);
 	test_bed->description = PQgetvalue(result, row, COLUMN_DESCRIPTION);
@@ -93,9 +92,8 @@ static ProtobufCMessage *test_bed_from_row(core_request *request, PGresult *resu
 	return &test_bed->base;
 }
 
-CORE_ENTITY_DEFINE(test_bed_entity, "test bed", "test_bed",
-                   "SELECT " TEST_BED_COLUMNS " FROM matching.test_beds t", "t.id",
-                   test_bed_from_row);
+CORE_TABLE_ENTITY_DEFINE(test_bed_entity, "test bed", "test_bed", "matching.test_beds t", "t.id",
+                         TEST_BED_COLUMNS, TEST_BED_COLUMN_COUNT, test_bed_from_row);
 
 #define TEST_BED_VALUE_COUNT 20
 

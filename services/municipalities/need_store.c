@@ -71,10 +71,10 @@ static chc_status owners_from_text(core_request *request, Chc__V1__Need *need, c
 		return CHC_RESOURCE_EXHAUSTED;
 	for (size_t i = 0; i < items; i++) {
 		const char *item = words[i];
-		Chc__V1__NeedOwner *owner = core_alloc(request, sizeof(*owner));
+		Chc__V1__NeedOwner *owner =
+		        core_message_new(request, &chc__v1__need_owner__descriptor);
 		if (owner == NULL)
 			return CHC_RESOURCE_EXHAUSTED;
-		chc__v1__need_owner__init(owner);
 		int code = atoi(item + 1);
 		if (item[0] == 'm')
 			owner->municipality_code = code;
@@ -96,10 +96,10 @@ static chc_status criteria_from_json(core_request *request, Chc__V1__Need *need,
 	need->criteria = core_alloc(request, (count + 1) * sizeof(*need->criteria));
 	for (size_t i = 0; need->criteria != NULL && i < count; i++) {
 		json_t *item = json_array_get(array, i);
-		Chc__V1__CriterionWeight *weight = core_alloc(request, sizeof(*weight));
+		Chc__V1__CriterionWeight *weight =
+		        core_message_new(request, &chc__v1__criterion_weight__descriptor);
 		if (weight == NULL)
 			break;
-		chc__v1__criterion_weight__init(weight);
 		const char *slug = json_string_value(json_object_get(item, "criterion"));
 		weight->criterion = core_enum_value(&chc__v1__evaluation_criterion__descriptor,
 		                                    slug ? slug : "");

@@ -198,18 +198,5 @@ static Chc__V1__Need *reopen_need(core_request *request, const Chc__V1__ReopenNe
 }
 CORE_REPLY_HANDLER(municipalities, reopen_need, ReopenNeedRequest, Need)
 
-static Chc__V1__ExpireNeedsResponse *expire_needs(core_request *request,
-                                                  const Chc__V1__ExpireNeedsRequest *input)
-{
-	(void)input;
-	PGresult *result = NULL;
-	if (core_query_sql(request, need_expire_sql, 0, NULL, &result) != CHC_OK)
-		return NULL;
-	Chc__V1__ExpireNeedsResponse *reply =
-	        core_message_new(request, &chc__v1__expire_needs_response__descriptor);
-	if (reply == NULL)
-		return NULL;
-	reply->expired = atoi(PQgetvalue(result, 0, 0));
-	return reply;
-}
-CORE_REPLY_HANDLER(municipalities, expire_needs, ExpireNeedsRequest, ExpireNeedsResponse)
+CORE_EXPIRE_HANDLER(municipalities, expire_needs, ExpireNeedsRequest, ExpireNeedsResponse,
+                    need_expire_sql, chc__v1__expire_needs_response__descriptor)

@@ -65,12 +65,20 @@ static long column_long(PGresult *result, int row, int column)
 	return strtol(PQgetvalue(result, row, column), NULL, 10);
 }
 
+/* Whether result, of a Get by code (NULL: the query failed, recorded),
+ * holds its row; NOT_FOUND recorded when it does not. */
+static bool found_by_code(core_request *request, const PGresult *result, const char *noun, int code)
+{
+	if (result != NULL && PQntuples(result) == 0)
+		core_fail(request, CHC_NOT_FOUND, "no %s has code %d", noun, code);
+	return result != NULL && !core_failed(request);
+}
+
 static Chc__V1__Region *region_from_row(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Region *region = core_alloc(request, sizeof(*region));
+	Chc__V1__Region *region = core_message_new(request, &chc__v1__region__descriptor);
 	if (region == NULL)
 		return NULL;
-	chc__v1__region__init(region);
 	region->code = (int32_t)column_long(result, row, 0);
 	region->name = PQgetvalue(result, row, 1);
 	region->name_en = PQgetvalue(result, row, 2);
@@ -91,58 +99,48 @@ static PGresult *query_regions(core_request *request, int code)
 	return result;
 }
 
-void municipalities_list_regions(municipalities_service *service,
-                                 const Chc__V1__ListRegionsRequest *input,
-                                 Chc__V1__ListRegionsResponse_Closure closure, void *closure_data)
+static Chc__V1__ListRegionsResponse *list_regions(core_request *request,
+                                                  const Chc__V1__ListRegionsRequest *input)
 {
-	(void)service;
 	(void)input;
-	core_request *request = closure_data;
 	PGresult *result = query_regions(request, 0);
-	if (result == NULL) {
-		closure(NULL, closure_data);
-		return;
-	}
-	Chc__V1__ListRegionsResponse reply = CHC__V1__LIST_REGIONS_RESPONSE__INIT;
+	Chc__V1__ListRegionsResponse *reply =
+	        result != NULL
+	                ? core_message_new(request, &chc__v1__list_regions_response__descriptor)
+	                : NULL;
+	if (reply == NULL)
+		return NULL;
 	int rows = PQntuples(result);
-	reply.regions = core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.regions));
-	for (int i = 0; reply.regions != NULL && i < rows; i++) {
-		reply.regions[i] = region_from_row(request, result, i);
-		if (reply.regions[i] == NULL)
+	reply->regions = core_alloc(request, (size_t)(rows + 1) * sizeof(*reply->regions));
+	for (int i = 0; reply->regions != NULL && i < rows; i++) {
+		reply->regions[i] = region_from_row(request, result, i);
+		if (reply->regions[i] == NULL)
 			break;
-		reply.n_regions++;
-		reply.total_population += reply.regions[i]->population;
+		reply->n_regions++;
+		reply->total_population += reply->regions[i]->population;
 	}
-	closure(core_failed(request) ? NULL : &reply, closure_data);
+	return core_failed(request) ? NULL : reply;
 }
+CORE_REPLY_HANDLER(municipalities, list_regions, ListRegionsRequest, ListRegionsResponse)
 
-void municipalities_get_region(municipalities_service *service,
-                               const Chc__V1__GetRegionRequest *input,
-                               Chc__V1__Region_Closure closure, void *closure_data)
+static Chc__V1__Region *get_region(core_request *request, const Chc__V1__GetRegionRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
-	if (!core_check_range(request, "code", input->code, 1081, 1085)) {
-		closure(NULL, closure_data);
-		return;
-	}
+	if (!core_check_range(request, "code", input->code, 1081, 1085))
+		return NULL;
 	PGresult *result = query_regions(request, input->code);
-	if (result != NULL && PQntuples(result) == 0)
-		core_fail(request, CHC_NOT_FOUND, "no region has code %d", input->code);
-	if (result == NULL || core_failed(request)) {
-		closure(NULL, closure_data);
-		return;
-	}
-	closure(region_from_row(request, result, 0), closure_data);
+	return found_by_code(request, result, "region", input->code)
+	               ? region_from_row(request, result, 0)
+	               : NULL;
 }
+CORE_REPLY_HANDLER(municipalities, get_region, GetRegionRequest, Region)
 
 static Chc__V1__Municipality *municipality_from_row(core_request *request, PGresult *result,
                                                     int row)
 {
-	Chc__V1__Municipality *municipality = core_alloc(request, sizeof(*municipality));
+	Chc__V1__Municipality *municipality =
+	        core_message_new(request, &chc__v1__municipality__descriptor);
 	if (municipality == NULL)
 		return NULL;
-	chc__v1__municipality__init(municipality);
 	municipality->code = (int32_t)column_long(result, row, 0);
 	municipality->name = PQgetvalue(result, row, 1);
 	municipality->region_code = (int32_t)column_long(result, row, 2);
@@ -170,28 +168,21 @@ static PGresult *query_municipalities(core_request *request, int region_code,
 	return result;
 }
 
-void municipalities_list_municipalities(municipalities_service *service,
-                                        const Chc__V1__ListMunicipalitiesRequest *input,
-                                        Chc__V1__ListMunicipalitiesResponse_Closure closure,
-                                        void *closure_data)
+static Chc__V1__ListMunicipalitiesResponse *
+list_municipalities(core_request *request, const Chc__V1__ListMunicipalitiesRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	core_sort sort;
 	core_page page_asked;
 	if (!core_sort_parse(&sort, "municipalities.municipalities", "m.code")) {
 		core_fail(request, CHC_INTERNAL, "cannot page municipalities");
-		closure(NULL, closure_data);
-		return;
+		return NULL;
 	}
 	if (input->region_code != 0)
 		core_check_range(request, "region_code", input->region_code, 1081, 1085);
 	core_check_text(request, "name_prefix", input->name_prefix, 0, 100);
 	core_page_read(request, input->page, &sort, &page_asked);
-	if (core_failed(request)) {
-		closure(NULL, closure_data);
-		return;
-	}
+	if (core_failed(request))
+		return NULL;
 	/* LIKE wildcards in the prefix are the caller's letters, not patterns. */
 	char prefix[404];
 	size_t used = 0;
@@ -202,56 +193,50 @@ void municipalities_list_municipalities(municipalities_service *service,
 	}
 	prefix[used] = '\0';
 	PGresult *result = query_municipalities(request, input->region_code, prefix, &page_asked);
-	if (result == NULL) {
-		closure(NULL, closure_data);
-		return;
-	}
-	Chc__V1__ListMunicipalitiesResponse reply = CHC__V1__LIST_MUNICIPALITIES_RESPONSE__INIT;
-	Chc__V1__PageInfo page = CHC__V1__PAGE_INFO__INIT;
-	int rows = core_page_fill(request, &sort, &page_asked, result, 0, &page);
-	if (rows < 0) {
-		closure(NULL, closure_data);
-		return;
-	}
-	page.total_size = rows > 0 ? column_long(result, 0, 6) : 0;
-	reply.municipalities =
-	        core_alloc(request, (size_t)(rows + 1) * sizeof(*reply.municipalities));
-	for (int i = 0; reply.municipalities != NULL && i < rows; i++) {
-		reply.municipalities[i] = municipality_from_row(request, result, i);
-		if (reply.municipalities[i] == NULL)
+	if (result == NULL)
+		return NULL;
+	int rows = 0;
+	Chc__V1__PageInfo *page =
+	        core_page_info_fill(request, &sort, &page_asked, result, 0, &rows);
+	Chc__V1__ListMunicipalitiesResponse *reply =
+	        page != NULL ? core_message_new(request,
+	                                        &chc__v1__list_municipalities_response__descriptor)
+	                     : NULL;
+	if (reply == NULL)
+		return NULL;
+	page->total_size = rows > 0 ? column_long(result, 0, 6) : 0;
+	reply->municipalities =
+	        core_alloc(request, (size_t)(rows + 1) * sizeof(*reply->municipalities));
+	for (int i = 0; reply->municipalities != NULL && i < rows; i++) {
+		reply->municipalities[i] = municipality_from_row(request, result, i);
+		if (reply->municipalities[i] == NULL)
 			break;
-		reply.n_municipalities++;
+		reply->n_municipalities++;
 	}
 	if (rows > 0)
-		reply.total_population = column_long(result, 0, 7);
-	reply.page = &page;
-	closure(core_failed(request) ? NULL : &reply, closure_data);
+		reply->total_population = column_long(result, 0, 7);
+	reply->page = page;
+	return core_failed(request) ? NULL : reply;
 }
+CORE_REPLY_HANDLER(municipalities, list_municipalities, ListMunicipalitiesRequest,
+                   ListMunicipalitiesResponse)
 
-void municipalities_get_municipality(municipalities_service *service,
-                                     const Chc__V1__GetMunicipalityRequest *input,
-                                     Chc__V1__Municipality_Closure closure, void *closure_data)
+static Chc__V1__Municipality *get_municipality(core_request *request,
+                                               const Chc__V1__GetMunicipalityRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
-	if (!core_check_range(request, "code", input->code, 100, 999)) {
-		closure(NULL, closure_data);
-		return;
-	}
+	if (!core_check_range(request, "code", input->code, 100, 999))
+		return NULL;
 	char code_text[16];
 	snprintf(code_text, sizeof(code_text), "%d", input->code);
 	const char *values[] = { code_text };
 	PGresult *result = NULL;
 	if (core_query(request, &get_municipality_statement, values, &result) != CHC_OK)
 		result = NULL;
-	if (result != NULL && PQntuples(result) == 0)
-		core_fail(request, CHC_NOT_FOUND, "no municipality has code %d", input->code);
-	if (result == NULL || core_failed(request)) {
-		closure(NULL, closure_data);
-		return;
-	}
-	closure(municipality_from_row(request, result, 0), closure_data);
+	return found_by_code(request, result, "municipality", input->code)
+	               ? municipality_from_row(request, result, 0)
+	               : NULL;
 }
+CORE_REPLY_HANDLER(municipalities, get_municipality, GetMunicipalityRequest, Municipality)
 
 static ProtobufCMessage *municipality_row(core_request *request, PGresult *result, int row)
 {

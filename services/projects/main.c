@@ -5,6 +5,7 @@
  */
 #include "db.h"
 #include "projects.h"
+#include "remote.h"
 #include "scope.h"
 #include "service_main.h"
 
@@ -22,7 +23,7 @@ static chc_status start(const core_config *config, chc_error *error)
 {
 	if (interests_settings_load(error) != CHC_OK)
 		return error->code;
-	return projects_client_start(config, error);
+	return remote_start(config, 5000, error);
 }
 
 /* A partner acts on the projects it takes part in. */
@@ -33,6 +34,6 @@ static const core_scope_record scope_records[] = {
 };
 
 CORE_SERVICE_MAIN(projects, CHC__V1__PROJECT_SERVICE__INIT, 3, .housekeeping = housekeeping,
-                  .start = start, .stop = projects_client_stop, .scope_records = scope_records,
+                  .start = start, .stop = remote_stop, .scope_records = scope_records,
                   .scope_record_count = sizeof(scope_records) / sizeof(scope_records[0]),
                   .prechecks = projects_prechecks)

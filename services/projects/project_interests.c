@@ -23,6 +23,7 @@
 #include "handler.h"
 #include "listing.h"
 #include "projects.h"
+#include "remote.h"
 #include "validate.h"
 
 static int reminder_days = 14;
@@ -106,10 +107,9 @@ static void request_release(void *data, void *pointer)
 static Chc__V1__Interest *interest_from_row(core_request *request, PGresult *result, int row,
                                             const char *viewer)
 {
-	Chc__V1__Interest *interest = core_alloc(request, sizeof(*interest));
+	Chc__V1__Interest *interest = core_message_new(request, &chc__v1__interest__descriptor);
 	if (interest == NULL)
 		return NULL;
-	chc__v1__interest__init(interest);
 	interest->id = PQgetvalue(result, row, COLUMN_ID);
 	interest->state = core_enum_value(&chc__v1__interest_state__descriptor,
 	                                  PQgetvalue(result, row, COLUMN_STATE));
@@ -264,9 +264,9 @@ static char *card_summary(core_request *request, const int *categories, size_t c
  * side of both kinds of interest. NULL with the failure recorded. */
 static Chc__V1__Solution *fetch_solution(core_request *request, const char *solution_id)
 {
-	return (Chc__V1__Solution *)project_get(request, "interest.solution_id", "such solution",
-	                                        &chc__v1__company_service__descriptor,
-	                                        "GetSolution", solution_id);
+	return (Chc__V1__Solution *)remote_get(request, "interest.solution_id", "such solution",
+	                                       &chc__v1__company_service__descriptor, "GetSolution",
+	                                       solution_id);
 }
 
 /* An offer to a solution goes to its company; company (size bytes) holds
@@ -328,7 +328,7 @@ static chc_status read_test_bed_sides(core_request *request, const Chc__V1__Part
 	if (!core_check_uuid(request, "interest.solution_id", solution_id) ||
 	    project_party_check(request, "interest.sender", sender_party, &sides->sender) != CHC_OK)
 		return core_failed(request) ? request->error.code : CHC_INVALID_ARGUMENT;
-	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)project_get(
+	Chc__V1__TestBed *test_bed = (Chc__V1__TestBed *)remote_get(
 	        request, "interest.test_bed_id", "such test bed",
 	        &chc__v1__matching_service__descriptor, "GetTestBed", test_bed_id);
 	Chc__V1__Solution *solution =
@@ -380,7 +380,7 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 	if (!valid ||
 	    project_party_check(request, "interest.sender", sender_party, &sides->sender) != CHC_OK)
 		return core_failed(request) ? request->error.code : CHC_INVALID_ARGUMENT;
-	Chc__V1__Need *need = (Chc__V1__Need *)project_get(
+	Chc__V1__Need *need = (Chc__V1__Need *)remote_get(
 	        request, "interest.need_id", "such need",
 	        &chc__v1__municipality_service__descriptor, "GetNeed", need_id);
 	Chc__V1__Solution *solution = need == NULL ? NULL : fetch_solution(request, solution_id);
@@ -439,9 +439,9 @@ static chc_status read_sides(core_request *request, const Chc__V1__Party *sender
 		           need->n_required_standards, need->min_trl, need->max_device_class);
 		sides->card.region_code = sides->sender.region_code;
 		if (need->budget != NULL) {
-			Chc__V1__BudgetRange *budget = core_alloc(request, sizeof(*budget));
+			Chc__V1__BudgetRange *budget =
+			        core_message_new(request, &chc__v1__budget_range__descriptor);
 			if (budget != NULL) {
-				chc__v1__budget_range__init(budget);
 				budget->min_dkk = need->budget->min_dkk;
 				budget->max_dkk = need->budget->max_dkk;
 				sides->card.budget = budget;

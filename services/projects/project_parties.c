@@ -14,43 +14,8 @@
 #include "chc/v1/municipalities.pb-c.h"
 #include "entity.h"
 #include "projects.h"
+#include "remote.h"
 #include "validate.h"
-
-static chc_client *client;
-
-chc_status projects_client_start(const core_config *config, chc_error *error)
-{
-	chc_client_options options;
-	chc_client_options_init(&options);
-	options.token = config->token;
-	options.timeout_ms = 5000;
-	return chc_client_create(&options, &client, error);
-}
-
-void projects_client_stop(void)
-{
-	chc_client_destroy(client);
-	client = NULL;
-}
-
-ProtobufCMessage *project_fetch(core_request *request, const char *field, const char *what,
-                                const ProtobufCServiceDescriptor *service, const char *method,
-                                const ProtobufCMessage *input)
-{
-	ProtobufCMessage *reply = NULL;
-	chc_error error = { 0 };
-	chc_call_options options = { .deadline_unix_ms = request->deadline_unix_ms,
-		                     .token = core_forwarded_token(request) };
-	chc_status status =
-	        chc_client_call(client, service, method, input, &options, &reply, &error);
-	if (status == CHC_NOT_FOUND)
-		core_fail(request, CHC_NOT_FOUND, "%s: no %s", field, what);
-	else if (status != CHC_OK)
-		core_fail(request, CHC_UNAVAILABLE, "cannot check %s (%s): %s", field, what,
-		          error.message ? error.message : "");
-	chc_error_fini(&error);
-	return reply;
-}
 
 /* The field called name of message, when it has one of type type. */
 static const void *message_field(const ProtobufCMessage *message, const char *name,
@@ -94,7 +59,7 @@ static ProtobufCMessage *fetch_many(core_request *request, const char *field,
 		*(void **)((char *)input + list->offset) =
 		        ids != NULL ? (void *)ids : (void *)codes;
 	}
-	return project_fetch(request, field, "what it names", service, method, input);
+	return remote_fetch(request, field, "what it names", service, method, input);
 }
 
 /* The record in reply (a message listing records) whose field key is id
@@ -326,10 +291,9 @@ bool project_party_key(const Chc__V1__Party *party, char key[96])
 
 Chc__V1__Party *project_party_from_key(core_request *request, const char *key)
 {
-	Chc__V1__Party *party = core_alloc(request, sizeof(*party));
+	Chc__V1__Party *party = core_message_new(request, &chc__v1__party__descriptor);
 	if (party == NULL)
 		return NULL;
-	chc__v1__party__init(party);
 	const char *value = strchr(key, ':');
 	if (value == NULL)
 		return party;
@@ -354,26 +318,6 @@ Chc__V1__Party *project_party_from_key(core_request *request, const char *key)
 		party->organisation = core_strdup(request, value);
 	}
 	return party;
-}
-
-ProtobufCMessage *project_get(core_request *request, const char *field, const char *what,
-                              const ProtobufCServiceDescriptor *service, const char *method,
-                              const char *id)
-{
-	const ProtobufCMethodDescriptor *get =
-	        protobuf_c_service_descriptor_get_method_by_name(service, method);
-	const ProtobufCFieldDescriptor *id_field =
-	        get == NULL ? NULL
-	                    : protobuf_c_message_descriptor_get_field_by_name(get->input, "id");
-	if (id_field == NULL || id_field->type != PROTOBUF_C_TYPE_STRING) {
-		core_fail(request, CHC_INTERNAL, "%s.%s is not a Get by id", service->name, method);
-		return NULL;
-	}
-	ProtobufCMessage *input = core_message_new(request, get->input);
-	if (input == NULL)
-		return NULL;
-	*(const char **)((char *)input + id_field->offset) = id;
-	return project_fetch(request, field, what, service, method, input);
 }
 
 /* Why a need cannot be linked (it is not open), or NULL. */
@@ -482,9 +426,9 @@ chc_status project_record_not_a_match(core_request *request, const char *need_id
 	feedback.reason = (char *)reason;
 	Chc__V1__RecordFeedbackRequest record = CHC__V1__RECORD_FEEDBACK_REQUEST__INIT;
 	record.feedback = &feedback;
-	ProtobufCMessage *reply = project_fetch(request, "feedback", "feedback service",
-	                                        &chc__v1__matching_service__descriptor,
-	                                        "RecordFeedback", &record.base);
+	ProtobufCMessage *reply = remote_fetch(request, "feedback", "feedback service",
+	                                       &chc__v1__matching_service__descriptor,
+	                                       "RecordFeedback", &record.base);
 	if (reply == NULL)
 		return request->error.code;
 	protobuf_c_message_free_unpacked(reply, NULL);
@@ -501,7 +445,7 @@ chc_status project_job_has_match(core_request *request, const char *job_id, cons
 	list.solution_id = (char *)solution_id;
 	char what[96];
 	snprintf(what, sizeof(what), "job %s", job_id);
-	Chc__V1__ListJobResultsResponse *found = (Chc__V1__ListJobResultsResponse *)project_fetch(
+	Chc__V1__ListJobResultsResponse *found = (Chc__V1__ListJobResultsResponse *)remote_fetch(
 	        request, "job_id", what, &chc__v1__matching_service__descriptor, "ListJobResults",
 	        &list.base);
 	if (found == NULL)

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "entity.h"
+#include "handler.h"
 #include "listing.h"
 #include "projects.h"
 #include "query_builder.h"
@@ -44,37 +45,17 @@ static const core_filter project_filters[] = {
 /* Most recently changed first: the projects that are moving. */
 static const core_listing project_listing = {
 	.entity = &project_entity,
-	.table = "projects.projects p",
-	.key = "p.id",
-	.columns = PROJECT_COLUMNS,
-	.column_count = PROJECT_COLUMN_COUNT,
 	.order = "p.updated_at DESC, p.id",
 	.search = "p.search",
 	.filter_message = "filter",
-	.filters = project_filters,
-	.filter_count = sizeof(project_filters) / sizeof(project_filters[0]),
+	CORE_LISTING_FILTERS(project_filters),
 };
 
-void projects_list_projects(projects_service *service, const Chc__V1__ListProjectsRequest *input,
-                            Chc__V1__ListProjectsResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__ListProjectsResponse *)core_list_reply(
-	                closure_data, &project_listing, &input->base,
-	                &chc__v1__list_projects_response__descriptor),
-	        closure_data);
-}
+CORE_LIST_HANDLER(projects, list_projects, ListProjectsRequest, ListProjectsResponse,
+                  project_listing, chc__v1__list_projects_response__descriptor)
 
-void projects_search_projects(projects_service *service,
-                              const Chc__V1__SearchProjectsRequest *input,
-                              Chc__V1__SearchProjectsResponse_Closure closure, void *closure_data)
-{
-	(void)service;
-	closure((const Chc__V1__SearchProjectsResponse *)core_search_reply(
-	                closure_data, &project_listing, &input->base, NULL,
-	                &chc__v1__search_projects_response__descriptor),
-	        closure_data);
-}
+CORE_SEARCH_HANDLER(projects, search_projects, SearchProjectsRequest, SearchProjectsResponse,
+                    project_listing, NULL, chc__v1__search_projects_response__descriptor)
 
 #define OPEN_PROJECT "p.status NOT IN ('closed', 'cancelled')"
 
@@ -88,28 +69,24 @@ static const core_listing overdue_listing = {
 	.order = "m.due, m.id",
 };
 
-void projects_list_overdue_milestones(projects_service *service,
-                                      const Chc__V1__ListOverdueMilestonesRequest *input,
-                                      Chc__V1__ListOverdueMilestonesResponse_Closure closure,
-                                      void *closure_data)
+static Chc__V1__ListOverdueMilestonesResponse *
+list_overdue_milestones(core_request *request, const Chc__V1__ListOverdueMilestonesRequest *input)
 {
-	(void)service;
-	core_request *request = closure_data;
 	core_list_page found;
-	Chc__V1__ListOverdueMilestonesResponse reply =
-	        CHC__V1__LIST_OVERDUE_MILESTONES_RESPONSE__INIT;
-	if (core_list(request, &overdue_listing, &input->base, &found) != CHC_OK)
-		CORE_FAIL_RETURN(closure, closure_data);
+	Chc__V1__ListOverdueMilestonesResponse *reply =
+	        core_message_new(request, &chc__v1__list_overdue_milestones_response__descriptor);
+	if (reply == NULL || core_list(request, &overdue_listing, &input->base, &found) != CHC_OK)
+		return NULL;
 	PGresult *result = found.rows;
 	int rows = PQntuples(result);
-	reply.milestones = core_alloc(request, (size_t)(rows + 1) * sizeof(void *));
-	if (reply.milestones == NULL)
-		CORE_FAIL_RETURN(closure, closure_data);
+	reply->milestones = core_alloc(request, (size_t)(rows + 1) * sizeof(void *));
+	if (reply->milestones == NULL)
+		return NULL;
 	for (int i = 0; i < rows; i++) {
-		Chc__V1__Milestone *milestone = core_alloc(request, sizeof(*milestone));
+		Chc__V1__Milestone *milestone =
+		        core_message_new(request, &chc__v1__milestone__descriptor);
 		if (milestone == NULL)
-			CORE_FAIL_RETURN(closure, closure_data);
-		chc__v1__milestone__init(milestone);
+			return NULL;
 		milestone->id = PQgetvalue(result, i, 0);
 		milestone->title = PQgetvalue(result, i, 1);
 		milestone->due = PQgetvalue(result, i, 2);
@@ -117,11 +94,13 @@ void projects_list_overdue_milestones(projects_service *service,
 			milestone->responsible =
 			        project_party_from_key(request, PQgetvalue(result, i, 3));
 		milestone->project_id = PQgetvalue(result, i, 4);
-		reply.milestones[reply.n_milestones++] = milestone;
+		reply->milestones[reply->n_milestones++] = milestone;
 	}
-	reply.page = &found.page;
-	closure(&reply, closure_data);
+	reply->page = core_page_info(request, &found);
+	return reply->page != NULL ? reply : NULL;
 }
+CORE_REPLY_HANDLER(projects, list_overdue_milestones, ListOverdueMilestonesRequest,
+                   ListOverdueMilestonesResponse)
 
 const char project_overdue_sql[] =
         "WITH told AS (UPDATE projects.milestones m SET overdue_told = true FROM "

@@ -34,10 +34,9 @@ enum project_column {
  * it beside the parts of the project, the entity's statements alone. */
 static Chc__V1__Project *project_at(core_request *request, PGresult *result, int row, int first)
 {
-	Chc__V1__Project *project = core_alloc(request, sizeof(*project));
+	Chc__V1__Project *project = core_message_new(request, &chc__v1__project__descriptor);
 	if (project == NULL)
 		return NULL;
-	chc__v1__project__init(project);
 	project->id = PQgetvalue(result, row, first + COLUMN_ID);
 	project->title = PQgetvalue(result, row, first + COLUMN_TITLE);
 	project->description = PQgetvalue(result, row, first + COLUMN_DESCRIPTION);
@@ -68,8 +67,8 @@ static ProtobufCMessage *project_from_row(core_request *request, PGresult *resul
 	return project != NULL ? &project->base : NULL;
 }
 
-CORE_ENTITY_DEFINE(project_entity, "project", "project",
-                   "SELECT " PROJECT_COLUMNS " FROM projects.projects p", "p.id", project_from_row);
+CORE_TABLE_ENTITY_DEFINE(project_entity, "project", "project", "projects.projects p", "p.id",
+                         PROJECT_COLUMNS, PROJECT_COLUMN_COUNT, project_from_row);
 
 /*
  * The whole project in one statement: one round trip and one snapshot
@@ -133,10 +132,10 @@ static char *share_text(core_request *request, int64_t part, int64_t whole)
 
 static ProtobufCMessage *participant_at(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Participant *participant = core_alloc(request, sizeof(*participant));
+	Chc__V1__Participant *participant =
+	        core_message_new(request, &chc__v1__participant__descriptor);
 	if (participant == NULL)
 		return NULL;
-	chc__v1__participant__init(participant);
 	participant->party =
 	        project_party_from_key(request, PQgetvalue(result, row, WHOLE_PARTICIPANT));
 	if (participant->party == NULL)
@@ -150,10 +149,10 @@ static ProtobufCMessage *participant_at(core_request *request, PGresult *result,
 
 static ProtobufCMessage *history_entry_at(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__HistoryEntry *entry = core_alloc(request, sizeof(*entry));
+	Chc__V1__HistoryEntry *entry =
+	        core_message_new(request, &chc__v1__history_entry__descriptor);
 	if (entry == NULL)
 		return NULL;
-	chc__v1__history_entry__init(entry);
 	entry->kind = PQgetvalue(result, row, WHOLE_HISTORY);
 	entry->from = core_enum_value(&chc__v1__project_status__descriptor,
 	                              PQgetvalue(result, row, WHOLE_HISTORY + 1));
@@ -171,10 +170,9 @@ static ProtobufCMessage *history_entry_at(core_request *request, PGresult *resul
 
 static ProtobufCMessage *milestone_at(core_request *request, PGresult *result, int row)
 {
-	Chc__V1__Milestone *milestone = core_alloc(request, sizeof(*milestone));
+	Chc__V1__Milestone *milestone = core_message_new(request, &chc__v1__milestone__descriptor);
 	if (milestone == NULL)
 		return NULL;
-	chc__v1__milestone__init(milestone);
 	milestone->id = PQgetvalue(result, row, WHOLE_MILESTONE);
 	milestone->title = PQgetvalue(result, row, WHOLE_MILESTONE + 1);
 	milestone->due = PQgetvalue(result, row, WHOLE_MILESTONE + 2);

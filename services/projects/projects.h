@@ -49,9 +49,7 @@ void interests_precheck_create(core_request *request, const ProtobufCMessage *me
 void interests_precheck_create_from_job(core_request *request, const ProtobufCMessage *message);
 
 /* project_parties.c: who takes part, checked with the service that keeps
- * it (through libchc), before anything is written. */
-chc_status projects_client_start(const core_config *config, chc_error *error);
-void projects_client_stop(void);
+ * it (through remote.h), before anything is written. */
 
 /* A party checked: its key ("company:<id>", "municipality:101" ...), its
  * name and, where it has one, its region. */
@@ -78,19 +76,6 @@ bool project_party_key(const Chc__V1__Party *party, char key[96]);
 
 /* The Party message of a stored key, request-owned. */
 Chc__V1__Party *project_party_from_key(core_request *request, const char *key);
-
-/* One Get (or List) through libchc with the request's deadline; NULL with
- * NOT_FOUND ("<field>: no <what>") or UNAVAILABLE recorded. The reply is
- * the caller's. */
-ProtobufCMessage *project_fetch(core_request *request, const char *field, const char *what,
-                                const ProtobufCServiceDescriptor *service, const char *method,
-                                const ProtobufCMessage *input);
-
-/* project_fetch of the record with id by method, a Get whose request is
- * its id alone. */
-ProtobufCMessage *project_get(core_request *request, const char *field, const char *what,
-                              const ProtobufCServiceDescriptor *service, const char *method,
-                              const char *id);
 
 /* "Not a match" for the pair, recorded with the matching service. */
 chc_status project_record_not_a_match(core_request *request, const char *need_id,

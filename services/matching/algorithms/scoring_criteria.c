@@ -86,6 +86,21 @@ static const scoring_municipality *find_municipality(const scoring_input *input,
 	return NULL;
 }
 
+/* A solution's deployment and a need's owner name a place alike (a region
+ * or a municipality), and are compared by the same region and population
+ * band bits. */
+static void add_place(const scoring_input *input, int region_code, int municipality_code,
+                      uint32_t *regions, uint32_t *size_bands)
+{
+	if (region_code >= 1081 && region_code <= 1085)
+		*regions |= BIT(region_code - 1080);
+	const scoring_municipality *place = find_municipality(input, municipality_code);
+	if (place != NULL) {
+		*regions |= BIT(place->region_code - 1080);
+		*size_bands |= BIT(size_band(place->population) + 1);
+	}
+}
+
 static uint32_t enum_mask(const int *values, size_t count)
 {
 	uint32_t mask = 0;
@@ -122,14 +137,8 @@ void scoring_solution_facts(const scoring_input *input, const Chc__V1__Solution 
 	for (size_t i = 0; i < solution->n_deployments; i++) {
 		const Chc__V1__Deployment *deployment = solution->deployments[i];
 		facts->deployed = true;
-		if (deployment->region_code >= 1081 && deployment->region_code <= 1085)
-			facts->regions |= BIT(deployment->region_code - 1080);
-		const scoring_municipality *place =
-		        find_municipality(input, deployment->municipality_code);
-		if (place != NULL) {
-			facts->regions |= BIT(place->region_code - 1080);
-			facts->size_bands |= BIT(size_band(place->population) + 1);
-		}
+		add_place(input, deployment->region_code, deployment->municipality_code,
+		          &facts->regions, &facts->size_bands);
 	}
 }
 
@@ -197,14 +206,8 @@ void scoring_need_facts(const scoring_input *input, const Chc__V1__Need *need, n
 	facts->language = language_bit(need->language);
 	for (size_t i = 0; i < need->n_owners; i++) {
 		const Chc__V1__NeedOwner *owner = need->owners[i];
-		if (owner->region_code >= 1081 && owner->region_code <= 1085)
-			facts->regions |= BIT(owner->region_code - 1080);
-		const scoring_municipality *place =
-		        find_municipality(input, owner->municipality_code);
-		if (place != NULL) {
-			facts->regions |= BIT(place->region_code - 1080);
-			facts->size_bands |= BIT(size_band(place->population) + 1);
-		}
+		add_place(input, owner->region_code, owner->municipality_code, &facts->regions,
+		          &facts->size_bands);
 	}
 	need_weights(input, need, facts);
 }
