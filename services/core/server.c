@@ -422,49 +422,72 @@ static void peer_of(nng_msg *message, char *peer, size_t size)
 	snprintf(peer, size, "%s", last_peer);
 }
 
-static nng_msg *serve_message(core_worker *worker, nng_msg *message)
+/* A request served, kept until its reply is on its way: what is logged
+ * and counted of it, and what it holds. */
+typedef struct served_request {
+	core_request request;
+	const core_method *method;
+	Chc__V1__RpcRequest *envelope;
+	int64_t duration_us;
+} served_request;
+
+/* Serves message into served and returns the reply (NULL when memory ran
+ * out); served_finish must follow, after the reply is sent. */
+static nng_msg *serve_message(core_worker *worker, nng_msg *message, served_request *served)
 {
 	core_server *server = worker->server;
 	char peer[64];
 	peer_of(message, peer, sizeof(peer));
 	int64_t started = core_monotonic_us();
 	core_metrics_request_started();
-	core_request request = { .server = server, .database = &worker->db };
-	const core_method *method = NULL;
-	Chc__V1__RpcRequest *envelope = NULL;
+	*served = (served_request){ .request = { .server = server, .database = &worker->db } };
+	core_request *request = &served->request;
 	size_t length = nng_msg_len(message);
 	if (length > server->config.max_message_bytes) {
-		core_fail(&request, CHC_RESOURCE_EXHAUSTED,
+		core_fail(request, CHC_RESOURCE_EXHAUSTED,
 		          "request of %zu bytes is over the limit of %zu bytes", length,
 		          server->config.max_message_bytes);
 	} else if (core_wire_check(&chc__v1__rpc_request__descriptor, nng_msg_body(message), length,
 	                           NULL, 0) != CHC_OK) {
-		core_fail(&request, CHC_INVALID_ARGUMENT,
+		core_fail(request, CHC_INVALID_ARGUMENT,
 		          "request envelope has more fields than it may");
 	} else {
-		envelope = chc__v1__rpc_request__unpack(NULL, length, nng_msg_body(message));
-		if (envelope == NULL)
-			core_fail(&request, CHC_INVALID_ARGUMENT,
+		served->envelope =
+		        chc__v1__rpc_request__unpack(NULL, length, nng_msg_body(message));
+		if (served->envelope == NULL)
+			core_fail(request, CHC_INVALID_ARGUMENT,
 			          "request is not a chc.v1.RpcRequest envelope");
 		else
-			serve_envelope(worker, peer, envelope, &request, &method);
+			serve_envelope(worker, peer, served->envelope, request, &served->method);
 	}
-	nng_msg *reply = pack_reply(&request);
-	int64_t duration = core_monotonic_us() - started;
-	core_metrics_request_finished(method ? method->full_name : NULL, request.error.code,
-	                              duration);
-	core_log_request(&(core_log_request_line){
-	        .method = method ? method->full_name : (envelope ? "unknown" : "undecodable"),
-	        .request_id = request.request_id,
-	        .code = request.error.code,
-	        .message = request.error.message,
-	        .duration_us = duration,
-	        .principal = request.principal.subject,
-	});
-	core_request_fini(&request);
-	if (envelope != NULL)
-		chc__v1__rpc_request__free_unpacked(envelope, NULL);
+	nng_msg *reply = pack_reply(request);
+	served->duration_us = core_monotonic_us() - started;
+	/* Counted before the reply leaves: whoever has the reply finds the
+	 * call in /metrics. */
+	core_metrics_request_finished(served->method ? served->method->full_name : NULL,
+	                              request->error.code, served->duration_us);
 	return reply;
+}
+
+/* The rest of a request, done while its reply travels: the reply does not
+ * wait for the log line's write (a system call per request) nor for the
+ * request's memory to be freed. */
+static void served_finish(served_request *served)
+{
+	const core_method *method = served->method;
+	core_request *request = &served->request;
+	core_log_request(&(core_log_request_line){
+	        .method =
+	                method ? method->full_name : (served->envelope ? "unknown" : "undecodable"),
+	        .request_id = request->request_id,
+	        .code = request->error.code,
+	        .message = request->error.message,
+	        .duration_us = served->duration_us,
+	        .principal = request->principal.subject,
+	});
+	core_request_fini(request);
+	if (served->envelope != NULL)
+		chc__v1__rpc_request__free_unpacked(served->envelope, NULL);
 }
 
 static void *worker_main(void *argument)
@@ -489,15 +512,18 @@ static void *worker_main(void *argument)
 		}
 		atomic_store(&worker->state, WORKER_SERVING);
 		nng_msg *message = nng_aio_get_msg(worker->aio);
-		nng_msg *reply = serve_message(worker, message);
+		served_request served;
+		nng_msg *reply = serve_message(worker, message, &served);
 		nng_msg_free(message);
 		if (reply == NULL) {
 			core_log(CORE_LOG_ERROR, "out of memory building a reply");
+			served_finish(&served);
 			continue;
 		}
 		nng_aio_set_msg(worker->aio, reply);
 		nng_aio_set_timeout(worker->aio, SEND_TIMEOUT_MS);
 		nng_ctx_send(worker->context, worker->aio);
+		served_finish(&served);
 		nng_aio_wait(worker->aio);
 		rv = nng_aio_result(worker->aio);
 		if (rv != 0) {
