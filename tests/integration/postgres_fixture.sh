@@ -77,11 +77,13 @@ stop-replica)
 resume-replica)
 	replica_start
 	;;
-# A disk that can fill up: a 4 MiB tmpfs with the tablespace nearly_full on
-# it. Mounting takes root; without it the action exits 77 (skipped).
+# A disk that can fill up: a tmpfs of CHC_FULL_DISK_MIB (4) with the
+# tablespace nearly_full on it. Mounting takes root; without it the action
+# exits 77 (skipped).
 fill-disk)
 	mkdir -p "$full"
-	mountpoint -q "$full" || mount -t tmpfs -o size=4m tmpfs "$full" 2>/dev/null || {
+	mountpoint -q "$full" ||
+		mount -t tmpfs -o "size=${CHC_FULL_DISK_MIB:-4}m" tmpfs "$full" 2>/dev/null || {
 		echo "cannot mount a small file system here (it takes root)" >&2
 		exit 77
 	}
