@@ -249,6 +249,27 @@ ProtobufCMessage *core_entity_new(core_request *request, const char *field,
 	return record;
 }
 
+const char *core_message_string(const ProtobufCMessage *message, const char *name)
+{
+	const ProtobufCFieldDescriptor *field =
+	        protobuf_c_message_descriptor_get_field_by_name(message->descriptor, name);
+	if (field == NULL || field->type != PROTOBUF_C_TYPE_STRING ||
+	    field->label == PROTOBUF_C_LABEL_REPEATED)
+		return NULL;
+	return *(char *const *)((const char *)message + field->offset);
+}
+
+bool core_message_int32(const ProtobufCMessage *message, const char *name, int32_t *value)
+{
+	const ProtobufCFieldDescriptor *field =
+	        protobuf_c_message_descriptor_get_field_by_name(message->descriptor, name);
+	if (field == NULL || field->label == PROTOBUF_C_LABEL_REPEATED ||
+	    (field->type != PROTOBUF_C_TYPE_INT32 && field->type != PROTOBUF_C_TYPE_ENUM))
+		return false;
+	*value = *(const int32_t *)((const char *)message + field->offset);
+	return true;
+}
+
 void *core_message_new(core_request *request, const ProtobufCMessageDescriptor *descriptor)
 {
 	ProtobufCMessage *reply = core_alloc(request, descriptor->sizeof_message);

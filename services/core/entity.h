@@ -98,6 +98,14 @@ typedef struct core_entity {
  * (handler.h). NULL with RESOURCE_EXHAUSTED recorded when memory runs out. */
 void *core_message_new(core_request *request, const ProtobufCMessageDescriptor *descriptor);
 
+/* A field of any message read by its name, for code that works on several
+ * kinds (a Party-like message, the records of another service's reply):
+ * the value of the singular string field name, or NULL when message has
+ * none; and of the singular int32 or enum field name into *value, false
+ * when it has none. */
+const char *core_message_string(const ProtobufCMessage *message, const char *name);
+bool core_message_int32(const ProtobufCMessage *message, const char *name, int32_t *value);
+
 /*
  * Reads row's columns into message's fields, each as its type says: text
  * as it is (libpq's memory, which the request keeps), integers and

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "chc/uuid.h"
+#include "entity.h"
 
 enum { ORGANISATION_SIZE = 96, VALUES_MAX = 16 };
 
@@ -96,23 +97,15 @@ static const void *field_address(const ProtobufCMessage *message,
 
 static const char *string_field(const ProtobufCMessage *message, const char *name)
 {
-	const ProtobufCFieldDescriptor *field =
-	        protobuf_c_message_descriptor_get_field_by_name(message->descriptor, name);
-	if (field == NULL || field->type != PROTOBUF_C_TYPE_STRING ||
-	    field->label == PROTOBUF_C_LABEL_REPEATED)
-		return "";
-	const char *value = *(char *const *)field_address(message, field);
+	const char *value = core_message_string(message, name);
 	return value != NULL ? value : "";
 }
 
 static int32_t int_field(const ProtobufCMessage *message, const char *name)
 {
-	const ProtobufCFieldDescriptor *field =
-	        protobuf_c_message_descriptor_get_field_by_name(message->descriptor, name);
-	if (field == NULL || field->label == PROTOBUF_C_LABEL_REPEATED ||
-	    (field->type != PROTOBUF_C_TYPE_INT32 && field->type != PROTOBUF_C_TYPE_ENUM))
-		return 0;
-	return *(const int32_t *)field_address(message, field);
+	int32_t value = 0;
+	core_message_int32(message, name, &value);
+	return value;
 }
 
 /*

@@ -17,17 +17,6 @@
 #include "remote.h"
 #include "validate.h"
 
-/* The field called name of message, when it has one of type type. */
-static const void *message_field(const ProtobufCMessage *message, const char *name,
-                                 ProtobufCType type)
-{
-	const ProtobufCFieldDescriptor *field =
-	        protobuf_c_message_descriptor_get_field_by_name(message->descriptor, name);
-	if (field == NULL || field->type != type || field->label == PROTOBUF_C_LABEL_REPEATED)
-		return NULL;
-	return (const char *)message + field->offset;
-}
-
 /*
  * Records of another service, count of them named by ids (UUIDs) or, when
  * ids is NULL, by codes: one call of method, whose request lists them in
@@ -77,17 +66,12 @@ static const ProtobufCMessage *found_record(const ProtobufCMessage *reply, const
 		ProtobufCMessage *const *records =
 		        *(ProtobufCMessage *const *const *)((const char *)reply + field->offset);
 		for (size_t i = 0; i < count; i++) {
-			if (id != NULL) {
-				const char *const *value =
-				        message_field(records[i], key, PROTOBUF_C_TYPE_STRING);
-				if (value != NULL && strcmp(*value, id) == 0)
-					return records[i];
-			} else {
-				const int32_t *value =
-				        message_field(records[i], key, PROTOBUF_C_TYPE_INT32);
-				if (value != NULL && *value == code)
-					return records[i];
-			}
+			const char *value = core_message_string(records[i], key);
+			int32_t number = 0;
+			if (id != NULL ? value != NULL && strcmp(value, id) == 0
+			               : core_message_int32(records[i], key, &number) &&
+			                         number == code)
+				return records[i];
 		}
 	}
 	return NULL;
@@ -139,14 +123,14 @@ static const kept_party *kept_party_of(Chc__V1__PartyKind party_kind)
  * names by code) or its code. */
 static const char *kept_id(const kept_party *source, const Chc__V1__Party *party)
 {
-	const char *const *id = message_field(&party->base, source->field, PROTOBUF_C_TYPE_STRING);
-	return id != NULL ? *id : NULL;
+	return core_message_string(&party->base, source->field);
 }
 
 static int kept_code(const kept_party *source, const Chc__V1__Party *party)
 {
-	const int32_t *code = message_field(&party->base, source->field, PROTOBUF_C_TYPE_INT32);
-	return code != NULL ? *code : 0;
+	int32_t code = 0;
+	core_message_int32(&party->base, source->field, &code);
+	return code;
 }
 
 /* The checks of a party that need no other service: its kind, the id or
@@ -228,12 +212,12 @@ static chc_status parties_check_kept(core_request *request, const kept_party *so
 			          source->field, source->noun, value);
 			break;
 		}
-		const char *const *name = message_field(record, "name", PROTOBUF_C_TYPE_STRING);
-		const int32_t *region = message_field(record, "region_code", PROTOBUF_C_TYPE_INT32);
+		const char *name = core_message_string(record, "name");
+		int32_t region = code; /* a region is its own region */
+		core_message_int32(record, "region_code", &region);
 		snprintf(checked[i].key, sizeof(checked[i].key), "%s:%s", source->kind, value);
-		snprintf(checked[i].name, sizeof(checked[i].name), "%s", name != NULL ? *name : "");
-		/* A region is its own region. */
-		checked[i].region_code = region != NULL ? *region : code;
+		snprintf(checked[i].name, sizeof(checked[i].name), "%s", name != NULL ? name : "");
+		checked[i].region_code = region;
 	}
 	protobuf_c_message_free_unpacked(reply, NULL);
 	return core_failed(request) ? request->error.code : CHC_OK;
@@ -348,11 +332,8 @@ typedef struct project_link {
 	const char *(*refused)(const ProtobufCMessage *record);
 } project_link;
 
-/* The most ids one BatchGet takes. */
-#define LINKS_PER_CALL 100
-
 /* Each id of the records of link: present, and in the state a project
- * needs; one call per LINKS_PER_CALL ids. */
+ * needs; one call per CORE_BATCH_MAX ids (what one BatchGet takes). */
 static void link_check(core_request *request, const project_link *link, char *const *ids,
                        size_t count)
 {
@@ -361,8 +342,8 @@ static void link_check(core_request *request, const project_link *link, char *co
 		snprintf(field, sizeof(field), "project.%s[%zu]", link->field, i);
 		core_check_uuid(request, field, ids[i]);
 	}
-	for (size_t start = 0; start < count && !core_failed(request); start += LINKS_PER_CALL) {
-		size_t asked = count - start < LINKS_PER_CALL ? count - start : LINKS_PER_CALL;
+	for (size_t start = 0; start < count && !core_failed(request); start += CORE_BATCH_MAX) {
+		size_t asked = count - start < CORE_BATCH_MAX ? count - start : CORE_BATCH_MAX;
 		snprintf(field, sizeof(field), "project.%s", link->field);
 		ProtobufCMessage *reply = fetch_many(request, field, link->service, link->method,
 		                                     "ids", (char **)ids + start, NULL, asked);
