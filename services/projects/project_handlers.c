@@ -508,5 +508,6 @@ const core_precheck projects_prechecks[] = {
 	{ "AddParticipant", precheck_add_participant },
 	{ "CreateInterest", interests_precheck_create },
 	{ "CreateInterestFromJob", interests_precheck_create_from_job },
+	{ "AcceptInterest", interests_precheck_accept },
 	{ NULL, NULL },
 };

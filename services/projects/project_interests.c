@@ -508,10 +508,9 @@ static void precheck(core_request *request, const Chc__V1__Party *sender, intere
 static Chc__V1__Interest *create(core_request *request, const Chc__V1__Party *sender,
                                  interest_pair subject, const char *message, const char *job_id)
 {
-	const interest_sides *prechecked = core_prechecked(request);
-	if (prechecked == NULL)
+	const interest_sides *sides = core_prechecked(request);
+	if (sides == NULL)
 		return NULL;
-	const interest_sides sides = *prechecked;
 	/* A test bed's interest may leave its own id implicit in the sender. */
 	if (sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_TEST_BED)
 		subject.test_bed_id = sender->test_bed_id;
@@ -527,14 +526,14 @@ static Chc__V1__Interest *create(core_request *request, const Chc__V1__Party *se
 	char id[37];
 	chc_uuid_generate(id);
 	const char *values[] = { id,
-		                 sides.sender.key,
-		                 sides.sender.name,
-		                 sides.receiver.key,
-		                 sides.receiver.name,
+		                 sides->sender.key,
+		                 sides->sender.name,
+		                 sides->receiver.key,
+		                 sides->receiver.name,
 		                 subject.need_id,
 		                 subject.solution_id,
 		                 message,
-		                 packed_text(request, &sides.card.base),
+		                 packed_text(request, &sides->card.base),
 		                 job_id,
 		                 subject.test_bed_id };
 	if (values[8] == NULL) {
@@ -542,11 +541,11 @@ static Chc__V1__Interest *create(core_request *request, const Chc__V1__Party *se
 		return NULL;
 	}
 	/* The event names the pair, not the sender: it is read by more than
-	 * the two sides. */
+	 * the two sides-> */
 	Chc__V1__Interest *interest = NULL;
 	if (core_query(request, &interest_insert_statement, values, &result) != CHC_OK ||
-	    project_event(request, "interest.created", id, sides.receiver.key) != CHC_OK ||
-	    (interest = interest_load(request, id, false, sides.sender.key)) == NULL)
+	    project_event(request, "interest.created", id, sides->receiver.key) != CHC_OK ||
+	    (interest = interest_load(request, id, false, sides->sender.key)) == NULL)
 		return NULL;
 	return interest;
 }
@@ -659,12 +658,12 @@ static Chc__V1__ListInterestsResponse *list_interests(core_request *request,
 }
 CORE_REPLY_HANDLER(projects, list_interests, ListInterestsRequest, ListInterestsResponse)
 
-/* The open interest an answer is about, locked, at the version read, and
- * answered by the side that may: the receiver, or for a withdrawal the
- * sender. */
+/* The open interest an answer is about, at the version read (locked when
+ * lock is set), and answered by the side that may: the receiver, or for a
+ * withdrawal the sender. */
 static Chc__V1__Interest *load_for_answer(core_request *request,
                                           const Chc__V1__AnswerInterestRequest *input,
-                                          bool by_sender, char viewer[96])
+                                          bool by_sender, char viewer[96], bool lock)
 {
 	if (!viewer_key(request, "as", input->as, viewer))
 		return NULL;
@@ -677,7 +676,7 @@ static Chc__V1__Interest *load_for_answer(core_request *request,
 		               "is required: the version of the interest you read");
 		return NULL;
 	}
-	Chc__V1__Interest *interest = interest_load(request, input->id, true, "");
+	Chc__V1__Interest *interest = interest_load(request, input->id, lock, "");
 	if (interest == NULL)
 		return NULL;
 	char sender[96], receiver[96];
@@ -727,33 +726,45 @@ static chc_status answer(core_request *request, const Chc__V1__Interest *interes
 	return status;
 }
 
+void interests_precheck_accept(core_request *request, const ProtobufCMessage *message)
+{
+	const Chc__V1__AnswerInterestRequest *input = (const void *)message;
+	char viewer[96];
+	Chc__V1__Interest *interest = load_for_answer(request, input, false, viewer, false);
+	interest_sides *sides = interest == NULL ? NULL : core_alloc(request, sizeof(*sides));
+	if (sides != NULL &&
+	    read_sides(request, interest->sender, interest->need_id, interest->test_bed_id,
+	               interest->solution_id, sides) == CHC_OK)
+		request->prechecked = sides;
+}
+
 /* Both sides have accepted: a project opens, led by the public buyer, or for
- * a test bed's interest by the company, the test bed its test site. */
+ * a test bed's interest by the company, the test bed its test site. The
+ * sides were read from their services by the precheck: an interest's pair
+ * never changes, only its state, which the locked load checks again. */
 static Chc__V1__Interest *accept_interest(core_request *request,
                                           const Chc__V1__AnswerInterestRequest *input)
 {
+	const interest_sides *sides = core_prechecked(request);
 	char viewer[96];
-	Chc__V1__Interest *interest = load_for_answer(request, input, false, viewer);
+	Chc__V1__Interest *interest =
+	        sides == NULL ? NULL : load_for_answer(request, input, false, viewer, true);
 	if (interest == NULL)
-		return NULL;
-	interest_sides sides;
-	if (read_sides(request, interest->sender, interest->need_id, interest->test_bed_id,
-	               interest->solution_id, &sides) != CHC_OK)
 		return NULL;
 	bool sender_is_company = interest->sender->kind == CHC__V1__PARTY_KIND__PARTY_KIND_COMPANY;
 	bool sender_is_test_bed = interest->test_bed_id[0] != '\0';
 	project_opening opening = {
 		.interest_id = interest->id,
-		.lead = sender_is_company || sender_is_test_bed ? &sides.receiver : &sides.sender,
+		.lead = sender_is_company || sender_is_test_bed ? &sides->receiver : &sides->sender,
 		.partner =
-		        sender_is_company || sender_is_test_bed ? &sides.sender : &sides.receiver,
+		        sender_is_company || sender_is_test_bed ? &sides->sender : &sides->receiver,
 		.partner_role = sender_is_test_bed
 		                        ? CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_TEST_SITE
 		                        : CHC__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_PARTNER,
 		.need_id = interest->need_id,
 		.test_bed_id = interest->test_bed_id,
 		.solution_id = interest->solution_id,
-		.title = sides.title,
+		.title = sides->title,
 	};
 	char project_id[37];
 	Chc__V1__Interest *answered = NULL;
@@ -786,7 +797,7 @@ static Chc__V1__Interest *close_interest(core_request *request,
 	if (!core_check_text(request, "reason", input->reason, how->reason_minimum, 500))
 		return NULL;
 	char viewer[96];
-	Chc__V1__Interest *interest = load_for_answer(request, input, how->by_sender, viewer);
+	Chc__V1__Interest *interest = load_for_answer(request, input, how->by_sender, viewer, true);
 	Chc__V1__Interest *answered = NULL;
 	if (interest == NULL ||
 	    answer(request, interest, how->state, input->reason, "", how->event) != CHC_OK ||

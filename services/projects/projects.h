@@ -47,6 +47,8 @@ extern const core_precheck projects_prechecks[];
  * CreateInterestFromJob (the sides of the new interest). */
 void interests_precheck_create(core_request *request, const ProtobufCMessage *message);
 void interests_precheck_create_from_job(core_request *request, const ProtobufCMessage *message);
+/* AcceptInterest's: the sides of the project it opens. */
+void interests_precheck_accept(core_request *request, const ProtobufCMessage *message);
 
 /* project_parties.c: who takes part, checked with the service that keeps
  * it (through remote.h), before anything is written. */
