@@ -414,6 +414,10 @@ chc_status chc_client_call_bytes(chc_client *client, chc_endpoint endpoint, cons
 	}
 	if (is_write)
 		atomic_store(&client->last_write_us, monotonic_us());
+	/* An attempt a retry overcame is no failure of the call: leave no
+	 * error behind for a caller that looks at error, not the status. */
+	if (status == CHC_OK)
+		chc_error_fini(error);
 	return status;
 }
 

@@ -118,7 +118,8 @@ CHC_API int chc_endpoint_for_service(const char *service_name);
  * frees with protobuf_c_message_free_unpacked(*output, NULL). On failure
  * returns the status (the server's, or UNAVAILABLE / DEADLINE_EXCEEDED /
  * INTERNAL for transport and decoding failures) and fills error when not
- * NULL. Thread-safe.
+ * NULL; on CHC_OK error is left empty, even when a retried attempt failed.
+ * Thread-safe.
  */
 CHC_API chc_status chc_client_call_at(chc_client *client, chc_endpoint endpoint,
                                       const ProtobufCServiceDescriptor *service, const char *method,

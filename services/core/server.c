@@ -554,7 +554,8 @@ static void *housekeeping_main(void *argument)
 		    server->definition->housekeeping != NULL)
 			server->definition->housekeeping(connection, &error);
 		if (error.code != CHC_OK)
-			core_log(CORE_LOG_WARN, "housekeeping: %s", error.message);
+			core_log(CORE_LOG_WARN, "housekeeping: %s: %s", chc_status_name(error.code),
+			         error.message);
 		chc_error_fini(&error);
 		core_db_note_result(&db);
 		struct timespec until;

@@ -9,6 +9,7 @@
 #include "chc/v1/companies.pb-c.h"
 #include "chc/v1/municipalities.pb-c.h"
 #include "db.h"
+#include "dispatch.h"
 #include "entity.h"
 #include "handler.h"
 #include "listing.h"
@@ -42,24 +43,33 @@ static const core_statement feedback_upsert_statement = {
 	4
 };
 
-static Chc__V1__Feedback *record_feedback(core_request *request,
-                                          const Chc__V1__RecordFeedbackRequest *input)
+void matching_precheck_record_feedback(core_request *request, const ProtobufCMessage *message)
 {
-	const Chc__V1__Feedback *feedback = input->feedback;
+	const Chc__V1__Feedback *feedback =
+	        ((const Chc__V1__RecordFeedbackRequest *)message)->feedback;
 	if (!core_check_present(request, "feedback", feedback))
-		return NULL;
+		return;
 	bool valid = core_check_uuid(request, "feedback.need_id", feedback->need_id);
 	valid = core_check_uuid(request, "feedback.solution_id", feedback->solution_id) && valid;
 	core_check_text(request, "feedback.reason", feedback->reason, 1, 500);
 	if (core_failed(request) || !valid)
-		return NULL;
+		return;
 	/* The need and the solution must exist where they are kept. */
 	matching_check_exists(request, "feedback.need_id", feedback->need_id,
 	                      &chc__v1__municipality_service__descriptor, "GetNeed");
 	if (!core_failed(request))
 		matching_check_exists(request, "feedback.solution_id", feedback->solution_id,
 		                      &chc__v1__company_service__descriptor, "GetSolution");
-	if (core_failed(request))
+	if (!core_failed(request))
+		request->prechecked = (void *)feedback;
+}
+
+static Chc__V1__Feedback *record_feedback(core_request *request,
+                                          const Chc__V1__RecordFeedbackRequest *input)
+{
+	(void)input;
+	const Chc__V1__Feedback *feedback = core_prechecked(request);
+	if (feedback == NULL)
 		return NULL;
 	const char *values[] = { feedback->need_id, feedback->solution_id, feedback->reason,
 		                 request->principal.subject };

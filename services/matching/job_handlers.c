@@ -10,6 +10,7 @@
 #include "algorithm_version.h"
 #include "chc/uuid.h"
 #include "db.h"
+#include "dispatch.h"
 #include "entity.h"
 #include "handler.h"
 #include "listing.h"
@@ -29,15 +30,31 @@ static const core_statement job_insert_statement = {
 static const core_statement job_notify_statement = { "job_notify",
 	                                             "SELECT pg_notify('matching_jobs', $1)", 1 };
 
+/* The parameters checked, with their defaults, and the needs and solutions
+ * they name asked of their services before the transaction opens; left for
+ * submit_job. */
+void matching_precheck_submit_job(core_request *request, const ProtobufCMessage *message)
+{
+	const Chc__V1__SubmitJobRequest *input = (const Chc__V1__SubmitJobRequest *)message;
+	Chc__V1__JobParameters *parameters = core_alloc(request, sizeof(*parameters));
+	if (parameters == NULL)
+		return;
+	chc__v1__job_parameters__init(parameters);
+	if (input->parameters != NULL)
+		*parameters = *input->parameters;
+	if (job_parameters_check(request, input->kind, parameters) &&
+	    job_parameters_check_named(request, parameters))
+		request->prechecked = parameters;
+}
+
 static Chc__V1__Job *submit_job(core_request *request, const Chc__V1__SubmitJobRequest *input)
 {
-	Chc__V1__JobParameters defaults = CHC__V1__JOB_PARAMETERS__INIT;
-	Chc__V1__JobParameters parameters = input->parameters ? *input->parameters : defaults;
-	if (!job_parameters_check(request, input->kind, &parameters))
+	const Chc__V1__JobParameters *checked = core_prechecked(request);
+	if (checked == NULL || !job_parameters_check_test_beds(request, checked))
 		return NULL;
 	uint8_t *packed = NULL;
 	size_t length = 0;
-	if (job_pack(&parameters.base, &packed, &length) != CHC_OK) {
+	if (job_pack(&checked->base, &packed, &length) != CHC_OK) {
 		core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory");
 		return NULL;
 	}
@@ -119,3 +136,9 @@ static Chc__V1__Job *cancel_job(core_request *request, const Chc__V1__CancelJobR
 	return job;
 }
 CORE_REPLY_HANDLER(matching, cancel_job, CancelJobRequest, Job)
+
+const core_precheck matching_prechecks[] = {
+	{ "SubmitJob", matching_precheck_submit_job },
+	{ "RecordFeedback", matching_precheck_record_feedback },
+	{ NULL, NULL },
+};

@@ -112,33 +112,46 @@ static chc_status list_into(job_run *run, const ProtobufCServiceDescriptor *serv
 	return matching_list_all(service, method, request, collect, &into, error);
 }
 
-/* The records a job names, one Get each. */
-static chc_status read_named(job_run *run, const ProtobufCServiceDescriptor *service,
-                             const char *method, char **ids, size_t count, message_list *list,
-                             chc_error *error)
+/* Where read_named puts each record its BatchGet found. */
+typedef struct named_into {
+	job_run *run;
+	message_list *list;
+	chc_error *error;
+} named_into;
+
+static void add_named(core_request *request, const char *item, const char *id,
+                      const ProtobufCMessage *record, const void *context)
 {
-	for (size_t i = 0; i < count; i++) {
-		ProtobufCMessage *reply = NULL;
-		/* A job runs for no caller: the service's own token. */
-		chc_status status = remote_get_by_id(NULL, service, method, ids[i], &reply, error);
-		if (status == CHC_OK)
-			status = list_add(run, list, reply, error);
-		if (reply != NULL)
-			protobuf_c_message_free_unpacked(reply, NULL);
-		if (status != CHC_OK)
-			return chc_error_set_headline(error, status, "%s %s: %s", method, ids[i],
-			                              error->message ? error->message : "");
-	}
-	return CHC_OK;
+	const named_into *into = context;
+	if (record == NULL)
+		core_fail(request, CHC_NOT_FOUND, "%s: %s is gone", item, id);
+	else if (list_add(into->run, into->list, record, into->error) != CHC_OK)
+		core_fail(request, into->error->code, "%s", into->error->message);
+}
+
+/* The records a job names, by method (a BatchGet), CORE_BATCH_MAX a call. */
+static chc_status read_named(job_run *run, const ProtobufCServiceDescriptor *service,
+                             const char *method, const char *field, char **ids, size_t count,
+                             message_list *list, chc_error *error)
+{
+	/* A job runs for no caller: the service's own token, no deadline. */
+	core_request request = { .method = "job", .request_id = run->id };
+	named_into into = { run, list, error };
+	chc_status status =
+	        remote_batch_each(&request, field, service, method, ids, count, add_named, &into);
+	if (status != CHC_OK)
+		chc_error_set(error, status, "%s", request.error.message);
+	core_request_fini(&request);
+	return status;
 }
 
 static chc_status read_solutions(job_run *run, message_list *list, chc_error *error)
 {
 	const Chc__V1__JobParameters *parameters = run->parameters;
 	if (parameters->n_solution_ids > 0)
-		return read_named(run, &chc__v1__company_service__descriptor, "GetSolution",
-		                  parameters->solution_ids, parameters->n_solution_ids, list,
-		                  error);
+		return read_named(run, &chc__v1__company_service__descriptor, "BatchGetSolutions",
+		                  "parameters.solution_ids", parameters->solution_ids,
+		                  parameters->n_solution_ids, list, error);
 	Chc__V1__SolutionFilter filter = CHC__V1__SOLUTION_FILTER__INIT;
 	filter.status = CHC__V1__SOLUTION_STATUS__SOLUTION_STATUS_PUBLISHED;
 	Chc__V1__ListSolutionsRequest request = CHC__V1__LIST_SOLUTIONS_REQUEST__INIT;
@@ -151,8 +164,9 @@ static chc_status read_needs(job_run *run, message_list *list, chc_error *error)
 {
 	const Chc__V1__JobParameters *parameters = run->parameters;
 	if (parameters->n_need_ids > 0)
-		return read_named(run, &chc__v1__municipality_service__descriptor, "GetNeed",
-		                  parameters->need_ids, parameters->n_need_ids, list, error);
+		return read_named(run, &chc__v1__municipality_service__descriptor, "BatchGetNeeds",
+		                  "parameters.need_ids", parameters->need_ids,
+		                  parameters->n_need_ids, list, error);
 	Chc__V1__NeedFilter filter = CHC__V1__NEED_FILTER__INIT;
 	filter.status = CHC__V1__NEED_STATUS__NEED_STATUS_OPEN;
 	Chc__V1__ListNeedsRequest request = CHC__V1__LIST_NEEDS_REQUEST__INIT;

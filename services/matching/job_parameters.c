@@ -13,10 +13,11 @@
 #include "db.h"
 #include "matching.h"
 #include "matching_jobs.h"
+#include "remote.h"
 #include "validate.h"
 
-/* Ids named one by one are checked one call each: a job names a few, not
- * thousands. */
+/* A job names a few records, not thousands: the ids it names are checked
+ * with their services in batches of CORE_BATCH_MAX. */
 #define MAX_NAMED_IDS 200
 
 #define DEFAULT_GAP_REPORT_SIZE 3
@@ -69,19 +70,19 @@ static bool check_id_list(core_request *request, const char *name, char **ids, s
 	return valid;
 }
 
-/* Each id must name a record the owning service has: one Get each. */
-static void check_remote_ids(core_request *request, const char *name, char **ids, size_t count,
-                             const ProtobufCServiceDescriptor *service, const char *method)
+/* An id the owning service does not have (or does not show the caller). */
+static void named_id_found(core_request *request, const char *item, const char *id,
+                           const ProtobufCMessage *record, const void *context)
 {
-	for (size_t i = 0; i < count && !core_failed(request); i++) {
-		char field[64];
-		snprintf(field, sizeof(field), "%s[%zu]", name, i);
-		matching_check_exists(request, field, ids[i], service, method);
-	}
+	(void)context;
+	if (record == NULL)
+		core_violation(request, item, "%s does not exist", id);
 }
 
-static void check_test_beds(core_request *request, char **ids, size_t count)
+bool job_parameters_check_test_beds(core_request *request, const Chc__V1__JobParameters *parameters)
 {
+	char *const *ids = parameters->test_bed_ids;
+	size_t count = parameters->n_test_bed_ids;
 	for (size_t i = 0; i < count && !core_failed(request); i++) {
 		static const core_statement exists = {
 			"job_test_bed_exists",
@@ -90,13 +91,14 @@ static void check_test_beds(core_request *request, char **ids, size_t count)
 		const char *values[] = { ids[i] };
 		PGresult *result = NULL;
 		if (core_query(request, &exists, values, &result) != CHC_OK)
-			return;
+			return false;
 		if (PQntuples(result) == 0) {
 			char field[64];
 			snprintf(field, sizeof(field), "parameters.test_bed_ids[%zu]", i);
 			core_violation(request, field, "%s does not exist", ids[i]);
 		}
 	}
+	return !core_failed(request);
 }
 
 static bool period_is_valid(const char *period)
@@ -147,14 +149,16 @@ bool job_parameters_check(core_request *request, int kind, Chc__V1__JobParameter
 	ids_valid = check_id_list(request, "parameters.test_bed_ids", parameters->test_bed_ids,
 	                          parameters->n_test_bed_ids) &&
 	            ids_valid;
-	if (core_failed(request) || !ids_valid)
-		return false;
-	check_test_beds(request, parameters->test_bed_ids, parameters->n_test_bed_ids);
-	check_remote_ids(request, "parameters.need_ids", parameters->need_ids,
-	                 parameters->n_need_ids, &chc__v1__municipality_service__descriptor,
-	                 "GetNeed");
-	check_remote_ids(request, "parameters.solution_ids", parameters->solution_ids,
-	                 parameters->n_solution_ids, &chc__v1__company_service__descriptor,
-	                 "GetSolution");
+	return !core_failed(request) && ids_valid;
+}
+
+bool job_parameters_check_named(core_request *request, const Chc__V1__JobParameters *parameters)
+{
+	remote_batch_each(request, "parameters.need_ids",
+	                  &chc__v1__municipality_service__descriptor, "BatchGetNeeds",
+	                  parameters->need_ids, parameters->n_need_ids, named_id_found, NULL);
+	remote_batch_each(request, "parameters.solution_ids", &chc__v1__company_service__descriptor,
+	                  "BatchGetSolutions", parameters->solution_ids, parameters->n_solution_ids,
+	                  named_id_found, NULL);
 	return !core_failed(request);
 }

@@ -317,6 +317,15 @@ static chc_status load_inputs(job_worker *worker, job_run *run, chc_error *error
 	PQclear(result);
 	if (status != CHC_OK || run->inputs != NULL)
 		return status;
+	/* A decline just before the job counts in it; the projects service
+	 * being away only leaves out declines not yet taken. */
+	if (run->kind == CHC__V1__JOB_KIND__JOB_KIND_NEED_SOLUTION) {
+		chc_error declines = { 0 };
+		if (feedback_take_declines(worker->connection, &declines) != CHC_OK)
+			core_log(CORE_LOG_WARN, "job %s: declined interests not taken: %s", run->id,
+			         declines.message ? declines.message : "");
+		chc_error_fini(&declines);
+	}
 	status = job_inputs_read(run, &worker->db, error);
 	if (status != CHC_OK)
 		return status;

@@ -3,6 +3,7 @@
  * matchmaking jobs and their results. It reads the other services only
  * through libchc.
  */
+#include "dispatch.h"
 #include "matching.h"
 #include "matching_jobs.h"
 #include "remote.h"
@@ -29,4 +30,12 @@ static void stop(void)
 	remote_stop();
 }
 
-CORE_SERVICE_MAIN(matching, CHC__V1__MATCHING_SERVICE__INIT, 4, .start = start, .stop = stop)
+/* Declined interests become "not a match" within a housekeeping interval
+ * (and before any need_solution job reads its inputs). */
+static chc_status housekeeping(PGconn *connection, chc_error *error)
+{
+	return feedback_take_declines(connection, error);
+}
+
+CORE_SERVICE_MAIN(matching, CHC__V1__MATCHING_SERVICE__INIT, 4, .start = start, .stop = stop,
+                  .housekeeping = housekeeping, .prechecks = matching_prechecks)

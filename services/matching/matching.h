@@ -9,6 +9,7 @@
 #include "chc/status.h"
 #include "chc/v1/matching.pb-c.h"
 #include "config.h"
+#include "dispatch.h"
 #include "request.h"
 
 typedef Chc__V1__MatchingService_Service matching_service;
@@ -58,6 +59,22 @@ chc_status matching_check_exists(core_request *request, const char *field, const
 /* The region of municipality code; CHC_NOT_FOUND for a code that is not
  * one, or the client's failure (UNAVAILABLE ...). */
 chc_status matching_municipality_region(int code, int *region, chc_error *error);
+
+/* feedback_handlers.c: RecordFeedback's fields, and its need and solution
+ * with their services, before the transaction. */
+void matching_precheck_record_feedback(core_request *request, const ProtobufCMessage *message);
+
+/* feedback_declines.c: the projects service's declined interests not yet
+ * taken, stored as "not a match" feedback on connection. */
+chc_status feedback_take_declines(PGconn *connection, chc_error *error);
+
+/* job_handlers.c: SubmitJob's parameters, and the needs and solutions
+ * they name, before the transaction. */
+void matching_precheck_submit_job(core_request *request, const ProtobufCMessage *message);
+
+/* The writes that ask another service, asked before their transaction
+ * (SubmitJob, RecordFeedback); for CORE_SERVICE_MAIN and the fuzzer. */
+extern const core_precheck matching_prechecks[];
 
 /* test_bed_validate.c: every field, then the owner's municipality. */
 bool test_bed_validate(core_request *request, const Chc__V1__TestBed *test_bed);

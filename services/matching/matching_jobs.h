@@ -49,8 +49,14 @@ ProtobufCAllocator job_arena_allocator(job_arena *arena);
 
 /* Checks kind and parameters (INVALID_ARGUMENT naming the field) and fills
  * the defaults in place, so that the stored parameters say exactly what
- * ran. Needs, solutions and test beds named must exist. */
+ * ran; the records named are checked by the two below. */
 bool job_parameters_check(core_request *request, int kind, Chc__V1__JobParameters *parameters);
+/* The needs and solutions the parameters name, with their services: one
+ * BatchGet per service (outside any transaction: a precheck). */
+bool job_parameters_check_named(core_request *request, const Chc__V1__JobParameters *parameters);
+/* The test beds the parameters name, in the service's own table. */
+bool job_parameters_check_test_beds(core_request *request,
+                                    const Chc__V1__JobParameters *parameters);
 
 /* job_store.c: a Job's fields in the order of their numbers. */
 #define JOB_COLUMNS                                                                                \

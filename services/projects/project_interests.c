@@ -721,9 +721,38 @@ static chc_status answer(core_request *request, const Chc__V1__Interest *interes
 		reason, project_id
 	};
 	chc_status status = core_execute(request, &interest_answer_statement, values);
-	if (status == CHC_OK)
+	if (status == CHC_OK && event != NULL)
 		status = project_event(request, event, interest->id, reason);
 	return status;
+}
+
+/* Taken before an "interest.declined" event is written and held to the
+ * commit: such events then get their seqs in the order they commit, and
+ * the matching service, which remembers the last seq it took, skips none.
+ * Declines are rare; nothing else waits on this lock. */
+static const core_statement declined_lock_statement = {
+	"interest_declined_lock",
+	"SELECT pg_advisory_xact_lock(hashtext('projects.interest.declined'))", 0
+};
+
+/* A decline, with what the matching service needs to make it "not a
+ * match" in every later job: the need and the solution (a test bed's
+ * interest has no need, and the matching service skips it). */
+static const core_statement declined_event_statement = {
+	"interest_declined_event",
+	"INSERT INTO projects.events (type, subject_id, audience, payload) VALUES "
+	"('interest.declined', $1, '{secretariat}', jsonb_build_object('detail', $2::text, "
+	"'by', $3::text, 'need_id', nullif($4, ''), 'solution_id', $5::text))",
+	5
+};
+
+static chc_status record_declined(core_request *request, const Chc__V1__Interest *interest,
+                                  const char *reason)
+{
+	const char *values[] = { interest->id, reason, request->principal.subject,
+		                 interest->need_id, interest->solution_id };
+	chc_status status = core_execute(request, &declined_lock_statement, NULL);
+	return status == CHC_OK ? core_execute(request, &declined_event_statement, values) : status;
 }
 
 void interests_precheck_accept(core_request *request, const ProtobufCMessage *message)
@@ -780,14 +809,14 @@ CORE_REPLY_HANDLER(projects, accept_interest, AnswerInterestRequest, Interest)
 /* How an answer closes an interest without a project: the side that may
  * give it, how long its reason must be, and the state and event it leads
  * to. A decline is also "not a match" for a need and solution in every
- * later matching job; the matching service keeps no such feedback for test
- * beds. */
+ * later matching job, which the matching service learns from its event
+ * (record_declined); it keeps no such feedback for test beds. */
 typedef struct interest_closing {
 	bool by_sender;
 	size_t reason_minimum;
 	int state;
 	const char *event;
-	bool not_a_match;
+	bool declines;
 } interest_closing;
 
 static Chc__V1__Interest *close_interest(core_request *request,
@@ -800,10 +829,9 @@ static Chc__V1__Interest *close_interest(core_request *request,
 	Chc__V1__Interest *interest = load_for_answer(request, input, how->by_sender, viewer, true);
 	Chc__V1__Interest *answered = NULL;
 	if (interest == NULL ||
-	    answer(request, interest, how->state, input->reason, "", how->event) != CHC_OK ||
-	    (how->not_a_match && interest->need_id[0] != '\0' &&
-	     project_record_not_a_match(request, interest->need_id, interest->solution_id,
-	                                input->reason) != CHC_OK) ||
+	    answer(request, interest, how->state, input->reason, "",
+	           how->declines ? NULL : how->event) != CHC_OK ||
+	    (how->declines && record_declined(request, interest, input->reason) != CHC_OK) ||
 	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
 		return NULL;
 	return answered;
@@ -815,8 +843,7 @@ static Chc__V1__Interest *decline_interest(core_request *request,
 	static const interest_closing decline = {
 		.reason_minimum = 3,
 		.state = CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED,
-		.event = "interest.declined",
-		.not_a_match = true,
+		.declines = true,
 	};
 	return close_interest(request, input, &decline);
 }

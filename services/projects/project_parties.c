@@ -17,66 +17,6 @@
 #include "remote.h"
 #include "validate.h"
 
-/*
- * Records of another service, count of them named by ids (UUIDs) or, when
- * ids is NULL, by codes: one call of method, whose request lists them in
- * its repeated field keys (a BatchGet; NULL: a List that gives them all)
- * and whose reply lists those that exist. The reply is the caller's; NULL
- * with UNAVAILABLE (naming field) recorded.
- */
-static ProtobufCMessage *fetch_many(core_request *request, const char *field,
-                                    const ProtobufCServiceDescriptor *service, const char *method,
-                                    const char *keys, char **ids, int32_t *codes, size_t count)
-{
-	const ProtobufCMethodDescriptor *called =
-	        protobuf_c_service_descriptor_get_method_by_name(service, method);
-	const ProtobufCFieldDescriptor *list =
-	        called == NULL || keys == NULL
-	                ? NULL
-	                : protobuf_c_message_descriptor_get_field_by_name(called->input, keys);
-	if (called == NULL ||
-	    (keys != NULL && (list == NULL || list->label != PROTOBUF_C_LABEL_REPEATED))) {
-		core_fail(request, CHC_INTERNAL, "%s.%s lists no %s", service->name, method,
-		          keys != NULL ? keys : "records");
-		return NULL;
-	}
-	ProtobufCMessage *input = core_message_new(request, called->input);
-	if (input == NULL)
-		return NULL;
-	if (list != NULL) {
-		*(size_t *)((char *)input + list->quantifier_offset) = count;
-		*(void **)((char *)input + list->offset) =
-		        ids != NULL ? (void *)ids : (void *)codes;
-	}
-	return remote_fetch(request, field, "what it names", service, method, input);
-}
-
-/* The record in reply (a message listing records) whose field key is id
- * (a string) or, when id is NULL, code; NULL when there is none. */
-static const ProtobufCMessage *found_record(const ProtobufCMessage *reply, const char *key,
-                                            const char *id, int code)
-{
-	const ProtobufCMessageDescriptor *descriptor = reply->descriptor;
-	for (unsigned f = 0; f < descriptor->n_fields; f++) {
-		const ProtobufCFieldDescriptor *field = &descriptor->fields[f];
-		if (field->label != PROTOBUF_C_LABEL_REPEATED ||
-		    field->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		size_t count = *(const size_t *)((const char *)reply + field->quantifier_offset);
-		ProtobufCMessage *const *records =
-		        *(ProtobufCMessage *const *const *)((const char *)reply + field->offset);
-		for (size_t i = 0; i < count; i++) {
-			const char *value = core_message_string(records[i], key);
-			int32_t number = 0;
-			if (id != NULL ? value != NULL && strcmp(value, id) == 0
-			               : core_message_int32(records[i], key, &number) &&
-			                         number == code)
-				return records[i];
-		}
-	}
-	return NULL;
-}
-
 /* A party another service keeps: its kind, the field of Party that names
  * it (a UUID, or a code in minimum..maximum), its kind in keys
  * ("test_bed") and in messages ("test bed"), and the call that finds many
@@ -192,8 +132,9 @@ static chc_status parties_check_kept(core_request *request, const kept_party *so
 		return CHC_OK;
 	char list_field[112];
 	snprintf(list_field, sizeof(list_field), "%s.%s", fields[first], source->field);
-	ProtobufCMessage *reply = fetch_many(request, list_field, source->service, source->method,
-	                                     source->keys, by_id ? ids : NULL, codes, asked);
+	ProtobufCMessage *reply =
+	        remote_fetch_many(request, list_field, source->service, source->method,
+	                          source->keys, by_id ? ids : NULL, codes, asked);
 	if (reply == NULL)
 		return request->error.code;
 	for (size_t i = 0; i < count && !core_failed(request); i++) {
@@ -206,7 +147,7 @@ static chc_status parties_check_kept(core_request *request, const kept_party *so
 			snprintf(value, sizeof(value), "%s", id);
 		else
 			snprintf(value, sizeof(value), "%d", code);
-		const ProtobufCMessage *record = found_record(reply, source->key, id, code);
+		const ProtobufCMessage *record = remote_found_record(reply, source->key, id, code);
 		if (record == NULL) {
 			core_fail(request, CHC_NOT_FOUND, "%s.%s: no %s %s", fields[i],
 			          source->field, source->noun, value);
@@ -332,8 +273,22 @@ typedef struct project_link {
 	const char *(*refused)(const ProtobufCMessage *record);
 } project_link;
 
-/* Each id of the records of link: present, and in the state a project
- * needs; one call per CORE_BATCH_MAX ids (what one BatchGet takes). */
+/* A record a project links to: there, and in the state a project needs. */
+static void link_found(core_request *request, const char *item, const char *id,
+                       const ProtobufCMessage *record, const void *context)
+{
+	const project_link *link = context;
+	const char *refused =
+	        record != NULL && link->refused != NULL ? link->refused(record) : NULL;
+	if (record == NULL)
+		core_fail(request, CHC_NOT_FOUND, "%s: no %s %s", item, link->noun, id);
+	else if (refused != NULL)
+		core_fail(request, CHC_FAILED_PRECONDITION, "%s: %s %s %s", item, link->noun, id,
+		          refused);
+}
+
+/* Each id of the records of link; one call per CORE_BATCH_MAX ids (what
+ * one BatchGet takes). */
 static void link_check(core_request *request, const project_link *link, char *const *ids,
                        size_t count)
 {
@@ -342,28 +297,10 @@ static void link_check(core_request *request, const project_link *link, char *co
 		snprintf(field, sizeof(field), "project.%s[%zu]", link->field, i);
 		core_check_uuid(request, field, ids[i]);
 	}
-	for (size_t start = 0; start < count && !core_failed(request); start += CORE_BATCH_MAX) {
-		size_t asked = count - start < CORE_BATCH_MAX ? count - start : CORE_BATCH_MAX;
-		snprintf(field, sizeof(field), "project.%s", link->field);
-		ProtobufCMessage *reply = fetch_many(request, field, link->service, link->method,
-		                                     "ids", (char **)ids + start, NULL, asked);
-		for (size_t i = start; reply != NULL && i < start + asked && !core_failed(request);
-		     i++) {
-			snprintf(field, sizeof(field), "project.%s[%zu]", link->field, i);
-			const ProtobufCMessage *record = found_record(reply, "id", ids[i], 0);
-			const char *refused = record != NULL && link->refused != NULL
-			                              ? link->refused(record)
-			                              : NULL;
-			if (record == NULL)
-				core_fail(request, CHC_NOT_FOUND, "%s: no %s %s", field, link->noun,
-				          ids[i]);
-			else if (refused != NULL)
-				core_fail(request, CHC_FAILED_PRECONDITION, "%s: %s %s %s", field,
-				          link->noun, ids[i], refused);
-		}
-		if (reply != NULL)
-			protobuf_c_message_free_unpacked(reply, NULL);
-	}
+	snprintf(field, sizeof(field), "project.%s", link->field);
+	if (!core_failed(request))
+		remote_batch_each(request, field, link->service, link->method, ids, count,
+		                  link_found, link);
 }
 
 /* Whether field is among the count names of mask, or mask is NULL. */
@@ -396,24 +333,6 @@ chc_status project_links_check(core_request *request, const Chc__V1__Project *pr
 	if (named("test_bed_ids", mask, mask_count) && !core_failed(request))
 		link_check(request, &test_beds, project->test_bed_ids, project->n_test_bed_ids);
 	return core_failed(request) ? request->error.code : CHC_OK;
-}
-
-chc_status project_record_not_a_match(core_request *request, const char *need_id,
-                                      const char *solution_id, const char *reason)
-{
-	Chc__V1__Feedback feedback = CHC__V1__FEEDBACK__INIT;
-	feedback.need_id = (char *)need_id;
-	feedback.solution_id = (char *)solution_id;
-	feedback.reason = (char *)reason;
-	Chc__V1__RecordFeedbackRequest record = CHC__V1__RECORD_FEEDBACK_REQUEST__INIT;
-	record.feedback = &feedback;
-	ProtobufCMessage *reply = remote_fetch(request, "feedback", "feedback service",
-	                                       &chc__v1__matching_service__descriptor,
-	                                       "RecordFeedback", &record.base);
-	if (reply == NULL)
-		return request->error.code;
-	protobuf_c_message_free_unpacked(reply, NULL);
-	return CHC_OK;
 }
 
 chc_status project_job_has_match(core_request *request, const char *job_id, const char *need_id,

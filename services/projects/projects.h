@@ -79,10 +79,6 @@ bool project_party_key(const Chc__V1__Party *party, char key[96]);
 /* The Party message of a stored key, request-owned. */
 Chc__V1__Party *project_party_from_key(core_request *request, const char *key);
 
-/* "Not a match" for the pair, recorded with the matching service. */
-chc_status project_record_not_a_match(core_request *request, const char *need_id,
-                                      const char *solution_id, const char *reason);
-
 /* CHC_OK when the job matched the solution to the need; NOT_FOUND else. */
 chc_status project_job_has_match(core_request *request, const char *job_id, const char *need_id,
                                  const char *solution_id);

@@ -40,4 +40,38 @@ ProtobufCMessage *remote_get(core_request *request, const char *field, const cha
                              const ProtobufCServiceDescriptor *service, const char *method,
                              const char *id);
 
+/*
+ * Records of another service named by count ids (UUIDs) or, when ids is
+ * NULL, by codes: one call of method, whose request lists them in its
+ * repeated field keys (a BatchGet; NULL: a List that gives them all) and
+ * whose reply lists those that exist. The reply is the caller's; NULL with
+ * UNAVAILABLE (naming field) recorded.
+ */
+ProtobufCMessage *remote_fetch_many(core_request *request, const char *field,
+                                    const ProtobufCServiceDescriptor *service, const char *method,
+                                    const char *keys, char **ids, int32_t *codes, size_t count);
+
+/* The record in reply (a message listing records) whose field key is id
+ * (a string) or, when id is NULL, code; NULL when there is none. Points
+ * into reply. */
+const ProtobufCMessage *remote_found_record(const ProtobufCMessage *reply, const char *key,
+                                            const char *id, int code);
+
+/* What a caller of remote_batch_each makes of one id: item is its field
+ * ("parameters.need_ids[2]"), record the record found (NULL: none; valid
+ * only during the call). Records a failure on request to refuse it. */
+typedef void (*remote_batch_visit)(core_request *request, const char *item, const char *id,
+                                   const ProtobufCMessage *record, const void *context);
+
+/*
+ * The count ids of field through method, a BatchGet taking "ids", one call
+ * per CORE_BATCH_MAX of them, and visit for each in order until the request
+ * fails. The ids must be UUIDs already checked. Returns CHC_OK or the
+ * request's failure.
+ */
+chc_status remote_batch_each(core_request *request, const char *field,
+                             const ProtobufCServiceDescriptor *service, const char *method,
+                             char *const *ids, size_t count, remote_batch_visit visit,
+                             const void *context);
+
 #endif /* REMOTE_H */

@@ -93,10 +93,12 @@ static void table_build(void)
 			        services[i]->descriptor->name, core_dispatch_undeclared(&table));
 			abort();
 		}
-	/* The projects' checks with other services run as a service runs them. */
+	/* The checks with other services run as the services run them. */
 	chc_error error = { 0 };
 	if (core_dispatch_prechecks(&table, projects.base.descriptor, projects_prechecks, &error) !=
-	    CHC_OK) {
+	            CHC_OK ||
+	    core_dispatch_prechecks(&table, matching.base.descriptor, matching_prechecks, &error) !=
+	            CHC_OK) {
 		fprintf(stderr, "fuzz_dispatch: %s\n", error.message);
 		abort();
 	}

@@ -179,16 +179,23 @@ static bool start_on_its_ports(harness_service *service, const char *also_listen
 	return up;
 }
 
-bool harness_start_also_on(harness_service *service, const char *name, const char *also_listen,
-                           const char *const *extra)
+/* harness_start_also_on on rpc_port (0: a free one). */
+static bool start_at(harness_service *service, const char *name, int rpc_port,
+                     const char *also_listen, const char *const *extra)
 {
 	memset(service, 0, sizeof(*service));
 	snprintf(service->name, sizeof(service->name), "%s", name);
-	service->rpc_port = harness_free_port();
+	service->rpc_port = rpc_port != 0 ? rpc_port : harness_free_port();
 	service->http_port = harness_free_port();
 	service->events_port = harness_free_port();
 	snprintf(service->url, sizeof(service->url), "tcp://127.0.0.1:%d", service->rpc_port);
 	return start_on_its_ports(service, also_listen, extra);
+}
+
+bool harness_start_also_on(harness_service *service, const char *name, const char *also_listen,
+                           const char *const *extra)
+{
+	return start_at(service, name, 0, also_listen, extra);
 }
 
 bool harness_restart(harness_service *service, const char *const *extra)
@@ -453,8 +460,10 @@ ProtobufCMessage *harness_call_json(chc_client *client, const ProtobufCServiceDe
 /* In the order each service calls only the ones before it. */
 static const char *const stack_names[] = { "municipalities", "companies", "matching", "projects" };
 static const char *const stack_variables[] = { "CHC_MUNICIPALITIES_URL", "CHC_COMPANIES_URL",
-	                                       "CHC_MATCHING_URL" };
-#define STACK_SIZE 4
+	                                       "CHC_MATCHING_URL", "CHC_PROJECTS_URL" };
+#define MATCHING_INDEX 2
+#define PROJECTS_INDEX 3
+#define STACK_SIZE     4
 
 static harness_service *stack_service(harness_stack *stack, int index)
 {
@@ -463,22 +472,34 @@ static harness_service *stack_service(harness_stack *stack, int index)
 	return services[index];
 }
 
-/* The service at index with the URLs of the ones before it and extra. */
-static bool stack_start_service(harness_stack *stack, int index, const char *const *extra)
+/* The environment of the service at index: the URLs of the ones before
+ * it and, for matching, of projects when the stack has it (chosen before
+ * any starts); then extra. Returns how many entries it set. */
+static int stack_environment(harness_stack *stack, int index, const char *const *extra,
+                             const char *environment[STACK_SIZE + 16])
 {
-	const char *environment[STACK_SIZE + 16];
 	int count = 0;
 	for (int i = 0; i < index; i++)
 		environment[count++] = stack->environment[i];
+	if (index == MATCHING_INDEX && stack->environment[PROJECTS_INDEX][0] != '\0')
+		environment[count++] = stack->environment[PROJECTS_INDEX];
 	for (int i = 0; extra != NULL && extra[i] != NULL && count < STACK_SIZE + 15; i++)
 		environment[count++] = extra[i];
 	environment[count] = NULL;
+	return count;
+}
+
+/* The service at index with its environment (stack_environment). */
+static bool stack_start_service(harness_stack *stack, int index, const char *const *extra)
+{
+	const char *environment[STACK_SIZE + 16];
+	stack_environment(stack, index, extra, environment);
 	harness_service *service = stack_service(stack, index);
-	if (!harness_start(service, stack_names[index], environment))
+	int port = index == PROJECTS_INDEX ? stack->projects_port : 0;
+	if (!start_at(service, stack_names[index], port, NULL, environment))
 		return false;
-	if (index < STACK_SIZE - 1)
-		snprintf(stack->environment[index], sizeof(stack->environment[index]), "%s=%s",
-		         stack_variables[index], service->url);
+	snprintf(stack->environment[index], sizeof(stack->environment[index]), "%s=%s",
+	         stack_variables[index], service->url);
 	return true;
 }
 
@@ -509,6 +530,12 @@ bool harness_stack_start(harness_stack *stack, const char *last, const char *con
 		size++;
 	if (size == STACK_SIZE)
 		fail_msg("no service %s in the stack", last);
+	if (size == PROJECTS_INDEX) {
+		stack->projects_port = harness_free_port();
+		snprintf(stack->environment[PROJECTS_INDEX], sizeof(stack->environment[0]),
+		         "%s=tcp://127.0.0.1:%d", stack_variables[PROJECTS_INDEX],
+		         stack->projects_port);
+	}
 	for (int i = 0; i <= size; i++) {
 		if (!stack_start_service(stack, i, i == size ? extra : NULL))
 			return false;
@@ -523,10 +550,8 @@ bool harness_stack_restart(harness_stack *stack, harness_service *service)
 	for (int i = 0; i < stack->count; i++) {
 		if (stack_service(stack, i) != service)
 			continue;
-		const char *environment[STACK_SIZE];
-		for (int k = 0; k < i; k++)
-			environment[k] = stack->environment[k];
-		environment[i] = NULL;
+		const char *environment[STACK_SIZE + 16];
+		stack_environment(stack, i, NULL, environment);
 		return harness_restart(service, environment);
 	}
 	return false;

@@ -73,9 +73,12 @@ typedef struct harness_stack {
 	chc_client *client; /* reaches every started service */
 	PGconn *database;
 	/* CHC_<SERVICE>_URL=... of each started service but the last, so that
-	 * a suite can start more instances that find their peers. */
-	char environment[3][128];
-	int count; /* how many services were started */
+	 * a suite can start more instances that find their peers; the fourth,
+	 * projects', is known before it starts: matching calls it too (for
+	 * its declined interests), so its port is chosen first. */
+	char environment[4][128];
+	int projects_port; /* 0 without projects */
+	int count;         /* how many services were started */
 } harness_stack;
 
 /* Starts the services up to and including last ("municipalities",

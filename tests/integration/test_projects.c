@@ -49,8 +49,9 @@ static void expect_field(const char *method, const char *json, const char *expec
 static int start(void **state)
 {
 	(void)state;
-	const char *const extra[] = { "CHC_HOUSEKEEPING_INTERVAL=1", NULL };
-	if (!harness_stack_start(&stack, "projects", extra))
+	/* Every service (matching takes declined interests then) inherits it. */
+	setenv("CHC_HOUSEKEEPING_INTERVAL", "1", 1);
+	if (!harness_stack_start(&stack, "projects", NULL))
 		return -1;
 	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
 	               "{\"company\":{\"name\":\"Projekt Sundhed ApS\",\"cvr\":\"10000300\","
@@ -154,9 +155,9 @@ static long answered(int http_port, const char *method)
 	return count;
 }
 
-/* A new project's participants and links cost one call to each service
- * that keeps some of them, however many there are: a BatchGet, never a Get
- * per party. */
+/* A new project's participants and links, and a job's named needs and
+ * solutions, cost one call to each service that keeps some of them,
+ * however many there are: a BatchGet, never a Get per item. */
 static void checks_are_batched(void **state)
 {
 	(void)state;
@@ -196,6 +197,30 @@ static void checks_are_batched(void **state)
 		assert_int_equal(answered(stack.municipalities.http_port, municipality_methods[i]) -
 		                         before[4 + i],
 		                 expected[4 + i]);
+	}
+	/* A job naming needs and solutions: the same, from the matching
+	 * service. */
+	for (int i = 0; i < 4; i++) {
+		before[i] = answered(stack.companies.http_port, company_methods[i]);
+		before[4 + i] = answered(stack.municipalities.http_port, municipality_methods[i]);
+	}
+	snprintf(text, sizeof(text),
+	         "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":5,\"need_ids\":[\"%s\"],"
+	         "\"solution_ids\":[\"%s\",\"%s\",\"%s\"]}}",
+	         need_id, solution_ids[0], solution_ids[1], solution_ids[2]);
+	ProtobufCMessage *job =
+	        harness_call_json(stack.client, &chc__v1__matching_service__descriptor, "SubmitJob",
+	                          text, CHC_OK, NULL, 0);
+	assert_non_null(job);
+	protobuf_c_message_free_unpacked(job, NULL);
+	const long for_job[8] = { 0, 1, 0, 0, 0, 1, 0, 0 };
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(answered(stack.companies.http_port, company_methods[i]) -
+		                         before[i],
+		                 for_job[i]);
+		assert_int_equal(answered(stack.municipalities.http_port, municipality_methods[i]) -
+		                         before[4 + i],
+		                 for_job[4 + i]);
 	}
 }
 
@@ -567,25 +592,55 @@ static Chc__V1__Job *match_need_with(const char *solution_id)
 	return job;
 }
 
-/* A decline reaches the matching service as "not a match"; a withdrawal is
+/* A decline reaches the matching service as "not a match" by its event; a withdrawal is
  * the sender's; an unanswered interest is reminded, then expires. */
 static void decline_withdraw_expire(void **state)
 {
 	(void)state;
+	static const char record_feedback_calls[] =
+	        "SELECT count(*) FROM matching.audit WHERE method LIKE '%RecordFeedback'";
+	char record_feedback_before[24];
+	snprintf(record_feedback_before, sizeof(record_feedback_before), "%s",
+	         harness_sql_value(stack.database, record_feedback_calls));
 	Chc__V1__Interest *sent = interest_from_company(1, CHC_OK);
 	assert_null(answer("DeclineInterest", sent, copenhagen, "", CHC_INVALID_ARGUMENT));
+	/* Declining asks the matching service nothing: it works while that
+	 * service is stopped, which takes the decline from the event later. */
+	assert_int_equal(kill(stack.matching.pid, SIGSTOP), 0);
 	Chc__V1__Interest *declined =
 	        answer("DeclineInterest", sent, copenhagen, "tried it in 2025", CHC_OK);
+	assert_int_equal(kill(stack.matching.pid, SIGCONT), 0);
 	assert_int_equal(declined->state, CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED);
 	char text[512];
 	snprintf(text, sizeof(text), "{\"need_id\":\"%s\",\"solution_id\":\"%s\"}", need_id,
 	         solution_ids[1]);
-	Chc__V1__ListFeedbackResponse *feedback =
-	        (void *)harness_call_json(stack.client, &chc__v1__matching_service__descriptor,
-	                                  "ListFeedback", text, CHC_OK, NULL, 0);
+	/* Housekeeping runs every second here (CHC_HOUSEKEEPING_INTERVAL=1). */
+	Chc__V1__ListFeedbackResponse *feedback = NULL;
+	for (int i = 0; i < 100; i++) {
+		feedback = (void *)harness_call_json(stack.client,
+		                                     &chc__v1__matching_service__descriptor,
+		                                     "ListFeedback", text, CHC_OK, NULL, 0);
+		if (feedback->n_feedback > 0)
+			break;
+		protobuf_c_message_free_unpacked(&feedback->base, NULL);
+		feedback = NULL;
+		usleep(100 * 1000);
+	}
+	assert_non_null(feedback);
 	assert_int_equal(feedback->n_feedback, 1);
 	assert_string_equal(feedback->feedback[0]->reason, "tried it in 2025");
+	/* Recorded as the decliner's, who is in the projects service's audit. */
+	assert_string_equal(feedback->feedback[0]->recorded_by,
+	                    harness_sql_value(stack.database,
+	                                      "SELECT actor FROM projects.audit WHERE method LIKE "
+	                                      "'%DeclineInterest' ORDER BY seq DESC LIMIT 1"));
 	protobuf_c_message_free_unpacked(&feedback->base, NULL);
+	/* Taken once: the position moved to the decline's event. */
+	assert_string_equal(harness_sql_value(stack.database,
+	                                      "SELECT (SELECT seq FROM matching.consumed_events) = "
+	                                      "(SELECT max(seq) FROM projects.events WHERE type = "
+	                                      "'interest.declined')"),
+	                    "t");
 	/* The next job still lists the pair, scored 0 with the decline's reason. */
 	Chc__V1__Job *job = match_need_with(solution_ids[1]);
 	snprintf(text, sizeof(text), "{\"job_id\":\"%s\",\"solution_id\":\"%s\"}", job->id,
@@ -634,12 +689,9 @@ static void decline_withdraw_expire(void **state)
 	assert_string_equal(harness_sql_value(stack.database, text), "1");
 	free_messages(&older->base, &old->base, &withdrawn->base, &again->base, &declined->base,
 	              &sent->base);
-	/* The projects service called matching with the caller's token: the
-	 * feedback is audited as the admin's, not as the service's. */
-	assert_string_equal(harness_sql_value(stack.database,
-	                                      "SELECT role FROM matching.audit WHERE method LIKE "
-	                                      "'%RecordFeedback' ORDER BY seq DESC LIMIT 1"),
-	                    "admin");
+	/* No call of RecordFeedback: the decline came as an event. */
+	assert_string_equal(harness_sql_value(stack.database, record_feedback_calls),
+	                    record_feedback_before);
 }
 
 /* A test bed offers itself to a solution: the company sees what the test
