@@ -1,6 +1,8 @@
 /*
  * log.h - one JSON object a line on standard error. The level is checked
  * before anything is formatted, so a debug line costs nothing at info.
+ * Ordinary request lines are buffered for up to 100 ms (log.c says why);
+ * every other line is written at once.
  */
 #ifndef CORE_LOG_H
 #define CORE_LOG_H
@@ -9,8 +11,9 @@
 
 #include "config.h"
 
-/* Sets the service name written in every line and the lowest level shown.
- * Call once before any thread starts. */
+/* Sets the service name written in every line and the lowest level shown,
+ * and makes standard error fully buffered. Call once before any thread
+ * starts and before anything is written to standard error. */
 void core_log_setup(const char *service, core_log_level level);
 
 /* True when a line at this level would be written. */
@@ -31,5 +34,9 @@ typedef struct core_log_request_line {
 } core_log_request_line;
 
 void core_log_request(const core_log_request_line *line);
+
+/* Writes out the request lines still buffered: the readiness thread calls
+ * it every second, so a line is never older than that when load stops. */
+void core_log_flush(void);
 
 #endif /* CORE_LOG_H */

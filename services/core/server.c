@@ -98,9 +98,11 @@ long core_required_schema_version(void)
 	return CHC_SCHEMA_VERSION;
 }
 
-/* Run by the readiness thread every second, never on a probe's own path. */
+/* Run by the readiness thread every second, never on a probe's own path;
+ * it also writes out the request log lines still buffered (log.h). */
 static chc_status check_database(void *data, chc_error *error)
 {
+	core_log_flush();
 	core_server *server = data;
 	chc_status status = CHC_OK;
 	PGconn *connection = core_db_connection(&server->probe, error);
