@@ -2,7 +2,8 @@
  * log.c - JSON log lines built with jansson and written with one fputs, so
  * that lines from different workers never interleave.
  *
- * Standard error is fully buffered. Every line but a served request's
+ * In a service, standard error is fully buffered (core_log_buffer_requests).
+ * Every line but a served request's
  * ordinary line is written at once, with whatever is buffered before it. A
  * request's line waits until LOG_FLUSH_MS have passed since the last write
  * (or until the buffer fills, or until the readiness thread's flush each
@@ -36,6 +37,10 @@ void core_log_setup(const char *service, core_log_level level)
 {
 	log_service = service;
 	log_threshold = level;
+}
+
+void core_log_buffer_requests(void)
+{
 	/* setvbuf must come before the stream's first use: once. */
 	static bool buffered;
 	if (!buffered)

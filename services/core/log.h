@@ -11,9 +11,8 @@
 
 #include "config.h"
 
-/* Sets the service name written in every line and the lowest level shown,
- * and makes standard error fully buffered. Call once before any thread
- * starts and before anything is written to standard error. */
+/* Sets the service name written in every line and the lowest level shown.
+ * Call once before any thread starts. */
 void core_log_setup(const char *service, core_log_level level);
 
 /* True when a line at this level would be written. */
@@ -34,6 +33,11 @@ typedef struct core_log_request_line {
 } core_log_request_line;
 
 void core_log_request(const core_log_request_line *line);
+
+/* Makes standard error fully buffered, so that ordinary request lines wait
+ * up to 100 ms and go out many in one write. A service calls it once,
+ * before anything is written to standard error. */
+void core_log_buffer_requests(void);
 
 /* Writes out the request lines still buffered: the readiness thread calls
  * it every second, so a line is never older than that when load stops. */

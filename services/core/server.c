@@ -866,6 +866,7 @@ int core_service_main(int argc, char **argv, const core_service_definition *defi
 	chc_error error = { 0 };
 	char log_name[64];
 	snprintf(log_name, sizeof(log_name), "chc-%s", definition->name);
+	core_log_buffer_requests();
 	if (core_config_load(&server.config, &defaults, &error) != CHC_OK) {
 		core_log_setup(log_name, CORE_LOG_INFO);
 		core_log(CORE_LOG_ERROR, "%s", error.message);

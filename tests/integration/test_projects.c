@@ -155,26 +155,46 @@ static long answered(int http_port, const char *method)
 	return count;
 }
 
-/* A new project's participants and links, and a job's named needs and
- * solutions, cost one call to each service that keeps some of them,
- * however many there are: a BatchGet, never a Get per item. */
+/* The calls another service may make of the companies and municipalities
+ * services to check what a write names: BatchGets, and Gets one by one. */
+static const char *const counted_methods[] = {
+	"/chc.v1.CompanyService/BatchGetCompanies",
+	"/chc.v1.CompanyService/BatchGetSolutions",
+	"/chc.v1.CompanyService/GetCompany",
+	"/chc.v1.CompanyService/GetSolution",
+	"/chc.v1.MunicipalityService/BatchGetMunicipalities",
+	"/chc.v1.MunicipalityService/BatchGetNeeds",
+	"/chc.v1.MunicipalityService/GetMunicipality",
+	"/chc.v1.MunicipalityService/GetNeed",
+};
+#define COUNTED_METHODS (sizeof(counted_methods) / sizeof(counted_methods[0]))
+
+static void count_answers(long counts[COUNTED_METHODS])
+{
+	for (size_t i = 0; i < COUNTED_METHODS; i++)
+		counts[i] =
+		        answered(i < 4 ? stack.companies.http_port : stack.municipalities.http_port,
+		                 counted_methods[i]);
+}
+
+static void expect_answers(const long before[COUNTED_METHODS], const long expected[COUNTED_METHODS])
+{
+	long after[COUNTED_METHODS];
+	count_answers(after);
+	for (size_t i = 0; i < COUNTED_METHODS; i++)
+		if (after[i] - before[i] != expected[i])
+			fail_msg("%s answered %ld times, not %ld", counted_methods[i],
+			         after[i] - before[i], expected[i]);
+}
+
+/* A new project's participants and links cost one call to each service
+ * that keeps some of them, however many there are: a BatchGet, never a Get
+ * per party. */
 static void checks_are_batched(void **state)
 {
 	(void)state;
-	static const char *const company_methods[] = { "/chc.v1.CompanyService/BatchGetCompanies",
-		                                       "/chc.v1.CompanyService/BatchGetSolutions",
-		                                       "/chc.v1.CompanyService/GetCompany",
-		                                       "/chc.v1.CompanyService/GetSolution" };
-	static const char *const municipality_methods[] = {
-		"/chc.v1.MunicipalityService/BatchGetMunicipalities",
-		"/chc.v1.MunicipalityService/BatchGetNeeds",
-		"/chc.v1.MunicipalityService/GetMunicipality", "/chc.v1.MunicipalityService/GetNeed"
-	};
-	long before[8];
-	for (int i = 0; i < 4; i++) {
-		before[i] = answered(stack.companies.http_port, company_methods[i]);
-		before[4 + i] = answered(stack.municipalities.http_port, municipality_methods[i]);
-	}
+	long before[COUNTED_METHODS];
+	count_answers(before);
 	char text[1536];
 	snprintf(text, sizeof(text),
 	         "{\"project\":{\"title\":\"Fælles indkøb af lungeure\",\"participants\":["
@@ -189,39 +209,8 @@ static void checks_are_batched(void **state)
 	assert_non_null(project);
 	assert_int_equal(project->n_participants, 4);
 	protobuf_c_message_free_unpacked(&project->base, NULL);
-	const long expected[8] = { 1, 1, 0, 0, 1, 1, 0, 0 };
-	for (int i = 0; i < 4; i++) {
-		assert_int_equal(answered(stack.companies.http_port, company_methods[i]) -
-		                         before[i],
-		                 expected[i]);
-		assert_int_equal(answered(stack.municipalities.http_port, municipality_methods[i]) -
-		                         before[4 + i],
-		                 expected[4 + i]);
-	}
-	/* A job naming needs and solutions: the same, from the matching
-	 * service. */
-	for (int i = 0; i < 4; i++) {
-		before[i] = answered(stack.companies.http_port, company_methods[i]);
-		before[4 + i] = answered(stack.municipalities.http_port, municipality_methods[i]);
-	}
-	snprintf(text, sizeof(text),
-	         "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":5,\"need_ids\":[\"%s\"],"
-	         "\"solution_ids\":[\"%s\",\"%s\",\"%s\"]}}",
-	         need_id, solution_ids[0], solution_ids[1], solution_ids[2]);
-	ProtobufCMessage *job =
-	        harness_call_json(stack.client, &chc__v1__matching_service__descriptor, "SubmitJob",
-	                          text, CHC_OK, NULL, 0);
-	assert_non_null(job);
-	protobuf_c_message_free_unpacked(job, NULL);
-	const long for_job[8] = { 0, 1, 0, 0, 0, 1, 0, 0 };
-	for (int i = 0; i < 4; i++) {
-		assert_int_equal(answered(stack.companies.http_port, company_methods[i]) -
-		                         before[i],
-		                 for_job[i]);
-		assert_int_equal(answered(stack.municipalities.http_port, municipality_methods[i]) -
-		                         before[4 + i],
-		                 for_job[4 + i]);
-	}
+	const long expected[COUNTED_METHODS] = { 1, 1, 0, 0, 1, 1, 0, 0 };
+	expect_answers(before, expected);
 }
 
 /* An UpdateProject sent raw, from a thread of its own. */
@@ -569,13 +558,15 @@ static void interests_open_projects(void **state)
 }
 
 /* A need-solution job for the test's need and one solution, run to the end. */
-static Chc__V1__Job *match_need_with(const char *solution_id)
+/* A need_solution job for the need and the solutions listed (JSON strings:
+ * "\"id\",\"id\""), waited for until it has succeeded. */
+static Chc__V1__Job *match_need_with_all(const char *solution_list)
 {
 	char text[512];
 	snprintf(text, sizeof(text),
 	         "{\"kind\":\"need-solution\",\"parameters\":{\"top_k\":3,\"need_ids\":"
-	         "[\"%s\"],\"solution_ids\":[\"%s\"]}}",
-	         need_id, solution_id);
+	         "[\"%s\"],\"solution_ids\":[%s]}}",
+	         need_id, solution_list);
 	Chc__V1__Job *job =
 	        (void *)harness_call_json(stack.client, &chc__v1__matching_service__descriptor,
 	                                  "SubmitJob", text, CHC_OK, NULL, 0);
@@ -590,6 +581,30 @@ static Chc__V1__Job *match_need_with(const char *solution_id)
 	}
 	assert_int_equal(job->state, CHC__V1__JOB_STATE__JOB_STATE_SUCCEEDED);
 	return job;
+}
+
+static Chc__V1__Job *match_need_with(const char *solution_id)
+{
+	char list[64];
+	snprintf(list, sizeof(list), "\"%s\"", solution_id);
+	return match_need_with_all(list);
+}
+
+/* A job's named needs and solutions cost one BatchGet per service when it
+ * is submitted (its precheck) and one when it reads them (its worker):
+ * never a Get per item. */
+static void job_checks_are_batched(void **state)
+{
+	(void)state;
+	long before[COUNTED_METHODS];
+	count_answers(before);
+	char list[160];
+	snprintf(list, sizeof(list), "\"%s\",\"%s\",\"%s\"", solution_ids[0], solution_ids[1],
+	         solution_ids[2]);
+	Chc__V1__Job *job = match_need_with_all(list);
+	protobuf_c_message_free_unpacked(&job->base, NULL);
+	const long expected[COUNTED_METHODS] = { 0, 2, 0, 0, 0, 2, 0, 0 };
+	expect_answers(before, expected);
 }
 
 /* A decline reaches the matching service as "not a match" by its event; a withdrawal is
@@ -992,4 +1007,5 @@ CHC_TEST_MAIN(start, stop, cmocka_unit_test(create_and_shares), cmocka_unit_test
               cmocka_unit_test(interest_from_a_job), cmocka_unit_test(every_move),
               cmocka_unit_test(reminder), cmocka_unit_test(repeated_writes),
               cmocka_unit_test(test_bed_interest), cmocka_unit_test(person_export_and_erasure),
-              cmocka_unit_test(checks_are_batched), cmocka_unit_test(slow_checks_hold_no_lock))
+              cmocka_unit_test(checks_are_batched), cmocka_unit_test(job_checks_are_batched),
+              cmocka_unit_test(slow_checks_hold_no_lock))
