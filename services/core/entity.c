@@ -54,9 +54,7 @@ bool core_check_batch(core_request *request, const char *field, size_t count)
 	return true;
 }
 
-/* The one repeated message field of a BatchGet reply; NULL when there is
- * not exactly one. */
-static const ProtobufCFieldDescriptor *batch_field(const ProtobufCMessageDescriptor *descriptor)
+const ProtobufCFieldDescriptor *core_records_field(const ProtobufCMessageDescriptor *descriptor)
 {
 	const ProtobufCFieldDescriptor *found = NULL;
 	for (unsigned i = 0; i < descriptor->n_fields; i++) {
@@ -95,7 +93,7 @@ ProtobufCMessage *core_batch_reply(core_request *request,
                                    const ProtobufCMessageDescriptor *descriptor,
                                    ProtobufCMessage **records, size_t count)
 {
-	const ProtobufCFieldDescriptor *field = batch_field(descriptor);
+	const ProtobufCFieldDescriptor *field = core_records_field(descriptor);
 	if (field == NULL) {
 		core_fail(request, CHC_INTERNAL, "%s has not one repeated message field",
 		          descriptor->name);

@@ -155,6 +155,10 @@ typedef bool (*core_record_visible)(const core_request *request, const ProtobufC
  * CORE_BATCH_MAX of them, else a violation of field. */
 bool core_check_batch(core_request *request, const char *field, size_t count);
 
+/* The one repeated message field of a reply that lists records (a
+ * BatchGet's, ListRegions'); NULL when descriptor has not exactly one. */
+const ProtobufCFieldDescriptor *core_records_field(const ProtobufCMessageDescriptor *descriptor);
+
 /*
  * The reply of type descriptor, whose one repeated message field holds
  * the count records (request-owned): every BatchGet's reply, built from

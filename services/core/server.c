@@ -472,8 +472,8 @@ static nng_msg *serve_message(core_worker *worker, nng_msg *message, served_requ
 }
 
 /* The rest of a request, done while its reply travels: the reply does not
- * wait for the log line's write (a system call per request) nor for the
- * request's memory to be freed. */
+ * wait for the log line (a write(2) when it flushes the buffered lines,
+ * log.h) nor for the request's memory to be freed. */
 static void served_finish(served_request *served)
 {
 	const core_method *method = served->method;

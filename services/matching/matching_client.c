@@ -127,7 +127,8 @@ chc_status matching_check_exists(core_request *request, const char *field, const
                                  const ProtobufCServiceDescriptor *service, const char *method)
 {
 	chc_error error = { 0 };
-	chc_call_options options = { .token = core_forwarded_token(request) };
+	chc_call_options options = { .token = core_forwarded_token(request),
+		                     .deadline_unix_ms = request->deadline_unix_ms };
 	chc_status status = remote_get_by_id(&options, service, method, id, NULL, &error);
 	if (status == CHC_NOT_FOUND)
 		core_violation(request, field, "%s does not exist", id);

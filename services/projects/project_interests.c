@@ -541,7 +541,7 @@ static Chc__V1__Interest *create(core_request *request, const Chc__V1__Party *se
 		return NULL;
 	}
 	/* The event names the pair, not the sender: it is read by more than
-	 * the two sides-> */
+	 * the two sides. */
 	Chc__V1__Interest *interest = NULL;
 	if (core_query(request, &interest_insert_statement, values, &result) != CHC_OK ||
 	    project_event(request, "interest.created", id, sides->receiver.key) != CHC_OK ||
@@ -713,6 +713,27 @@ static const core_statement interest_answer_statement = {
 	4
 };
 
+/* Taken before an answer's event is written and held to the commit: those
+ * events then get their seqs in the order they commit, and the matching
+ * service, which takes the declines after the last seq it took, skips none.
+ * Answers are rare; nothing else waits on this lock. */
+static const core_statement answer_lock_statement = {
+	"interest_answer_lock",
+	"SELECT pg_advisory_xact_lock(hashtext('projects.interest.answer'))", 0
+};
+
+/* An answer's event ($1 its type): the reason and who gave it, as every
+ * event of the service has, and the interest's need and solution, from
+ * which the matching service makes a decline "not a match" in every later
+ * job (a test bed's interest has no need: it skips those). */
+static const core_statement answer_event_statement = {
+	"interest_answer_event",
+	"INSERT INTO projects.events (type, subject_id, audience, payload) VALUES ($1, $2, "
+	"'{secretariat}', jsonb_build_object('detail', $3::text, 'by', $4::text, 'need_id', "
+	"nullif($5, ''), 'solution_id', $6::text))",
+	6
+};
+
 static chc_status answer(core_request *request, const Chc__V1__Interest *interest, int state,
                          const char *reason, const char *project_id, const char *event)
 {
@@ -720,39 +741,17 @@ static chc_status answer(core_request *request, const Chc__V1__Interest *interes
 		interest->id, core_enum_slug(request, &chc__v1__interest_state__descriptor, state),
 		reason, project_id
 	};
+	const char *event_values[] = { event,
+		                       interest->id,
+		                       reason,
+		                       request->principal.subject,
+		                       interest->need_id,
+		                       interest->solution_id };
 	chc_status status = core_execute(request, &interest_answer_statement, values);
-	if (status == CHC_OK && event != NULL)
-		status = project_event(request, event, interest->id, reason);
-	return status;
-}
-
-/* Taken before an "interest.declined" event is written and held to the
- * commit: such events then get their seqs in the order they commit, and
- * the matching service, which remembers the last seq it took, skips none.
- * Declines are rare; nothing else waits on this lock. */
-static const core_statement declined_lock_statement = {
-	"interest_declined_lock",
-	"SELECT pg_advisory_xact_lock(hashtext('projects.interest.declined'))", 0
-};
-
-/* A decline, with what the matching service needs to make it "not a
- * match" in every later job: the need and the solution (a test bed's
- * interest has no need, and the matching service skips it). */
-static const core_statement declined_event_statement = {
-	"interest_declined_event",
-	"INSERT INTO projects.events (type, subject_id, audience, payload) VALUES "
-	"('interest.declined', $1, '{secretariat}', jsonb_build_object('detail', $2::text, "
-	"'by', $3::text, 'need_id', nullif($4, ''), 'solution_id', $5::text))",
-	5
-};
-
-static chc_status record_declined(core_request *request, const Chc__V1__Interest *interest,
-                                  const char *reason)
-{
-	const char *values[] = { interest->id, reason, request->principal.subject,
-		                 interest->need_id, interest->solution_id };
-	chc_status status = core_execute(request, &declined_lock_statement, NULL);
-	return status == CHC_OK ? core_execute(request, &declined_event_statement, values) : status;
+	if (status == CHC_OK)
+		status = core_execute(request, &answer_lock_statement, NULL);
+	return status == CHC_OK ? core_execute(request, &answer_event_statement, event_values)
+	                        : status;
 }
 
 void interests_precheck_accept(core_request *request, const ProtobufCMessage *message)
@@ -810,13 +809,12 @@ CORE_REPLY_HANDLER(projects, accept_interest, AnswerInterestRequest, Interest)
  * give it, how long its reason must be, and the state and event it leads
  * to. A decline is also "not a match" for a need and solution in every
  * later matching job, which the matching service learns from its event
- * (record_declined); it keeps no such feedback for test beds. */
+ * (answer_event_statement); it keeps no such feedback for test beds. */
 typedef struct interest_closing {
 	bool by_sender;
 	size_t reason_minimum;
 	int state;
 	const char *event;
-	bool declines;
 } interest_closing;
 
 static Chc__V1__Interest *close_interest(core_request *request,
@@ -829,9 +827,7 @@ static Chc__V1__Interest *close_interest(core_request *request,
 	Chc__V1__Interest *interest = load_for_answer(request, input, how->by_sender, viewer, true);
 	Chc__V1__Interest *answered = NULL;
 	if (interest == NULL ||
-	    answer(request, interest, how->state, input->reason, "",
-	           how->declines ? NULL : how->event) != CHC_OK ||
-	    (how->declines && record_declined(request, interest, input->reason) != CHC_OK) ||
+	    answer(request, interest, how->state, input->reason, "", how->event) != CHC_OK ||
 	    (answered = interest_load(request, interest->id, false, viewer)) == NULL)
 		return NULL;
 	return answered;
@@ -843,7 +839,7 @@ static Chc__V1__Interest *decline_interest(core_request *request,
 	static const interest_closing decline = {
 		.reason_minimum = 3,
 		.state = CHC__V1__INTEREST_STATE__INTEREST_STATE_DECLINED,
-		.declines = true,
+		.event = "interest.declined",
 	};
 	return close_interest(request, input, &decline);
 }

@@ -51,9 +51,9 @@ ProtobufCMessage *remote_fetch_many(core_request *request, const char *field,
                                     const ProtobufCServiceDescriptor *service, const char *method,
                                     const char *keys, char **ids, int32_t *codes, size_t count);
 
-/* The record in reply (a message listing records) whose field key is id
- * (a string) or, when id is NULL, code; NULL when there is none. Points
- * into reply. */
+/* The record in reply (a message listing records in its one repeated
+ * message field, core_records_field) whose field key is id (a string) or,
+ * when id is NULL, code; NULL when there is none. Points into reply. */
 const ProtobufCMessage *remote_found_record(const ProtobufCMessage *reply, const char *key,
                                             const char *id, int code);
 

@@ -39,23 +39,18 @@ ProtobufCMessage *remote_fetch_many(core_request *request, const char *field,
 const ProtobufCMessage *remote_found_record(const ProtobufCMessage *reply, const char *key,
                                             const char *id, int code)
 {
-	const ProtobufCMessageDescriptor *descriptor = reply->descriptor;
-	for (unsigned f = 0; f < descriptor->n_fields; f++) {
-		const ProtobufCFieldDescriptor *field = &descriptor->fields[f];
-		if (field->label != PROTOBUF_C_LABEL_REPEATED ||
-		    field->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		size_t count = *(const size_t *)((const char *)reply + field->quantifier_offset);
-		ProtobufCMessage *const *records =
-		        *(ProtobufCMessage *const *const *)((const char *)reply + field->offset);
-		for (size_t i = 0; i < count; i++) {
-			const char *value = core_message_string(records[i], key);
-			int32_t number = 0;
-			if (id != NULL ? value != NULL && strcmp(value, id) == 0
-			               : core_message_int32(records[i], key, &number) &&
-			                         number == code)
-				return records[i];
-		}
+	const ProtobufCFieldDescriptor *field = core_records_field(reply->descriptor);
+	if (field == NULL)
+		return NULL;
+	size_t count = *(const size_t *)((const char *)reply + field->quantifier_offset);
+	ProtobufCMessage *const *records =
+	        *(ProtobufCMessage *const *const *)((const char *)reply + field->offset);
+	for (size_t i = 0; i < count; i++) {
+		const char *value = core_message_string(records[i], key);
+		int32_t number = 0;
+		if (id != NULL ? value != NULL && strcmp(value, id) == 0
+		               : core_message_int32(records[i], key, &number) && number == code)
+			return records[i];
 	}
 	return NULL;
 }
