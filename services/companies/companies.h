@@ -52,6 +52,13 @@ bool companies_cvr_is_valid(const char *cvr);
 /* Validates every field of company (prefix "company."). */
 bool company_validate(core_request *request, const Chc__V1__Company *company);
 
+/* solution_queries.c: the published solutions' search index
+ * (search_mirror.h), made before serving, loaded and kept up to date by
+ * housekeeping, freed after the last request. */
+chc_status solution_search_start(chc_error *error);
+chc_status solution_search_maintain(PGconn *connection, chc_error *error);
+void solution_search_stop(void);
+
 /* municipality_codes.c: the municipalities and their regions, fetched from
  * the municipalities service through libchc in one paged call and kept
  * (reloaded when the municipalities service says they changed). Starts

@@ -19,6 +19,11 @@
  * cluster no longer works with. */
 static chc_status housekeeping(PGconn *connection, chc_error *error)
 {
+	/* First: a fresh service searches in PostgreSQL until it is loaded. */
+	chc_error unloaded = { 0 };
+	if (solution_search_maintain(connection, &unloaded) != CHC_OK)
+		core_log(CORE_LOG_WARN, "search index not updated: %s", unloaded.message);
+	chc_error_fini(&unloaded);
 	/* Not fatal to the rest: the old codes stay until the next look. */
 	chc_error stale = { 0 };
 	if (municipality_codes_refresh(&stale) != CHC_OK)
@@ -56,9 +61,20 @@ static const core_scope_record scope_records[] = {
 	    "SELECT 'company:' || company_id FROM companies.contacts WHERE id = $1::uuid", 1 } },
 };
 
-CORE_SERVICE_MAIN(companies, CHC__V1__COMPANY_SERVICE__INIT, 1, .start = municipality_codes_start,
-                  .stop = remote_stop, .housekeeping = housekeeping,
-                  .person_sources = person_sources,
+static chc_status start(const core_config *config, chc_error *error)
+{
+	chc_status status = solution_search_start(error);
+	return status == CHC_OK ? municipality_codes_start(config, error) : status;
+}
+
+static void stop(void)
+{
+	remote_stop();
+	solution_search_stop();
+}
+
+CORE_SERVICE_MAIN(companies, CHC__V1__COMPANY_SERVICE__INIT, 1, .start = start, .stop = stop,
+                  .housekeeping = housekeeping, .person_sources = person_sources,
                   .person_source_count = sizeof(person_sources) / sizeof(person_sources[0]),
                   .scope_records = scope_records,
                   .scope_record_count = sizeof(scope_records) / sizeof(scope_records[0]))

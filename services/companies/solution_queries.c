@@ -48,6 +48,41 @@ static const core_listing solution_listing = {
 	.visible = solution_visible,
 };
 
+/* The published solutions' search vectors in memory: what a search that
+ * is not for unpublished ones reads (search_mirror.h; migration 0017
+ * stamps the generations). */
+static const core_search_mirror_source published_solutions = {
+	.name = "solutions",
+	.generation_sql = "SELECT generation FROM companies.search_generation",
+	.load_sql = "SELECT id::text, search::text FROM companies.solutions WHERE status = "
+	            "'published' AND id > $1::uuid ORDER BY id LIMIT $2::int",
+	.changes_sql = "SELECT id::text, status = 'published', search::text FROM "
+	               "companies.solutions WHERE search_generation > $1::bigint UNION ALL "
+	               "SELECT id::text, false, NULL FROM companies.solutions_removed WHERE "
+	               "search_generation > $1::bigint",
+};
+
+static core_search_mirror *published_mirror;
+
+chc_status solution_search_start(chc_error *error)
+{
+	published_mirror = core_search_mirror_new(&published_solutions);
+	return published_mirror != NULL ? CHC_OK
+	                                : chc_error_set(error, CHC_RESOURCE_EXHAUSTED,
+	                                                "no memory for the search index");
+}
+
+void solution_search_stop(void)
+{
+	core_search_mirror_free(published_mirror);
+	published_mirror = NULL;
+}
+
+chc_status solution_search_maintain(PGconn *connection, chc_error *error)
+{
+	return core_search_mirror_maintain(published_mirror, connection, error);
+}
+
 CORE_LIST_HANDLER(companies, list_solutions, ListSolutionsRequest, ListSolutionsResponse,
                   solution_listing, chc__v1__list_solutions_response__descriptor)
 
@@ -65,8 +100,8 @@ search_solutions(core_request *request, const Chc__V1__SearchSolutionsRequest *i
 		return NULL;
 	}
 	return (const Chc__V1__SearchSolutionsResponse *)core_search_reply(
-	        request, &solution_listing, &input->base,
-	        input->include_unpublished ? NULL : "s.status = 'published'",
+	        request, &solution_listing, input->include_unpublished ? NULL : published_mirror,
+	        &input->base, input->include_unpublished ? NULL : "s.status = 'published'",
 	        &chc__v1__search_solutions_response__descriptor);
 }
 CORE_REPLY_HANDLER(companies, search_solutions, SearchSolutionsRequest, SearchSolutionsResponse)

@@ -72,11 +72,11 @@
 	                              closure_data, &(listing), &request->base, &(descriptor)))
 
 /* Defines prefix_name: the search of listing (core_search_reply), every
- * row also meeting condition (SQL, or NULL). */
+ * row also meeting condition (SQL, or NULL), answered by PostgreSQL. */
 #define CORE_SEARCH_HANDLER(prefix, name, input, output, listing, condition, descriptor)           \
 	CORE_HANDLER_REPLYING(                                                                     \
 	        prefix, name, input, output,                                                       \
 	        (const Chc__V1__##output *)core_search_reply(                                      \
-	                closure_data, &(listing), &request->base, condition, &(descriptor)))
+	                closure_data, &(listing), NULL, &request->base, condition, &(descriptor)))
 
 #endif /* CORE_HANDLER_H */

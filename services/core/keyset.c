@@ -361,12 +361,11 @@ void core_query_limit(core_request *request, core_query_builder *query, const co
 	core_query_append(query, "::int");
 }
 
-char *core_page_token(core_request *request, const core_sort *sort, const PGresult *result, int row,
-                      int first)
+char *core_page_token_of(core_request *request, const core_sort *sort, const char *const *values)
 {
 	size_t size = 6 + 4;
 	for (size_t i = 0; i < sort->count; i++)
-		size += 3 + (size_t)PQgetlength(result, row, first + (int)i);
+		size += 3 + (values[i] != NULL ? strlen(values[i]) : 0);
 	if (size > CORE_PAGE_TOKEN_MAX / 4 * 3) {
 		/* Sort keys are short columns (names, times, ids): a bug. */
 		core_fail(request, CHC_INTERNAL, "sort key too long for a page token");
@@ -381,21 +380,32 @@ char *core_page_token(core_request *request, const core_sort *sort, const PGresu
 	bytes[5] = (unsigned char)sort->count;
 	size_t at = 6;
 	for (size_t i = 0; i < sort->count; i++) {
-		int column = first + (int)i;
-		if (PQgetisnull(result, row, column)) {
+		if (values[i] == NULL) {
 			bytes[at++] = 0;
 			continue;
 		}
-		size_t length = (size_t)PQgetlength(result, row, column);
+		size_t length = strlen(values[i]);
 		bytes[at++] = 1;
 		bytes[at++] = (unsigned char)(length >> 8);
 		bytes[at++] = (unsigned char)length;
-		memcpy(bytes + at, PQgetvalue(result, row, column), length);
+		memcpy(bytes + at, values[i], length);
 		at += length;
 	}
 	put32(bytes + at, fnv1a(FNV_BASIS, bytes, at));
 	encode(bytes, at + 4, token);
 	return token;
+}
+
+char *core_page_token(core_request *request, const core_sort *sort, const PGresult *result, int row,
+                      int first)
+{
+	const char *values[CORE_SORT_MAX_KEYS];
+	for (size_t i = 0; i < sort->count; i++) {
+		int column = first + (int)i;
+		values[i] =
+		        PQgetisnull(result, row, column) ? NULL : PQgetvalue(result, row, column);
+	}
+	return core_page_token_of(request, sort, values);
 }
 
 int core_page_fill(core_request *request, const core_sort *sort, const core_page *page,

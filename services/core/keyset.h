@@ -95,6 +95,10 @@ char *core_page_token(core_request *request, const core_sort *sort, const PGresu
  * from the last row shown, whose keys are columns first... Returns -1 when
  * memory ran out (recorded).
  */
+/* The same from the sort key values themselves (NULL is SQL NULL), for a
+ * page that did not come from PostgreSQL (search_mirror.h). */
+char *core_page_token_of(core_request *request, const core_sort *sort, const char *const *values);
+
 int core_page_fill(core_request *request, const core_sort *sort, const core_page *page,
                    const PGresult *result, int first, Chc__V1__PageInfo *info);
 

@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "keyset.h"
+#include "metrics.h"
 #include "query_builder.h"
+#include "search_mirror.h"
 #include "validate.h"
 
 /* The storage of a singular field of message; NULL with INTERNAL recorded
@@ -116,7 +118,7 @@ static void add_filter(core_request *request, core_query_builder *query,
  * field was invalid (each one recorded). */
 static bool read_request(core_request *request, const core_listing *listing,
                          const ProtobufCMessage *input, core_query_builder *query,
-                         const core_sort *sort, core_page *page)
+                         const core_sort *sort, core_page *page, bool *filtered)
 {
 	const ProtobufCMessage *filters = input;
 	const char *prefix = "";
@@ -129,8 +131,11 @@ static bool read_request(core_request *request, const core_listing *listing,
 		snprintf(filter_prefix, sizeof(filter_prefix), "%s.", listing->filter_message);
 		prefix = filter_prefix;
 	}
+	size_t before_filters = query->used;
 	for (size_t i = 0; filters != NULL && i < listing->filter_count; i++)
 		add_filter(request, query, filters, prefix, &listing->filters[i]);
+	if (filtered != NULL)
+		*filtered = query->used != before_filters;
 	if (listing->visible != NULL)
 		listing->visible(request, query);
 	const void *storage = field_storage(request, input, "page", &field);
@@ -264,7 +269,7 @@ static chc_status run_page(core_request *request, const core_listing *listing,
                            const char *count_prefix, const char *count_from, core_list_page *found)
 {
 	core_page page;
-	if (!read_request(request, listing, input, query, sort, &page))
+	if (!read_request(request, listing, input, query, sort, &page, NULL))
 		return request->error.code;
 	where->end = query->used;
 	where->value_count = query->count;
@@ -313,11 +318,134 @@ chc_status core_list(core_request *request, const core_listing *given,
 	                "SELECT count(*) FROM ", " WHERE ", found);
 }
 
-#define SEARCH_QUERY                                                                               \
-	"WITH q AS (SELECT websearch_to_tsquery('danish', $1) || "                                 \
-	"websearch_to_tsquery('english', $1) AS q)"
+#define SEARCH_QUERY "WITH q AS (SELECT " CORE_SEARCH_TSQUERY " AS q)"
 
-chc_status core_search(core_request *request, const core_listing *given,
+/* found's messages (and ranks) in the order of hits: the rows of a
+ * mirrored search come back in PostgreSQL's order, by key (the listing's
+ * key as text in the column after the entity's). A hit whose row no
+ * longer meets the search's condition (changed since) is left out. */
+static chc_status order_as_hits(core_request *request, const core_listing *listing,
+                                const core_search_hit *hits, size_t shown, core_list_page *found)
+{
+	ProtobufCMessage **ordered = core_alloc(request, (shown + 1) * sizeof(*ordered));
+	found->ranks = core_alloc(request, (shown + 1) * sizeof(float));
+	if (ordered == NULL || found->ranks == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	size_t kept = 0;
+	for (size_t i = 0; i < shown; i++) {
+		for (size_t row = 0; row < found->count; row++) {
+			if (strcmp(PQgetvalue(found->rows, (int)row, listing->column_count),
+			           hits[i].key) != 0)
+				continue;
+			ordered[kept] = found->messages[row];
+			found->ranks[kept++] = hits[i].rank;
+			break;
+		}
+	}
+	found->messages = ordered;
+	found->count = kept;
+	return CHC_OK;
+}
+
+/*
+ * A search answered by the listing's mirror (search_mirror.h): the page's
+ * keys from memory, then their rows in one statement. *answered stays
+ * false when the mirror cannot answer exactly (a filter, a query it does
+ * not rank as PostgreSQL would, not loaded yet): PostgreSQL answers then.
+ */
+static chc_status search_mirrored(core_request *request, const core_listing *listing,
+                                  core_search_mirror *mirror, const ProtobufCMessage *input,
+                                  const char *text, const char *condition, const core_sort *sort,
+                                  bool *answered, core_list_page *found)
+{
+	*answered = false;
+	core_query_builder query = { .used = 0 };
+	core_page page;
+	bool filtered = false;
+	if (!read_request(request, listing, input, &query, sort, &page, &filtered))
+		return request->error.code;
+	core_search_after after = { .given = page.after };
+	if (filtered || listing->entity == NULL)
+		return CHC_OK;
+	if (page.after) {
+		char *end = NULL;
+		if (page.keys[0] == NULL || page.keys[1] == NULL)
+			return CHC_OK;
+		after.rank = strtof(page.keys[0], &end);
+		after.key = page.keys[1];
+		if (end == page.keys[0] || *end != '\0')
+			return CHC_OK;
+	}
+	size_t limit = (size_t)page.limit, count = 0, total = 0;
+	core_search_hit *hits = core_alloc(request, (limit + 1) * sizeof(*hits));
+	if (hits == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	switch (core_search_mirror_query(mirror, request, text, &after, hits, limit + 1, &count,
+	                                 &total)) {
+	case CORE_SEARCH_ANSWERED:
+		break;
+	case CORE_SEARCH_UNSUPPORTED:
+		return CHC_OK;
+	case CORE_SEARCH_NO_MEMORY:
+		return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory for a search");
+	case CORE_SEARCH_FAILED:
+		return request->error.code;
+	}
+	*answered = true;
+	size_t shown = count > limit ? limit : count;
+	found->page = (Chc__V1__PageInfo)CHC__V1__PAGE_INFO__INIT;
+	found->page.total_size = page.want_total ? (int64_t)total : 0;
+	if (count > limit) {
+		char rank[32];
+		snprintf(rank, sizeof(rank), "%.9g", (double)hits[shown - 1].rank);
+		const char *values[2] = { rank, hits[shown - 1].key };
+		found->page.next_page_token = core_page_token_of(request, sort, values);
+	} else {
+		found->page.next_page_token = core_strdup(request, "");
+	}
+	if (found->page.next_page_token == NULL)
+		return core_failure(request);
+	if (shown == 0) {
+		found->count = 0;
+		return CHC_OK;
+	}
+	/* The keys as an array literal: UUIDs and the like need no quoting. */
+	char *keys = core_alloc(request, shown * (CORE_SEARCH_KEY_MAX + 1) + 3);
+	if (keys == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	size_t used = 0;
+	keys[used++] = '{';
+	for (size_t i = 0; i < shown; i++) {
+		size_t length = strlen(hits[i].key);
+		memcpy(keys + used, hits[i].key, length);
+		used += length;
+		keys[used++] = i + 1 < shown ? ',' : '}';
+	}
+	keys[used] = '\0';
+	core_query_builder rows = { .used = 0 };
+	core_query_append(&rows, "SELECT ");
+	core_query_append(&rows, listing->columns);
+	core_query_append(&rows, ", ");
+	core_query_append(&rows, listing->key);
+	core_query_append(&rows, "::text FROM ");
+	core_query_append(&rows, listing->table);
+	core_query_append(&rows, " WHERE ");
+	core_query_append(&rows, listing->key);
+	char any[32];
+	snprintf(any, sizeof(any), " = ANY ($%d)", core_query_value(&rows, keys));
+	core_query_append(&rows, any);
+	if (condition != NULL) {
+		core_query_append(&rows, " AND ");
+		core_query_append(&rows, condition);
+	}
+	chc_status status = core_query_run(request, &rows, &found->rows);
+	if (status == CHC_OK)
+		status = core_entity_rows(request, listing->entity, found->rows, &found->messages,
+		                          &found->count);
+	return status == CHC_OK ? order_as_hits(request, listing, hits, shown, found) : status;
+}
+
+chc_status core_search(core_request *request, const core_listing *given, core_search_mirror *mirror,
                        const ProtobufCMessage *input, const char *condition, core_list_page *found)
 {
 	const core_listing full = completed(given), *listing = &full;
@@ -342,6 +470,18 @@ chc_status core_search(core_request *request, const core_listing *given,
 		return core_fail(request, CHC_INTERNAL, "%s: cannot page by \"%s\"",
 		                 input->descriptor->name, order);
 	core_check_text(request, "query", *(const char *const *)text, 1, 200);
+	if (mirror != NULL && !core_failed(request)) {
+		bool answered = false;
+		chc_status status =
+		        search_mirrored(request, listing, mirror, input, *(const char *const *)text,
+		                        condition, &sort, &answered, found);
+		if (status != CHC_OK || answered) {
+			if (status == CHC_OK)
+				core_metrics_search_answered(true);
+			return status;
+		}
+	}
+	core_metrics_search_answered(false);
 	core_query_builder query = { .used = 0 };
 	/* The query is parsed once, with both stemmers. */
 	core_query_append(&query, SEARCH_QUERY ", page AS (SELECT ");
@@ -418,11 +558,12 @@ const ProtobufCMessage *core_list_reply(core_request *request, const core_listin
 }
 
 const ProtobufCMessage *core_search_reply(core_request *request, const core_listing *listing,
-                                          const ProtobufCMessage *input, const char *condition,
+                                          core_search_mirror *mirror, const ProtobufCMessage *input,
+                                          const char *condition,
                                           const ProtobufCMessageDescriptor *descriptor)
 {
 	core_list_page found = { 0 };
-	if (core_search(request, listing, input, condition, &found) != CHC_OK)
+	if (core_search(request, listing, mirror, input, condition, &found) != CHC_OK)
 		return NULL;
 	return core_page_reply(request, descriptor, &found);
 }

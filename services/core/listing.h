@@ -20,6 +20,7 @@
 #include "entity.h"
 #include "query_builder.h"
 #include "request.h"
+#include "search_mirror.h"
 
 typedef enum core_filter_kind {
 	CORE_FILTER_UUID,   /* a string field holding a UUID */
@@ -101,15 +102,25 @@ typedef struct core_list_page {
 chc_status core_list(core_request *request, const core_listing *listing,
                      const ProtobufCMessage *input, core_list_page *found);
 
+/* How every search parses its words ($1): Danish and English stems
+ * together, so that a word in either language finds the record. */
+#define CORE_SEARCH_TSQUERY                                                                        \
+	"websearch_to_tsquery('danish', $1) || websearch_to_tsquery('english', $1)"
+
 /*
  * The same for a Search request (a "query" field of 1..200 characters):
  * the rows whose search vector matches the query parsed with Danish and
  * English stems together (so a word in either language finds the record),
  * best rank first. condition, when not NULL, is constant SQL every row
- * must also meet (e.g. "s.status = 'published'").
+ * must also meet (e.g. "s.status = 'published'"). mirror, when not NULL,
+ * holds the search vectors of exactly the rows that meet condition, all
+ * of which every caller may see (search_mirror.h): it answers the searches
+ * without filters that it can answer as PostgreSQL would, without
+ * PostgreSQL ranking every match.
  */
 chc_status core_search(core_request *request, const core_listing *listing,
-                       const ProtobufCMessage *input, const char *condition, core_list_page *found);
+                       core_search_mirror *mirror, const ProtobufCMessage *input,
+                       const char *condition, core_list_page *found);
 
 /* found's page info as a request-owned copy, for a reply: the reply
  * outlives the handler's frame, which found may be part of. NULL (with
@@ -137,7 +148,8 @@ const ProtobufCMessage *core_list_reply(core_request *request, const core_listin
 
 /* The same for core_search. */
 const ProtobufCMessage *core_search_reply(core_request *request, const core_listing *listing,
-                                          const ProtobufCMessage *input, const char *condition,
+                                          core_search_mirror *mirror, const ProtobufCMessage *input,
+                                          const char *condition,
                                           const ProtobufCMessageDescriptor *descriptor);
 
 #endif /* CORE_LISTING_H */

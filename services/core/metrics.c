@@ -30,6 +30,7 @@ static method_metrics methods[METRIC_METHODS];
 static size_t method_count;
 static atomic_long in_flight;
 static atomic_long database_connections;
+static atomic_long searches_from_memory, searches_from_database;
 
 void core_metrics_request_started(void)
 {
@@ -39,6 +40,11 @@ void core_metrics_request_started(void)
 void core_metrics_database_connections(int change)
 {
 	atomic_fetch_add(&database_connections, change);
+}
+
+void core_metrics_search_answered(bool from_memory)
+{
+	atomic_fetch_add(from_memory ? &searches_from_memory : &searches_from_database, 1);
 }
 
 static method_metrics *method_slot(const char *name)
@@ -120,6 +126,15 @@ chc_status core_metrics_render(const char *service, char **text, size_t *length)
 	fprintf(out, "# TYPE chc_database_connections gauge\n");
 	fprintf(out, "chc_database_connections{service=\"%s\"} %ld\n", service,
 	        atomic_load(&database_connections));
+	if (atomic_load(&searches_from_memory) + atomic_load(&searches_from_database) > 0) {
+		fprintf(out, "# HELP chc_searches_total Searches answered, by where they were "
+		             "ranked: the in-memory index or PostgreSQL.\n");
+		fprintf(out, "# TYPE chc_searches_total counter\n");
+		fprintf(out, "chc_searches_total{service=\"%s\",ranked_by=\"memory\"} %ld\n",
+		        service, atomic_load(&searches_from_memory));
+		fprintf(out, "chc_searches_total{service=\"%s\",ranked_by=\"postgresql\"} %ld\n",
+		        service, atomic_load(&searches_from_database));
+	}
 	if (fclose(out) != 0) {
 		free(buffer);
 		return CHC_RESOURCE_EXHAUSTED;

@@ -6,6 +6,7 @@
 #ifndef CORE_METRICS_H
 #define CORE_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,10 @@ void core_metrics_request_finished(const char *method, int code, int64_t duratio
 
 /* A worker's database connection came up (+1) or went away (-1). */
 void core_metrics_database_connections(int change);
+
+/* A search was answered, ranked in memory (search_mirror.h) or by
+ * PostgreSQL. */
+void core_metrics_search_answered(bool from_memory);
 
 /* Writes the Prometheus text exposition; the caller frees *text. */
 chc_status core_metrics_render(const char *service, char **text, size_t *length);

@@ -97,7 +97,7 @@ static chc_status one_page(const core_listing *listing, const char *search,
 	Chc__V1__SearchNeedsRequest input = CHC__V1__SEARCH_NEEDS_REQUEST__INIT;
 	input.query = (char *)search;
 	input.page = page;
-	return core_search(request, listing, &input.base, NULL, found);
+	return core_search(request, listing, NULL, &input.base, NULL, found);
 }
 
 /* Walks the whole list page by page at every size from 1 to 3 (and one

@@ -362,9 +362,148 @@ static void batch_get_solutions(void **state)
 	                         "BatchGetSolutions", "GetSolution", asked, 3);
 }
 
+/* Every page of a search for text, 7 at a time, as (id, rank) lines in
+ * out; the first page's total in *total. */
+static void search_pages(const char *text, char *out, size_t size, long *total)
+{
+	size_t used = 0;
+	char token[1024] = "";
+	out[0] = '\0';
+	for (int pages = 0; pages < 100; pages++) {
+		char request[1536];
+		snprintf(request, sizeof(request),
+		         "{\"query\":\"%s\",\"page\":{\"page_size\":7,\"want_total\":%s,"
+		         "\"page_token\":\"%s\"}}",
+		         text, pages == 0 ? "true" : "false", token);
+		Chc__V1__SearchSolutionsResponse *found =
+		        (void *)call_json("SearchSolutions", request, CHC_OK, NULL, 0);
+		assert_int_equal(found->n_ranks, found->n_solutions);
+		if (pages == 0)
+			*total = (long)found->page->total_size;
+		for (size_t i = 0; i < found->n_solutions; i++) {
+			int wrote = snprintf(out + used, size - used, "%s %.9g\n",
+			                     found->solutions[i]->id, (double)found->ranks[i]);
+			assert_true(wrote > 0 && (size_t)wrote < size - used);
+			used += (size_t)wrote;
+		}
+		snprintf(token, sizeof(token), "%s", found->page->next_page_token);
+		protobuf_c_message_free_unpacked(&found->base, NULL);
+		if (token[0] == '\0')
+			return;
+	}
+	fail_msg("more than 100 pages for \"%s\"", text);
+}
+
+/* The same from PostgreSQL alone: ts_rank over every match, in the order
+ * a search promises. */
+static void search_in_sql(const char *text, char *out, size_t size, long *total)
+{
+	const char *values[1] = { text };
+	PGresult *result = PQexecParams(
+	        stack.database,
+	        "SELECT s.id, ts_rank(s.search, q.q) FROM companies.solutions s, (SELECT "
+	        "websearch_to_tsquery('danish', $1) || websearch_to_tsquery('english', $1) AS q) q "
+	        "WHERE s.search @@ q.q AND s.status = 'published' ORDER BY 2 DESC, s.id",
+	        1, NULL, values, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(result), PGRES_TUPLES_OK);
+	size_t used = 0;
+	out[0] = '\0';
+	for (int row = 0; row < PQntuples(result); row++) {
+		int wrote =
+		        snprintf(out + used, size - used, "%s %.9g\n", PQgetvalue(result, row, 0),
+		                 (double)strtof(PQgetvalue(result, row, 1), NULL));
+		assert_true(wrote > 0 && (size_t)wrote < size - used);
+		used += (size_t)wrote;
+	}
+	*total = PQntuples(result);
+	PQclear(result);
+}
+
+static long searches_ranked_by(const char *where)
+{
+	char *body = NULL;
+	assert_int_equal(harness_http_get(stack.companies.http_port, "/metrics", &body), 200);
+	char label[64];
+	snprintf(label, sizeof(label), "ranked_by=\"%s\"} ", where);
+	const char *at = strstr(body, label);
+	long count = at != NULL ? strtol(at + strlen(label), NULL, 10) : 0;
+	free(body);
+	return count;
+}
+
+static void expect_same_search(const char *text)
+{
+	enum { SIZE = 64 << 10 };
+	char *served = malloc(SIZE), *expected = malloc(SIZE);
+	long served_total = -1, expected_total = -2;
+	search_pages(text, served, SIZE, &served_total);
+	search_in_sql(text, expected, SIZE, &expected_total);
+	assert_string_equal(served, expected);
+	assert_int_equal(served_total, expected_total);
+	free(served);
+	free(expected);
+}
+
+/* A search the in-memory index answers gives PostgreSQL's matches, ranks
+ * (to the bit), order and pages; one it cannot rank as PostgreSQL does
+ * goes to PostgreSQL; a write is found by the next search. */
+static void searches_rank_as_postgresql(void **state)
+{
+	(void)state;
+	char sql[2048];
+	/* 400 published solutions from a small vocabulary, so that queries
+	 * match many rows, with ties, repeated words and weights A and B. */
+	snprintf(sql, sizeof(sql),
+	         "WITH words (w) AS (SELECT ARRAY['heart', 'failure', 'telemonitorering', "
+	         "'hjertesvigt', 'dementia', 'care', 'borgere', 'video', 'consultation', "
+	         "'genoptræning', 'diabetes', 'O''Brien', 'home', 'hjem', 'pleje', 'fall']) "
+	         "INSERT INTO companies.solutions (id, company_id, name, description, trl, "
+	         "device_class, status, reviewed_on) SELECT gen_random_uuid(), '%s', 'Rank ' || "
+	         "i || ' ' || w[1 + i %% 16] || ' ' || w[1 + (i / 3) %% 16], w[1 + (i * 7) %% 16] "
+	         "|| ' ' || w[1 + (i / 5) %% 16] || ' and ' || w[1 + i %% 16] || ' ' || "
+	         "w[1 + (i * 11) %% 16] || ' ' || w[1 + (i * 7) %% 16], 5, 'i', 'published', "
+	         "current_date FROM words, generate_series(1, 400) i",
+	         company_id);
+	harness_sql_value(stack.database, sql);
+	long memory = searches_ranked_by("memory");
+	const char *answered[] = { "heart",
+		                   "heart failure",
+		                   "hjertesvigt OR dementia",
+		                   "care -home",
+		                   "telemonitorering borgere",
+		                   "O'Brien",
+		                   "genoptræning",
+		                   "video consultation or diabetes",
+		                   "nothing-matches-this" };
+	for (size_t i = 0; i < sizeof(answered) / sizeof(answered[0]); i++)
+		expect_same_search(answered[i]);
+	long pages = searches_ranked_by("memory") - memory;
+	assert_true(pages >= (long)(sizeof(answered) / sizeof(answered[0])));
+	/* A phrase is ranked by positions: PostgreSQL answers it, the same. */
+	long database = searches_ranked_by("postgresql");
+	expect_same_search("\\\"heart failure\\\"");
+	assert_true(searches_ranked_by("postgresql") > database);
+
+	/* Renamed, archived, deleted: the next search knows. */
+	harness_sql_value(stack.database,
+	                  "UPDATE companies.solutions SET name = 'Rank zebrafinch' WHERE name "
+	                  "LIKE 'Rank 7 %'");
+	expect_same_search("zebrafinch");
+	harness_sql_value(stack.database, "UPDATE companies.solutions SET status = 'archived' "
+	                                  "WHERE name LIKE 'Rank 1_ %'");
+	expect_same_search("heart");
+	harness_sql_value(stack.database, "DELETE FROM companies.solutions WHERE name LIKE "
+	                                  "'Rank 2_ %'");
+	expect_same_search("heart failure");
+	harness_sql_value(stack.database,
+	                  "DELETE FROM companies.solutions WHERE name LIKE 'Rank %'");
+	expect_same_search("heart");
+}
+
 CHC_TEST_MAIN(start, stop, cmocka_unit_test(moderation_and_search),
-              cmocka_unit_test(batch_get_solutions), cmocka_unit_test(every_bad_field_is_named),
-              cmocka_unit_test(contacts_and_deletion), cmocka_unit_test(duplicates_and_merge),
+              cmocka_unit_test(searches_rank_as_postgresql), cmocka_unit_test(batch_get_solutions),
+              cmocka_unit_test(every_bad_field_is_named), cmocka_unit_test(contacts_and_deletion),
+              cmocka_unit_test(duplicates_and_merge),
               cmocka_unit_test(csv_import_is_row_by_row_and_repeatable),
               cmocka_unit_test(an_import_lists_a_bounded_number_of_errors),
               cmocka_unit_test(an_import_larger_than_one_copy_piece))
