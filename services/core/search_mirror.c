@@ -197,8 +197,12 @@ chc_status core_search_mirror_maintain(core_search_mirror *mirror, PGconn *conne
 	bool worn = loaded && core_search_index_dropped(mirror->index) >
 	                              core_search_index_documents(mirror->index) + 1000;
 	pthread_rwlock_unlock(&mirror->lock);
-	if (loaded && !worn && !atomic_load(&mirror->reload))
-		return catch_up(mirror, connection, LLONG_MAX, error);
+	if (loaded && !worn && !atomic_load(&mirror->reload)) {
+		chc_status status = catch_up(mirror, connection, LLONG_MAX, error);
+		/* Too many changes to take at once (an import): load anew now. */
+		if (status != CHC_OK || !atomic_load(&mirror->reload))
+			return status;
+	}
 	core_search_index *index = NULL;
 	long long generation = 0;
 	int64_t started = core_monotonic_us();

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "chc_test_main.h"
 
@@ -26,6 +27,8 @@ static ProtobufCMessage *call_json(const char *method, const char *json_text, ch
 static int start(void **state)
 {
 	(void)state;
+	/* The search index catches up with large changes at housekeeping. */
+	setenv("CHC_HOUSEKEEPING_INTERVAL", "1", 1);
 	if (!harness_stack_start(&stack, "companies", NULL))
 		return -1;
 	harness_create(stack.client, &chc__v1__company_service__descriptor, "CreateCompany",
@@ -500,10 +503,37 @@ static void searches_rank_as_postgresql(void **state)
 	expect_same_search("heart");
 }
 
+/* More changes at once than a search takes on its way (an import): the
+ * searches go to PostgreSQL until housekeeping has loaded the index anew,
+ * within a run or two (every second here). */
+static void a_large_change_is_loaded_anew(void **state)
+{
+	(void)state;
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO companies.solutions (id, company_id, name, description, trl, "
+	         "device_class, status, reviewed_on) SELECT gen_random_uuid(), '%s', 'Bulk ' || i, "
+	         "'bulkword number ' || i, 5, 'i', 'published', current_date FROM "
+	         "generate_series(1, 20500) i",
+	         company_id);
+	harness_sql_value(stack.database, sql);
+	long memory = searches_ranked_by("memory");
+	for (int tries = 0; tries < 100 && searches_ranked_by("memory") == memory; tries++) {
+		expect_same_search("bulkword 77");
+		struct timespec pause = { 0, 100 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+	assert_true(searches_ranked_by("memory") > memory);
+	expect_same_search("bulkword 12345 OR 20500");
+	harness_sql_value(stack.database,
+	                  "DELETE FROM companies.solutions WHERE name LIKE 'Bulk %'");
+}
+
 CHC_TEST_MAIN(start, stop, cmocka_unit_test(moderation_and_search),
-              cmocka_unit_test(searches_rank_as_postgresql), cmocka_unit_test(batch_get_solutions),
-              cmocka_unit_test(every_bad_field_is_named), cmocka_unit_test(contacts_and_deletion),
-              cmocka_unit_test(duplicates_and_merge),
+              cmocka_unit_test(searches_rank_as_postgresql),
+              cmocka_unit_test(a_large_change_is_loaded_anew),
+              cmocka_unit_test(batch_get_solutions), cmocka_unit_test(every_bad_field_is_named),
+              cmocka_unit_test(contacts_and_deletion), cmocka_unit_test(duplicates_and_merge),
               cmocka_unit_test(csv_import_is_row_by_row_and_repeatable),
               cmocka_unit_test(an_import_lists_a_bounded_number_of_errors),
               cmocka_unit_test(an_import_larger_than_one_copy_piece))
