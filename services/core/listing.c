@@ -348,6 +348,64 @@ static chc_status order_as_hits(core_request *request, const core_listing *listi
 }
 
 /*
+ * The rows of a mirrored search's hits (the first shown of them), in their
+ * order, with the counter of the mirror's table read in the same
+ * statement (*counter): "SELECT <columns>, <key>::text, counter FROM
+ * (<counter>) LEFT JOIN <table> ON <key> = ANY (keys) AND <condition>",
+ * which gives the counter even for no rows.
+ */
+static chc_status read_hit_rows(core_request *request, const core_listing *listing,
+                                core_search_mirror *mirror, const char *condition,
+                                const core_search_hit *hits, size_t shown, core_list_page *found,
+                                long long *counter)
+{
+	/* The keys as an array literal: UUIDs and the like need no quoting. */
+	char *keys = core_alloc(request, shown * (CORE_SEARCH_KEY_MAX + 1) + 3);
+	if (keys == NULL)
+		return CHC_RESOURCE_EXHAUSTED;
+	size_t used = 0;
+	keys[used++] = '{';
+	for (size_t i = 0; i < shown; i++) {
+		size_t length = strlen(hits[i].key);
+		memcpy(keys + used, hits[i].key, length);
+		used += length;
+		keys[used++] = ',';
+	}
+	keys[shown > 0 ? used - 1 : used++] = '}';
+	keys[used] = '\0';
+	core_query_builder rows = { .used = 0 };
+	core_query_append(&rows, "SELECT ");
+	core_query_append(&rows, listing->columns);
+	core_query_append(&rows, ", ");
+	core_query_append(&rows, listing->key);
+	core_query_append(&rows, "::text, chc_counter.generation FROM (");
+	core_query_append(&rows, core_search_mirror_generation_sql(mirror));
+	core_query_append(&rows, ") chc_counter (generation) LEFT JOIN ");
+	core_query_append(&rows, listing->table);
+	core_query_append(&rows, " ON ");
+	core_query_append(&rows, listing->key);
+	char any[32];
+	snprintf(any, sizeof(any), " = ANY ($%d)", core_query_value(&rows, keys));
+	core_query_append(&rows, any);
+	if (condition != NULL) {
+		core_query_append(&rows, " AND ");
+		core_query_append(&rows, condition);
+	}
+	chc_status status = core_query_run(request, &rows, &found->rows);
+	if (status != CHC_OK)
+		return status;
+	int key_column = listing->column_count;
+	*counter = strtoll(PQgetvalue(found->rows, 0, key_column + 1), NULL, 10);
+	found->count = 0;
+	found->messages = NULL;
+	if (PQgetisnull(found->rows, 0, key_column))
+		return order_as_hits(request, listing, hits, 0, found);
+	status = core_entity_rows(request, listing->entity, found->rows, &found->messages,
+	                          &found->count);
+	return status == CHC_OK ? order_as_hits(request, listing, hits, shown, found) : status;
+}
+
+/*
  * A search answered by the listing's mirror (search_mirror.h): the page's
  * keys from memory, then their rows in one statement. *answered stays
  * false when the mirror cannot answer exactly (a filter, a query it does
@@ -380,69 +438,45 @@ static chc_status search_mirrored(core_request *request, const core_listing *lis
 	core_search_hit *hits = core_alloc(request, (limit + 1) * sizeof(*hits));
 	if (hits == NULL)
 		return CHC_RESOURCE_EXHAUSTED;
-	switch (core_search_mirror_query(mirror, request, text, &after, hits, limit + 1, &count,
-	                                 &total)) {
-	case CORE_SEARCH_ANSWERED:
-		break;
-	case CORE_SEARCH_UNSUPPORTED:
-		return CHC_OK;
-	case CORE_SEARCH_NO_MEMORY:
-		return core_fail(request, CHC_RESOURCE_EXHAUSTED, "out of memory for a search");
-	case CORE_SEARCH_FAILED:
-		return request->error.code;
+	/* A second round only when the counter read beside the rows is past
+	 * the mirror's when it answered: it then catches up first, so that
+	 * what was written before this search is in it. */
+	for (int round = 0;; round++) {
+		long long answered_at = 0, counter = 0;
+		switch (core_search_mirror_query(mirror, request, text, &after, hits, limit + 1,
+		                                 &count, &total, &answered_at)) {
+		case CORE_SEARCH_ANSWERED:
+			break;
+		case CORE_SEARCH_UNSUPPORTED:
+			return CHC_OK;
+		case CORE_SEARCH_NO_MEMORY:
+			return core_fail(request, CHC_RESOURCE_EXHAUSTED,
+			                 "out of memory for a search");
+		case CORE_SEARCH_FAILED:
+			return request->error.code;
+		}
+		size_t shown = count > limit ? limit : count;
+		chc_status status = read_hit_rows(request, listing, mirror, condition, hits, shown,
+		                                  found, &counter);
+		if (status != CHC_OK)
+			return status;
+		if (counter <= answered_at || round == 1)
+			break;
+		if (core_search_mirror_catch_up(mirror, request, counter) != CHC_OK)
+			return request->error.code;
 	}
 	*answered = true;
-	size_t shown = count > limit ? limit : count;
 	found->page = (Chc__V1__PageInfo)CHC__V1__PAGE_INFO__INIT;
 	found->page.total_size = page.want_total ? (int64_t)total : 0;
 	if (count > limit) {
 		char rank[32];
-		snprintf(rank, sizeof(rank), "%.9g", (double)hits[shown - 1].rank);
-		const char *values[2] = { rank, hits[shown - 1].key };
+		snprintf(rank, sizeof(rank), "%.9g", (double)hits[limit - 1].rank);
+		const char *values[2] = { rank, hits[limit - 1].key };
 		found->page.next_page_token = core_page_token_of(request, sort, values);
 	} else {
 		found->page.next_page_token = core_strdup(request, "");
 	}
-	if (found->page.next_page_token == NULL)
-		return core_failure(request);
-	if (shown == 0) {
-		found->count = 0;
-		return CHC_OK;
-	}
-	/* The keys as an array literal: UUIDs and the like need no quoting. */
-	char *keys = core_alloc(request, shown * (CORE_SEARCH_KEY_MAX + 1) + 3);
-	if (keys == NULL)
-		return CHC_RESOURCE_EXHAUSTED;
-	size_t used = 0;
-	keys[used++] = '{';
-	for (size_t i = 0; i < shown; i++) {
-		size_t length = strlen(hits[i].key);
-		memcpy(keys + used, hits[i].key, length);
-		used += length;
-		keys[used++] = i + 1 < shown ? ',' : '}';
-	}
-	keys[used] = '\0';
-	core_query_builder rows = { .used = 0 };
-	core_query_append(&rows, "SELECT ");
-	core_query_append(&rows, listing->columns);
-	core_query_append(&rows, ", ");
-	core_query_append(&rows, listing->key);
-	core_query_append(&rows, "::text FROM ");
-	core_query_append(&rows, listing->table);
-	core_query_append(&rows, " WHERE ");
-	core_query_append(&rows, listing->key);
-	char any[32];
-	snprintf(any, sizeof(any), " = ANY ($%d)", core_query_value(&rows, keys));
-	core_query_append(&rows, any);
-	if (condition != NULL) {
-		core_query_append(&rows, " AND ");
-		core_query_append(&rows, condition);
-	}
-	chc_status status = core_query_run(request, &rows, &found->rows);
-	if (status == CHC_OK)
-		status = core_entity_rows(request, listing->entity, found->rows, &found->messages,
-		                          &found->count);
-	return status == CHC_OK ? order_as_hits(request, listing, hits, shown, found) : status;
+	return found->page.next_page_token != NULL ? CHC_OK : core_failure(request);
 }
 
 chc_status core_search(core_request *request, const core_listing *given, core_search_mirror *mirror,

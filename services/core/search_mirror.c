@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 /* More changed rows than this at once (an import): the search asks
  * PostgreSQL until housekeeping has loaded the table anew. */
 #define CHANGES_MAX 20000
+/* Parsed search words kept (search words are short: ~300 KB). */
+#define PARSED_SLOTS 1024
 
 struct core_search_mirror {
 	const core_search_mirror_source *source;
@@ -30,6 +33,15 @@ struct core_search_mirror {
 	core_statement query_statement;
 	char query_name[64];
 	char *query_sql;
+	/* The words of recent searches, parsed: websearch_to_tsquery is
+	 * IMMUTABLE (PostgreSQL's own promise: the same words parse the same
+	 * way), so a search whose words were parsed before needs no statement
+	 * of its own but the one that reads its page. One slot a hash. */
+	pthread_mutex_t parsed_lock;
+	struct parsed_words {
+		char *words;
+		char *query;
+	} parsed[PARSED_SLOTS];
 };
 
 core_search_mirror *core_search_mirror_new(const core_search_mirror_source *source)
@@ -50,6 +62,7 @@ core_search_mirror *core_search_mirror_new(const core_search_mirror_source *sour
 	snprintf(mirror->query_name, sizeof(mirror->query_name), "%s_search_mirror", source->name);
 	mirror->query_statement = (core_statement){ mirror->query_name, mirror->query_sql, 1 };
 	pthread_rwlock_init(&mirror->lock, NULL);
+	pthread_mutex_init(&mirror->parsed_lock, NULL);
 	return mirror;
 }
 
@@ -58,6 +71,11 @@ void core_search_mirror_free(core_search_mirror *mirror)
 	if (mirror == NULL)
 		return;
 	core_search_index_free(mirror->index);
+	for (size_t i = 0; i < PARSED_SLOTS; i++) {
+		free(mirror->parsed[i].words);
+		free(mirror->parsed[i].query);
+	}
+	pthread_mutex_destroy(&mirror->parsed_lock);
 	pthread_rwlock_destroy(&mirror->lock);
 	free(mirror->query_sql);
 	free(mirror);
@@ -174,8 +192,14 @@ static PGresult *read_changes(const core_search_mirror *mirror, PGconn *connecti
 static chc_status catch_up(core_search_mirror *mirror, PGconn *connection, long long seen,
                            chc_error *error)
 {
+	pthread_rwlock_rdlock(&mirror->lock);
+	bool behind = mirror->index != NULL && mirror->generation < seen;
+	pthread_rwlock_unlock(&mirror->lock);
+	if (!behind || atomic_load(&mirror->reload))
+		return CHC_OK;
 	pthread_rwlock_wrlock(&mirror->lock);
 	chc_status status = CHC_OK;
+	/* Again: another caller may have caught up meanwhile. */
 	if (mirror->index != NULL && mirror->generation < seen && !atomic_load(&mirror->reload)) {
 		PGresult *result = read_changes(mirror, connection, mirror->generation);
 		if (PQresultStatus(result) != PGRES_TUPLES_OK)
@@ -222,40 +246,94 @@ chc_status core_search_mirror_maintain(core_search_mirror *mirror, PGconn *conne
 	return CHC_OK;
 }
 
+static size_t parsed_slot(const char *words)
+{
+	uint32_t hash = 2166136261u;
+	for (const char *c = words; *c != '\0'; c++)
+		hash = (hash ^ (unsigned char)*c) * 16777619u;
+	return hash % PARSED_SLOTS;
+}
+
+/* words' query as parsed before (request-owned), or NULL. */
+static const char *parsed_before(core_search_mirror *mirror, core_request *request,
+                                 const char *words)
+{
+	const struct parsed_words *slot = &mirror->parsed[parsed_slot(words)];
+	pthread_mutex_lock(&mirror->parsed_lock);
+	const char *query = slot->words != NULL && strcmp(slot->words, words) == 0
+	                            ? core_strdup(request, slot->query)
+	                            : NULL;
+	pthread_mutex_unlock(&mirror->parsed_lock);
+	return query;
+}
+
+/* Keeps words' query; when memory runs out, it is only not kept. */
+static void keep_parsed(core_search_mirror *mirror, const char *words, const char *query)
+{
+	char *kept_words = strdup(words), *kept_query = strdup(query);
+	if (kept_words == NULL || kept_query == NULL) {
+		free(kept_words);
+		free(kept_query);
+		return;
+	}
+	struct parsed_words *slot = &mirror->parsed[parsed_slot(words)];
+	pthread_mutex_lock(&mirror->parsed_lock);
+	char *old_words = slot->words, *old_query = slot->query;
+	slot->words = kept_words;
+	slot->query = kept_query;
+	pthread_mutex_unlock(&mirror->parsed_lock);
+	free(old_words);
+	free(old_query);
+}
+
+const char *core_search_mirror_generation_sql(const core_search_mirror *mirror)
+{
+	return mirror->source->generation_sql;
+}
+
+chc_status core_search_mirror_catch_up(core_search_mirror *mirror, core_request *request,
+                                       long long seen)
+{
+	chc_error error = { 0 };
+	chc_status status = catch_up(mirror, request->db, seen, &error);
+	if (status != CHC_OK)
+		core_fail(request, status, "%s", error.message);
+	chc_error_fini(&error);
+	return status;
+}
+
 core_search_outcome core_search_mirror_query(core_search_mirror *mirror, core_request *request,
                                              const char *text, const core_search_after *after,
                                              core_search_hit *hits, size_t limit, size_t *count,
-                                             size_t *total)
+                                             size_t *total, long long *generation)
 {
 	pthread_rwlock_rdlock(&mirror->lock);
 	bool usable = mirror->index != NULL && !atomic_load(&mirror->reload);
 	pthread_rwlock_unlock(&mirror->lock);
 	if (!usable)
 		return CORE_SEARCH_UNSUPPORTED;
-	PGresult *parsed = NULL;
-	const char *values[1] = { text };
-	if (core_query(request, &mirror->query_statement, values, &parsed) != CHC_OK)
-		return CORE_SEARCH_FAILED;
-	const char *query = PQgetvalue(parsed, 0, 0);
-	long long generation = strtoll(PQgetvalue(parsed, 0, 1), NULL, 10);
-	pthread_rwlock_rdlock(&mirror->lock);
-	bool behind = mirror->generation < generation;
-	pthread_rwlock_unlock(&mirror->lock);
-	if (behind) {
-		chc_error error = { 0 };
-		chc_status status = catch_up(mirror, request->db, generation, &error);
-		if (status != CHC_OK) {
-			core_fail(request, status, "%s", error.message);
-			chc_error_fini(&error);
+	const char *query = parsed_before(mirror, request, text);
+	if (query == NULL) {
+		PGresult *parsed = NULL;
+		const char *values[1] = { text };
+		if (core_query(request, &mirror->query_statement, values, &parsed) != CHC_OK)
 			return CORE_SEARCH_FAILED;
-		}
+		query = PQgetvalue(parsed, 0, 0);
+		keep_parsed(mirror, text, query);
+		/* Catching up here spares the caller a second reading of the
+		 * page when the counter has moved. */
+		if (core_search_mirror_catch_up(
+		            mirror, request, strtoll(PQgetvalue(parsed, 0, 1), NULL, 10)) != CHC_OK)
+			return CORE_SEARCH_FAILED;
 	}
 	pthread_rwlock_rdlock(&mirror->lock);
 	core_search_outcome outcome = CORE_SEARCH_UNSUPPORTED;
-	/* Still behind: the changes were too many to take at once. */
-	if (mirror->index != NULL && mirror->generation >= generation)
+	/* reload: the changes were too many to take at once. */
+	if (mirror->index != NULL && !atomic_load(&mirror->reload)) {
 		outcome = core_search_index_query(mirror->index, query, after, hits, limit, count,
 		                                  total);
+		*generation = mirror->generation;
+	}
 	pthread_rwlock_unlock(&mirror->lock);
 	return outcome;
 }

@@ -49,16 +49,31 @@ chc_status core_search_mirror_maintain(core_search_mirror *mirror, PGconn *conne
 
 /*
  * The page after *after of the rows matching text (the search words as
- * given; parsed as listing.h's searches parse them), best first, as
- * search_index.h's core_search_index_query, on the request's connection:
- * one statement parses text and reads the counter, and when the counter
- * moved the mirror catches up first. CORE_SEARCH_UNSUPPORTED when not
- * loaded yet or when the index cannot answer; CORE_SEARCH_FAILED with the
- * failure recorded on request when a statement failed.
+ * given; parsed as listing.h's searches parse them, or as parsed before),
+ * best first, as search_index.h's core_search_index_query; *generation
+ * the mirror's when it answered. Words not seen before are parsed in one
+ * statement that also reads the counter, and the mirror catches up first
+ * when it moved. Words seen before need no statement: the caller reads
+ * the page's rows with the counter beside them
+ * (core_search_mirror_generation_sql) and, when it is past *generation,
+ * catches the mirror up (core_search_mirror_catch_up) and asks again, so
+ * that a write made before the search is found by it.
+ * CORE_SEARCH_UNSUPPORTED when not loaded or when the index cannot
+ * answer; CORE_SEARCH_FAILED with the failure recorded on request when a
+ * statement failed.
  */
 core_search_outcome core_search_mirror_query(core_search_mirror *mirror, core_request *request,
                                              const char *text, const core_search_after *after,
                                              core_search_hit *hits, size_t limit, size_t *count,
-                                             size_t *total);
+                                             size_t *total, long long *generation);
+
+/* The SQL that reads the counter (one row, one column). */
+const char *core_search_mirror_generation_sql(const core_search_mirror *mirror);
+
+/* Takes the rows stamped after the mirror's generation, when seen (a
+ * counter read on request's connection) is past it. The failure is
+ * recorded on request. */
+chc_status core_search_mirror_catch_up(core_search_mirror *mirror, core_request *request,
+                                       long long seen);
 
 #endif /* CORE_SEARCH_MIRROR_H */

@@ -203,6 +203,21 @@ static void many_documents_and_lexemes(void **state)
 	                 CORE_SEARCH_ANSWERED);
 	assert_int_equal(count, 2);
 	assert_string_equal(hits[0].key, "d00017");
+	/* A lexeme every match holds (w4999, w17): only its documents are
+	 * candidates, searched for in the other lexemes' postings. */
+	assert_int_equal(query(index, "'w4999' & 'common' | 'w4999' & 'zebra'", &first, hits, 10,
+	                       &count, &total),
+	                 CORE_SEARCH_ANSWERED);
+	assert_int_equal(total, 1);
+	assert_string_equal(hits[0].key, "d04999");
+	assert_int_equal(query(index, "'common' & 'w17' & 'w18'", &first, hits, 10, &count, &total),
+	                 CORE_SEARCH_UNSUPPORTED);
+	assert_int_equal(query(index, "'common' & 'w17' | 'w18' & 'common'", &first, hits, 10,
+	                       &count, &total),
+	                 CORE_SEARCH_ANSWERED);
+	assert_int_equal(total, 2);
+	assert_string_equal(hits[0].key, "d00017");
+	assert_string_equal(hits[1].key, "d00018");
 	core_search_index_free(index);
 }
 
