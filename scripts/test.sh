@@ -59,7 +59,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 step "tests under valgrind"
 valgrind=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
-for test in test_status test_dispatch test_validate test_update_mask test_json test_cvr; do
+for test in test_status test_dispatch test_validate test_update_mask test_json test_cvr \
+	test_search_index; do
 	"${valgrind[@]}" "$CHC_BUILD_DIR/tests/$test" >/dev/null
 	echo "$test: clean"
 done

@@ -100,16 +100,16 @@ static chc_status load(const core_search_mirror_source *source, PGconn *connecti
 	if (status != CHC_OK)
 		return status;
 	core_search_index *index = core_search_index_new();
-	PGresult *result = PQexec(connection, source->generation_sql);
-	if (index == NULL || PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) != 1) {
-		status = index == NULL ? chc_error_set(error, CHC_RESOURCE_EXHAUSTED,
-		                                       "search index: out of memory")
-		                       : failed(error, result, "generation");
-		result = NULL;
-	} else {
+	PGresult *result = index != NULL ? PQexec(connection, source->generation_sql) : NULL;
+	if (index == NULL)
+		status =
+		        chc_error_set(error, CHC_RESOURCE_EXHAUSTED, "search index: out of memory");
+	else if (PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) != 1)
+		status = failed(error, result, "generation"); /* clears result */
+	else
 		*generation = strtoll(PQgetvalue(result, 0, 0), NULL, 10);
-	}
-	PQclear(result);
+	if (status == CHC_OK)
+		PQclear(result);
 	char after[CORE_SEARCH_KEY_MAX] = "00000000-0000-0000-0000-000000000000";
 	char limit[16];
 	snprintf(limit, sizeof(limit), "%d", LOAD_CHUNK);
