@@ -422,16 +422,23 @@ static void search_in_sql(const char *text, char *out, size_t size, long *total)
 	PQclear(result);
 }
 
-static long searches_ranked_by(const char *where)
+/* Searches the companies instance whose HTTP port is http_port ranked
+ * where ("memory", "postgresql"), from its /metrics. */
+static long searches_of(int http_port, const char *where)
 {
 	char *body = NULL;
-	assert_int_equal(harness_http_get(stack.companies.http_port, "/metrics", &body), 200);
+	assert_int_equal(harness_http_get(http_port, "/metrics", &body), 200);
 	char label[64];
 	snprintf(label, sizeof(label), "ranked_by=\"%s\"} ", where);
 	const char *at = strstr(body, label);
 	long count = at != NULL ? strtol(at + strlen(label), NULL, 10) : 0;
 	free(body);
 	return count;
+}
+
+static long searches_ranked_by(const char *where)
+{
+	return searches_of(stack.companies.http_port, where);
 }
 
 static void expect_same_search(const char *text)
@@ -534,9 +541,50 @@ static void a_large_change_is_loaded_anew(void **state)
 	                  "DELETE FROM companies.solutions WHERE name LIKE 'Bulk %'");
 }
 
+/* Two instances, each with its own index: what one publishes, the other
+ * finds with the next search, ranked in its memory. */
+static void another_instance_finds_what_one_wrote(void **state)
+{
+	(void)state;
+	harness_service second;
+	const char *const extra[] = { stack.environment[0], NULL };
+	assert_true(harness_start(&second, "companies", extra));
+	chc_client *other = harness_client(&second, &stack.municipalities, NULL);
+	assert_non_null(other);
+	const char *search = "{\"query\":\"kolibrimonitor\"}";
+	/* Until its housekeeping has loaded the index, it asks PostgreSQL. */
+	struct timespec now, until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += 120;
+	do {
+		Chc__V1__SearchSolutionsResponse *found =
+		        (void *)harness_call_json(other, &chc__v1__company_service__descriptor,
+		                                  "SearchSolutions", search, CHC_OK, NULL, 0);
+		assert_int_equal(found->n_solutions, 0);
+		protobuf_c_message_free_unpacked(&found->base, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (searches_of(second.http_port, "memory") == 0 && now.tv_sec < until.tv_sec);
+	long memory = searches_of(second.http_port, "memory");
+	assert_true(memory > 0);
+	char id[37];
+	char *text = solution_request("{\"name\":\"Kolibrimonitor\"}");
+	harness_publish_solution(stack.client, text, id);
+	free(text);
+	Chc__V1__SearchSolutionsResponse *found =
+	        (void *)harness_call_json(other, &chc__v1__company_service__descriptor,
+	                                  "SearchSolutions", search, CHC_OK, NULL, 0);
+	assert_int_equal(found->n_solutions, 1);
+	assert_string_equal(found->solutions[0]->id, id);
+	protobuf_c_message_free_unpacked(&found->base, NULL);
+	assert_int_equal(searches_of(second.http_port, "memory"), memory + 1);
+	chc_client_destroy(other);
+	assert_int_equal(harness_stop(&second), 0);
+}
+
 CHC_TEST_MAIN(start, stop, cmocka_unit_test(moderation_and_search),
               cmocka_unit_test(searches_rank_as_postgresql),
               cmocka_unit_test(a_large_change_is_loaded_anew),
+              cmocka_unit_test(another_instance_finds_what_one_wrote),
               cmocka_unit_test(batch_get_solutions), cmocka_unit_test(every_bad_field_is_named),
               cmocka_unit_test(contacts_and_deletion), cmocka_unit_test(duplicates_and_merge),
               cmocka_unit_test(csv_import_is_row_by_row_and_repeatable),
