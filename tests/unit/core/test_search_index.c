@@ -131,18 +131,18 @@ static void pages_follow_rank_then_key(void **state)
 	size_t count = 0, total = 0;
 	core_search_after after = { .given = false };
 	char seen[64] = "";
+	/* The token's key outlives the hits it came from, as a caller's does. */
+	char last[CORE_SEARCH_KEY_MAX] = "";
 	for (int page = 0; page < 3; page++) {
 		assert_int_equal(query(index, "'same'", &after, hits, 2, &count, &total),
 		                 CORE_SEARCH_ANSWERED);
 		assert_int_equal(total, 6);
 		for (size_t i = 0; i < count; i++)
 			strcat(seen, hits[i].key);
+		snprintf(last, sizeof(last), "%s", hits[count - 1].key);
 		after = (core_search_after){ .given = true,
 			                     .rank = hits[count - 1].rank,
-			                     .key = hits[count - 1].key };
-		char last[CORE_SEARCH_KEY_MAX];
-		snprintf(last, sizeof(last), "%s", hits[count - 1].key);
-		after.key = last;
+			                     .key = last };
 		if (page == 2) {
 			assert_int_equal(query(index, "'same'", &after, hits, 2, &count, &total),
 			                 CORE_SEARCH_ANSWERED);
