@@ -96,7 +96,7 @@ const char *project_moves_from(core_request *request, int from);
 
 /* project_store.c */
 #define PROJECT_COLUMNS                                                                            \
-	"p.id, p.title, p.description, array_to_string(p.need_ids, ','), "                         \
+	"p.id::text, p.title, p.description, array_to_string(p.need_ids, ','), "                   \
 	"array_to_string(p.solution_ids, ','), array_to_string(p.test_bed_ids, ','), p.status, "   \
 	"p.language, p.version, (extract(epoch FROM p.created_at) * 1000)::bigint, "               \
 	"(extract(epoch FROM p.updated_at) * 1000)::bigint, coalesce(p.interest_id::text, '')"
