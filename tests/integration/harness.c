@@ -755,6 +755,21 @@ char *harness_request_with(const char *key, const char *base, const char *overri
 	return text;
 }
 
+long harness_metric(int http_port, const char *labels)
+{
+	char *body = NULL;
+	if (harness_http_get(http_port, "/metrics", &body) != 200) {
+		free(body);
+		return -1;
+	}
+	char needle[256];
+	snprintf(needle, sizeof(needle), "%s} ", labels);
+	const char *line = strstr(body, needle);
+	long value = line != NULL ? strtol(line + strlen(needle), NULL, 10) : 0;
+	free(body);
+	return value;
+}
+
 bool harness_http_served(int http_port, const char *method)
 {
 	char *body = NULL;

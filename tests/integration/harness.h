@@ -186,6 +186,11 @@ struct Chc__V1__RpcResponse *harness_envelope_call(const char *url, const char *
  * body (caller frees), or -1. */
 int harness_http_get(int port, const char *path, char **body);
 
+/* The value of the first /metrics sample whose labels end in labels
+ * ("method=\"...\",code=\"OK\"", "ranked_by=\"memory\""): 0 when there is
+ * none yet, -1 when /metrics did not answer. */
+long harness_metric(int http_port, const char *labels);
+
 /* Whether the instance whose /metrics is on http_port has answered method
  * (a service instance's share of a load spread over several). */
 bool harness_http_served(int http_port, const char *method);
