@@ -66,7 +66,11 @@ def commit(root):
         return subprocess.run(["git", "-C", root, *arguments], capture_output=True,
                               text=True).stdout.strip()
     head = git("rev-parse", "--short", "HEAD")
-    if head and git("status", "--porcelain", "--untracked-files=no"):
+    # The run's own outputs (a result file, the README's table) do not
+    # change what was measured; a second run on the same commit would
+    # otherwise call its binaries changed.
+    if head and git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                    ":!bench/results", ":!README.md"):
         head += "+changes"
     return head
 
