@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "chc/status.h"
+#include "digest.h"
 #include "entity.h"
 #include "validate.h"
 
@@ -30,18 +31,6 @@
 #define PAGE_MAXIMUM  500
 #define TOKEN_VERSION 1
 #define TOKEN_BAD     "is not a token this list gave out"
-
-static uint32_t fnv1a(uint32_t hash, const void *data, size_t length)
-{
-	const unsigned char *byte = data;
-	for (size_t i = 0; i < length; i++) {
-		hash ^= byte[i];
-		hash *= 16777619u;
-	}
-	return hash;
-}
-
-#define FNV_BASIS 2166136261u
 
 /* Strips " word" (any case) from the end of text; true when it was there. */
 static bool strip_word(char *text, size_t *length, const char *word)
@@ -104,7 +93,8 @@ bool core_sort_parse(core_sort *sort, const char *list, const char *order)
 			break;
 		start = at + 1;
 	}
-	sort->fingerprint = fnv1a(fnv1a(FNV_BASIS, list, strlen(list) + 1), order, strlen(order));
+	sort->fingerprint = core_fnv1a(core_fnv1a(CORE_FNV1A_BASIS, list, strlen(list) + 1), order,
+	                               strlen(order));
 	return true;
 }
 
@@ -173,7 +163,7 @@ static bool read_token(core_request *request, const core_sort *sort, const unsig
                        size_t length, core_page *out)
 {
 	if (length < 10 || bytes[0] != TOKEN_VERSION ||
-	    get32(bytes + length - 4) != fnv1a(FNV_BASIS, bytes, length - 4) ||
+	    get32(bytes + length - 4) != core_fnv1a(CORE_FNV1A_BASIS, bytes, length - 4) ||
 	    get32(bytes + 1) != sort->fingerprint || bytes[5] != sort->count)
 		return false;
 	size_t at = 6, end = length - 4;
@@ -391,7 +381,7 @@ char *core_page_token_of(core_request *request, const core_sort *sort, const cha
 		memcpy(bytes + at, values[i], length);
 		at += length;
 	}
-	put32(bytes + at, fnv1a(FNV_BASIS, bytes, at));
+	put32(bytes + at, core_fnv1a(CORE_FNV1A_BASIS, bytes, at));
 	encode(bytes, at + 4, token);
 	return token;
 }

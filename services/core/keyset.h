@@ -89,16 +89,16 @@ void core_query_limit(core_request *request, core_query_builder *query, const co
 char *core_page_token(core_request *request, const core_sort *sort, const PGresult *result, int row,
                       int first);
 
+/* The same from the sort key values themselves (NULL is SQL NULL), for a
+ * page that did not come from PostgreSQL (search_mirror.h). */
+char *core_page_token_of(core_request *request, const core_sort *sort, const char *const *values);
+
 /*
  * For a query read with core_query_limit: the rows to show (at most the
  * page's limit) and info's next_page_token ("" on the last page), made
  * from the last row shown, whose keys are columns first... Returns -1 when
  * memory ran out (recorded).
  */
-/* The same from the sort key values themselves (NULL is SQL NULL), for a
- * page that did not come from PostgreSQL (search_mirror.h). */
-char *core_page_token_of(core_request *request, const core_sort *sort, const char *const *values);
-
 int core_page_fill(core_request *request, const core_sort *sort, const core_page *page,
                    const PGresult *result, int first, Chc__V1__PageInfo *info);
 

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
+
 /* ts_rank's default weights of D, C, B and A. */
 static const float rank_weights[4] = { 0.1f, 0.2f, 0.4f, 1.0f };
 
@@ -78,10 +80,7 @@ struct core_search_index {
 
 static uint32_t hash_of(const char *text, size_t length)
 {
-	uint32_t hash = 2166136261u;
-	for (size_t i = 0; i < length; i++)
-		hash = (hash ^ (unsigned char)text[i]) * 16777619u;
-	return hash;
+	return core_fnv1a(CORE_FNV1A_BASIS, text, length);
 }
 
 static bool grow(void **items, size_t *capacity, size_t needed, size_t size)
@@ -252,8 +251,9 @@ static uint32_t lexeme_of(core_search_index *index, const char *text, size_t len
 
 /*
  * A quoted lexeme of a tsvector's or tsquery's output at *at ('it''s'),
- * its quotes and escapes undone into out (of size CORE_SEARCH_KEY_MAX *
- * 4); *at moves past it. False when malformed.
+ * its quotes and escapes undone into out (of size LEXEME_MAX); *at moves
+ * past it. False when malformed or longer (PostgreSQL keeps no lexeme
+ * of 2,047 bytes or more).
  */
 enum { LEXEME_MAX = 2048 };
 static bool read_lexeme(const char **at, char *out, size_t *length)

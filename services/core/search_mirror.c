@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "digest.h"
 #include "listing.h"
 #include "log.h"
 
@@ -248,10 +249,7 @@ chc_status core_search_mirror_maintain(core_search_mirror *mirror, PGconn *conne
 
 static size_t parsed_slot(const char *words)
 {
-	uint32_t hash = 2166136261u;
-	for (const char *c = words; *c != '\0'; c++)
-		hash = (hash ^ (unsigned char)*c) * 16777619u;
-	return hash % PARSED_SLOTS;
+	return core_fnv1a(CORE_FNV1A_BASIS, words, strlen(words)) % PARSED_SLOTS;
 }
 
 /* words' query as parsed before (request-owned), or NULL. */

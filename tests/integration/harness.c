@@ -755,19 +755,28 @@ char *harness_request_with(const char *key, const char *base, const char *overri
 	return text;
 }
 
-long harness_metric(int http_port, const char *labels)
+long harness_metric(int http_port, const char *format, ...)
 {
 	char *body = NULL;
-	if (harness_http_get(http_port, "/metrics", &body) != 200) {
-		free(body);
-		return -1;
-	}
+	assert_int_equal(harness_http_get(http_port, "/metrics", &body), 200);
 	char needle[256];
-	snprintf(needle, sizeof(needle), "%s} ", labels);
+	va_list arguments;
+	va_start(arguments, format);
+	int length = vsnprintf(needle, sizeof(needle) - 2, format, arguments);
+	va_end(arguments);
+	assert_true(length > 0 && (size_t)length < sizeof(needle) - 2);
+	memcpy(needle + length, "} ", 3);
 	const char *line = strstr(body, needle);
 	long value = line != NULL ? strtol(line + strlen(needle), NULL, 10) : 0;
 	free(body);
 	return value;
+}
+
+int64_t harness_monotonic_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 bool harness_http_served(int http_port, const char *method)

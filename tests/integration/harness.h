@@ -186,10 +186,13 @@ struct Chc__V1__RpcResponse *harness_envelope_call(const char *url, const char *
  * body (caller frees), or -1. */
 int harness_http_get(int port, const char *path, char **body);
 
-/* The value of the first /metrics sample whose labels end in labels
- * ("method=\"...\",code=\"OK\"", "ranked_by=\"memory\""): 0 when there is
- * none yet, -1 when /metrics did not answer. */
-long harness_metric(int http_port, const char *labels);
+/* The value of the first /metrics sample whose labels end in the labels
+ * that format gives ("method=\"%s\",code=\"OK\"", "ranked_by=\"%s\""): 0
+ * when there is none yet; fails the test when /metrics does not answer. */
+long harness_metric(int http_port, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* Milliseconds on the monotonic clock, for deadlines in tests. */
+int64_t harness_monotonic_ms(void);
 
 /* Whether the instance whose /metrics is on http_port has answered method
  * (a service instance's share of a load spread over several). */

@@ -7,20 +7,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "chc_test_main.h"
 
 #include "chc/v1/municipalities.pb-c.h"
 #include "harness.h"
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
 
 static chc_status get_municipality(chc_client *client)
 {
@@ -47,9 +39,9 @@ static void survives_a_database_restart(void **state)
 	int code = 200;
 	for (int attempt = 0; attempt < 30 && code == 200; attempt++) {
 		char *answer = NULL;
-		int64_t started = monotonic_ms();
+		int64_t started = harness_monotonic_ms();
 		code = harness_http_get(service.http_port, "/readyz", &answer);
-		assert_true(monotonic_ms() - started < 200);
+		assert_true(harness_monotonic_ms() - started < 200);
 		free(answer);
 		if (code == 200)
 			usleep(100 * 1000);

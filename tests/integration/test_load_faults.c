@@ -105,16 +105,9 @@ static char need_deadline[11];              /* the same date for a need sent twi
 static char company_id[37];                 /* the lead of every project */
 static char read_ids[WRITE_KIND_COUNT][37]; /* read until a caller made its own */
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 static int64_t since_began(void)
 {
-	return monotonic_ms() - current.began_ms;
+	return harness_monotonic_ms() - current.began_ms;
 }
 
 static void keep_maximum(atomic_long *maximum, long value)
@@ -392,7 +385,7 @@ static void load_start(const char *scenario, chc_client *client, const chc_call_
 	current.expected = expected;
 	atomic_store(&current.last_failure_ms, -1);
 	pthread_mutex_init(&current.lock, NULL);
-	current.began_ms = monotonic_ms();
+	current.began_ms = harness_monotonic_ms();
 	for (int i = 0; i < CALLERS; i++) {
 		caller *self = &current.callers[i];
 		self->load = &current;
